@@ -1,0 +1,102 @@
+/* config.c - defaults and small helpers for connection settings. */
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "config.h"
+
+void
+tls_opts_init(struct tls_opts *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->verify = true;
+	t->verify_depth = -1;
+	t->min_version = TLSV_DEFAULT;
+	t->max_version = TLSV_DEFAULT;
+}
+
+void
+endpoint_init(struct endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->kind = ADDR_NAME;
+	ep->starttls = STARTTLS_OFF;
+	tls_opts_init(&ep->tls);
+}
+
+void
+config_init(struct conn_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	endpoint_init(&c->ep);
+	c->timeout_s = 30.0;
+}
+
+uint16_t
+endpoint_port(const struct endpoint *ep)
+{
+	if (ep->port != 0)
+		return ep->port;
+	return ep->ssl ? 993 : 143;
+}
+
+const char *
+starttls_mode_name(enum starttls_mode m)
+{
+	switch (m) {
+	case STARTTLS_OFF:
+		return "off";
+	case STARTTLS_REQUIRED:
+		return "required";
+	case STARTTLS_OPPORTUNISTIC:
+		return "opportunistic";
+	}
+	return "unknown";
+}
+
+static const char *const tls_version_names[] = {
+	[TLSV_DEFAULT] = "default",
+	[TLSV_1_0] = "1.0",
+	[TLSV_1_1] = "1.1",
+	[TLSV_1_2] = "1.2",
+	[TLSV_1_3] = "1.3",
+};
+
+const char *
+tls_version_name(enum tls_version v)
+{
+	if ((unsigned)v > TLSV_1_3)
+		return "unknown";
+	return tls_version_names[v];
+}
+
+int
+tls_version_parse(const char *s, enum tls_version *out)
+{
+	if (strncasecmp(s, "tlsv", 4) == 0)
+		s += 4;
+	else if (strncasecmp(s, "tls", 3) == 0)
+		s += 3;
+	for (int v = TLSV_1_0; v <= TLSV_1_3; v++) {
+		if (strcmp(s, tls_version_names[v]) == 0) {
+			*out = (enum tls_version)v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+tls_opts_wipe(struct tls_opts *t)
+{
+	OPENSSL_cleanse(t->key_password, sizeof(t->key_password));
+}
+
+void
+config_wipe(struct conn_config *c)
+{
+	OPENSSL_cleanse(c->password, sizeof(c->password));
+	c->have_password = false;
+	tls_opts_wipe(&c->ep.tls);
+}

@@ -1,0 +1,22 @@
+/* check_units.c - runs every Check suite; CK_RUN_SUITE picks one. */
+#include <stdlib.h>
+
+#include "check_units.h"
+
+static Suite *(*const suites[])(void) = {
+	suite_hostspec,
+};
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
