@@ -1,0 +1,16 @@
+/* cli.h - --check: one session without the terminal interface, its
+ * timeline printed as text or JSON from the same events the UI uses. */
+#ifndef IMAPCONN_CLI_H
+#define IMAPCONN_CLI_H
+
+#include <stdio.h>
+
+#include "options.h"
+
+/* Run one session, print its timeline (or one JSON document with
+ * --json) and return the exit status of its outcome (fail_exit_code).
+ * Obtains the password first when a user is given.  o->cfg's password
+ * is wiped before returning. */
+int cli_check(struct options *o, FILE *out);
+
+#endif

@@ -1,0 +1,42 @@
+/* main.c - imapconn: parse the command line, then run the terminal
+ * interface, --check or --dry-run. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ac_config.h"
+#include "cli.h"
+#include "dryrun.h"
+#include "options.h"
+#include "ui.h"
+
+int
+main(int argc, char **argv)
+{
+	static struct options o;
+	char err[OPTIONS_ERR_MAX];
+	int rc;
+
+	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "imapconn: %s\n", err);
+		return 64;
+	}
+	switch (o.mode) {
+	case MODE_HELP:
+		fputs(options_usage(), stdout);
+		return 0;
+	case MODE_VERSION:
+		printf("imapconn %s\n", PACKAGE_VERSION);
+		return 0;
+	case MODE_DRY_RUN:
+		return dryrun_print(&o, stdout);
+	case MODE_CHECK:
+		rc = cli_check(&o, stdout);
+		break;
+	case MODE_UI:
+	default:
+		rc = ui_run(&o);
+		break;
+	}
+	config_wipe(&o.cfg);
+	return rc;
+}

@@ -1,0 +1,616 @@
+/* options.c - the command line, parsed into a connection configuration. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostspec.h"
+#include "options.h"
+
+enum opt_id {
+	OPT_HELP = 'h',
+	OPT_PORT = 'p',
+	OPT_USER = 'u',
+	OPT_VERSION = 'V',
+	OPT_DRY_RUN = 256,
+	OPT_CHECK,
+	OPT_JSON,
+	OPT_SSL,
+	OPT_NO_SSL,
+	OPT_STARTTLS,
+	OPT_INSECURE,
+	OPT_CA_FILE,
+	OPT_CA_DIR,
+	OPT_CERT,
+	OPT_KEY,
+	OPT_KEY_PASSWORD_FILE,
+	OPT_CRL_FILE,
+	OPT_CIPHERS,
+	OPT_CIPHERSUITES,
+	OPT_SERVER_NAME,
+	OPT_VERIFY_DEPTH,
+	OPT_TLS_MIN,
+	OPT_TLS_MAX,
+	OPT_TIMEOUT,
+	OPT_PASSWORD_FILE,
+	OPT_PASSWORD_COMMAND,
+	OPT_ALLOW_PLAINTEXT_AUTH,
+	OPT_SELECT,
+	OPT_SELECT_RW,
+	OPT_TRANSCRIPT
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "ssl", no_argument, NULL, OPT_SSL },
+	{ "tls", no_argument, NULL, OPT_SSL },
+	{ "no-ssl", no_argument, NULL, OPT_NO_SSL },
+	{ "starttls", optional_argument, NULL, OPT_STARTTLS },
+	{ "insecure", no_argument, NULL, OPT_INSECURE },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "ca-dir", required_argument, NULL, OPT_CA_DIR },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "key-password-file", required_argument, NULL,
+	  OPT_KEY_PASSWORD_FILE },
+	{ "crl-file", required_argument, NULL, OPT_CRL_FILE },
+	{ "ciphers", required_argument, NULL, OPT_CIPHERS },
+	{ "ciphersuites", required_argument, NULL, OPT_CIPHERSUITES },
+	{ "server-name", required_argument, NULL, OPT_SERVER_NAME },
+	{ "verify-depth", required_argument, NULL, OPT_VERIFY_DEPTH },
+	{ "tls-min", required_argument, NULL, OPT_TLS_MIN },
+	{ "tls-max", required_argument, NULL, OPT_TLS_MAX },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+	{ "password-command", required_argument, NULL,
+	  OPT_PASSWORD_COMMAND },
+	{ "allow-plaintext-auth", no_argument, NULL,
+	  OPT_ALLOW_PLAINTEXT_AUTH },
+	{ "select", required_argument, NULL, OPT_SELECT },
+	{ "select-rw", no_argument, NULL, OPT_SELECT_RW },
+	{ "transcript", required_argument, NULL, OPT_TRANSCRIPT },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* What the command line set, to merge with the host specification. */
+struct cli_set {
+	struct endpoint ep;	/* values given by options */
+	bool port, ssl, starttls, verify, depth, tls_min, tls_max;
+};
+
+static const char usage_text[] =
+"Usage: imapconn [OPTION]... [HOST]\n"
+"Connect to an IMAP server and show, live, what happens.\n"
+"\n"
+"HOST is any host form of make-imap-connection: a name, an IPv4 or IPv6\n"
+"address (or an IPv4 integer), host:port, [v6]:port, (\"host\" . port),\n"
+"(\"host\" :port 993 :ssl t :starttls t ...), or an imap:// or imaps://\n"
+"URL.  Without --check or --dry-run, the terminal interface opens.\n"
+"\n"
+"Modes:\n"
+"      --check              connect once without the interface, print the\n"
+"                           timeline and exit with a status per failure\n"
+"      --json               with --check or --dry-run: one JSON document\n"
+"      --dry-run            print the endpoint and the phases; connect to\n"
+"                           nothing\n"
+"\n"
+"Connection:\n"
+"  -p, --port=PORT          port (default 143, or 993 with --ssl)\n"
+"      --ssl, --tls         implicit TLS from the first byte\n"
+"      --no-ssl             no implicit TLS\n"
+"      --starttls[=MODE]    required (the default), opportunistic or off\n"
+"      --timeout=SECONDS    how long to wait for the server each time\n"
+"                           (default 30; fractions allowed)\n"
+"\n"
+"TLS (verification is on and TLS 1.2 is the minimum by default):\n"
+"      --ca-file=FILE       trust the CA certificates in FILE\n"
+"      --ca-dir=DIR         trust the hashed CA directory DIR\n"
+"      --insecure           do not verify the certificate (said on every\n"
+"                           output)\n"
+"      --server-name=NAME   SNI and the name the certificate must hold\n"
+"      --tls-min=VERSION    1.0, 1.1, 1.2 or 1.3\n"
+"      --tls-max=VERSION    1.0, 1.1, 1.2 or 1.3\n"
+"      --ciphers=LIST       OpenSSL cipher list for TLS 1.2 and older\n"
+"      --ciphersuites=LIST  OpenSSL TLS 1.3 cipher suites\n"
+"      --cert=FILE          client certificate (PEM)\n"
+"      --key=FILE           client key (PEM)\n"
+"      --key-password-file=FILE  first line is the key's password\n"
+"      --verify-depth=N     maximum certificate chain depth\n"
+"      --crl-file=FILE      check revocation against this CRL\n"
+"\n"
+"Login:\n"
+"  -u, --user=NAME          log in as NAME (or user@ in the URL)\n"
+"      --password-file=FILE the first line of FILE is the password\n"
+"      --password-command=CMD  the first line CMD prints is the password\n"
+"                           (otherwise IMAPCONN_PASSWORD, or a prompt)\n"
+"      --allow-plaintext-auth  allow the password over an unencrypted\n"
+"                           connection\n"
+"      --select=MAILBOX     open MAILBOX read-only (EXAMINE) after login\n"
+"      --select-rw          open it read-write (SELECT)\n"
+"      --transcript=FILE    write the protocol exchange to FILE, the\n"
+"                           password and SASL data redacted\n"
+"\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Exit status of --check: 0 connected; 64 usage; 66 unreadable input\n"
+"file; 68 DNS; 69 refused or unreachable; 70 internal; 74 network; 75\n"
+"timeout; 76 protocol; 77 authentication; 80 certificate not trusted;\n"
+"81 TLS handshake; 82 STARTTLS unavailable; 83 server refused; 130\n"
+"cancelled.  See imapconn(1).\n";
+
+const char *
+options_usage(void)
+{
+	return usage_text;
+}
+
+static int
+fail_msg(char *err, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail_msg(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Copy an option's value into a fixed buffer; too long is an error. */
+static int
+copy_arg(char *dst, size_t cap, const char *arg, const char *name,
+	 char *err, size_t errcap)
+{
+	size_t len = strlen(arg);
+
+	if (len >= cap)
+		return fail_msg(err, errcap, "--%s: value too long (%zu bytes,"
+				" at most %zu)", name, len, cap - 1);
+	if (len == 0)
+		return fail_msg(err, errcap, "--%s: empty value", name);
+	memcpy(dst, arg, len + 1);
+	return 0;
+}
+
+static int
+parse_port(const char *arg, uint16_t *port, char *err, size_t errcap)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 65535
+	    || arg[0] == '+' || arg[0] == '-' || arg[0] == ' ')
+		return fail_msg(err, errcap, "--port '%s': port must be a "
+				"number 1-65535", arg);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_timeout(const char *arg, double *out, char *err, size_t errcap)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v)
+	    || v <= 0 || v > 86400)
+		return fail_msg(err, errcap, "--timeout '%s': expected seconds"
+				" greater than 0 and at most 86400 (e.g. 30 "
+				"or 2.5)", arg);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_depth(const char *arg, int *out, char *err, size_t errcap)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 100)
+		return fail_msg(err, errcap, "--verify-depth '%s': expected a"
+				" number 0-100", arg);
+	*out = (int)v;
+	return 0;
+}
+
+static int
+parse_starttls(const char *arg, enum starttls_mode *m, char *err,
+	       size_t errcap)
+{
+	if (arg == NULL || strcmp(arg, "required") == 0)
+		*m = STARTTLS_REQUIRED;
+	else if (strcmp(arg, "opportunistic") == 0)
+		*m = STARTTLS_OPPORTUNISTIC;
+	else if (strcmp(arg, "off") == 0)
+		*m = STARTTLS_OFF;
+	else
+		return fail_msg(err, errcap, "--starttls=%s: expected "
+				"required, opportunistic or off", arg);
+	return 0;
+}
+
+static int
+parse_version(const char *arg, const char *name, enum tls_version *v,
+	      char *err, size_t errcap)
+{
+	if (tls_version_parse(arg, v) != 0)
+		return fail_msg(err, errcap, "--%s '%s': expected 1.0, 1.1, "
+				"1.2 or 1.3", name, arg);
+	return 0;
+}
+
+/* Options that fill a string of the TLS settings, as a table. */
+static char *
+tls_string_field(struct tls_opts *t, int id, size_t *cap)
+{
+	struct {
+		int id;
+		char *field;
+		size_t cap;
+	} map[] = {
+		{ OPT_CA_FILE, t->ca_file, sizeof(t->ca_file) },
+		{ OPT_CA_DIR, t->ca_dir, sizeof(t->ca_dir) },
+		{ OPT_CERT, t->cert_file, sizeof(t->cert_file) },
+		{ OPT_KEY, t->key_file, sizeof(t->key_file) },
+		{ OPT_KEY_PASSWORD_FILE, t->key_password_file,
+		  sizeof(t->key_password_file) },
+		{ OPT_CRL_FILE, t->crl_file, sizeof(t->crl_file) },
+		{ OPT_CIPHERS, t->ciphers, sizeof(t->ciphers) },
+		{ OPT_CIPHERSUITES, t->ciphersuites, sizeof(t->ciphersuites) },
+		{ OPT_SERVER_NAME, t->server_name, sizeof(t->server_name) },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (map[i].id == id) {
+			*cap = map[i].cap;
+			return map[i].field;
+		}
+	}
+	return NULL;
+}
+
+static const char *
+long_name(int id)
+{
+	for (const struct option *lo = long_options; lo->name; lo++)
+		if (lo->val == id)
+			return lo->name;
+	return "?";
+}
+
+static int
+apply_tls_option(struct cli_set *cs, int id, const char *arg, char *err,
+		 size_t errcap)
+{
+	struct tls_opts *t = &cs->ep.tls;
+	size_t cap;
+	char *field = tls_string_field(t, id, &cap);
+
+	if (field != NULL)
+		return copy_arg(field, cap, arg, long_name(id), err, errcap);
+	switch (id) {
+	case OPT_INSECURE:
+		t->verify = false;
+		cs->verify = true;
+		return 0;
+	case OPT_VERIFY_DEPTH:
+		cs->depth = true;
+		return parse_depth(arg, &t->verify_depth, err, errcap);
+	case OPT_TLS_MIN:
+		cs->tls_min = true;
+		return parse_version(arg, "tls-min", &t->min_version, err,
+				     errcap);
+	case OPT_TLS_MAX:
+		cs->tls_max = true;
+		return parse_version(arg, "tls-max", &t->max_version, err,
+				     errcap);
+	}
+	return 1;	/* not a TLS option */
+}
+
+static int
+apply_conn_option(struct options *o, struct cli_set *cs, int id,
+		  const char *arg, char *err, size_t errcap)
+{
+	struct conn_config *c = &o->cfg;
+
+	switch (id) {
+	case OPT_PORT:
+		cs->port = true;
+		return parse_port(arg, &cs->ep.port, err, errcap);
+	case OPT_SSL:
+	case OPT_NO_SSL:
+		cs->ssl = true;
+		cs->ep.ssl = id == OPT_SSL;
+		return 0;
+	case OPT_STARTTLS:
+		cs->starttls = true;
+		return parse_starttls(arg, &cs->ep.starttls, err, errcap);
+	case OPT_TIMEOUT:
+		return parse_timeout(arg, &c->timeout_s, err, errcap);
+	case OPT_USER:
+		return copy_arg(c->user, sizeof(c->user), arg, "user", err,
+				errcap);
+	case OPT_ALLOW_PLAINTEXT_AUTH:
+		c->allow_plaintext_auth = true;
+		return 0;
+	case OPT_SELECT:
+		return copy_arg(c->select, sizeof(c->select), arg, "select",
+				err, errcap);
+	case OPT_SELECT_RW:
+		c->select_rw = true;
+		return 0;
+	case OPT_TRANSCRIPT:
+		return copy_arg(c->transcript_path,
+				sizeof(c->transcript_path), arg, "transcript",
+				err, errcap);
+	}
+	return 1;
+}
+
+static int
+apply_mode_option(struct options *o, int id, const char *arg, char *err,
+		  size_t errcap)
+{
+	switch (id) {
+	case OPT_HELP:
+		o->mode = MODE_HELP;
+		return 0;
+	case OPT_VERSION:
+		o->mode = MODE_VERSION;
+		return 0;
+	case OPT_DRY_RUN:
+		o->mode = MODE_DRY_RUN;
+		return 0;
+	case OPT_CHECK:
+		o->mode = MODE_CHECK;
+		return 0;
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_PASSWORD_FILE:
+	case OPT_PASSWORD_COMMAND:
+		if (o->pw_source == PW_FILE || o->pw_source == PW_COMMAND)
+			return fail_msg(err, errcap, "--password-file and "
+					"--password-command: give only one");
+		o->pw_source = id == OPT_PASSWORD_FILE ? PW_FILE : PW_COMMAND;
+		return copy_arg(o->pw_arg, sizeof(o->pw_arg), arg,
+				long_name(id), err, errcap);
+	}
+	return 1;
+}
+
+static int
+apply_option(struct options *o, struct cli_set *cs, int id,
+	     const char *arg, char *err, size_t errcap)
+{
+	int rc = apply_mode_option(o, id, arg, err, errcap);
+
+	if (rc <= 0)
+		return rc;
+	rc = apply_conn_option(o, cs, id, arg, err, errcap);
+	if (rc <= 0)
+		return rc;
+	rc = apply_tls_option(cs, id, arg, err, errcap);
+	if (rc <= 0)
+		return rc;
+	return fail_msg(err, errcap, "unknown option (try --help)");
+}
+
+/* A string given both in the host form and by an option must agree. */
+static int
+merge_string(char *dst, const char *cli, const char *what, char *err,
+	     size_t errcap)
+{
+	if (cli[0] == '\0')
+		return 0;
+	if (dst[0] != '\0' && strcmp(dst, cli) != 0)
+		return fail_msg(err, errcap, "%s given twice with different "
+				"values: '%s' in the host specification and "
+				"'%s' by option", what, dst, cli);
+	strcpy(dst, cli);
+	return 0;
+}
+
+static int
+merge_tls_strings(struct tls_opts *t, const struct tls_opts *cli,
+		  char *err, size_t errcap)
+{
+	static const int ids[] = {
+		OPT_CA_FILE, OPT_CA_DIR, OPT_CERT, OPT_KEY,
+		OPT_KEY_PASSWORD_FILE, OPT_CRL_FILE, OPT_CIPHERS,
+		OPT_CIPHERSUITES, OPT_SERVER_NAME
+	};
+	struct tls_opts copy = *cli;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		size_t cap;
+		char *dst = tls_string_field(t, ids[i], &cap);
+		const char *src = tls_string_field(&copy, ids[i], &cap);
+		char what[64];
+
+		snprintf(what, sizeof(what), "--%s", long_name(ids[i]));
+		if (merge_string(dst, src, what, err, errcap) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+merge_port(struct endpoint *ep, const struct cli_set *cs, char *err,
+	   size_t errcap)
+{
+	if (!cs->port)
+		return 0;
+	if (ep->port != 0 && ep->port != cs->ep.port)
+		return fail_msg(err, errcap, "two different ports: %u in the "
+				"host specification and %u from --port; give "
+				"one", ep->port, cs->ep.port);
+	ep->port = cs->ep.port;
+	return 0;
+}
+
+static int
+merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
+	    size_t errcap)
+{
+	if (cs->ssl) {
+		if (ep->ssl_set && ep->ssl != cs->ep.ssl)
+			return fail_msg(err, errcap, "implicit TLS is %s in "
+					"the host specification but %s by "
+					"option", ep->ssl ? "on" : "off",
+					cs->ep.ssl ? "--ssl" : "--no-ssl");
+		ep->ssl = cs->ep.ssl;
+		ep->ssl_set = true;
+	}
+	if (cs->starttls) {
+		if (ep->starttls_set && ep->starttls != cs->ep.starttls)
+			return fail_msg(err, errcap, "STARTTLS is %s in the "
+					"host specification but %s by option",
+					starttls_mode_name(ep->starttls),
+					starttls_mode_name(cs->ep.starttls));
+		ep->starttls = cs->ep.starttls;
+		ep->starttls_set = true;
+	}
+	if (cs->verify)
+		ep->tls.verify = false;
+	if (cs->depth)
+		ep->tls.verify_depth = cs->ep.tls.verify_depth;
+	if (cs->tls_min)
+		ep->tls.min_version = cs->ep.tls.min_version;
+	if (cs->tls_max)
+		ep->tls.max_version = cs->ep.tls.max_version;
+	return 0;
+}
+
+static int
+check_consistency(struct options *o, char *err, size_t errcap)
+{
+	struct conn_config *c = &o->cfg;
+	const struct tls_opts *t = &c->ep.tls;
+
+	if (t->min_version != TLSV_DEFAULT && t->max_version != TLSV_DEFAULT
+	    && t->min_version > t->max_version)
+		return fail_msg(err, errcap, "--tls-min %s is above --tls-max "
+				"%s", tls_version_name(t->min_version),
+				tls_version_name(t->max_version));
+	if (c->select_rw && c->select[0] == '\0')
+		return fail_msg(err, errcap, "--select-rw needs --select "
+				"MAILBOX");
+	if (o->json && o->mode != MODE_CHECK && o->mode != MODE_DRY_RUN)
+		return fail_msg(err, errcap, "--json goes with --check or "
+				"--dry-run");
+	if (!o->have_host && (o->mode == MODE_CHECK
+			      || o->mode == MODE_DRY_RUN))
+		return fail_msg(err, errcap, "a HOST is needed (try --help)");
+	return 0;
+}
+
+static int
+parse_host(struct options *o, const char *arg, char *err, size_t errcap)
+{
+	struct hostspec_error herr;
+	size_t len = strlen(arg);
+
+	if (len >= sizeof(o->host_text))
+		return fail_msg(err, errcap, "host specification too long "
+				"(%zu bytes)", len);
+	memcpy(o->host_text, arg, len + 1);
+	if (hostspec_parse(arg, len, &o->cfg.ep, &herr) != 0) {
+		hostspec_error_format(&herr, arg, len, err, errcap);
+		return -1;
+	}
+	o->have_host = true;
+	return 0;
+}
+
+static int
+merge_all(struct options *o, const struct cli_set *cs, char *err,
+	  size_t errcap)
+{
+	struct endpoint *ep = &o->cfg.ep;
+
+	if (merge_port(ep, cs, err, errcap) != 0)
+		return -1;
+	if (merge_flags(ep, cs, err, errcap) != 0)
+		return -1;
+	if (merge_tls_strings(&ep->tls, &cs->ep.tls, err, errcap) != 0)
+		return -1;
+	if (merge_string(ep->user, o->cfg.user, "user", err, errcap) != 0)
+		return -1;
+	strcpy(o->cfg.user, ep->user);
+	if (merge_string(ep->mailbox, o->cfg.select, "mailbox", err,
+			 errcap) != 0)
+		return -1;
+	strcpy(o->cfg.select, ep->mailbox);
+	return 0;
+}
+
+static int
+parse_args(int argc, char **argv, struct options *o, struct cli_set *cs,
+	   char *err, size_t errcap)
+{
+	int id;
+
+	opterr = 0;
+	optind = 1;
+	while ((id = getopt_long(argc, argv, ":hVp:u:", long_options,
+				 NULL)) != -1) {
+		if (id == '?')
+			return fail_msg(err, errcap, "unknown option '%s' "
+					"(try --help)", argv[optind - 1]);
+		if (id == ':')
+			return fail_msg(err, errcap, "option '%s' needs a "
+					"value", argv[optind - 1]);
+		if (apply_option(o, cs, id, optarg, err, errcap) != 0)
+			return -1;
+	}
+	if (optind < argc - 1)
+		return fail_msg(err, errcap, "one HOST only: '%s' is extra",
+				argv[optind + 1]);
+	if (optind == argc - 1)
+		return parse_host(o, argv[optind], err, errcap);
+	return 0;
+}
+
+int
+options_parse(int argc, char **argv, struct options *o, char *err,
+	      size_t errcap)
+{
+	struct cli_set cs;
+
+	memset(o, 0, sizeof(*o));
+	config_init(&o->cfg);
+	memset(&cs, 0, sizeof(cs));
+	endpoint_init(&cs.ep);
+	err[0] = '\0';
+	if (getenv("IMAPCONN_PASSWORD") != NULL)
+		o->pw_source = PW_ENV;
+	if (parse_args(argc, argv, o, &cs, err, errcap) != 0)
+		return -1;
+	if (o->mode == MODE_HELP || o->mode == MODE_VERSION)
+		return 0;
+	if (merge_all(o, &cs, err, errcap) != 0)
+		return -1;
+	return check_consistency(o, err, errcap);
+}

@@ -1,0 +1,47 @@
+/* options.h - the command line, parsed into a connection configuration. */
+#ifndef IMAPCONN_OPTIONS_H
+#define IMAPCONN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+enum run_mode {
+	MODE_UI = 0,		/* the terminal interface */
+	MODE_CHECK,		/* --check: run once, print, exit status */
+	MODE_DRY_RUN,		/* --dry-run: print the plan, connect nowhere */
+	MODE_HELP,
+	MODE_VERSION
+};
+
+enum password_source {
+	PW_NONE = 0,		/* none given: prompt when needed */
+	PW_ENV,			/* IMAPCONN_PASSWORD */
+	PW_FILE,		/* --password-file */
+	PW_COMMAND		/* --password-command */
+};
+
+struct options {
+	enum run_mode mode;
+	bool json;			/* --json with --check/--dry-run */
+	bool have_host;
+	char host_text[CONFIG_PATH_MAX];	/* as typed, for the form */
+	struct conn_config cfg;
+	enum password_source pw_source;
+	char pw_arg[CONFIG_PATH_MAX];	/* file name or command */
+};
+
+#define OPTIONS_ERR_MAX 1024
+
+/* Parse argv into *o (reset first).  The environment is read for
+ * IMAPCONN_PASSWORD's presence only (its value is read later by
+ * password_obtain).  Returns 0, or -1 with a one-line message in err
+ * that names the option and what was wrong. */
+int options_parse(int argc, char **argv, struct options *o,
+		  char *err, size_t errcap);
+
+/* The --help text. */
+const char *options_usage(void);
+
+#endif
