@@ -25,15 +25,24 @@ struct hostspec_error {
 
 /* Parse len bytes of text (any bytes, not necessarily NUL-terminated)
  * into *ep, which is first reset with endpoint_init().  Returns 0 on
- * success; -1 with *err filled on error.  Never reads past len. */
+ * success; -1 with *err filled on error: err->pos <= len is the byte
+ * offset where the input went wrong, err->msg says what was expected
+ * and never contains a secret.  On error *ep is wiped and reset, so no
+ * key password is left in it.  Leading and trailing white space is
+ * ignored; a port not given stays 0 (see endpoint_port()).  Never
+ * reads past len; the caller keeps ownership of text. */
 int hostspec_parse(const char *text, size_t len, struct endpoint *ep,
 		   struct hostspec_error *err);
 
-/* One error line: quotes the input (non-printable bytes escaped),
- * names the position and says what was expected, e.g.
+/* One error line: quotes the input (non-printable and non-ASCII bytes
+ * as \xNN, long input shortened with "..." around the position, the
+ * value of :certificate-password and of any password-like keyword and
+ * the password of a URL shown as ***), names the position (err->pos +
+ * 1) and says what was expected, e.g.
  *   host specification ("h" :port "x") at character 12: port must be
  *   a number 1-65535
- * Always NUL-terminates buf when cap > 0. */
+ * text is the input given to hostspec_parse().  Writes at most cap
+ * bytes and always NUL-terminates buf when cap > 0. */
 void hostspec_error_format(const struct hostspec_error *err,
 			   const char *text, size_t len,
 			   char *buf, size_t cap);
