@@ -1,0 +1,229 @@
+/* escape.c - making hostile text safe for a terminal or a one-line report. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "escape.h"
+
+/* Longest escaped form of one input character ("\ufffd", "\u202e"). */
+#define UNIT_MAX 8
+
+static const char ellipsis[] = "...";
+
+/* Escapes one character (or one invalid byte) starting at in[0] into u,
+ * returns the escaped length and sets *used to the bytes consumed. */
+typedef size_t (*escape_unit_fn)(const char *in, size_t len, char *u,
+				 size_t *used);
+
+size_t
+escape_utf8_decode(const char *in, size_t len, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	uint32_t c, min;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* Non-ASCII code points that must not reach a terminal raw: C1
+ * controls, bidirectional controls, line and paragraph separators. */
+static bool
+unsafe_code_point(uint32_t c)
+{
+	if (c >= 0x80 && c <= 0x9f)
+		return true;
+	if (c == 0x061c || c == 0x200e || c == 0x200f)
+		return true;
+	if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		return true;
+	return c == 0x2028 || c == 0x2029;
+}
+
+static size_t
+text_control(uint32_t c, char *u)
+{
+	switch (c) {
+	case 0x1b:
+		return (size_t)snprintf(u, UNIT_MAX, "\\e");
+	case '\t':
+		return (size_t)snprintf(u, UNIT_MAX, "\\t");
+	case '\n':
+		return (size_t)snprintf(u, UNIT_MAX, "\\n");
+	case '\r':
+		return (size_t)snprintf(u, UNIT_MAX, "\\r");
+	default:
+		return (size_t)snprintf(u, UNIT_MAX, "\\x%02x", (unsigned)c);
+	}
+}
+
+static size_t
+text_unit(const char *in, size_t len, char *u, size_t *used)
+{
+	uint32_t c;
+	size_t n = escape_utf8_decode(in, len, &c);
+
+	if (n == 0) {
+		*used = 1;
+		return (size_t)snprintf(u, UNIT_MAX, "\\x%02x",
+					(unsigned char)in[0]);
+	}
+	*used = n;
+	if (c < 0x20 || c == 0x7f)
+		return text_control(c, u);
+	if (c == '\\')
+		return (size_t)snprintf(u, UNIT_MAX, "\\\\");
+	if (unsafe_code_point(c))
+		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
+	memcpy(u, in, n);
+	return n;
+}
+
+static size_t
+json_control(uint32_t c, char *u)
+{
+	switch (c) {
+	case '\b':
+		return (size_t)snprintf(u, UNIT_MAX, "\\b");
+	case '\f':
+		return (size_t)snprintf(u, UNIT_MAX, "\\f");
+	case '\t':
+		return (size_t)snprintf(u, UNIT_MAX, "\\t");
+	case '\n':
+		return (size_t)snprintf(u, UNIT_MAX, "\\n");
+	case '\r':
+		return (size_t)snprintf(u, UNIT_MAX, "\\r");
+	default:
+		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
+	}
+}
+
+static size_t
+json_unit(const char *in, size_t len, char *u, size_t *used)
+{
+	uint32_t c;
+	size_t n = escape_utf8_decode(in, len, &c);
+
+	if (n == 0) {
+		*used = 1;
+		return (size_t)snprintf(u, UNIT_MAX, "\\ufffd");
+	}
+	*used = n;
+	if (c < 0x20 || c == 0x7f)
+		return json_control(c, u);
+	if (c == '"' || c == '\\')
+		return (size_t)snprintf(u, UNIT_MAX, "\\%c", (char)c);
+	if (unsafe_code_point(c))
+		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
+	memcpy(u, in, n);
+	return n;
+}
+
+static size_t
+escaped_len(escape_unit_fn unit, const char *in, size_t len)
+{
+	char u[UNIT_MAX];
+	size_t i = 0, total = 0, used;
+
+	while (i < len) {
+		total += unit(in + i, len - i, u, &used);
+		i += used;
+	}
+	return total;
+}
+
+/* Copy whole escaped characters while they fit in room bytes. */
+static size_t
+escape_prefix(escape_unit_fn unit, const char *in, size_t len, char *out,
+	      size_t room)
+{
+	char u[UNIT_MAX];
+	size_t i = 0, o = 0, used, n;
+
+	while (i < len) {
+		n = unit(in + i, len - i, u, &used);
+		if (n > room - o)
+			break;
+		memcpy(out + o, u, n);
+		o += n;
+		i += used;
+	}
+	return o;
+}
+
+static size_t
+escape_into(escape_unit_fn unit, const char *in, size_t len, char *out,
+	    size_t cap)
+{
+	size_t need, room, o, dots;
+
+	if (cap == 0)
+		return 0;
+	need = escaped_len(unit, in, len);
+	if (need < cap) {
+		o = escape_prefix(unit, in, len, out, need);
+		out[o] = '\0';
+		return o;
+	}
+	dots = sizeof(ellipsis) - 1;
+	room = cap - 1 > dots ? cap - 1 - dots : 0;
+	o = escape_prefix(unit, in, len, out, room);
+	if (dots > cap - 1 - o)
+		dots = cap - 1 - o;
+	memcpy(out + o, ellipsis, dots);
+	o += dots;
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+escape_text(const char *in, size_t len, char *out, size_t cap)
+{
+	return escape_into(text_unit, in, len, out, cap);
+}
+
+size_t
+escape_text_len(const char *in, size_t len)
+{
+	return escaped_len(text_unit, in, len);
+}
+
+size_t
+escape_json(const char *in, size_t len, char *out, size_t cap)
+{
+	return escape_into(json_unit, in, len, out, cap);
+}
+
+size_t
+escape_json_len(const char *in, size_t len)
+{
+	return escaped_len(json_unit, in, len);
+}
