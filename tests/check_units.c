@@ -4,7 +4,11 @@
 #include "check_units.h"
 
 static Suite *(*const suites[])(void) = {
+	suite_escape,
 	suite_hostspec,
+	suite_imap_cmd,
+	suite_mboxname,
+	suite_net,
 };
 
 int

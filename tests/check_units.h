@@ -4,6 +4,10 @@
 
 #include <check.h>
 
+Suite *suite_escape(void);
 Suite *suite_hostspec(void);
+Suite *suite_imap_cmd(void);
+Suite *suite_mboxname(void);
+Suite *suite_net(void);
 
 #endif
