@@ -1,5 +1,6 @@
 /* main.c - imapconn: parse the command line, then run the terminal
  * interface, --check or --dry-run. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,6 +17,8 @@ main(int argc, char **argv)
 	char err[OPTIONS_ERR_MAX];
 	int rc;
 
+	/* OpenSSL writes with write(2): a closed peer must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
 	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;

@@ -9,6 +9,7 @@ static Suite *(*const suites[])(void) = {
 	suite_imap_cmd,
 	suite_mboxname,
 	suite_net,
+	suite_tls,
 };
 
 int

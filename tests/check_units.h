@@ -9,5 +9,6 @@ Suite *suite_hostspec(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_mboxname(void);
 Suite *suite_net(void);
+Suite *suite_tls(void);
 
 #endif
