@@ -7,6 +7,7 @@ static Suite *(*const suites[])(void) = {
 	suite_escape,
 	suite_hostspec,
 	suite_imap_cmd,
+	suite_imap_parse,
 	suite_mboxname,
 	suite_net,
 	suite_tls,
