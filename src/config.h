@@ -78,6 +78,8 @@ struct conn_config {
 	char select[CONFIG_STR_MAX];	/* mailbox to open; empty: none */
 	bool select_rw;			/* SELECT instead of EXAMINE */
 	char transcript_path[CONFIG_PATH_MAX];
+	bool stay_open;			/* after the list, wait for requests
+					 * (the terminal interface) */
 };
 
 /* Defaults of the reference and of secure practice: verify on,

@@ -86,7 +86,8 @@ text_control(uint32_t c, char *u)
 }
 
 static size_t
-text_unit(const char *in, size_t len, char *u, size_t *used)
+terminal_unit(const char *in, size_t len, char *u, size_t *used,
+	      bool double_backslash)
 {
 	uint32_t c;
 	size_t n = escape_utf8_decode(in, len, &c);
@@ -99,12 +100,24 @@ text_unit(const char *in, size_t len, char *u, size_t *used)
 	*used = n;
 	if (c < 0x20 || c == 0x7f)
 		return text_control(c, u);
-	if (c == '\\')
+	if (c == '\\' && double_backslash)
 		return (size_t)snprintf(u, UNIT_MAX, "\\\\");
 	if (unsafe_code_point(c))
 		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
 	memcpy(u, in, n);
 	return n;
+}
+
+static size_t
+text_unit(const char *in, size_t len, char *u, size_t *used)
+{
+	return terminal_unit(in, len, u, used, true);
+}
+
+static size_t
+line_unit(const char *in, size_t len, char *u, size_t *used)
+{
+	return terminal_unit(in, len, u, used, false);
 }
 
 static size_t
@@ -214,6 +227,12 @@ size_t
 escape_text_len(const char *in, size_t len)
 {
 	return escaped_len(text_unit, in, len);
+}
+
+size_t
+escape_line(const char *in, size_t len, char *out, size_t cap)
+{
+	return escape_into(line_unit, in, len, out, cap);
 }
 
 size_t

@@ -38,6 +38,11 @@ size_t escape_text(const char *in, size_t len, char *out, size_t cap);
 /* Length escape_text() needs for all of in, without the NUL. */
 size_t escape_text_len(const char *in, size_t len);
 
+/* escape_text() for protocol lines and atoms, where a backslash is
+ * ordinary syntax (\Seen, \HasChildren): the backslash passes through
+ * undoubled; everything else is escaped as escape_text() does. */
+size_t escape_line(const char *in, size_t len, char *out, size_t cap);
+
 /* Escape len bytes of in as the contents of a JSON string (RFC 8259),
  * without the surrounding quotes, into out (cap bytes, owned by the
  * caller): \" and \\, \b \f \n \r \t, other C0 controls and DEL as

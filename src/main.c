@@ -1,5 +1,6 @@
 /* main.c - imapconn: parse the command line, then run the terminal
  * interface, --check or --dry-run. */
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ main(int argc, char **argv)
 
 	/* OpenSSL writes with write(2): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	setlocale(LC_ALL, "");
 	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;

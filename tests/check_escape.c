@@ -91,6 +91,30 @@ START_TEST(test_json_table)
 END_TEST
 
 /* Escaped output never holds a raw control byte, ESC above all. */
+/* escape_line: backslashes pass through; everything else as
+ * escape_text. */
+static const struct {
+	const char *in;
+	size_t len;
+	const char *out;
+} line_cases[] = {
+	{ S("* LIST (\\HasNoChildren) \"/\" INBOX"),
+	  "* LIST (\\HasNoChildren) \"/\" INBOX" },
+	{ S("\\Seen\x1b[2J\r\n"), "\\Seen\\e[2J\\r\\n" },
+	{ S("a\xe2\x80\xae" "b\xff"), "a\\u202eb\\xff" },
+};
+
+START_TEST(test_line_table)
+{
+	char out[256];
+	size_t n = escape_line(line_cases[_i].in, line_cases[_i].len, out,
+			       sizeof(out));
+
+	ck_assert_str_eq(out, line_cases[_i].out);
+	ck_assert_uint_eq(n, strlen(line_cases[_i].out));
+}
+END_TEST
+
 START_TEST(test_text_all_bytes)
 {
 	char in[256], out[2048];
@@ -265,6 +289,7 @@ suite_escape(void)
 
 	tcase_add_loop_test(tc, test_text_table, 0, N(text_cases));
 	tcase_add_test(tc, test_text_all_bytes);
+	tcase_add_loop_test(tc, test_line_table, 0, N(line_cases));
 	tcase_add_test(tc, test_utf8_decode);
 	suite_add_tcase(s, tc);
 

@@ -1,0 +1,457 @@
+/* cli.c - --check: run one session without the terminal interface and
+ * print its timeline as it happens, or one JSON document at the end. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_int.h"
+#include "diag.h"
+#include "mailbox.h"
+#include "net.h"
+#include "password.h"
+#include "session.h"
+#include "tls.h"
+
+static int sigint_pipe[2] = { -1, -1 };
+
+static void
+on_sigint(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	if (write(sigint_pipe[1], "i", 1) < 0) {
+		/* nothing to do in a signal handler */
+	}
+	errno = saved;
+}
+
+long
+cli_days_left(int64_t epoch)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	return (long)((epoch - now) / 86400);
+}
+
+static const char *
+result_name(int r)
+{
+	switch (r) {
+	case PHASE_OK:
+		return "ok";
+	case PHASE_FAILED:
+		return "FAILED";
+	default:
+		return "skipped";
+	}
+}
+
+static void
+print_header(const struct check_run *run)
+{
+	const struct conn_config *c = &run->o->cfg;
+	const struct endpoint *ep = &c->ep;
+
+	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait\n",
+		ep->host, endpoint_port(ep), ep->ssl ? "implicit TLS" :
+		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
+		ep->starttls == STARTTLS_OPPORTUNISTIC ?
+		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s);
+	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))
+		fprintf(run->out, "WARNING: certificate verification is OFF "
+			"(--insecure)\n");
+}
+
+static void
+print_cert(FILE *out, int i, const struct tls_cert_info *ci)
+{
+	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
+		" (self-signed)" : "");
+	fprintf(out, "    subject   %s\n", ci->subject);
+	fprintf(out, "    issuer    %s\n", ci->issuer);
+	fprintf(out, "    valid     %s .. %s (%ld days left)\n",
+		ci->not_before, ci->not_after,
+		cli_days_left(ci->not_after_epoch));
+	if (ci->sans[0] != '\0')
+		fprintf(out, "    names     %s\n", ci->sans);
+	fprintf(out, "    SHA-256   %s\n", ci->sha256);
+	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
+}
+
+static void
+print_tls(const struct check_run *run, const struct tls_summary *t)
+{
+	FILE *out = run->out;
+
+	fprintf(out, "TLS\n");
+	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
+	fprintf(out, "  cipher    %s\n", t->cipher[0] ? t->cipher : "-");
+	fprintf(out, "  SNI       %s\n", t->sni_sent ? t->sni : "(none)");
+	fprintf(out, "  checked   %s\n", t->expected_name);
+	if (t->verified)
+		fprintf(out, "  verified  yes\n");
+	else
+		fprintf(out, "  verified  NO%s: %s (depth %d)\n",
+			t->verify_enabled ? "" : " (--insecure)",
+			t->verify_error_text[0] ? t->verify_error_text :
+			"not checked", t->verify_error_depth);
+	for (int i = 0; i < t->chain_len; i++)
+		print_cert(out, i, &t->chain[i]);
+	if (t->chain_sent > t->chain_len)
+		fprintf(out, "  (%d more certificates not shown)\n",
+			t->chain_sent - t->chain_len);
+}
+
+static void
+print_attempt(const struct check_run *run, const struct event *ev)
+{
+	if (ev->result == NET_ATTEMPT_STARTED)
+		return;
+	fprintf(run->out, "    %-28s %s (%lld ms)\n", ev->text,
+		net_attempt_state_name((enum net_attempt_state)ev->result),
+		(long long)ev->elapsed_ms);
+}
+
+/* Print s padded to width columns, counting what a terminal shows
+ * (wide characters take two). */
+static void
+print_padded(FILE *out, const char *s, int width)
+{
+	int cols = 0;
+	mbstate_t st;
+	const char *p = s;
+	size_t left = strlen(s);
+
+	memset(&st, 0, sizeof(st));
+	while (left > 0) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, left, &st);
+		int w;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			cols += (int)left;
+			break;
+		}
+		w = wcwidth(wc);
+		cols += w > 0 ? w : 0;
+		p += n;
+		left -= n;
+	}
+	fputs(s, out);
+	for (; cols < width; cols++)
+		fputc(' ', out);
+}
+
+static void
+print_mailbox(FILE *out, const struct mailbox_entry *m)
+{
+	const char *special = mailbox_special_name(m->special);
+	char extra[200];
+	size_t n = 0;
+
+	extra[0] = '\0';
+	if (m->has_status)
+		n += (size_t)snprintf(extra + n, sizeof(extra) - n, " %6u "
+				      "messages %5u unseen", m->messages,
+				      m->unseen);
+	if (special[0] != '\0' && n < sizeof(extra))
+		n += (size_t)snprintf(extra + n, sizeof(extra) - n, "  [%s]",
+				      special);
+	if ((m->flags & MBOX_NOSELECT) && n < sizeof(extra))
+		n += (size_t)snprintf(extra + n, sizeof(extra) - n,
+				      "  (not selectable)");
+	if (!m->name_valid && n < sizeof(extra))
+		snprintf(extra + n, sizeof(extra) - n, "  (invalid name "
+			 "encoding, shown raw)");
+	fputs("  ", out);
+	if (extra[0] == '\0') {
+		fprintf(out, "%s\n", m->display);
+		return;
+	}
+	print_padded(out, m->display, 40);
+	fprintf(out, "%s\n", extra);
+}
+
+static void
+print_selected(FILE *out, const struct mailbox_data *d)
+{
+	fprintf(out, "mailbox %s (%s)\n", d->name, d->read_only ?
+		"read-only" : "read-write");
+	fprintf(out, "  messages        %u\n", d->exists);
+	fprintf(out, "  recent          %u\n", d->recent);
+	if (d->have_uidvalidity)
+		fprintf(out, "  uidvalidity     %u\n", d->uidvalidity);
+	if (d->have_uidnext)
+		fprintf(out, "  uidnext         %u\n", d->uidnext);
+	if (d->have_unseen)
+		fprintf(out, "  first unseen    %u\n", d->first_unseen);
+	fprintf(out, "  flags           %s\n", d->flags);
+	fprintf(out, "  permanent flags %s\n", d->permanent_flags);
+	if (d->delim != '\0')
+		fprintf(out, "  separator       %c\n", d->delim);
+}
+
+static void
+print_failure(const struct check_run *run)
+{
+	const struct failure *f = &run->failure;
+
+	fprintf(run->out, "FAILED in %s (%s): %s\n", phase_name(f->phase),
+		fail_class_name(f->cls), f->detail);
+	if (f->hint[0] != '\0')
+		fprintf(run->out, "hint: %s\n", f->hint);
+}
+
+static void
+print_live(struct check_run *run, const struct event *ev)
+{
+	FILE *out = run->out;
+
+	switch (ev->type) {
+	case EV_PHASE_END:
+		fprintf(out, "  %-15s %6lld ms  %-7s %s\n",
+			phase_name(ev->phase), (long long)ev->elapsed_ms,
+			result_name(ev->result), ev->text ? ev->text : "");
+		/* The TLS details read best under their phase's line. */
+		if (run->tls_pending != NULL)
+			print_tls(run, run->tls_pending);
+		run->tls_pending = NULL;
+		break;
+	case EV_ATTEMPT:
+		print_attempt(run, ev);
+		break;
+	case EV_NOTE:
+		fprintf(out, "  note: %s\n", ev->text);
+		break;
+	case EV_CAPS:
+		fprintf(out, "  capabilities %s: %s\n", ev->phase == PHASE_AUTH
+			? "after login" : ev->flag ? "with TLS" :
+			"before TLS", ev->text);
+		break;
+	case EV_TLS:
+		run->tls_pending = ev->tls;
+		break;
+	default:
+		break;
+	}
+	fflush(out);
+}
+
+static void
+print_end(struct check_run *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_MAILBOX) {
+			if (run->mailboxes++ == 0)
+				fprintf(run->out, "mailboxes\n");
+			print_mailbox(run->out, run->ev[i]->mailbox);
+		}
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_SELECTED)
+			print_selected(run->out, run->ev[i]->selected);
+	if (run->failed)
+		print_failure(run);
+	else
+		fprintf(run->out, "result: ok, %lld ms in all\n",
+			(long long)run->total_ms);
+}
+
+static void
+write_transcript(struct check_run *run, const struct event *ev)
+{
+	time_t secs = (time_t)(ev->wall_ms / 1000);
+	struct tm tm;
+	char stamp[32];
+
+	if (run->transcript == NULL || ev->type != EV_TRANSCRIPT)
+		return;
+	gmtime_r(&secs, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(run->transcript, "%s.%03dZ %c: %s\n", stamp,
+		(int)(ev->wall_ms % 1000), ev->dir, ev->text);
+}
+
+/* Keep an event; 0, or -1 when out of memory (the event is freed). */
+static int
+keep(struct check_run *run, struct event *ev)
+{
+	if (run->n == run->cap) {
+		size_t cap = run->cap ? run->cap * 2 : 256;
+		struct event **v = realloc(run->ev, cap * sizeof(*v));
+
+		if (v == NULL) {
+			event_free(ev);
+			return -1;
+		}
+		run->ev = v;
+		run->cap = cap;
+	}
+	run->ev[run->n++] = ev;
+	return 0;
+}
+
+static void
+on_event(struct check_run *run, struct event *ev)
+{
+	write_transcript(run, ev);
+	if (ev->type == EV_FAILURE) {
+		run->failure = *ev->failure;
+		diag_explain(&run->failure, run->o);
+		run->failed = true;
+	}
+	if (ev->type == EV_DONE) {
+		run->success = ev->flag;
+		run->total_ms = ev->at_ms;
+	}
+	if (!run->o->json)
+		print_live(run, ev);
+	if (ev->type == EV_TRANSCRIPT || ev->type == EV_WAIT) {
+		event_free(ev);
+		return;
+	}
+	keep(run, ev);
+}
+
+/* Wait for events until the session says it is done.  Ctrl-C cancels
+ * the session, which then ends on its own. */
+static void
+event_loop(struct check_run *run, struct event_queue *q, struct session *s)
+{
+	bool done = false;
+
+	while (!done) {
+		struct pollfd pfd[2] = {
+			{ .fd = event_queue_fd(q), .events = POLLIN },
+			{ .fd = sigint_pipe[0], .events = POLLIN },
+		};
+		struct event *ev;
+
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			char c;
+
+			while (read(sigint_pipe[0], &c, 1) > 0)
+				;
+			session_cancel(s);
+		}
+		for (ev = event_queue_pop(q); ev != NULL;
+		     ev = event_queue_pop(q)) {
+			if (ev->type == EV_DONE)
+				done = true;
+			on_event(run, ev);
+		}
+	}
+}
+
+static void
+setup_sigint(struct sigaction *old)
+{
+	struct sigaction sa;
+
+	if (sigint_pipe[0] < 0 && pipe2(sigint_pipe, O_CLOEXEC | O_NONBLOCK)
+	    != 0)
+		sigint_pipe[0] = sigint_pipe[1] = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, old);
+}
+
+static int
+open_transcript(struct check_run *run, struct failure *f)
+{
+	const char *path = run->o->cfg.transcript_path;
+	int fd;
+
+	if (path[0] == '\0')
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		run->transcript = fdopen(fd, "w");
+	if (run->transcript == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--transcript %s: %s",
+			 path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_session(struct check_run *run, struct options *o, struct failure *f)
+{
+	struct event_queue *q = event_queue_new();
+	struct sigaction old;
+	struct session *s;
+
+	if (q == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	s = session_start(&o->cfg, q, f);
+	config_wipe(&o->cfg);
+	if (s == NULL) {
+		event_queue_free(q);
+		return -1;
+	}
+	setup_sigint(&old);
+	event_loop(run, q, s);
+	session_free(s);
+	sigaction(SIGINT, &old, NULL);
+	event_queue_free(q);
+	return 0;
+}
+
+static int
+finish(struct check_run *run)
+{
+	int rc = run->failed ? fail_exit_code(run->failure.cls) : 0;
+
+	if (run->o->json)
+		cli_json_print(run);
+	else
+		print_end(run);
+	for (size_t i = 0; i < run->n; i++)
+		event_free(run->ev[i]);
+	free(run->ev);
+	if (run->transcript != NULL)
+		fclose(run->transcript);
+	return rc;
+}
+
+int
+cli_check(struct options *o, FILE *out)
+{
+	struct check_run run;
+	struct failure f;
+	int rc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.o = o;
+	run.out = out;
+	if (!o->json)
+		print_header(&run);
+	if (o->cfg.user[0] != '\0')
+		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
+	if (rc == 0)
+		rc = open_transcript(&run, &f);
+	if (rc == 0)
+		rc = run_session(&run, o, &f);
+	if (rc != 0) {
+		run.failure = f;
+		diag_explain(&run.failure, o);
+		run.failed = true;
+	}
+	config_wipe(&o->cfg);
+	return finish(&run);
+}

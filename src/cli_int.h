@@ -1,0 +1,36 @@
+/* cli_int.h - what --check collects from a session's events, shared by
+ * its text and JSON outputs.  Private to cli*.c. */
+#ifndef IMAPCONN_CLI_INT_H
+#define IMAPCONN_CLI_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event.h"
+#include "options.h"
+
+struct tls_summary;
+
+/* Every event is kept, in order: the outputs walk them. */
+struct check_run {
+	const struct options *o;
+	FILE *out;
+	FILE *transcript;
+	struct event **ev;
+	size_t n, cap;
+	struct failure failure;
+	bool failed;
+	bool success;
+	int64_t total_ms;
+	size_t mailboxes;
+	const struct tls_summary *tls_pending;	/* printed after its phase */
+};
+
+/* The whole run as one JSON document. */
+void cli_json_print(const struct check_run *run);
+
+/* Days from now until an epoch time (negative when past). */
+long cli_days_left(int64_t epoch);
+
+#endif

@@ -1,0 +1,261 @@
+/* cli_json.c - --check --json: the whole run as one JSON document.
+ * The fields are documented in doc/imapconn.1 (JSON OUTPUT). */
+#include <string.h>
+
+#include "ac_config.h"
+#include "cli_int.h"
+#include "dryrun.h"
+#include "json.h"
+#include "mailbox.h"
+#include "net.h"
+#include "tls.h"
+
+static const char *
+result_word(int r)
+{
+	return r == PHASE_OK ? "ok" : r == PHASE_FAILED ? "failed" :
+	       "skipped";
+}
+
+static void
+json_phases(struct json *j, const struct check_run *run)
+{
+	json_arr_open(j, "phases");
+	for (size_t i = 0; i < run->n; i++) {
+		const struct event *ev = run->ev[i];
+
+		if (ev->type != EV_PHASE_END)
+			continue;
+		json_obj_open(j, NULL);
+		json_str(j, "phase", phase_name(ev->phase));
+		json_str(j, "result", result_word(ev->result));
+		json_int(j, "ms", ev->elapsed_ms);
+		json_int(j, "at_ms", ev->at_ms);
+		json_str(j, "detail", ev->text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void
+json_attempts(struct json *j, const struct check_run *run)
+{
+	json_arr_open(j, "addresses");
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_ADDRESS)
+			json_str(j, NULL, run->ev[i]->text);
+	json_arr_close(j);
+	json_arr_open(j, "attempts");
+	for (size_t i = 0; i < run->n; i++) {
+		const struct event *ev = run->ev[i];
+
+		if (ev->type != EV_ATTEMPT || ev->result == NET_ATTEMPT_STARTED)
+			continue;
+		json_obj_open(j, NULL);
+		json_str(j, "address", ev->text);
+		json_str(j, "result", net_attempt_state_name(
+				 (enum net_attempt_state)ev->result));
+		json_int(j, "ms", ev->elapsed_ms);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void
+json_cert(struct json *j, const struct tls_cert_info *c)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "subject", c->subject);
+	json_str(j, "issuer", c->issuer);
+	json_str(j, "not_before", c->not_before);
+	json_str(j, "not_after", c->not_after);
+	json_int(j, "days_left", cli_days_left(c->not_after_epoch));
+	json_str(j, "names", c->sans);
+	json_str(j, "sha256", c->sha256);
+	json_str(j, "spki_sha256", c->spki_sha256);
+	json_bool(j, "self_signed", c->self_signed);
+	json_obj_close(j);
+}
+
+static void
+json_tls_one(struct json *j, const struct event *ev)
+{
+	const struct tls_summary *t = ev->tls;
+
+	json_obj_open(j, NULL);
+	json_str(j, "phase", phase_name(ev->phase));
+	json_str(j, "version", t->version[0] ? t->version : NULL);
+	json_str(j, "cipher", t->cipher[0] ? t->cipher : NULL);
+	json_str(j, "sni", t->sni_sent ? t->sni : NULL);
+	json_str(j, "expected_name", t->expected_name);
+	json_bool(j, "verify_enabled", t->verify_enabled);
+	json_bool(j, "verified", t->verified);
+	json_int(j, "verify_error", t->verify_error);
+	json_str(j, "verify_error_text", t->verify_error_text[0] ?
+		 t->verify_error_text : NULL);
+	json_int(j, "verify_error_depth", t->verify_error_depth);
+	json_int(j, "chain_sent", t->chain_sent);
+	json_int(j, "verified_chain_len", t->verified_chain_len);
+	json_arr_open(j, "chain");
+	for (int i = 0; i < t->chain_len; i++)
+		json_cert(j, &t->chain[i]);
+	json_arr_close(j);
+	json_obj_close(j);
+}
+
+static void
+json_by_type(struct json *j, const struct check_run *run,
+	     enum event_type type, const char *key)
+{
+	json_arr_open(j, key);
+	for (size_t i = 0; i < run->n; i++) {
+		const struct event *ev = run->ev[i];
+
+		if (ev->type != type)
+			continue;
+		if (type == EV_TLS) {
+			json_tls_one(j, ev);
+		} else if (type == EV_CAPS) {
+			json_obj_open(j, NULL);
+			json_str(j, "when", ev->phase == PHASE_AUTH ?
+				 "after-login" : ev->flag ? "tls" :
+				 "before-tls");
+			json_str(j, "list", ev->text);
+			json_obj_close(j);
+		} else {
+			json_str(j, NULL, ev->text);
+		}
+	}
+	json_arr_close(j);
+}
+
+static void
+json_flag_list(struct json *j, unsigned flags)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{ MBOX_NOSELECT, "\\Noselect" },
+		{ MBOX_NOINFERIORS, "\\NoInferiors" },
+		{ MBOX_HASCHILDREN, "\\HasChildren" },
+		{ MBOX_HASNOCHILDREN, "\\HasNoChildren" },
+		{ MBOX_MARKED, "\\Marked" },
+		{ MBOX_UNMARKED, "\\Unmarked" },
+		{ MBOX_SUBSCRIBED, "\\Subscribed" },
+		{ MBOX_NONEXISTENT, "\\NonExistent" },
+		{ MBOX_REMOTE, "\\Remote" },
+	};
+
+	json_arr_open(j, "flags");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			json_str(j, NULL, names[i].name);
+	json_arr_close(j);
+}
+
+static void
+json_mailbox(struct json *j, const struct mailbox_entry *m)
+{
+	char delim[2] = { m->delim, '\0' };
+	const char *special = mailbox_special_name(m->special);
+
+	json_obj_open(j, NULL);
+	json_str(j, "name", m->display);
+	json_strn(j, "raw", m->raw, m->raw_len);
+	json_bool(j, "name_valid", m->name_valid);
+	json_str(j, "delimiter", m->delim ? delim : NULL);
+	json_flag_list(j, m->flags);
+	json_str(j, "special_use", special[0] ? special : NULL);
+	if (m->has_status) {
+		json_int(j, "messages", m->messages);
+		json_int(j, "unseen", m->unseen);
+	}
+	json_obj_close(j);
+}
+
+static void
+json_selected(struct json *j, const struct mailbox_data *d)
+{
+	char delim[2] = { d->delim, '\0' };
+
+	json_obj_open(j, "selected");
+	json_str(j, "name", d->name);
+	json_bool(j, "read_only", d->read_only);
+	json_int(j, "messages", d->exists);
+	json_int(j, "recent", d->recent);
+	if (d->have_uidvalidity)
+		json_int(j, "uidvalidity", d->uidvalidity);
+	if (d->have_uidnext)
+		json_int(j, "uidnext", d->uidnext);
+	if (d->have_unseen)
+		json_int(j, "first_unseen", d->first_unseen);
+	json_str(j, "flags", d->flags);
+	json_str(j, "permanent_flags", d->permanent_flags);
+	json_str(j, "separator", d->delim ? delim : NULL);
+	json_obj_close(j);
+}
+
+static void
+json_mailboxes(struct json *j, const struct check_run *run)
+{
+	const struct mailbox_data *sel = NULL;
+
+	json_arr_open(j, "mailboxes");
+	for (size_t i = 0; i < run->n; i++) {
+		if (run->ev[i]->type == EV_MAILBOX)
+			json_mailbox(j, run->ev[i]->mailbox);
+		if (run->ev[i]->type == EV_SELECTED)
+			sel = run->ev[i]->selected;
+	}
+	json_arr_close(j);
+	if (sel != NULL)
+		json_selected(j, sel);
+	else
+		json_null(j, "selected");
+}
+
+static void
+json_failure(struct json *j, const struct check_run *run)
+{
+	const struct failure *f = &run->failure;
+
+	if (!run->failed) {
+		json_null(j, "failure");
+		return;
+	}
+	json_obj_open(j, "failure");
+	json_str(j, "phase", phase_name(f->phase));
+	json_str(j, "class", fail_class_name(f->cls));
+	json_str(j, "detail", f->detail);
+	json_str(j, "hint", f->hint[0] ? f->hint : NULL);
+	if (f->cls == FAIL_TIMEOUT)
+		json_int(j, "waited_ms", f->waited_ms);
+	json_obj_close(j);
+}
+
+void
+cli_json_print(const struct check_run *run)
+{
+	const struct conn_config *c = &run->o->cfg;
+	struct json j;
+
+	json_begin(&j, run->out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "imapconn", PACKAGE_VERSION);
+	json_bool(&j, "ok", !run->failed);
+	json_int(&j, "exit_code", run->failed ?
+		 fail_exit_code(run->failure.cls) : 0);
+	json_int(&j, "total_ms", run->total_ms);
+	dryrun_endpoint_json(&j, c);
+	json_bool(&j, "insecure", !c->ep.tls.verify);
+	json_phases(&j, run);
+	json_attempts(&j, run);
+	json_by_type(&j, run, EV_TLS, "tls");
+	json_by_type(&j, run, EV_CAPS, "capabilities");
+	json_by_type(&j, run, EV_NOTE, "notes");
+	json_mailboxes(&j, run);
+	json_failure(&j, run);
+	json_obj_close(&j);
+	json_end(&j);
+}

@@ -1,0 +1,191 @@
+/* password.c - the password from the environment, a file, a command or
+ * a prompt; never echoed, wiped after use. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "password.h"
+
+/* Keep the first line of a read buffer: cut at CR or LF.  A NUL in
+ * the line would cut the password short, so it is refused. */
+static int
+first_line(char *buf, size_t n, const char *what, struct failure *f)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\r' || buf[i] == '\n')
+			break;
+		if (buf[i] == '\0') {
+			fail_set(f, PHASE_NONE, FAIL_INPUT, "%s: the password "
+				 "line contains a NUL byte", what);
+			return -1;
+		}
+	}
+	buf[i] = '\0';
+	if (i == 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s: the password is "
+			 "empty", what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read up to cap-1 bytes, stopping at the first newline or EOF. */
+static ssize_t
+read_line_fd(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	while (n + 1 < cap) {
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (memchr(buf + n - (size_t)r, '\n', (size_t)r) != NULL)
+			break;
+	}
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+int
+password_read_file(const char *path, char *buf, size_t cap,
+		   struct failure *f)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot open %s: %s",
+			 path, strerror(errno));
+		return -1;
+	}
+	n = read_line_fd(fd, buf, cap);
+	close(fd);
+	if (n < 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot read %s: %s",
+			 path, strerror(errno));
+		return -1;
+	}
+	return first_line(buf, (size_t)n, path, f);
+}
+
+static int
+from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
+{
+	FILE *p = popen(cmd, "re");
+	ssize_t n;
+	int status;
+	char sink[256];
+
+	if (p == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--password-command: "
+			 "cannot run it: %s", strerror(errno));
+		return -1;
+	}
+	n = read_line_fd(fileno(p), buf, cap);
+	while (fread(sink, 1, sizeof(sink), p) > 0)
+		;
+	OPENSSL_cleanse(sink, sizeof(sink));
+	status = pclose(p);
+	if (n < 0 || status == -1 || !WIFEXITED(status)
+	    || WEXITSTATUS(status) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--password-command "
+			 "failed (exit status %d)", WIFEXITED(status) ?
+			 WEXITSTATUS(status) : -1);
+		return -1;
+	}
+	return first_line(buf, (size_t)n, "--password-command", f);
+}
+
+static int
+from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	struct termios old, quiet;
+	ssize_t n;
+
+	if (fd < 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "no password given and no "
+			 "terminal to ask on (use IMAPCONN_PASSWORD, "
+			 "--password-file or --password-command)");
+		return -1;
+	}
+	dprintf(fd, "Password for %s: ", user);
+	tcgetattr(fd, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	n = read_line_fd(fd, buf, cap);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	if (n < 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot read the password "
+			 "from the terminal");
+		return -1;
+	}
+	return first_line(buf, (size_t)n, "the prompt", f);
+}
+
+static int
+from_env(char *buf, size_t cap, struct failure *f)
+{
+	const char *v = getenv("IMAPCONN_PASSWORD");
+	size_t len = v != NULL ? strlen(v) : 0;
+
+	if (len == 0 || len >= cap) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "IMAPCONN_PASSWORD is %s",
+			 len == 0 ? "empty" : "too long");
+		return -1;
+	}
+	memcpy(buf, v, len + 1);
+	return 0;
+}
+
+int
+password_obtain(const struct options *o, struct conn_config *c,
+		bool interactive, struct failure *f)
+{
+	char buf[CONFIG_SECRET_MAX];
+	int rc = -1;
+
+	switch (o->pw_source) {
+	case PW_ENV:
+		rc = from_env(buf, sizeof(buf), f);
+		break;
+	case PW_FILE:
+		rc = password_read_file(o->pw_arg, buf, sizeof(buf), f);
+		break;
+	case PW_COMMAND:
+		rc = from_command(o->pw_arg, buf, sizeof(buf), f);
+		break;
+	case PW_NONE:
+		if (interactive)
+			rc = from_prompt(c->user, buf, sizeof(buf), f);
+		else
+			fail_set(f, PHASE_NONE, FAIL_INPUT, "no password "
+				 "given (use IMAPCONN_PASSWORD, "
+				 "--password-file or --password-command)");
+		break;
+	}
+	if (rc == 0) {
+		memcpy(c->password, buf, sizeof(c->password));
+		c->have_password = true;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return rc;
+}

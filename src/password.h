@@ -1,0 +1,22 @@
+/* password.h - obtain the password from the source the user named. */
+#ifndef IMAPCONN_PASSWORD_H
+#define IMAPCONN_PASSWORD_H
+
+#include "config.h"
+#include "fail.h"
+#include "options.h"
+
+/* Fill c->password from o->pw_source: IMAPCONN_PASSWORD, the first
+ * line of --password-file, the first line --password-command prints,
+ * or (PW_NONE, when interactive is true) a prompt on /dev/tty with echo
+ * off.  Every intermediate buffer is wiped.  Returns 0, or -1 with *f
+ * set (FAIL_INPUT), never quoting the password. */
+int password_obtain(const struct options *o, struct conn_config *c,
+		    bool interactive, struct failure *f);
+
+/* Read the first line of a file into buf (CR/LF stripped); used for
+ * the password and the key password.  0, or -1 with *f set. */
+int password_read_file(const char *path, char *buf, size_t cap,
+		       struct failure *f);
+
+#endif

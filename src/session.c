@@ -1,0 +1,329 @@
+/* session.c - a session's life: its thread, cancel, and the events it
+ * reports. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "escape.h"
+#include "imap_parse.h"
+#include "session.h"
+#include "session_int.h"
+#include "tls.h"
+
+void
+sess_emit(struct session *s, struct event *ev)
+{
+	if (ev == NULL)
+		return;
+	ev->at_ms = clock_ms() - s->t0;
+	ev->wall_ms = clock_wall_ms();
+	event_queue_push(s->q, ev);
+}
+
+void
+sess_note(struct session *s, const char *fmt, ...)
+{
+	struct event *ev = event_new(EV_NOTE, s->phase);
+	char buf[512];
+	va_list ap;
+
+	if (ev == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (event_set_text(ev, buf, strlen(buf)) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+void
+sess_phase_begin(struct session *s, enum phase p)
+{
+	if (s->phase_open && s->phase == p)
+		return;
+	s->phase = p;
+	s->phase_t0 = clock_ms();
+	s->phase_open = true;
+	sess_emit(s, event_new(EV_PHASE_START, p));
+}
+
+void
+sess_phase_end(struct session *s, enum phase_result r, const char *fmt,
+	       ...)
+{
+	struct event *ev;
+	char buf[512];
+	va_list ap;
+
+	if (!s->phase_open)
+		return;
+	s->phase_open = false;
+	ev = event_new(EV_PHASE_END, s->phase);
+	if (ev == NULL)
+		return;
+	ev->result = r;
+	ev->elapsed_ms = clock_ms() - s->phase_t0;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (buf[0] != '\0')
+		event_set_text(ev, buf, strlen(buf));
+	sess_emit(s, ev);
+}
+
+void
+sess_phase_skip(struct session *s, enum phase p, const char *why)
+{
+	sess_phase_begin(s, p);
+	sess_phase_end(s, PHASE_SKIPPED, "%s", why);
+}
+
+void
+sess_wait_event(struct session *s, int64_t deadline_ms)
+{
+	struct event *ev = event_new(EV_WAIT, s->phase);
+
+	if (ev == NULL)
+		return;
+	ev->deadline_ms = deadline_ms;
+	sess_emit(s, ev);
+}
+
+int64_t
+sess_deadline(struct session *s)
+{
+	int64_t d = clock_deadline(s->cfg.timeout_s);
+
+	sess_wait_event(s, d);
+	return d;
+}
+
+void
+sess_transcript(struct session *s, char dir, const char *text, size_t len)
+{
+	struct event *ev = event_new(EV_TRANSCRIPT, s->phase);
+	char buf[SESS_RAW_MAX * 4 + 64];
+	size_t n;
+
+	if (ev == NULL)
+		return;
+	ev->dir = dir;
+	if (len >= 2 && text[len - 2] == '\r' && text[len - 1] == '\n')
+		len -= 2;
+	n = escape_line(text, len, buf, sizeof(buf));
+	if (event_set_text(ev, buf, n) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+void
+sess_emit_tls(struct session *s)
+{
+	struct event *ev;
+	char *pem;
+	size_t len;
+
+	if (s->link.tls == NULL)
+		return;
+	ev = event_new(EV_TLS, s->phase);
+	if (ev == NULL)
+		return;
+	ev->tls = malloc(sizeof(*ev->tls));
+	if (ev->tls == NULL) {
+		event_free(ev);
+		return;
+	}
+	tls_get_summary(s->link.tls, ev->tls);
+	if (tls_chain_pem(s->link.tls, &pem, &len) == 0) {
+		event_set_text(ev, pem, len);
+		free(pem);
+	}
+	sess_emit(s, ev);
+}
+
+void
+sess_emit_caps(struct session *s, bool after_tls)
+{
+	struct event *ev = event_new(EV_CAPS, s->phase);
+	char buf[4096];
+	size_t len = 0;
+
+	if (ev == NULL)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->caps.n; i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				 i ? " " : "", s->caps.name[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(buf) - len)
+			break;
+		len += (size_t)w;
+	}
+	ev->flag = after_tls;
+	if (event_set_text(ev, buf, len) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+void
+sess_caps_clear(struct sess_caps *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->name[i]);
+	c->n = 0;
+}
+
+bool
+sess_caps_has(const struct sess_caps *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcasecmp(c->name[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+emit_failure(struct session *s)
+{
+	struct event *ev = event_new(EV_FAILURE, s->fail.phase);
+
+	if (ev == NULL)
+		return;
+	ev->failure = malloc(sizeof(*ev->failure));
+	if (ev->failure == NULL) {
+		event_free(ev);
+		return;
+	}
+	*ev->failure = s->fail;
+	sess_emit(s, ev);
+}
+
+static void *
+session_main(void *arg)
+{
+	struct session *s = arg;
+	struct event *done;
+	int rc;
+
+	s->t0 = clock_ms();
+	if (!s->cfg.stay_open)
+		sess_requests_close(s);
+	imap_tagger_init(&s->tagger, "A");
+	s->cmd = imap_cmd_new();
+	if (s->cmd == NULL) {
+		fail_set(&s->fail, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		rc = -1;
+	} else {
+		rc = sess_run(s);
+	}
+	if (rc != 0) {
+		if (s->phase_open)
+			sess_phase_end(s, PHASE_FAILED, "%s",
+				       fail_class_name(s->fail.cls));
+		emit_failure(s);
+	}
+	sess_requests_close(s);
+	sess_logout(s);
+	link_close(&s->link);
+	config_wipe(&s->cfg);
+	imap_parser_free(s->parser);
+	s->parser = NULL;
+	imap_response_free(s->held);
+	s->held = NULL;
+	imap_cmd_free(s->cmd);
+	s->cmd = NULL;
+	sess_caps_clear(&s->caps);
+	done = event_new(EV_DONE, s->phase);
+	if (done != NULL)
+		done->flag = rc == 0;
+	sess_emit(s, done);
+	return NULL;
+}
+
+struct session *
+session_start(const struct conn_config *cfg, struct event_queue *q,
+	      struct failure *f)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (s == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->q = q;
+	s->link.fd = -1;
+	pthread_mutex_init(&s->cancel_lock, NULL);
+	if (pipe2(s->cancel, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "pipe: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	if (pipe2(s->req_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "pipe: %s",
+			 strerror(errno));
+		close(s->cancel[0]);
+		close(s->cancel[1]);
+		goto fail;
+	}
+	s->link.cancel_fd = s->cancel[0];
+	if (pthread_create(&s->thread, NULL, session_main, s) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "cannot start a "
+			 "thread");
+		close(s->cancel[0]);
+		close(s->cancel[1]);
+		close(s->req_pipe[0]);
+		close(s->req_pipe[1]);
+		goto fail;
+	}
+	return s;
+fail:
+	config_wipe(&s->cfg);
+	pthread_mutex_destroy(&s->cancel_lock);
+	free(s);
+	return NULL;
+}
+
+void
+session_cancel(struct session *s)
+{
+	static const char byte = 'c';
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->cancel_lock);
+	if (!s->cancelled) {
+		s->cancelled = true;
+		if (write(s->cancel[1], &byte, 1) < 0) {
+			/* The pipe is new and empty: cannot be full. */
+		}
+	}
+	pthread_mutex_unlock(&s->cancel_lock);
+}
+
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	pthread_join(s->thread, NULL);
+	close(s->cancel[0]);
+	close(s->cancel[1]);
+	close(s->req_pipe[0]);
+	close(s->req_pipe[1]);
+	pthread_mutex_destroy(&s->cancel_lock);
+	free(s);
+}

@@ -1,0 +1,184 @@
+/* session_flow.c - the phases of one connection, in order: resolve,
+ * connect, TLS, greeting, capabilities, STARTTLS, login, list, select,
+ * logout.  Linear code on the session's thread. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+#include "imap_cmd.h"
+#include "imap_parse.h"
+#include "net.h"
+#include "session_int.h"
+#include "tls.h"
+
+/* "127.0.0.1:993" or "[::1]:993" for the connected peer. */
+static void
+peer_name(int fd, char *buf, size_t cap)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+			port = ntohs(a->sin6_port);
+			snprintf(buf, cap, "[%s]:%u", host, port);
+			return;
+		}
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+			  host, sizeof(host));
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	snprintf(buf, cap, "%s:%u", host, port);
+}
+
+static void
+attempt_cb(const struct net_attempt *a, void *arg)
+{
+	struct session *s = arg;
+	struct event *ev = event_new(EV_ATTEMPT, PHASE_CONNECT);
+
+	if (ev == NULL)
+		return;
+	ev->result = a->state;
+	ev->elapsed_ms = a->elapsed_ms;
+	if (event_set_text(ev, a->addr->text, strlen(a->addr->text)) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+static int
+phase_resolve(struct session *s, struct net_addrs *addrs)
+{
+	const struct endpoint *ep = &s->cfg.ep;
+
+	sess_phase_begin(s, PHASE_RESOLVE);
+	if (net_resolve(ep->host, endpoint_port(ep), ep->kind,
+			sess_deadline(s), s->cancel[0], addrs, &s->fail) != 0)
+		return -1;
+	for (size_t i = 0; i < addrs->n; i++) {
+		struct event *ev = event_new(EV_ADDRESS, PHASE_RESOLVE);
+
+		if (ev == NULL)
+			continue;
+		if (event_set_text(ev, addrs->a[i].text,
+				   strlen(addrs->a[i].text)) != 0) {
+			event_free(ev);
+			continue;
+		}
+		sess_emit(s, ev);
+	}
+	sess_phase_end(s, PHASE_OK, "%zu address%s%s", addrs->n,
+		       addrs->n == 1 ? "" : "es", ep->kind == ADDR_NAME ? "" :
+		       " (an address literal: no lookup)");
+	return 0;
+}
+
+static int
+phase_connect(struct session *s, const struct net_addrs *addrs)
+{
+	char peer[NET_ADDR_TEXT_MAX + 8];
+	int fd = -1;
+
+	sess_phase_begin(s, PHASE_CONNECT);
+	if (net_connect(addrs, sess_deadline(s), s->cancel[0], attempt_cb, s,
+			&fd, &s->fail) != 0)
+		return -1;
+	link_init(&s->link, fd, s->cancel[0]);
+	peer_name(fd, peer, sizeof(peer));
+	sess_phase_end(s, PHASE_OK, "%s", peer);
+	return 0;
+}
+
+/* "TLSv1.3, TLS_AES_256_GCM_SHA384, verified" for a phase line. */
+static void
+tls_line(struct session *s, char *buf, size_t cap)
+{
+	struct tls_summary *sum = malloc(sizeof(*sum));
+
+	buf[0] = '\0';
+	if (sum == NULL || s->link.tls == NULL) {
+		free(sum);
+		return;
+	}
+	tls_get_summary(s->link.tls, sum);
+	if (sum->verified)
+		snprintf(buf, cap, "%s, %s, verified", sum->version,
+			 sum->cipher);
+	else
+		snprintf(buf, cap, "%s, %s, NOT VERIFIED (%s)", sum->version,
+			 sum->cipher, sum->verify_error_text[0] ?
+			 sum->verify_error_text : "verification off");
+	free(sum);
+}
+
+/* TLS on the link in phase p; the summary is reported either way. */
+int
+flow_tls(struct session *s, enum phase p)
+{
+	const struct endpoint *ep = &s->cfg.ep;
+	char line[400];
+	int rc;
+
+	rc = link_start_tls(&s->link, &ep->tls, ep->host, ep->kind,
+			    sess_deadline(s), p, &s->fail);
+	sess_emit_tls(s);
+	if (rc != 0) {
+		s->usable = false;
+		return -1;
+	}
+	tls_line(s, line, sizeof(line));
+	sess_phase_end(s, PHASE_OK, "%s", line);
+	if (!ep->tls.verify)
+		sess_note(s, "the certificate was NOT verified (--insecure): "
+			  "anyone on the path could be reading this "
+			  "connection");
+	return 0;
+}
+
+static int
+phase_tls(struct session *s)
+{
+	sess_phase_begin(s, PHASE_TLS);
+	return flow_tls(s, PHASE_TLS);
+}
+
+int
+sess_run(struct session *s)
+{
+	struct net_addrs addrs;
+
+	if (phase_resolve(s, &addrs) != 0)
+		return -1;
+	if (phase_connect(s, &addrs) != 0)
+		return -1;
+	if (s->cfg.ep.ssl && phase_tls(s) != 0)
+		return -1;
+	s->parser = imap_parser_new(NULL);
+	if (s->parser == NULL) {
+		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	s->usable = true;
+	if (flow_greeting(s) != 0)
+		return -1;
+	if (flow_capability(s) != 0)
+		return -1;
+	if (flow_starttls(s) != 0)
+		return -1;
+	if (flow_login_and_list(s) != 0)
+		return -1;
+	if (!s->cfg.stay_open)
+		return 0;
+	return sess_serve_requests(s);
+}

@@ -1,0 +1,152 @@
+/* session_int.h - what the session's own files share: the session
+ * struct, its event helpers and its protocol I/O.  Not for other
+ * modules: they use session.h. */
+#ifndef IMAPCONN_SESSION_INT_H
+#define IMAPCONN_SESSION_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+#include "fail.h"
+#include "link.h"
+#include "imap_cmd.h"
+#include "phase.h"
+
+struct imap_parser;
+struct imap_response;
+struct request;
+
+#define SESS_RBUF 16384
+#define SESS_CAPS_MAX 256
+#define SESS_RAW_MAX 1024	/* bytes of a response shown in the
+				 * transcript (escaped, then cut) */
+
+struct sess_caps {
+	size_t n;
+	char *name[SESS_CAPS_MAX];	/* upper-cased, owned */
+};
+
+struct session {
+	struct conn_config cfg;		/* our copy; password wiped after use */
+	struct event_queue *q;		/* not owned */
+	pthread_t thread;
+	int cancel[2];			/* [1] written by session_cancel */
+	pthread_mutex_t cancel_lock;	/* also guards the requests */
+	bool cancelled;
+	int req_pipe[2];		/* [0] readable: a request waits */
+	struct request *req_head;
+	bool req_closed;
+
+	/* Owned by the worker thread from here on. */
+	int64_t t0;			/* clock_ms() at start */
+	enum phase phase;		/* the phase running now */
+	int64_t phase_t0;
+	bool phase_open;
+	struct link link;
+	bool usable;			/* LOGOUT may be sent */
+	bool preauth;
+	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */
+	int mech_before_tls;		/* enum mech guessed before TLS */
+	bool logging_out;		/* BYE is expected now */
+	struct imap_parser *parser;
+	char rbuf[SESS_RBUF];
+	size_t rpos, rlen;		/* unparsed bytes: rbuf[rpos..rlen) */
+	struct imap_response *held;	/* read early, returned next */
+	struct imap_tagger tagger;
+	struct imap_cmd *cmd;		/* reused for every command */
+	unsigned cmd_flags;		/* imap_cmd flags from caps */
+	struct sess_caps caps;
+	struct failure fail;
+};
+
+/* Events.  Each builds one event and pushes it; out of memory drops
+ * the event (the session goes on). */
+void sess_emit(struct session *s, struct event *ev);
+void sess_note(struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sess_phase_begin(struct session *s, enum phase p);
+void sess_phase_end(struct session *s, enum phase_result r,
+		    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sess_phase_skip(struct session *s, enum phase p, const char *why);
+void sess_wait_event(struct session *s, int64_t deadline_ms);
+void sess_transcript(struct session *s, char dir, const char *text,
+		     size_t len);
+void sess_emit_tls(struct session *s);
+void sess_emit_caps(struct session *s, bool after_tls);
+
+/* A deadline for the next wait: now + the configured timeout, and an
+ * EV_WAIT event so a countdown can show it. */
+int64_t sess_deadline(struct session *s);
+
+/* Protocol I/O (session_io.c).  Each is 0, or -1 with s->fail set. */
+/* Send a finished command, every segment; 1 when the server refused
+ * a literal or AUTHENTICATE with a tagged reply (read it next). */
+int sess_send(struct session *s, struct imap_cmd *cmd);
+/* The next response, caller-owned; the wait for it has its own
+ * deadline, so a long reply arriving line by line is never cut off. */
+int sess_read_response(struct session *s, struct imap_response **out);
+/* Wait for "+"; 1 when a tagged reply came instead (kept for the next
+ * sess_read_response). */
+int sess_wait_continuation(struct session *s);
+void sess_reset_parser(struct session *s);
+size_t sess_buffered(const struct session *s);
+
+/* Capabilities. */
+void sess_caps_clear(struct sess_caps *c);
+void sess_caps_set(struct sess_caps *c, char **names, size_t n);
+bool sess_caps_has(const struct sess_caps *c, const char *name);
+
+/* The phases, in order (session_flow.c).  0 or -1 with s->fail set. */
+int sess_run(struct session *s);
+/* TLS on the open link in phase p (already begun); ends the phase. */
+int flow_tls(struct session *s, enum phase p);
+/* Greeting, capabilities, STARTTLS (session_imap.c). */
+int flow_greeting(struct session *s);
+int flow_capability(struct session *s);
+int flow_starttls(struct session *s);
+/* The reply to CAPABILITY (sent now when tag is NULL, else already
+ * sent with that tag), in the phase already begun; ends the phase. */
+int flow_read_caps(struct session *s, const char *tag);
+/* Read responses until the tagged reply to tag (caller frees *done);
+ * untagged ones go to fn (may be NULL) and are freed after.  An
+ * untagged BYE or a reply to a tag never sent ends it as a failure. */
+typedef int (*flow_untagged_fn)(struct session *s,
+				const struct imap_response *r, void *arg);
+int flow_until_tagged(struct session *s, const char *tag,
+		      flow_untagged_fn fn, void *arg,
+		      struct imap_response **done);
+/* Learn capabilities from r (data or code); true when it had some. */
+bool flow_learn_caps(struct session *s, const struct imap_response *r);
+/* Server text, escaped for a detail or note. */
+void flow_server_text(const struct imap_response *r, char *buf,
+		      size_t cap);
+enum mech {
+	MECH_NONE = 0,		/* LOGINDISABLED and no AUTH=PLAIN */
+	MECH_PLAIN_IR,		/* AUTHENTICATE PLAIN with SASL-IR */
+	MECH_PLAIN,		/* AUTHENTICATE PLAIN, then "+" */
+	MECH_LOGIN
+};
+
+/* The login mechanism the capabilities allow. */
+enum mech flow_choose_mech(const struct sess_caps *c);
+/* The mechanism to use right after STARTTLS, from what was said
+ * before TLS; MECH_NONE when only CAPABILITY can tell. */
+enum mech flow_guess_mech_after_tls(const struct sess_caps *before);
+/* Login, list and select, pipelined where safe (session_login.c). */
+int flow_login_and_list(struct session *s);
+/* EV_SELECTED for a mailbox opened with EXAMINE or SELECT. */
+struct imap_mailbox_info;
+void flow_emit_selected(struct session *s, const char *raw, size_t len,
+			char delim, const struct imap_mailbox_info *mi);
+/* Requests after the list (session_req.c): serve until quit (0) or a
+ * failure (-1); close refuses further ones. */
+int sess_serve_requests(struct session *s);
+void sess_requests_close(struct session *s);
+/* LOGOUT when the link is still usable; never fails the session. */
+void sess_logout(struct session *s);
+
+#endif

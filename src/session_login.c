@@ -1,0 +1,622 @@
+/* session_login.c - login, mailbox list and select, sent together in
+ * one write where that is safe, read back in order. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "clock.h"
+#include "escape.h"
+#include "imap_cmd.h"
+#include "imap_parse.h"
+#include "mailbox.h"
+#include "mboxname.h"
+#include "session_int.h"
+
+enum { CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
+
+struct batch {
+	struct imap_cmd *cmd[CMD_COUNT];	/* NULL: not sent */
+	enum mech mech;
+	char select_raw[MAILBOX_NAME_MAX];
+	size_t select_len;
+	char select_delim;
+	struct mailbox_entry *pending;	/* waits for its STATUS */
+	size_t listed;
+};
+
+enum mech
+flow_choose_mech(const struct sess_caps *c)
+{
+	if (sess_caps_has(c, "AUTH=PLAIN"))
+		return sess_caps_has(c, "SASL-IR") ? MECH_PLAIN_IR :
+		       MECH_PLAIN;
+	if (!sess_caps_has(c, "LOGINDISABLED"))
+		return MECH_LOGIN;
+	return MECH_NONE;
+}
+
+enum mech
+flow_guess_mech_after_tls(const struct sess_caps *before)
+{
+	if (sess_caps_has(before, "AUTH=PLAIN")
+	    || !sess_caps_has(before, "LOGINDISABLED"))
+		return flow_choose_mech(before);
+	/* LOGIN is disabled until TLS: servers then offer PLAIN. */
+	return sess_caps_has(before, "SASL-IR") ? MECH_PLAIN_IR : MECH_NONE;
+}
+
+static int
+refuse_auth(struct session *s, enum fail_class cls, const char *why)
+{
+	sess_phase_begin(s, PHASE_AUTH);
+	fail_set(&s->fail, PHASE_AUTH, cls, "%s", why);
+	return -1;
+}
+
+/* Whether to log in: 1 yes, 0 no (no user, or PREAUTH), -1 refused
+ * before anything is sent. */
+static int
+want_auth(struct session *s)
+{
+	if (s->preauth)
+		return 0;
+	if (s->cfg.user[0] == '\0')
+		return 0;
+	if (!link_is_tls(&s->link) && !s->cfg.allow_plaintext_auth)
+		return refuse_auth(s, FAIL_AUTH, "not sending the password "
+				   "over an unencrypted connection");
+	if (!s->cfg.have_password)
+		return refuse_auth(s, FAIL_INPUT, "no password given");
+	return 1;
+}
+
+static int
+build_failed(struct session *s, struct imap_cmd *c, enum phase p)
+{
+	char why[200];
+
+	imap_cmd_error_format(imap_cmd_error(c), why, sizeof(why));
+	fail_set(&s->fail, p, FAIL_USAGE, "cannot send the command: %s", why);
+	return -1;
+}
+
+static int
+build_auth(struct session *s, struct batch *b)
+{
+	struct imap_cmd *c = b->cmd[CMD_AUTH];
+	const struct conn_config *cfg = &s->cfg;
+	int rc;
+
+	imap_cmd_set_flags(c, s->cmd_flags);
+	if (b->mech == MECH_LOGIN)
+		rc = imap_cmd_login(c, &s->tagger, cfg->user, strlen(cfg->user),
+				    cfg->password, strlen(cfg->password));
+	else
+		rc = imap_cmd_authenticate_plain(c, &s->tagger, cfg->user,
+						 strlen(cfg->user),
+						 cfg->password,
+						 strlen(cfg->password),
+						 b->mech == MECH_PLAIN_IR);
+	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
+	if (rc != 0)
+		return build_failed(s, c, PHASE_AUTH);
+	return 0;
+}
+
+static unsigned
+list_options(const struct sess_caps *c)
+{
+	unsigned ret = 0;
+
+	if (!sess_caps_has(c, "LIST-EXTENDED"))
+		return 0;
+	if (sess_caps_has(c, "CHILDREN"))
+		ret |= IMAP_LIST_CHILDREN;
+	if (sess_caps_has(c, "SPECIAL-USE"))
+		ret |= IMAP_LIST_SPECIAL_USE;
+	if (sess_caps_has(c, "LIST-STATUS"))
+		ret |= IMAP_LIST_STATUS;
+	return ret;
+}
+
+static int
+build_select(struct session *s, struct batch *b)
+{
+	struct imap_cmd *c = b->cmd[CMD_SELECT];
+	int rc;
+
+	rc = mboxname_encode(s->cfg.select, strlen(s->cfg.select),
+			     b->select_raw, sizeof(b->select_raw),
+			     &b->select_len);
+	if (rc != 0) {
+		fail_set(&s->fail, PHASE_SELECT, FAIL_USAGE, "mailbox name: "
+			 "%s", mboxname_strerror(rc));
+		return -1;
+	}
+	imap_cmd_set_flags(c, s->cmd_flags);
+	if (imap_cmd_select(c, &s->tagger, b->select_raw, b->select_len,
+			    s->cfg.select_rw) != 0)
+		return build_failed(s, c, PHASE_SELECT);
+	return 0;
+}
+
+static int
+new_cmd(struct session *s, struct batch *b, int which)
+{
+	b->cmd[which] = imap_cmd_new();
+	if (b->cmd[which] != NULL)
+		return 0;
+	fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
+	return -1;
+}
+
+/* Build every command of the batch, in the order they are sent. */
+static int
+build_batch(struct session *s, struct batch *b, bool auth)
+{
+	if (s->caps_after_tls_needed) {
+		if (new_cmd(s, b, CMD_CAPS) != 0)
+			return -1;
+		imap_cmd_capability(b->cmd[CMD_CAPS], &s->tagger);
+	}
+	if (auth && (new_cmd(s, b, CMD_AUTH) != 0 || build_auth(s, b) != 0))
+		return -1;
+	if (new_cmd(s, b, CMD_LIST) != 0)
+		return -1;
+	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger,
+			  list_options(&s->caps)) != 0)
+		return build_failed(s, b->cmd[CMD_LIST], PHASE_LIST);
+	if (s->cfg.select[0] == '\0')
+		return 0;
+	if (new_cmd(s, b, CMD_SELECT) != 0)
+		return -1;
+	return build_select(s, b);
+}
+
+/* True when every command is one segment: they can go in one write. */
+static bool
+batch_pipelines(const struct batch *b)
+{
+	for (int i = 0; i < CMD_COUNT; i++)
+		if (b->cmd[i] != NULL && imap_cmd_nsegments(b->cmd[i]) != 1)
+			return false;
+	return true;
+}
+
+static int
+send_together(struct session *s, const struct batch *b)
+{
+	struct imap_cmd_segment seg;
+	size_t total = 0, off = 0;
+	char *buf;
+	int rc;
+
+	for (int i = 0; i < CMD_COUNT; i++)
+		if (b->cmd[i] != NULL && imap_cmd_segment(b->cmd[i], 0, &seg)
+		    == 0)
+			total += seg.len;
+	buf = malloc(total);
+	if (buf == NULL) {
+		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < CMD_COUNT; i++) {
+		if (b->cmd[i] == NULL || imap_cmd_segment(b->cmd[i], 0, &seg)
+		    != 0)
+			continue;
+		memcpy(buf + off, seg.data, seg.len);
+		off += seg.len;
+		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
+	}
+	rc = link_write_all(&s->link, buf, total,
+			    clock_deadline(s->cfg.timeout_s), s->phase,
+			    &s->fail);
+	OPENSSL_cleanse(buf, total);
+	free(buf);
+	if (rc != 0)
+		s->usable = false;
+	return rc;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	for (int i = 0; i < CMD_COUNT; i++)
+		imap_cmd_free(b->cmd[i]);
+	free(b->pending);
+}
+
+static int
+read_caps_reply(struct session *s, struct batch *b)
+{
+	enum mech now;
+
+	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
+	if (flow_read_caps(s, imap_cmd_tag(b->cmd[CMD_CAPS])) != 0)
+		return -1;
+	s->caps_after_tls_needed = false;
+	sess_emit_caps(s, true);
+	now = flow_choose_mech(&s->caps);
+	if (b->cmd[CMD_AUTH] != NULL && now != b->mech
+	    && !(now == MECH_PLAIN_IR && b->mech == MECH_PLAIN))
+		sess_note(s, "the login was sent with %s, chosen from what "
+			  "the server said before TLS; after TLS it offers "
+			  "%s", b->mech == MECH_LOGIN ? "LOGIN" :
+			  "AUTHENTICATE PLAIN", now == MECH_LOGIN ? "LOGIN" :
+			  now == MECH_NONE ? "neither" : "AUTHENTICATE PLAIN");
+	return 0;
+}
+
+static int
+read_auth_reply(struct session *s, struct batch *b)
+{
+	struct imap_response *done;
+	char text[400];
+
+	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_AUTH]), NULL, NULL,
+			      &done) != 0)
+		return -1;
+	if (done->status == IMAP_ST_OK) {
+		if (flow_learn_caps(s, done))
+			sess_emit_caps(s, link_is_tls(&s->link));
+		flow_server_text(done, text, sizeof(text));
+		imap_response_free(done);
+		sess_phase_end(s, PHASE_OK, "as %s, %s", s->cfg.user,
+			       b->mech == MECH_LOGIN ? "LOGIN" :
+			       "AUTHENTICATE PLAIN");
+		return 0;
+	}
+	flow_server_text(done, text, sizeof(text));
+	fail_set(&s->fail, PHASE_AUTH, FAIL_AUTH, "the server refused the "
+		 "login as %s: %s", s->cfg.user, text);
+	imap_response_free(done);
+	return -1;
+}
+
+static void
+emit_pending(struct session *s, struct batch *b)
+{
+	struct event *ev;
+
+	if (b->pending == NULL)
+		return;
+	if (b->select_len > 0 && b->pending->raw_len == b->select_len
+	    && memcmp(b->pending->raw, b->select_raw, b->select_len) == 0)
+		b->select_delim = b->pending->delim;
+	ev = event_new(EV_MAILBOX, PHASE_LIST);
+	if (ev == NULL) {
+		free(b->pending);
+	} else {
+		ev->mailbox = b->pending;
+		sess_emit(s, ev);
+	}
+	b->pending = NULL;
+	b->listed++;
+}
+
+static unsigned
+entry_flags(unsigned attrs, enum special_use *special)
+{
+	static const struct {
+		unsigned attr, flag;
+		enum special_use special;
+	} map[] = {
+		{ IMAP_MBX_NOSELECT, MBOX_NOSELECT, SPECIAL_NONE },
+		{ IMAP_MBX_NOINFERIORS, MBOX_NOINFERIORS, SPECIAL_NONE },
+		{ IMAP_MBX_HASCHILDREN, MBOX_HASCHILDREN, SPECIAL_NONE },
+		{ IMAP_MBX_HASNOCHILDREN, MBOX_HASNOCHILDREN, SPECIAL_NONE },
+		{ IMAP_MBX_MARKED, MBOX_MARKED, SPECIAL_NONE },
+		{ IMAP_MBX_UNMARKED, MBOX_UNMARKED, SPECIAL_NONE },
+		{ IMAP_MBX_SUBSCRIBED, MBOX_SUBSCRIBED, SPECIAL_NONE },
+		{ IMAP_MBX_NONEXISTENT, MBOX_NONEXISTENT | MBOX_NOSELECT,
+		  SPECIAL_NONE },
+		{ IMAP_MBX_REMOTE, MBOX_REMOTE, SPECIAL_NONE },
+		{ IMAP_MBX_ALL, 0, SPECIAL_ALL },
+		{ IMAP_MBX_ARCHIVE, 0, SPECIAL_ARCHIVE },
+		{ IMAP_MBX_DRAFTS, 0, SPECIAL_DRAFTS },
+		{ IMAP_MBX_FLAGGED, 0, SPECIAL_FLAGGED },
+		{ IMAP_MBX_JUNK, 0, SPECIAL_JUNK },
+		{ IMAP_MBX_SENT, 0, SPECIAL_SENT },
+		{ IMAP_MBX_TRASH, 0, SPECIAL_TRASH },
+	};
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (!(attrs & map[i].attr))
+			continue;
+		flags |= map[i].flag;
+		if (map[i].special != SPECIAL_NONE)
+			*special = map[i].special;
+	}
+	return flags;
+}
+
+static int
+on_list(struct session *s, struct batch *b, const struct imap_list_entry *e)
+{
+	char display[MAILBOX_NAME_MAX];
+	struct mailbox_entry *m;
+	enum special_use special = SPECIAL_NONE;
+	int bad;
+
+	emit_pending(s, b);
+	bad = mboxname_display(e->name, e->name_len, display,
+			       sizeof(display));
+	m = mailbox_entry_new(e->name, e->name_len, display);
+	if (m == NULL) {
+		fail_set(&s->fail, PHASE_LIST, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	m->name_valid = bad == 0;
+	m->delim = e->delim;
+	m->flags = entry_flags(e->attrs, &special);
+	if (special == SPECIAL_NONE && strcasecmp(e->name, "INBOX") == 0)
+		special = SPECIAL_INBOX;
+	m->special = special;
+	b->pending = m;
+	return 0;
+}
+
+static void
+on_status(struct batch *b, const struct imap_status_info *si)
+{
+	struct mailbox_entry *m = b->pending;
+
+	if (m == NULL || m->raw_len != si->name_len
+	    || memcmp(m->raw, si->name, si->name_len) != 0)
+		return;
+	if (si->has[IMAP_SI_MESSAGES] && si->has[IMAP_SI_UNSEEN]) {
+		m->has_status = true;
+		m->messages = (uint32_t)si->value[IMAP_SI_MESSAGES];
+		m->unseen = (uint32_t)si->value[IMAP_SI_UNSEEN];
+	}
+}
+
+static int
+list_untagged(struct session *s, const struct imap_response *r, void *arg)
+{
+	struct batch *b = arg;
+	struct imap_list_entry e;
+	struct imap_status_info si;
+	int rc = 0;
+
+	if (strcmp(r->keyword, "LIST") == 0) {
+		memset(&e, 0, sizeof(e));
+		if (imap_resp_list(r, &e) != 0)
+			return 0;
+		rc = on_list(s, b, &e);
+		imap_list_entry_free(&e);
+	} else if (strcmp(r->keyword, "STATUS") == 0) {
+		memset(&si, 0, sizeof(si));
+		if (imap_resp_status(r, &si) == 0)
+			on_status(b, &si);
+		imap_status_info_free(&si);
+	}
+	return rc;
+}
+
+static int
+read_list_reply(struct session *s, struct batch *b)
+{
+	struct imap_response *done;
+	char text[400];
+
+	sess_phase_begin(s, PHASE_LIST);
+	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_LIST]),
+			      list_untagged, b, &done) != 0)
+		return -1;
+	emit_pending(s, b);
+	if (done->status != IMAP_ST_OK) {
+		flow_server_text(done, text, sizeof(text));
+		fail_set(&s->fail, PHASE_LIST, FAIL_SERVER, "LIST refused: %s",
+			 text);
+		imap_response_free(done);
+		return -1;
+	}
+	imap_response_free(done);
+	sess_phase_end(s, PHASE_OK, "%zu mailbox%s", b->listed,
+		       b->listed == 1 ? "" : "es");
+	return 0;
+}
+
+static int
+select_untagged(struct session *s, const struct imap_response *r,
+		void *arg)
+{
+	imap_resp_mailbox(r, arg);
+	return 0;
+}
+
+static void
+join_flags(char **v, size_t n, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && len + 1 < cap; i++) {
+		if (i > 0)
+			out[len++] = ' ';
+		len += escape_line(v[i], strlen(v[i]), out + len, cap - len);
+	}
+}
+
+void
+flow_emit_selected(struct session *s, const char *raw, size_t len,
+		   char delim, const struct imap_mailbox_info *mi)
+{
+	struct event *ev = event_new(EV_SELECTED, PHASE_SELECT);
+	struct mailbox_data *d;
+
+	if (ev == NULL)
+		return;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		event_free(ev);
+		return;
+	}
+	mboxname_display(raw, len, d->name, sizeof(d->name));
+	d->delim = delim;
+	d->read_only = mi->access == IMAP_ACCESS_READ_ONLY
+		       || (mi->access == IMAP_ACCESS_UNKNOWN
+			   && !s->cfg.select_rw);
+	d->exists = mi->exists;
+	d->recent = mi->recent;
+	d->have_uidvalidity = mi->has_uidvalidity;
+	d->uidvalidity = mi->uidvalidity;
+	d->have_uidnext = mi->has_uidnext;
+	d->uidnext = mi->uidnext;
+	d->have_unseen = mi->has_unseen;
+	d->first_unseen = mi->unseen;
+	join_flags(mi->flags, mi->n_flags, d->flags, sizeof(d->flags));
+	join_flags(mi->permflags, mi->n_permflags, d->permanent_flags,
+		   sizeof(d->permanent_flags));
+	ev->selected = d;
+	sess_emit(s, ev);
+}
+
+static int
+read_select_reply(struct session *s, struct batch *b)
+{
+	struct imap_mailbox_info mi;
+	struct imap_response *done;
+	char text[400];
+	int rc = -1;
+
+	memset(&mi, 0, sizeof(mi));
+	sess_phase_begin(s, PHASE_SELECT);
+	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_SELECT]),
+			      select_untagged, &mi, &done) != 0)
+		goto out;
+	imap_resp_mailbox(done, &mi);
+	flow_server_text(done, text, sizeof(text));
+	if (done->status != IMAP_ST_OK) {
+		fail_set(&s->fail, PHASE_SELECT, FAIL_SERVER, "cannot open "
+			 "%s: %s", s->cfg.select, text);
+	} else {
+		flow_emit_selected(s, b->select_raw, b->select_len,
+				   b->select_delim, &mi);
+		sess_phase_end(s, PHASE_OK, "%u message%s, %s", mi.exists,
+			       mi.exists == 1 ? "" : "s",
+			       mi.access == IMAP_ACCESS_READ_WRITE ?
+			       "read-write" : "read-only");
+		rc = 0;
+	}
+	imap_response_free(done);
+out:
+	imap_mailbox_info_free(&mi);
+	return rc;
+}
+
+/* The phase of the first reply to come back. */
+static enum phase
+first_phase(const struct batch *b)
+{
+	if (b->cmd[CMD_CAPS] != NULL)
+		return PHASE_CAPABILITY_TLS;
+	if (b->cmd[CMD_AUTH] != NULL)
+		return PHASE_AUTH;
+	return PHASE_LIST;
+}
+
+/* Send the batch: together when every command is one segment, else
+ * one command at a time (a literal or AUTHENTICATE without SASL-IR
+ * needs the server's "+" first). */
+static int
+send_batch(struct session *s, struct batch *b)
+{
+	if (batch_pipelines(b))
+		return send_together(s, b);
+	for (int i = 0; i < CMD_COUNT; i++)
+		if (b->cmd[i] != NULL && sess_send(s, b->cmd[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Read the replies in the order the commands went out. */
+static int
+read_batch(struct session *s, struct batch *b)
+{
+	if (b->cmd[CMD_CAPS] != NULL && read_caps_reply(s, b) != 0)
+		return -1;
+	if (b->cmd[CMD_CAPS] != NULL && b->cmd[CMD_AUTH] != NULL)
+		sess_phase_begin(s, PHASE_AUTH);
+	if (b->cmd[CMD_AUTH] != NULL && read_auth_reply(s, b) != 0)
+		return -1;
+	if (read_list_reply(s, b) != 0)
+		return -1;
+	if (b->cmd[CMD_SELECT] != NULL && read_select_reply(s, b) != 0)
+		return -1;
+	return 0;
+}
+
+/* After STARTTLS the capabilities are unknown until CAPABILITY is
+ * answered.  The mechanism may still be chosen from what was said
+ * before TLS when that choice cannot weaken anything (both send the
+ * password, now over verified TLS); LOGINDISABLED before TLS with no
+ * AUTH=PLAIN leaves no safe guess, so CAPABILITY goes alone first. */
+static int
+choose_batch_mech(struct session *s, struct batch *b)
+{
+	if (!s->caps_after_tls_needed) {
+		b->mech = flow_choose_mech(&s->caps);
+		return 0;
+	}
+	b->mech = (enum mech)s->mech_before_tls;
+	if (b->mech != MECH_NONE)
+		return 0;
+	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
+	if (flow_read_caps(s, NULL) != 0)
+		return -1;
+	s->caps_after_tls_needed = false;
+	sess_emit_caps(s, true);
+	b->mech = flow_choose_mech(&s->caps);
+	return 0;
+}
+
+static int
+login_refused_mech(struct session *s)
+{
+	return refuse_auth(s, FAIL_AUTH, "the server disables LOGIN on this "
+			   "connection (LOGINDISABLED) and offers no "
+			   "AUTHENTICATE PLAIN; no credentials were sent");
+}
+
+int
+flow_login_and_list(struct session *s)
+{
+	struct batch b;
+	int auth, rc;
+
+	memset(&b, 0, sizeof(b));
+	auth = want_auth(s);
+	if (auth < 0)
+		return -1;
+	if (auth == 0 && !s->preauth) {
+		if (s->caps_after_tls_needed) {
+			sess_phase_begin(s, PHASE_CAPABILITY_TLS);
+			if (flow_read_caps(s, NULL) != 0)
+				return -1;
+			sess_emit_caps(s, true);
+		}
+		sess_phase_skip(s, PHASE_AUTH, "no user given");
+		sess_phase_skip(s, PHASE_LIST, "not logged in");
+		return 0;
+	}
+	if (auth > 0 && choose_batch_mech(s, &b) != 0)
+		return -1;
+	if (auth > 0 && b.mech == MECH_NONE)
+		return login_refused_mech(s);
+	if (auth == 0)
+		sess_phase_skip(s, PHASE_AUTH, "PREAUTH: already logged in");
+	rc = build_batch(s, &b, auth > 0);
+	if (rc == 0)
+		sess_phase_begin(s, first_phase(&b));
+	if (rc == 0)
+		rc = send_batch(s, &b);
+	if (rc == 0)
+		rc = read_batch(s, &b);
+	batch_free(&b);
+	return rc;
+}

@@ -1,0 +1,385 @@
+/* session_req.c - after the mailbox list, a session that stays open
+ * takes requests from its consumer (open a mailbox, count one, quit)
+ * and answers them with events. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "envelope.h"
+#include "imap_cmd.h"
+#include "imap_parse.h"
+#include "mailbox.h"
+#include "message.h"
+#include "mboxname.h"
+#include "net.h"
+#include "session.h"
+#include "session_int.h"
+
+enum req_type { REQ_EXAMINE, REQ_STATUS, REQ_QUIT };
+
+struct request {
+	enum req_type type;
+	unsigned newest;
+	size_t len;
+	struct request *next;
+	char raw[];		/* the mailbox's raw name, NUL-terminated */
+};
+
+static int
+push_request(struct session *s, enum req_type type, const char *raw,
+	     size_t len, unsigned newest)
+{
+	struct request *r = calloc(1, sizeof(*r) + len + 1);
+	struct request **tail;
+	int rc = 0;
+
+	if (r == NULL)
+		return -1;
+	r->type = type;
+	r->newest = newest;
+	r->len = len;
+	if (len > 0)
+		memcpy(r->raw, raw, len);
+	pthread_mutex_lock(&s->cancel_lock);
+	if (s->req_closed) {
+		rc = -1;
+		free(r);
+	} else {
+		tail = &s->req_head;
+		while (*tail != NULL)
+			tail = &(*tail)->next;
+		*tail = r;
+		if (write(s->req_pipe[1], "r", 1) < 0 && errno != EAGAIN)
+			rc = -1;
+	}
+	pthread_mutex_unlock(&s->cancel_lock);
+	return rc;
+}
+
+int
+session_request_examine(struct session *s, const char *raw, size_t len,
+			unsigned newest)
+{
+	return push_request(s, REQ_EXAMINE, raw, len, newest);
+}
+
+int
+session_request_status(struct session *s, const char *raw, size_t len)
+{
+	return push_request(s, REQ_STATUS, raw, len, 0);
+}
+
+int
+session_request_quit(struct session *s)
+{
+	return push_request(s, REQ_QUIT, NULL, 0, 0);
+}
+
+static struct request *
+pop_request(struct session *s)
+{
+	struct request *r;
+	char buf[64];
+
+	pthread_mutex_lock(&s->cancel_lock);
+	r = s->req_head;
+	if (r != NULL)
+		s->req_head = r->next;
+	else
+		while (read(s->req_pipe[0], buf, sizeof(buf)) > 0)
+			;
+	pthread_mutex_unlock(&s->cancel_lock);
+	return r;
+}
+
+/* Refuse further requests and drop those not served. */
+void
+sess_requests_close(struct session *s)
+{
+	struct request *r, *next;
+
+	pthread_mutex_lock(&s->cancel_lock);
+	s->req_closed = true;
+	r = s->req_head;
+	s->req_head = NULL;
+	pthread_mutex_unlock(&s->cancel_lock);
+	for (; r != NULL; r = next) {
+		next = r->next;
+		free(r);
+	}
+}
+
+static void
+request_done(struct session *s, const struct failure *f)
+{
+	struct event *ev = event_new(EV_REQUEST_DONE, s->phase);
+
+	if (ev == NULL)
+		return;
+	if (f != NULL) {
+		ev->failure = malloc(sizeof(*ev->failure));
+		if (ev->failure != NULL)
+			*ev->failure = *f;
+	}
+	sess_emit(s, ev);
+}
+
+static int
+status_untagged(struct session *s, const struct imap_response *r,
+		void *arg)
+{
+	struct imap_status_info si;
+	struct mailbox_entry *m;
+	struct event *ev;
+	char display[MAILBOX_NAME_MAX];
+
+	(void)arg;
+	memset(&si, 0, sizeof(si));
+	if (imap_resp_status(r, &si) != 0)
+		return 0;
+	mboxname_display(si.name, si.name_len, display, sizeof(display));
+	m = mailbox_entry_new(si.name, si.name_len, display);
+	ev = event_new(EV_STATUS, s->phase);
+	if (m != NULL && ev != NULL) {
+		m->has_status = si.has[IMAP_SI_MESSAGES];
+		m->messages = (uint32_t)si.value[IMAP_SI_MESSAGES];
+		m->unseen = (uint32_t)si.value[IMAP_SI_UNSEEN];
+		ev->mailbox = m;
+		sess_emit(s, ev);
+	} else {
+		free(m);
+		event_free(ev);
+	}
+	imap_status_info_free(&si);
+	return 0;
+}
+
+/* A command whose refusal ends only the request: 0 done, 1 refused
+ * (reported), -1 the session failed. */
+static int
+run_command(struct session *s, flow_untagged_fn fn, void *arg,
+	    struct imap_response **done)
+{
+	char text[400];
+	struct failure f;
+
+	if (sess_send(s, s->cmd) < 0)
+		return -1;
+	if (flow_until_tagged(s, imap_cmd_tag(s->cmd), fn, arg, done) != 0)
+		return -1;
+	if ((*done)->status == IMAP_ST_OK)
+		return 0;
+	flow_server_text(*done, text, sizeof(text));
+	fail_set(&f, s->phase, FAIL_SERVER, "%s refused: %s",
+		 phase_name(s->phase), text);
+	request_done(s, &f);
+	imap_response_free(*done);
+	*done = NULL;
+	return 1;
+}
+
+static int
+serve_status(struct session *s, const struct request *r)
+{
+	struct imap_response *done = NULL;
+	int rc;
+
+	s->phase = PHASE_LIST;
+	imap_cmd_set_flags(s->cmd, s->cmd_flags);
+	if (imap_cmd_status(s->cmd, &s->tagger, r->raw, r->len) != 0)
+		return 0;
+	rc = run_command(s, status_untagged, NULL, &done);
+	if (rc == 0)
+		request_done(s, NULL);
+	imap_response_free(done);
+	return rc < 0 ? -1 : 0;
+}
+
+struct fetched {
+	struct message_summary *m;
+	size_t n, cap;
+};
+
+static int
+fetch_untagged(struct session *s, const struct imap_response *r, void *arg)
+{
+	struct fetched *f = arg;
+	struct message_summary one;
+
+	(void)s;
+	if (envelope_from_fetch(r, &one) != 0)
+		return 0;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 32;
+		struct message_summary *v = realloc(f->m, cap * sizeof(*v));
+
+		if (v == NULL)
+			return 0;
+		f->m = v;
+		f->cap = cap;
+	}
+	f->m[f->n++] = one;
+	return 0;
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct message_summary *x = a, *y = b;
+
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
+}
+
+static void
+emit_messages(struct session *s, struct fetched *f)
+{
+	qsort(f->m, f->n, sizeof(*f->m), newest_first);
+	for (size_t i = 0; i < f->n; i++) {
+		struct event *ev = event_new(EV_MESSAGE, PHASE_SELECT);
+
+		if (ev == NULL)
+			continue;
+		ev->message = malloc(sizeof(*ev->message));
+		if (ev->message == NULL) {
+			event_free(ev);
+			continue;
+		}
+		*ev->message = f->m[i];
+		sess_emit(s, ev);
+	}
+}
+
+static int
+fetch_newest(struct session *s, uint32_t exists, unsigned newest)
+{
+	struct imap_response *done = NULL;
+	struct fetched f;
+	int rc;
+
+	if (exists == 0 || newest == 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	if (imap_cmd_fetch_newest(s->cmd, &s->tagger, exists, newest) != 0)
+		return 0;
+	rc = run_command(s, fetch_untagged, &f, &done);
+	if (rc == 0)
+		emit_messages(s, &f);
+	imap_response_free(done);
+	free(f.m);
+	return rc;
+}
+
+static int
+examine_untagged(struct session *s, const struct imap_response *r,
+		 void *arg)
+{
+	(void)s;
+	imap_resp_mailbox(r, arg);
+	return 0;
+}
+
+static int
+serve_examine(struct session *s, const struct request *r)
+{
+	struct imap_mailbox_info mi;
+	struct imap_response *done = NULL;
+	int rc;
+
+	memset(&mi, 0, sizeof(mi));
+	sess_phase_begin(s, PHASE_SELECT);
+	imap_cmd_set_flags(s->cmd, s->cmd_flags);
+	if (imap_cmd_select(s->cmd, &s->tagger, r->raw, r->len, false) != 0)
+		return 0;
+	rc = run_command(s, examine_untagged, &mi, &done);
+	if (rc == 0) {
+		imap_resp_mailbox(done, &mi);
+		flow_emit_selected(s, r->raw, r->len, 0, &mi);
+		sess_phase_end(s, PHASE_OK, "%u messages", mi.exists);
+		rc = fetch_newest(s, mi.exists, r->newest);
+		if (rc == 0)
+			request_done(s, NULL);
+	} else {
+		s->phase_open = false;
+	}
+	imap_response_free(done);
+	imap_mailbox_info_free(&mi);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Something arrived while idle: read it; BYE ends the session. */
+static int
+unsolicited(struct session *s)
+{
+	struct imap_response *r;
+
+	if (sess_read_response(s, &r) != 0)
+		return -1;
+	if (imap_resp_is_bye(r)) {
+		char text[400];
+
+		flow_server_text(r, text, sizeof(text));
+		fail_set(&s->fail, s->phase, FAIL_SERVER, "the server closed "
+			 "the connection: %s", text);
+		s->usable = false;
+		imap_response_free(r);
+		return -1;
+	}
+	imap_response_free(r);
+	return 0;
+}
+
+/* Wait for a request, the cancel, or the server.  1 when a request
+ * may be waiting, 0 when the server spoke, -1 on failure. */
+static int
+idle_wait(struct session *s)
+{
+	struct pollfd pfd[3] = {
+		{ .fd = s->req_pipe[0], .events = POLLIN },
+		{ .fd = s->cancel[0], .events = POLLIN },
+		{ .fd = s->link.fd, .events = POLLIN },
+	};
+
+	if (sess_buffered(s) > 0 || link_pending(&s->link) > 0)
+		return unsolicited(s);
+	while (poll(pfd, 3, -1) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (pfd[1].revents != 0) {
+		fail_set(&s->fail, s->phase, FAIL_CANCELLED, "cancelled");
+		s->usable = false;
+		return -1;
+	}
+	if (pfd[0].revents != 0)
+		return 1;
+	return unsolicited(s);
+}
+
+int
+sess_serve_requests(struct session *s)
+{
+	sess_emit(s, event_new(EV_READY, s->phase));
+	for (;;) {
+		struct request *r = pop_request(s);
+		int rc = 0;
+
+		if (r == NULL) {
+			rc = idle_wait(s);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		if (r->type == REQ_QUIT) {
+			free(r);
+			return 0;
+		}
+		if (r->type == REQ_EXAMINE)
+			rc = serve_examine(s, r);
+		else
+			rc = serve_status(s, r);
+		free(r);
+		if (rc != 0)
+			return -1;
+	}
+}
