@@ -8,8 +8,10 @@ static Suite *(*const suites[])(void) = {
 	suite_hostspec,
 	suite_imap_cmd,
 	suite_imap_parse,
+	suite_mbtree,
 	suite_mboxname,
 	suite_net,
+	suite_session,
 	suite_tls,
 };
 

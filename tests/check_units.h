@@ -8,8 +8,10 @@ Suite *suite_escape(void);
 Suite *suite_hostspec(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_imap_parse(void);
+Suite *suite_mbtree(void);
 Suite *suite_mboxname(void);
 Suite *suite_net(void);
+Suite *suite_session(void);
 Suite *suite_tls(void);
 
 #endif
