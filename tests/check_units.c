@@ -4,6 +4,7 @@
 #include "check_units.h"
 
 static Suite *(*const suites[])(void) = {
+	suite_envelope,
 	suite_escape,
 	suite_hostspec,
 	suite_imap_cmd,
@@ -11,6 +12,7 @@ static Suite *(*const suites[])(void) = {
 	suite_mbtree,
 	suite_mboxname,
 	suite_net,
+	suite_rfc2047,
 	suite_session,
 	suite_tls,
 };

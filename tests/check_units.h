@@ -4,6 +4,7 @@
 
 #include <check.h>
 
+Suite *suite_envelope(void);
 Suite *suite_escape(void);
 Suite *suite_hostspec(void);
 Suite *suite_imap_cmd(void);
@@ -11,6 +12,7 @@ Suite *suite_imap_parse(void);
 Suite *suite_mbtree(void);
 Suite *suite_mboxname(void);
 Suite *suite_net(void);
+Suite *suite_rfc2047(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 
