@@ -54,6 +54,9 @@ static const struct detail_hint detail_hints[] = {
 	{ FAIL_STARTTLS, NULL, "STARTTLS could not run, so the password was "
 	  "not sent: use implicit TLS (--ssl, port 993), or "
 	  "--starttls=opportunistic to go on unencrypted" },
+	{ FAIL_PROTOCOL, "expected an IMAP greeting", "this port does not "
+	  "speak IMAP: check the port (143 for IMAP and STARTTLS, 993 for "
+	  "IMAP over TLS)" },
 	{ FAIL_PROTOCOL, "injection", "someone between here and the server "
 	  "may be tampering with the connection: use implicit TLS (--ssl, "
 	  "port 993)" },
@@ -113,6 +116,10 @@ diag_explain(struct failure *f, const struct options *o)
 		const struct detail_hint *h = &detail_hints[i];
 
 		if (h->cls != f->cls)
+			continue;
+		/* "Use STARTTLS here" is no advice when it was in use. */
+		if (f->phase == PHASE_STARTTLS && h->hint != NULL
+		    && strstr(h->hint, "use STARTTLS here") != NULL)
 			continue;
 		if (h->needle != NULL && strstr(f->detail, h->needle) == NULL)
 			continue;

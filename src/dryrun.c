@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dryrun.h"
+#include "escape.h"
 #include "json.h"
 #include "phase.h"
 
@@ -68,11 +69,14 @@ static void
 plan_tls_steps(const struct conn_config *c, struct plan *pl)
 {
 	const struct endpoint *ep = &c->ep;
+	char name[CONFIG_HOST_MAX * 4];
 
+	escape_line(tls_name_checked(ep), strlen(tls_name_checked(ep)), name,
+		    sizeof(name));
 	if (ep->ssl)
 		plan_add(pl, PHASE_TLS, "TLS handshake, certificate checked "
-			 "for %s", ep->tls.verify ? tls_name_checked(ep)
-			 : "nothing (--insecure)");
+			 "for %s", ep->tls.verify ? name :
+			 "nothing (--insecure)");
 	plan_add(pl, PHASE_GREETING, "wait for the greeting (OK, PREAUTH or "
 		 "BYE)");
 	plan_add(pl, PHASE_CAPABILITY, "CAPABILITY, unless the greeting "
@@ -94,7 +98,9 @@ static void
 plan_build(const struct conn_config *c, struct plan *pl)
 {
 	const struct endpoint *ep = &c->ep;
+	char user[128];
 
+	escape_line(c->user, strlen(c->user), user, sizeof(user));
 	pl->n = 0;
 	if (ep->kind == ADDR_NAME)
 		plan_add(pl, PHASE_RESOLVE, "look up %s (IPv6 and IPv4)",
@@ -107,7 +113,7 @@ plan_build(const struct conn_config *c, struct plan *pl)
 	if (c->user[0] != '\0')
 		plan_add(pl, PHASE_AUTH, "log in as %s (AUTHENTICATE PLAIN or "
 			 "LOGIN; never without TLS unless "
-			 "--allow-plaintext-auth)", c->user);
+			 "--allow-plaintext-auth)", user);
 	else
 		plan_add(pl, PHASE_AUTH, "skipped: no user given");
 	plan_add(pl, PHASE_LIST, "%sLIST \"\" \"*\"", c->user[0] ? "" :
@@ -119,10 +125,19 @@ plan_build(const struct conn_config *c, struct plan *pl)
 	plan_add(pl, PHASE_LOGOUT, "LOGOUT");
 }
 
-static const char *
-or_none(const char *s)
+/* One "  label value" line; the value is the user's and may hold
+ * anything, so it is escaped; empty shows as "(none)". */
+static void
+print_field(FILE *out, const char *label, const char *value,
+	    const char *suffix)
 {
-	return s[0] != '\0' ? s : "(none)";
+	char buf[CONFIG_PATH_MAX * 4];
+
+	if (value[0] == '\0')
+		snprintf(buf, sizeof(buf), "(none)");
+	else
+		escape_line(value, strlen(value), buf, sizeof(buf));
+	fprintf(out, "  %-13s %s%s\n", label, buf, suffix);
 }
 
 static void
@@ -135,16 +150,16 @@ print_tls_text(const struct tls_opts *t, FILE *out)
 		tls_version_name(t->min_version),
 		t->max_version == TLSV_DEFAULT ? "1.3" :
 		tls_version_name(t->max_version));
-	fprintf(out, "  CA file:      %s\n", or_none(t->ca_file));
-	fprintf(out, "  CA dir:       %s\n", or_none(t->ca_dir));
-	fprintf(out, "  server name:  %s\n", or_none(t->server_name));
-	fprintf(out, "  client cert:  %s\n", or_none(t->cert_file));
-	fprintf(out, "  client key:   %s%s\n", or_none(t->key_file),
-		t->key_password[0] || t->key_password_file[0] ?
-		" (with a password)" : "");
-	fprintf(out, "  CRL file:     %s\n", or_none(t->crl_file));
-	fprintf(out, "  ciphers:      %s\n", or_none(t->ciphers));
-	fprintf(out, "  ciphersuites: %s\n", or_none(t->ciphersuites));
+	print_field(out, "CA file:", t->ca_file, "");
+	print_field(out, "CA dir:", t->ca_dir, "");
+	print_field(out, "server name:", t->server_name, "");
+	print_field(out, "client cert:", t->cert_file, "");
+	print_field(out, "client key:", t->key_file,
+		    t->key_password[0] || t->key_password_file[0] ?
+		    " (with a password)" : "");
+	print_field(out, "CRL file:", t->crl_file, "");
+	print_field(out, "ciphers:", t->ciphers, "");
+	print_field(out, "ciphersuites:", t->ciphersuites, "");
 	if (t->verify_depth >= 0)
 		fprintf(out, "  verify depth: %d\n", t->verify_depth);
 }
@@ -163,8 +178,8 @@ print_text(const struct options *o, const struct plan *pl, FILE *out)
 	fprintf(out, "  implicit TLS: %s\n", ep->ssl ? "yes" : "no");
 	fprintf(out, "  STARTTLS:     %s\n", starttls_mode_name(ep->starttls));
 	print_tls_text(&ep->tls, out);
-	fprintf(out, "  user:         %s\n", or_none(c->user));
-	fprintf(out, "  mailbox:      %s\n", or_none(c->select));
+	print_field(out, "user:", c->user, "");
+	print_field(out, "mailbox:", c->select, "");
 	fprintf(out, "  timeout:      %g s for each wait\n", c->timeout_s);
 	if (!ep->ssl && ep->starttls != STARTTLS_REQUIRED)
 		fprintf(out, "  warning:      the connection %s unencrypted"

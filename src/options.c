@@ -573,7 +573,7 @@ parse_args(int argc, char **argv, struct options *o, struct cli_set *cs,
 	int id;
 
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc: 0 also resets getopt's own state */
 	while ((id = getopt_long(argc, argv, ":hVp:u:", long_options,
 				 NULL)) != -1) {
 		if (id == '?')

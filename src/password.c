@@ -14,9 +14,11 @@
 #include "password.h"
 
 /* Keep the first line of a read buffer: cut at CR or LF.  A NUL in
- * the line would cut the password short, so it is refused. */
+ * the line would cut the password short, so it is refused; so is a
+ * line that did not fit. */
 static int
-first_line(char *buf, size_t n, const char *what, struct failure *f)
+first_line(char *buf, size_t n, bool overflow, const char *what,
+	   struct failure *f)
 {
 	size_t i;
 
@@ -29,6 +31,11 @@ first_line(char *buf, size_t n, const char *what, struct failure *f)
 			return -1;
 		}
 	}
+	if (i == n && overflow) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s: the password is too "
+			 "long (at most %zu bytes)", what, n);
+		return -1;
+	}
 	buf[i] = '\0';
 	if (i == 0) {
 		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s: the password is "
@@ -38,15 +45,19 @@ first_line(char *buf, size_t n, const char *what, struct failure *f)
 	return 0;
 }
 
-/* Read up to cap-1 bytes, stopping at the first newline or EOF. */
+/* Read up to cap-1 bytes, stopping at the first newline or EOF.  When
+ * the buffer fills before either, one more byte tells whether the line
+ * went on (*overflow) or ended right there. */
 static ssize_t
-read_line_fd(int fd, char *buf, size_t cap)
+read_line_fd(int fd, char *buf, size_t cap, bool *overflow)
 {
 	size_t n = 0;
+	char next;
+	ssize_t r;
 
+	*overflow = false;
 	while (n + 1 < cap) {
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-
+		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -58,6 +69,13 @@ read_line_fd(int fd, char *buf, size_t cap)
 			break;
 	}
 	buf[n] = '\0';
+	if (n + 1 == cap && memchr(buf, '\n', n) == NULL
+	    && memchr(buf, '\r', n) == NULL) {
+		do {
+			r = read(fd, &next, 1);
+		} while (r < 0 && errno == EINTR);
+		*overflow = r == 1 && next != '\r' && next != '\n';
+	}
 	return (ssize_t)n;
 }
 
@@ -66,6 +84,7 @@ password_read_file(const char *path, char *buf, size_t cap,
 		   struct failure *f)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool overflow;
 	ssize_t n;
 
 	if (fd < 0) {
@@ -73,20 +92,21 @@ password_read_file(const char *path, char *buf, size_t cap,
 			 path, strerror(errno));
 		return -1;
 	}
-	n = read_line_fd(fd, buf, cap);
+	n = read_line_fd(fd, buf, cap, &overflow);
 	close(fd);
 	if (n < 0) {
 		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot read %s: %s",
 			 path, strerror(errno));
 		return -1;
 	}
-	return first_line(buf, (size_t)n, path, f);
+	return first_line(buf, (size_t)n, overflow, path, f);
 }
 
 static int
 from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 {
 	FILE *p = popen(cmd, "re");
+	bool overflow;
 	ssize_t n;
 	int status;
 	char sink[256];
@@ -96,7 +116,7 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 			 "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	n = read_line_fd(fileno(p), buf, cap);
+	n = read_line_fd(fileno(p), buf, cap, &overflow);
 	while (fread(sink, 1, sizeof(sink), p) > 0)
 		;
 	OPENSSL_cleanse(sink, sizeof(sink));
@@ -108,7 +128,8 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 			 WEXITSTATUS(status) : -1);
 		return -1;
 	}
-	return first_line(buf, (size_t)n, "--password-command", f);
+	return first_line(buf, (size_t)n, overflow, "--password-command",
+			  f);
 }
 
 static int
@@ -116,6 +137,7 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios old, quiet;
+	bool overflow;
 	ssize_t n;
 
 	if (fd < 0) {
@@ -129,7 +151,7 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	tcsetattr(fd, TCSAFLUSH, &quiet);
-	n = read_line_fd(fd, buf, cap);
+	n = read_line_fd(fd, buf, cap, &overflow);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	dprintf(fd, "\n");
 	close(fd);
@@ -138,7 +160,7 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 			 "from the terminal");
 		return -1;
 	}
-	return first_line(buf, (size_t)n, "the prompt", f);
+	return first_line(buf, (size_t)n, overflow, "the prompt", f);
 }
 
 static int

@@ -149,7 +149,7 @@ greeting_check(struct session *s, const struct imap_response *r)
 		return 0;
 	escape_text(r->raw, r->raw_len > 200 ? 200 : r->raw_len, text,
 		    sizeof(text));
-	fail_set(&s->fail, PHASE_GREETING, FAIL_PROTOCOL, "expected a "
+	fail_set(&s->fail, PHASE_GREETING, FAIL_PROTOCOL, "expected an IMAP "
 		 "greeting (* OK, * PREAUTH or * BYE), got: %s", text);
 	s->usable = false;
 	return -1;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "imap_cmd.h"
 #include "imap_parse.h"
 #include "session_int.h"
@@ -89,11 +90,30 @@ timeout_detail(struct session *s)
 		 phase_waiting_for(s->phase));
 }
 
+/* The server broke the protocol: say how, and show what it sent (the
+ * bytes of the read that broke it, up to the end of their line), in
+ * the detail and the transcript. */
 static int
-parse_failed(struct session *s, enum imap_parse_result res)
+parse_failed(struct session *s, enum imap_parse_result res,
+	     const char *bytes, size_t len)
 {
-	fail_set(&s->fail, s->phase, imap_parse_fail_class(res), "%s",
-		 imap_parser_error(s->parser));
+	const char *eol = memchr(bytes, '\n', len);
+	char shown[200];
+
+	if (eol != NULL)
+		len = (size_t)(eol - bytes) + 1;
+	sess_transcript(s, 'S', bytes, len);
+	escape_line(bytes, len > 2 && bytes[len - 1] == '\n' ?
+		    len - (bytes[len - 2] == '\r' ? 2 : 1) : len, shown,
+		    sizeof(shown));
+	if (s->phase == PHASE_GREETING)
+		fail_set(&s->fail, s->phase, imap_parse_fail_class(res),
+			 "expected an IMAP greeting (* OK, * PREAUTH or * BYE), "
+			 "got: %s (%s)", shown, imap_parser_error(s->parser));
+	else
+		fail_set(&s->fail, s->phase, imap_parse_fail_class(res),
+			 "%s; received: %s", imap_parser_error(s->parser),
+			 shown);
 	s->usable = false;
 	return -1;
 }
@@ -103,7 +123,7 @@ parse_failed(struct session *s, enum imap_parse_result res)
 static int
 feed_buffered(struct session *s, struct imap_response **out)
 {
-	size_t used = 0;
+	size_t used = 0, start = s->rpos;
 	enum imap_parse_result res;
 
 	if (s->rpos == s->rlen)
@@ -114,7 +134,7 @@ feed_buffered(struct session *s, struct imap_response **out)
 	if (res == IMAP_PARSE_NEED_MORE)
 		return 1;
 	if (res != IMAP_PARSE_OK)
-		return parse_failed(s, res);
+		return parse_failed(s, res, s->rbuf + start, s->rlen - start);
 	*out = imap_parser_take(s->parser);
 	sess_transcript(s, 'S', (*out)->raw, (*out)->raw_len);
 	return 0;

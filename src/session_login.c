@@ -255,6 +255,9 @@ read_auth_reply(struct session *s, struct batch *b)
 	struct imap_response *done;
 	char text[400];
 
+	char user[160];
+
+	escape_text(s->cfg.user, strlen(s->cfg.user), user, sizeof(user));
 	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_AUTH]), NULL, NULL,
 			      &done) != 0)
 		return -1;
@@ -263,14 +266,14 @@ read_auth_reply(struct session *s, struct batch *b)
 			sess_emit_caps(s, link_is_tls(&s->link));
 		flow_server_text(done, text, sizeof(text));
 		imap_response_free(done);
-		sess_phase_end(s, PHASE_OK, "as %s, %s", s->cfg.user,
+		sess_phase_end(s, PHASE_OK, "as %s, %s", user,
 			       b->mech == MECH_LOGIN ? "LOGIN" :
 			       "AUTHENTICATE PLAIN");
 		return 0;
 	}
 	flow_server_text(done, text, sizeof(text));
 	fail_set(&s->fail, PHASE_AUTH, FAIL_AUTH, "the server refused the "
-		 "login as %s: %s", s->cfg.user, text);
+		 "login as %s: %s", user, text);
 	imap_response_free(done);
 	return -1;
 }
@@ -492,8 +495,12 @@ read_select_reply(struct session *s, struct batch *b)
 	imap_resp_mailbox(done, &mi);
 	flow_server_text(done, text, sizeof(text));
 	if (done->status != IMAP_ST_OK) {
+		char name[160];
+
+		escape_text(s->cfg.select, strlen(s->cfg.select), name,
+			    sizeof(name));
 		fail_set(&s->fail, PHASE_SELECT, FAIL_SERVER, "cannot open "
-			 "%s: %s", s->cfg.select, text);
+			 "%s: %s", name, text);
 	} else {
 		flow_emit_selected(s, b->select_raw, b->select_len,
 				   b->select_delim, &mi);

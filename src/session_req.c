@@ -320,8 +320,8 @@ unsolicited(struct session *s)
 		char text[400];
 
 		flow_server_text(r, text, sizeof(text));
-		fail_set(&s->fail, s->phase, FAIL_SERVER, "the server closed "
-			 "the connection: %s", text);
+		fail_set(&s->fail, s->phase, FAIL_SERVER, "the server said "
+			 "BYE: %s", text);
 		s->usable = false;
 		imap_response_free(r);
 		return -1;

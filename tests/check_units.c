@@ -4,14 +4,22 @@
 #include "check_units.h"
 
 static Suite *(*const suites[])(void) = {
+	suite_config,
+	suite_diag,
+	suite_dryrun,
 	suite_envelope,
 	suite_escape,
+	suite_event,
 	suite_hostspec,
 	suite_imap_cmd,
 	suite_imap_parse,
-	suite_mbtree,
+	suite_json,
+	suite_mailbox,
 	suite_mboxname,
+	suite_mbtree,
 	suite_net,
+	suite_options,
+	suite_password,
 	suite_rfc2047,
 	suite_session,
 	suite_tls,

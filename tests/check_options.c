@@ -1,0 +1,680 @@
+/* check_options.c - options_parse(): every option, its forms and errors. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_units.h"
+#include "config.h"
+#include "options.h"
+
+#define ARGS_MAX 8
+#define NEEDLES_MAX 4
+
+/* A command line that parses, and what it must set.  want lists the
+ * fields that differ from their defaults, in the order render() writes
+ * them. */
+struct ok_case {
+	const char *args[ARGS_MAX];	/* after argv[0], NULL-terminated */
+	const char *want;
+};
+
+static const struct ok_case ok_cases[] = {
+	/* modes */
+	{ { NULL }, "" },
+	{ { "h" }, "host=h" },
+	{ { "--check", "h" }, "mode=check host=h" },
+	{ { "h", "--check" }, "mode=check host=h" },
+	{ { "--check", "--", "h" }, "mode=check host=h" },
+	{ { "--chec", "h" }, "mode=check host=h" },
+	{ { "--dry-run", "h" }, "mode=dry-run host=h" },
+	{ { "--check", "--json", "h" }, "mode=check json host=h" },
+	{ { "--json", "--dry-run", "h" }, "mode=dry-run json host=h" },
+	{ { "--help" }, "mode=help" },
+	{ { "-h" }, "mode=help" },
+	{ { "--version" }, "mode=version" },
+	{ { "-V" }, "mode=version" },
+	/* the port, in every GNU form */
+	{ { "--port=993", "h" }, "host=h port=993" },
+	{ { "--port", "993", "h" }, "host=h port=993" },
+	{ { "-p993", "h" }, "host=h port=993" },
+	{ { "-p", "993", "h" }, "host=h port=993" },
+	{ { "--port=1", "h" }, "host=h port=1" },
+	{ { "--port=65535", "h" }, "host=h port=65535" },
+	/* TLS modes */
+	{ { "--ssl", "h" }, "host=h ssl=1" },
+	{ { "--tls", "h" }, "host=h ssl=1" },
+	{ { "--no-ssl", "h" }, "host=h ssl=0" },
+	{ { "--starttls", "h" }, "host=h starttls=required" },
+	{ { "h", "--starttls" }, "host=h starttls=required" },
+	{ { "--starttls=required", "h" }, "host=h starttls=required" },
+	{ { "--starttls=opportunistic", "h" },
+	  "host=h starttls=opportunistic" },
+	{ { "--starttls=off", "h" }, "host=h starttls=off" },
+	/* an optional value is never taken from the next word */
+	{ { "--starttls", "required" }, "host=required starttls=required" },
+	/* TLS settings */
+	{ { "--insecure", "h" }, "host=h verify=0" },
+	{ { "--verify-depth=0", "h" }, "host=h depth=0" },
+	{ { "--verify-depth", "100", "h" }, "host=h depth=100" },
+	{ { "--tls-min=1.3", "h" }, "host=h min=1.3" },
+	{ { "--tls-max", "TLSv1.2", "h" }, "host=h max=1.2" },
+	{ { "--tls-min=tls1.2", "--tls-max=1.2", "h" },
+	  "host=h min=1.2 max=1.2" },
+	{ { "--tls-min=1.0", "--tls-max=1.3", "h" },
+	  "host=h min=1.0 max=1.3" },
+	{ { "--ca-file=/ca.pem", "--ca-dir", "/certs", "h" },
+	  "host=h ca=/ca.pem cadir=/certs" },
+	{ { "--cert=/c.pem", "--key=/k.pem", "--key-password-file=/kp",
+	    "h" }, "host=h cert=/c.pem key=/k.pem keypwfile=/kp" },
+	{ { "--crl-file=/crl.pem", "h" }, "host=h crl=/crl.pem" },
+	{ { "--ciphers=HIGH:!aNULL", "--ciphersuites",
+	    "TLS_AES_256_GCM_SHA384", "h" },
+	  "host=h ciphers=HIGH:!aNULL suites=TLS_AES_256_GCM_SHA384" },
+	{ { "--server-name=imap.example.com", "192.0.2.7" },
+	  "host=192.0.2.7 kind=ipv4 sni=imap.example.com" },
+	/* login and the rest */
+	{ { "--user=bob", "h" }, "host=h user=bob" },
+	{ { "-u", "bob", "h" }, "host=h user=bob" },
+	{ { "-ubob", "h" }, "host=h user=bob" },
+	{ { "--password-file=/pw", "h" }, "host=h pw=file:/pw" },
+	{ { "--password-command", "pass show imap", "h" },
+	  "host=h pw=command:pass show imap" },
+	{ { "--allow-plaintext-auth", "h" }, "host=h plain" },
+	{ { "--select=INBOX", "h" }, "host=h select=INBOX" },
+	{ { "--select", "Sent Items", "--select-rw", "h" },
+	  "host=h select=Sent Items rw" },
+	{ { "--transcript=/tmp/t.log", "h" }, "host=h transcript=/tmp/t.log" },
+	{ { "--timeout=2.5", "h" }, "host=h timeout=2.5" },
+	{ { "--timeout", "86400", "h" }, "host=h timeout=86400" },
+	{ { "--timeout=0.001", "h" }, "host=h timeout=0.001" },
+	/* the host specification, alone and with options that agree */
+	{ { "--check", "imaps://bob@imap.example.com:994/INBOX" },
+	  "mode=check host=imap.example.com port=994 ssl=1 user=bob "
+	  "select=INBOX" },
+	{ { "imap://bob@h/INBOX", "--select-rw" },
+	  "host=h user=bob select=INBOX rw" },
+	{ { "--user=bob", "imap://bob@h" }, "host=h user=bob" },
+	{ { "--select=INBOX", "imap://h/INBOX" }, "host=h select=INBOX" },
+	{ { "--port=993", "h:993" }, "host=h port=993" },
+	{ { "-p", "993", "(\"h\" :port 993)" }, "host=h port=993" },
+	{ { "--ssl", "imaps://h" }, "host=h ssl=1" },
+	{ { "--no-ssl", "(\"h\" :ssl nil)" }, "host=h ssl=0" },
+	{ { "--starttls", "(\"h\" :starttls t)" },
+	  "host=h starttls=required" },
+	{ { "--starttls=off", "(\"h\" :starttls nil)" },
+	  "host=h starttls=off" },
+	{ { "--ca-file=a", "(\"h\" :ca-file \"a\")" }, "host=h ca=a" },
+	{ { "--ca-file=b", "(\"h\" :ca-directory \"a\")" },
+	  "host=h ca=b cadir=a" },
+	{ { "(\"h\" :port 993 :ssl t :starttls :opportunistic)" },
+	  "host=h port=993 ssl=1 starttls=opportunistic" },
+	{ { "--port=143", "[2001:db8::7]" },
+	  "host=2001:db8::7 kind=ipv6 port=143" },
+	{ { "--ssl", "--port=993", "--starttls", "-u", "bob", "--insecure",
+	    "h" }, "host=h port=993 ssl=1 starttls=required verify=0 "
+	  "user=bob" },
+};
+
+/* A command line that must be refused, and words its message holds. */
+struct bad_case {
+	const char *args[ARGS_MAX];
+	const char *needles[NEEDLES_MAX];	/* NULL-terminated */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* conflicts between the host specification and options */
+	{ { "--port=993", "h:143" },
+	  { "two different ports", "143", "993" } },
+	{ { "h:143", "-p", "993" }, { "two different ports", "143", "993" } },
+	{ { "--port=993", "(\"h\" :port 995)" }, { "995", "993" } },
+	{ { "--port=143", "imaps://h:993/" }, { "993", "143" } },
+	{ { "--no-ssl", "imaps://h" }, { "implicit TLS", "--no-ssl" } },
+	{ { "--ssl", "(\"h\" :ssl nil)" }, { "implicit TLS", "--ssl" } },
+	{ { "--starttls=off", "(\"h\" :starttls t)" },
+	  { "STARTTLS", "required", "off" } },
+	{ { "--starttls", "(\"h\" :starttls :opportunistic)" },
+	  { "STARTTLS", "opportunistic", "required" } },
+	{ { "--ca-file", "b", "(\"h\" :ca-file \"a\")" },
+	  { "--ca-file", "'a'", "'b'" } },
+	{ { "--server-name=x", "(\"h\" :server-name \"y\")" },
+	  { "--server-name", "'y'", "'x'" } },
+	{ { "--user=alice", "imap://bob@h" }, { "user", "bob", "alice" } },
+	{ { "--select=Sent", "imap://h/INBOX" },
+	  { "mailbox", "INBOX", "Sent" } },
+	/* options that need others */
+	{ { "--select-rw", "h" }, { "--select-rw", "--select" } },
+	{ { "--json", "h" }, { "--json", "--check", "--dry-run" } },
+	{ { "--check" }, { "HOST" } },
+	{ { "--dry-run", "--json" }, { "HOST" } },
+	{ { "--password-file=a", "--password-command=b", "h" },
+	  { "--password-file", "--password-command" } },
+	{ { "--password-command=b", "--password-file=a", "h" },
+	  { "--password-file", "--password-command" } },
+	/* bad values */
+	{ { "--timeout=0", "h" }, { "--timeout", "'0'", "greater than 0" } },
+	{ { "--timeout=-1", "h" }, { "--timeout", "'-1'" } },
+	{ { "--timeout", "-1", "h" }, { "--timeout", "'-1'" } },
+	{ { "--timeout=abc", "h" }, { "--timeout", "'abc'" } },
+	{ { "--timeout=1e9", "h" }, { "--timeout", "'1e9'", "86400" } },
+	{ { "--timeout=nan", "h" }, { "--timeout", "'nan'" } },
+	{ { "--timeout=inf", "h" }, { "--timeout", "'inf'" } },
+	{ { "--timeout=2.5s", "h" }, { "--timeout", "'2.5s'" } },
+	{ { "--timeout=", "h" }, { "--timeout" } },
+	{ { "--timeout=86400.5", "h" }, { "--timeout", "'86400.5'" } },
+	{ { "--port=0", "h" }, { "--port", "'0'", "1-65535" } },
+	{ { "--port=65536", "h" }, { "--port", "'65536'", "1-65535" } },
+	{ { "--port=abc", "h" }, { "--port", "'abc'" } },
+	{ { "--port=+993", "h" }, { "--port", "'+993'" } },
+	{ { "--port= 993", "h" }, { "--port", "' 993'" } },
+	{ { "--port=993x", "h" }, { "--port", "'993x'" } },
+	{ { "--port=", "h" }, { "--port" } },
+	{ { "-p-1", "h" }, { "--port", "'-1'" } },
+	{ { "--tls-min=1.3", "--tls-max=1.2", "h" },
+	  { "--tls-min 1.3", "above", "--tls-max 1.2" } },
+	{ { "--tls-min=1.4", "h" }, { "--tls-min", "'1.4'", "1.0" } },
+	{ { "--tls-max=ssl3", "h" }, { "--tls-max", "'ssl3'" } },
+	{ { "--starttls=maybe", "h" },
+	  { "--starttls=maybe", "required, opportunistic or off" } },
+	{ { "--starttls=", "h" }, { "--starttls" } },
+	{ { "--verify-depth=101", "h" }, { "--verify-depth", "'101'" } },
+	{ { "--verify-depth=-1", "h" }, { "--verify-depth", "'-1'" } },
+	{ { "--user=", "h" }, { "--user", "empty" } },
+	{ { "--ca-file=", "h" }, { "--ca-file", "empty" } },
+	/* the shape of the command line */
+	{ { "--bogus", "h" }, { "unknown option", "--bogus" } },
+	{ { "-x", "h" }, { "unknown option", "-x" } },
+	{ { "--ssl=yes", "h" }, { "--ssl" } },
+	{ { "--ca", "h" }, { "--ca" } },
+	{ { "h", "--port" }, { "--port", "needs a value" } },
+	{ { "h", "-p" }, { "-p", "needs a value" } },
+	{ { "h", "-u" }, { "-u", "needs a value" } },
+	{ { "h1", "h2" }, { "one HOST", "'h2'" } },
+	{ { "--check", "h1", "h2", "h3" }, { "one HOST", "'h2'" } },
+	/* a bad host specification */
+	{ { "--check", "h:0" }, { "port must be a number 1-65535" } },
+	{ { "imap://bob:pw@h" }, { "password in the URL" } },
+	{ { "http://h" }, { "unsupported URL scheme" } },
+};
+
+#define N_OK (sizeof(ok_cases) / sizeof(ok_cases[0]))
+#define N_BAD (sizeof(bad_cases) / sizeof(bad_cases[0]))
+
+/* ---- helpers -------------------------------------------------------- */
+
+struct argv_copy {
+	int argc;
+	char *argv[ARGS_MAX + 2];
+};
+
+/* A writable argv (getopt permutes it) with "imapconn" in front. */
+static void
+argv_make(struct argv_copy *a, const char *const *args)
+{
+	a->argc = 0;
+	a->argv[a->argc++] = strdup("imapconn");
+	for (size_t i = 0; i < ARGS_MAX && args[i] != NULL; i++)
+		a->argv[a->argc++] = strdup(args[i]);
+	a->argv[a->argc] = NULL;
+	for (int i = 0; i < a->argc; i++)
+		ck_assert_ptr_nonnull(a->argv[i]);
+}
+
+static void
+argv_free(struct argv_copy *a)
+{
+	for (int i = 0; i < a->argc; i++)
+		free(a->argv[i]);
+}
+
+static int
+parse(const char *const *args, struct options *o, char *err, size_t cap)
+{
+	struct argv_copy a;
+	int rc;
+
+	argv_make(&a, args);
+	rc = options_parse(a.argc, a.argv, o, err, cap);
+	argv_free(&a);
+	return rc;
+}
+
+/* As parse(), with the strings laid out in one buffer that every call
+ * reuses, as a caller that parses line after line into the same
+ * storage does. */
+static int
+parse_in_arena(const char *const *args, struct options *o, char *err,
+	       size_t cap)
+{
+	static char arena[4096];
+	char *argv[ARGS_MAX + 2];
+	size_t used = 0;
+	int argc = 0;
+
+	memset(arena, 0, sizeof(arena));
+	argv[argc++] = strcpy(arena, "imapconn");
+	used = strlen(arena) + 1;
+	for (size_t i = 0; i < ARGS_MAX && args[i] != NULL; i++) {
+		size_t n = strlen(args[i]) + 1;
+
+		ck_assert_uint_le(used + n, sizeof(arena));
+		argv[argc++] = memcpy(arena + used, args[i], n);
+		used += n;
+	}
+	argv[argc] = NULL;
+	return options_parse(argc, argv, o, err, cap);
+}
+
+/* The command line as one string, for failure messages. */
+static const char *
+args_text(const char *const *args)
+{
+	static char buf[1024];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ARGS_MAX && args[i] != NULL; i++)
+		n += (size_t)snprintf(buf + n, n < sizeof(buf) ?
+				      sizeof(buf) - n : 0, "%s[%s]",
+				      i > 0 ? " " : "", args[i]);
+	return buf;
+}
+
+static void
+add(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+add(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n > 0 && n + 1 < cap) {
+		buf[n++] = ' ';
+		buf[n] = '\0';
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + n, cap - n, fmt, ap);
+	va_end(ap);
+}
+
+static const char *const mode_names[] = {
+	[MODE_UI] = "ui", [MODE_CHECK] = "check", [MODE_DRY_RUN] = "dry-run",
+	[MODE_HELP] = "help", [MODE_VERSION] = "version",
+};
+
+static const char *const kind_names[] = {
+	[ADDR_NAME] = "name", [ADDR_IPV4] = "ipv4", [ADDR_IPV6] = "ipv6",
+};
+
+static void
+add_str(char *buf, size_t cap, const char *name, const char *value)
+{
+	if (value[0] != '\0')
+		add(buf, cap, "%s=%s", name, value);
+}
+
+static void
+render_tls(const struct tls_opts *t, char *buf, size_t cap)
+{
+	if (!t->verify)
+		add(buf, cap, "verify=0");
+	if (t->verify_depth != -1)
+		add(buf, cap, "depth=%d", t->verify_depth);
+	if (t->min_version != TLSV_DEFAULT)
+		add(buf, cap, "min=%s", tls_version_name(t->min_version));
+	if (t->max_version != TLSV_DEFAULT)
+		add(buf, cap, "max=%s", tls_version_name(t->max_version));
+	add_str(buf, cap, "ca", t->ca_file);
+	add_str(buf, cap, "cadir", t->ca_dir);
+	add_str(buf, cap, "cert", t->cert_file);
+	add_str(buf, cap, "key", t->key_file);
+	add_str(buf, cap, "keypwfile", t->key_password_file);
+	add_str(buf, cap, "keypw", t->key_password);
+	add_str(buf, cap, "crl", t->crl_file);
+	add_str(buf, cap, "ciphers", t->ciphers);
+	add_str(buf, cap, "suites", t->ciphersuites);
+	add_str(buf, cap, "sni", t->server_name);
+}
+
+/* Every field of *o that differs from its default, in a fixed order. */
+static void
+render(const struct options *o, char *buf, size_t cap)
+{
+	const struct conn_config *c = &o->cfg;
+	const struct endpoint *ep = &c->ep;
+
+	buf[0] = '\0';
+	if (o->mode != MODE_UI)
+		add(buf, cap, "mode=%s", mode_names[o->mode]);
+	if (o->json)
+		add(buf, cap, "json");
+	if (o->have_host)
+		add(buf, cap, "host=%s", ep->host);
+	else if (ep->host[0] != '\0')
+		add(buf, cap, "host-without-have_host=%s", ep->host);
+	if (ep->kind != ADDR_NAME)
+		add(buf, cap, "kind=%s", kind_names[ep->kind]);
+	if (ep->port != 0)
+		add(buf, cap, "port=%u", ep->port);
+	if (ep->ssl_set)
+		add(buf, cap, "ssl=%d", ep->ssl);
+	else if (ep->ssl)
+		add(buf, cap, "ssl-unset=1");
+	if (ep->starttls_set)
+		add(buf, cap, "starttls=%s", starttls_mode_name(ep->starttls));
+	else if (ep->starttls != STARTTLS_OFF)
+		add(buf, cap, "starttls-unset=%s",
+		    starttls_mode_name(ep->starttls));
+	render_tls(&ep->tls, buf, cap);
+	add_str(buf, cap, "user", c->user);
+	if (strcmp(c->user, ep->user) != 0)
+		add(buf, cap, "ep.user=%s", ep->user);
+	add_str(buf, cap, "select", c->select);
+	if (c->select_rw)
+		add(buf, cap, "rw");
+	if (c->allow_plaintext_auth)
+		add(buf, cap, "plain");
+	if (c->timeout_s != 30.0)
+		add(buf, cap, "timeout=%g", c->timeout_s);
+	add_str(buf, cap, "transcript", c->transcript_path);
+	if (c->have_password || c->password[0] != '\0')
+		add(buf, cap, "password-set");
+	if (o->pw_source == PW_ENV)
+		add(buf, cap, "pw=env");
+	else if (o->pw_source == PW_FILE)
+		add(buf, cap, "pw=file:%s", o->pw_arg);
+	else if (o->pw_source == PW_COMMAND)
+		add(buf, cap, "pw=command:%s", o->pw_arg);
+	else if (o->pw_arg[0] != '\0')
+		add(buf, cap, "pw_arg=%s", o->pw_arg);
+}
+
+static void
+no_password_env(void)
+{
+	unsetenv("IMAPCONN_PASSWORD");
+}
+
+static void
+check_ok(const struct ok_case *t, bool arena)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX], got[2048];
+	int rc;
+
+	rc = arena ? parse_in_arena(t->args, &o, err, sizeof(err)) :
+		     parse(t->args, &o, err, sizeof(err));
+	ck_assert_msg(rc == 0, "%s: refused: %s", args_text(t->args), err);
+	ck_assert_msg(err[0] == '\0', "%s: message '%s' on success",
+		      args_text(t->args), err);
+	render(&o, got, sizeof(got));
+	ck_assert_msg(strcmp(got, t->want) == 0, "%s: got '%s', want '%s'",
+		      args_text(t->args), got, t->want);
+}
+
+static void
+check_bad(const struct bad_case *t, bool arena)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+	int rc;
+
+	rc = arena ? parse_in_arena(t->args, &o, err, sizeof(err)) :
+		     parse(t->args, &o, err, sizeof(err));
+	ck_assert_msg(rc == -1, "%s: accepted", args_text(t->args));
+	ck_assert_msg(err[0] != '\0', "%s: no message", args_text(t->args));
+	ck_assert_msg(strchr(err, '\n') == NULL, "%s: '%s' is not one line",
+		      args_text(t->args), err);
+	for (size_t i = 0; i < NEEDLES_MAX && t->needles[i] != NULL; i++)
+		ck_assert_msg(strstr(err, t->needles[i]) != NULL,
+			      "%s: message '%s' lacks '%s'",
+			      args_text(t->args), err, t->needles[i]);
+}
+
+/* ---- the tables ----------------------------------------------------- */
+
+START_TEST(test_ok)
+{
+	check_ok(&ok_cases[_i], false);
+}
+END_TEST
+
+START_TEST(test_bad)
+{
+	check_bad(&bad_cases[_i], false);
+}
+END_TEST
+
+/* The parser starts afresh each time: every case again, one after the
+ * other in one process, with the arguments in reused storage. */
+START_TEST(test_reparse)
+{
+	for (size_t i = 0; i < N_OK; i++)
+		check_ok(&ok_cases[i], true);
+	for (size_t i = 0; i < N_BAD; i++)
+		check_bad(&bad_cases[i], true);
+	for (size_t i = 0; i < N_OK; i++)
+		check_ok(&ok_cases[N_OK - 1 - i], true);
+}
+END_TEST
+
+/* ---- single cases --------------------------------------------------- */
+
+START_TEST(test_host_text)
+{
+	static const char *const args[] = {
+		"--check", " imaps://bob@h:994/INBOX ", NULL
+	};
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_int_eq(parse(args, &o, err, sizeof(err)), 0);
+	ck_assert(o.have_host);
+	ck_assert_str_eq(o.host_text, " imaps://bob@h:994/INBOX ");
+	ck_assert_str_eq(o.cfg.ep.host, "h");
+	ck_assert_str_eq(o.cfg.ep.user, "bob");
+	ck_assert_str_eq(o.cfg.ep.mailbox, "INBOX");
+}
+END_TEST
+
+START_TEST(test_defaults)
+{
+	static const char *const args[] = { "--check", "h", NULL };
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+	const struct conn_config *c = &o.cfg;
+
+	ck_assert_int_eq(parse(args, &o, err, sizeof(err)), 0);
+	ck_assert(c->ep.tls.verify);
+	ck_assert_int_eq(c->ep.tls.verify_depth, -1);
+	ck_assert_int_eq(c->ep.tls.min_version, TLSV_DEFAULT);
+	ck_assert(c->timeout_s == 30.0);
+	ck_assert(!c->ep.ssl);
+	ck_assert_int_eq(c->ep.starttls, STARTTLS_OFF);
+	ck_assert_uint_eq(endpoint_port(&c->ep), 143);
+	ck_assert(!c->allow_plaintext_auth);
+	ck_assert(!c->have_password);
+	ck_assert_int_eq(o.pw_source, PW_NONE);
+	ck_assert_str_eq(o.pw_arg, "");
+}
+END_TEST
+
+/* The environment is looked at for presence; an option wins. */
+struct env_case {
+	const char *value;	/* NULL: unset */
+	const char *args[ARGS_MAX];
+	enum password_source want;
+};
+
+static const struct env_case env_cases[] = {
+	{ NULL, { "h" }, PW_NONE },
+	{ "s3cret", { "h" }, PW_ENV },
+	{ "", { "h" }, PW_ENV },
+	{ "s3cret", { "--password-file=/pw", "h" }, PW_FILE },
+	{ "s3cret", { "--password-command=cmd", "h" }, PW_COMMAND },
+	{ NULL, { "--password-file=/pw", "h" }, PW_FILE },
+};
+
+START_TEST(test_env_password)
+{
+	const struct env_case *t = &env_cases[_i];
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	if (t->value != NULL)
+		ck_assert_int_eq(setenv("IMAPCONN_PASSWORD", t->value, 1), 0);
+	else
+		ck_assert_int_eq(unsetenv("IMAPCONN_PASSWORD"), 0);
+	ck_assert_int_eq(parse(t->args, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(o.pw_source, t->want);
+	ck_assert_str_eq(o.cfg.password, "");
+	ck_assert(!o.cfg.have_password);
+	unsetenv("IMAPCONN_PASSWORD");
+}
+END_TEST
+
+/* A secret in the host specification stays out of every message. */
+START_TEST(test_secret_not_in_message)
+{
+	static const char *const args[][ARGS_MAX] = {
+		{ "(\"h\" :certificate-password \"Sup3rS3cret\" :port 0)" },
+		{ "(\"h\" :certificate-password \"Sup3rS3cret\" :bogus 1)" },
+		{ "--port=1", "(\"h\" :certificate-password \"Sup3rS3cret\" "
+		  ":port 2)" },
+		{ "--ca-file=x", "(\"h\" :certificate-password \"Sup3rS3cret\""
+		  " :ca-file \"y\")" },
+		{ "imap://bob:Sup3rS3cret@h/" },
+	};
+
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		struct options o;
+		char err[OPTIONS_ERR_MAX];
+
+		ck_assert_int_eq(parse(args[i], &o, err, sizeof(err)), -1);
+		ck_assert_msg(err[0] != '\0', "case %zu: no message", i);
+		ck_assert_msg(strstr(err, "Sup3rS3cret") == NULL,
+			      "case %zu: message '%s' shows the secret", i,
+			      err);
+	}
+}
+END_TEST
+
+/* Values longer than their field are refused, not cut. */
+START_TEST(test_too_long)
+{
+	static const char *const prefixes[] = {
+		"--user=", "--select=", "--ca-file=", "--password-file=",
+		"--ciphers=", "--server-name=",
+	};
+	size_t len = CONFIG_PATH_MAX + 10;
+	char *arg = malloc(len + 32);
+
+	ck_assert_ptr_nonnull(arg);
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		const char *args[] = { arg, "h", NULL };
+		size_t p = strlen(prefixes[i]);
+		struct options o;
+		char err[OPTIONS_ERR_MAX];
+
+		memcpy(arg, prefixes[i], p);
+		memset(arg + p, 'a', len);
+		arg[p + len] = '\0';
+		ck_assert_int_eq(parse(args, &o, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, "too long") != NULL,
+			      "%s: message '%s'", prefixes[i], err);
+		ck_assert_msg(strncmp(err, prefixes[i], p - 1) == 0,
+			      "'%s' does not name %s", err, prefixes[i]);
+	}
+	free(arg);
+}
+END_TEST
+
+/* A long host specification is refused whole. */
+START_TEST(test_host_too_long)
+{
+	size_t len = CONFIG_PATH_MAX + 10;
+	char *host = malloc(len + 1);
+	const char *args[] = { "--check", host, NULL };
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_ptr_nonnull(host);
+	memset(host, 'a', len);
+	host[len] = '\0';
+	ck_assert_int_eq(parse(args, &o, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "too long") != NULL, "message '%s'", err);
+	free(host);
+}
+END_TEST
+
+/* A small error buffer is filled, terminated and not overrun. */
+START_TEST(test_small_err)
+{
+	static const char *const args[] = { "--port=993", "h:143", NULL };
+	struct options o;
+	char err[16 + 1];
+
+	memset(err, 'Z', sizeof(err));
+	ck_assert_int_eq(parse(args, &o, err, sizeof(err) - 1), -1);
+	ck_assert_uint_eq(strlen(err), sizeof(err) - 2);
+	ck_assert_int_eq(err[sizeof(err) - 1], 'Z');
+}
+END_TEST
+
+START_TEST(test_usage)
+{
+	const char *u = options_usage();
+	static const char *const words[] = {
+		"--check", "--json", "--dry-run", "--port", "--ssl",
+		"--no-ssl", "--starttls", "--timeout", "--ca-file", "--ca-dir",
+		"--insecure", "--server-name", "--tls-min", "--tls-max",
+		"--ciphers", "--ciphersuites", "--cert", "--key",
+		"--key-password-file", "--verify-depth", "--crl-file",
+		"--user", "--password-file", "--password-command",
+		"--allow-plaintext-auth", "--select", "--select-rw",
+		"--transcript", "--help", "--version", "IMAPCONN_PASSWORD",
+	};
+
+	ck_assert_ptr_nonnull(u);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		ck_assert_msg(strstr(u, words[i]) != NULL, "usage lacks %s",
+			      words[i]);
+	for (const char *line = u; *line != '\0';) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - line) : strlen(line);
+
+		ck_assert_msg(n <= 79, "usage line too wide: %.*s", (int)n,
+			      line);
+		line += n + (nl != NULL);
+	}
+}
+END_TEST
+
+Suite *
+suite_options(void)
+{
+	Suite *s = suite_create("options");
+	TCase *tc = tcase_create("parse");
+	TCase *one = tcase_create("single");
+
+	tcase_add_checked_fixture(tc, no_password_env, NULL);
+	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);
+	tcase_add_loop_test(tc, test_bad, 0, (int)N_BAD);
+	tcase_add_test(tc, test_reparse);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(one, no_password_env, NULL);
+	tcase_add_test(one, test_host_text);
+	tcase_add_test(one, test_defaults);
+	tcase_add_loop_test(one, test_env_password, 0,
+			    (int)(sizeof(env_cases) / sizeof(env_cases[0])));
+	tcase_add_test(one, test_secret_not_in_message);
+	tcase_add_test(one, test_too_long);
+	tcase_add_test(one, test_host_too_long);
+	tcase_add_test(one, test_small_err);
+	tcase_add_test(one, test_usage);
+	suite_add_tcase(s, one);
+	return s;
+}

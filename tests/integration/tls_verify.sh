@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# tls_verify.sh - implicit TLS to the test Dovecot: verified or not.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+check_verified() {
+	say "--ssl --ca-file to localhost: every phase, TLS 1.3, verified"
+	run_check --ssl --ca-file "$CA_FILE" "localhost:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_jsons \
+		"ok is true" '.ok' true \
+		"not insecure" '.insecure' false \
+		"phases in order" '[.phases[].phase] | join(" ")' \
+		'resolve connect tls greeting capability authenticate list logout' \
+		"resolve, connect, tls and greeting succeeded" \
+		'[.phases[] | select(.phase == "resolve" or .phase == "connect"
+		  or .phase == "tls" or .phase == "greeting") | .result]
+		 | join(" ")' 'ok ok ok ok' \
+		"without a user, login and list are skipped" \
+		'[.phases[] | select(.phase == "authenticate" or .phase == "list")
+		  | .result] | join(" ")' 'skipped skipped' \
+		"every phase has its times" \
+		'[.phases[] | select((.ms | type) != "number" or
+		  (.at_ms | type) != "number")] | length' 0 \
+		"connect names the peer" \
+		'.phases[] | select(.phase == "connect") | .detail' \
+		"127.0.0.1:$IMAPS_PORT" \
+		"the tls phase says TLS 1.3, verified" \
+		'.phases[] | select(.phase == "tls") | .detail
+		 | test("^TLSv1\\.3, .+, verified$")' true \
+		"greeting detail is Dovecot's text" \
+		'.phases[] | select(.phase == "greeting") | .detail' \
+		'[CAPABILITY] Dovecot (Debian) ready.' \
+		"one TLS summary" '.tls | length' 1 \
+		"TLS 1.3" '.tls[0].version' TLSv1.3 \
+		"verified true" '.tls[0].verified' true \
+		"no verify error" '.tls[0].verify_error_text' null \
+		"SNI localhost" '.tls[0].sni' localhost \
+		"checked name localhost" '.tls[0].expected_name' localhost \
+		"leaf certificate subject" '.tls[0].chain[0].subject' \
+		'O=imapconn tests,CN=localhost' \
+		"leaf names" '.tls[0].chain[0].names' \
+		'DNS:localhost, IP:127.0.0.1, IP:127.0.0.2, IP:::1'
+}
+
+check_untrusted() {
+	local detail
+	say "--ssl without --ca-file: the test CA is not trusted"
+	run_check --ssl "localhost:$IMAPS_PORT"
+	assert_rc 80 tls-verify tls
+	detail=$RUN_DETAIL
+	assert_match "detail gives OpenSSL's reason" \
+		'unable to get local issuer certificate|self[- ]signed' "$detail"
+	assert_match "detail gives a depth" 'depth [0-9]+' "$detail"
+	assert_jsons \
+		"tls section: not verified" '.tls[0].verified' false \
+		"tls section: the reason" '.tls[0].verify_error_text' \
+		'unable to get local issuer certificate' \
+		"tls section: the depth" '.tls[0].verify_error_depth' 0 \
+		"tls section: the chain is shown" '.tls[0].chain[0].issuer' \
+		'O=imapconn tests,CN=imapconn test CA' \
+		"a hint is given" '.failure.hint | length > 0' true \
+		"no greeting phase after the failure" \
+		'[.phases[] | select(.phase == "greeting")] | length' 0
+}
+
+check_wrong_name() {
+	local detail
+	say "--server-name wrong.example.test against 127.0.0.1 with the CA"
+	run_check --ssl --ca-file "$CA_FILE" --server-name wrong.example.test \
+		"127.0.0.1:$IMAPS_PORT"
+	assert_rc 80 tls-verify tls
+	detail=$RUN_DETAIL
+	assert_contains "detail: hostname mismatch" 'hostname mismatch' "$detail"
+	assert_contains "detail names the name checked" wrong.example.test \
+		"$detail"
+	assert_contains "detail names localhost" 'DNS:localhost' "$detail"
+	assert_contains "detail names 127.0.0.1" 'IP:127.0.0.1' "$detail"
+	assert_jsons \
+		"SNI is the name given" '.tls[0].sni' wrong.example.test \
+		"expected_name is the name given" '.tls[0].expected_name' \
+		wrong.example.test \
+		"tls section: not verified" '.tls[0].verified' false
+}
+
+check_ipv6() {
+	if [ "$HAVE_IPV6" != 1 ]; then
+		skip_check "IPv6 [::1]" "no IPv6 loopback here"
+		return 0
+	fi
+	say "--ssl --ca-file to [::1]: the certificate has IP:::1"
+	run_check --ssl --ca-file "$CA_FILE" "[::1]:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_jsons \
+		"connected over IPv6" \
+		'.phases[] | select(.phase == "connect") | .detail' \
+		"[::1]:$IMAPS_PORT" \
+		"address literal, no lookup" '.addresses | join(" ")' \
+		"[::1]:$IMAPS_PORT" \
+		"verified over [::1]" '.tls[0].verified' true \
+		"checked the address ::1" '.tls[0].expected_name' '::1'
+}
+
+main() {
+	need_jq
+	need_imapconn
+	need_dovecot
+	dovecot_start
+	check_verified
+	check_untrusted
+	check_wrong_name
+	check_ipv6
+	finish
+}
+
+main "$@"
