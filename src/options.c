@@ -18,6 +18,7 @@ enum opt_id {
 	OPT_DRY_RUN = 256,
 	OPT_CHECK,
 	OPT_JSON,
+	OPT_FORM,
 	OPT_SSL,
 	OPT_NO_SSL,
 	OPT_STARTTLS,
@@ -49,6 +50,7 @@ static const struct option long_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "form", no_argument, NULL, OPT_FORM },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "ssl", no_argument, NULL, OPT_SSL },
 	{ "tls", no_argument, NULL, OPT_SSL },
@@ -102,6 +104,8 @@ static const char usage_text[] =
 "      --json               with --check or --dry-run: one JSON document\n"
 "      --dry-run            print the endpoint and the phases; connect to\n"
 "                           nothing\n"
+"      --form               in the interface, show the form first even\n"
+"                           when the command line says enough to connect\n"
 "\n"
 "Connection:\n"
 "  -p, --port=PORT          port (default 143, or 993 with --ssl)\n"
@@ -387,6 +391,9 @@ apply_mode_option(struct options *o, int id, const char *arg, char *err,
 		return 0;
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_FORM:
+		o->show_form = true;
 		return 0;
 	case OPT_PASSWORD_FILE:
 	case OPT_PASSWORD_COMMAND:

@@ -25,6 +25,7 @@ enum password_source {
 struct options {
 	enum run_mode mode;
 	bool json;			/* --json with --check/--dry-run */
+	bool show_form;			/* --form: the form first, always */
 	bool have_host;
 	char host_text[CONFIG_PATH_MAX];	/* as typed, for the form */
 	struct conn_config cfg;

@@ -33,8 +33,9 @@ int session_request_examine(struct session *s, const char *raw,
 			    size_t len, unsigned newest);
 
 /* STATUS (MESSAGES UNSEEN) of one mailbox: answered by EV_STATUS (a
- * mailbox_entry with has_status set), or EV_REQUEST_DONE with a
- * failure. */
+ * mailbox_entry with has_status set) then EV_REQUEST_DONE, or by
+ * EV_REQUEST_DONE with a failure.  Every request gets exactly one
+ * EV_REQUEST_DONE, in the order the requests were made. */
 int session_request_status(struct session *s, const char *raw,
 			   size_t len);
 

@@ -156,6 +156,21 @@ status_untagged(struct session *s, const struct imap_response *r,
 	return 0;
 }
 
+/* The command could not be built (a name with CR, LF or NUL): the
+ * request fails, the session goes on. */
+static int
+build_refused(struct session *s)
+{
+	struct failure f;
+	char why[200];
+
+	imap_cmd_error_format(imap_cmd_error(s->cmd), why, sizeof(why));
+	fail_set(&f, s->phase, FAIL_USAGE, "cannot send the command: %s",
+		 why);
+	request_done(s, &f);
+	return 0;
+}
+
 /* A command whose refusal ends only the request: 0 done, 1 refused
  * (reported), -1 the session failed. */
 static int
@@ -189,7 +204,7 @@ serve_status(struct session *s, const struct request *r)
 	s->phase = PHASE_LIST;
 	imap_cmd_set_flags(s->cmd, s->cmd_flags);
 	if (imap_cmd_status(s->cmd, &s->tagger, r->raw, r->len) != 0)
-		return 0;
+		return build_refused(s);
 	rc = run_command(s, status_untagged, NULL, &done);
 	if (rc == 0)
 		request_done(s, NULL);
@@ -262,7 +277,7 @@ fetch_newest(struct session *s, uint32_t exists, unsigned newest)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	if (imap_cmd_fetch_newest(s->cmd, &s->tagger, exists, newest) != 0)
-		return 0;
+		return 0;	/* nothing to fetch: the request is done */
 	rc = run_command(s, fetch_untagged, &f, &done);
 	if (rc == 0)
 		emit_messages(s, &f);
@@ -290,8 +305,11 @@ serve_examine(struct session *s, const struct request *r)
 	memset(&mi, 0, sizeof(mi));
 	sess_phase_begin(s, PHASE_SELECT);
 	imap_cmd_set_flags(s->cmd, s->cmd_flags);
-	if (imap_cmd_select(s->cmd, &s->tagger, r->raw, r->len, false) != 0)
-		return 0;
+	if (imap_cmd_select(s->cmd, &s->tagger, r->raw, r->len, false)
+	    != 0) {
+		s->phase_open = false;
+		return build_refused(s);
+	}
 	rc = run_command(s, examine_untagged, &mi, &done);
 	if (rc == 0) {
 		imap_resp_mailbox(done, &mi);

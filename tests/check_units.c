@@ -14,6 +14,7 @@ static Suite *(*const suites[])(void) = {
 	suite_imap_cmd,
 	suite_imap_parse,
 	suite_json,
+	suite_listview,
 	suite_mailbox,
 	suite_mboxname,
 	suite_mbtree,

@@ -14,6 +14,7 @@ Suite *suite_hostspec(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_imap_parse(void);
 Suite *suite_json(void);
+Suite *suite_listview(void);
 Suite *suite_mailbox(void);
 Suite *suite_mboxname(void);
 Suite *suite_mbtree(void);

@@ -1,0 +1,755 @@
+/* conn.c - one connection's session and what its events told the
+ * interface so far. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "conn.h"
+#include "diag.h"
+#include "mbtree.h"
+#include "net.h"
+#include "session.h"
+#include "tls.h"
+
+static const char *const state_names[CONN_STATE_COUNT] = {
+	[CONN_WAITING] = "waiting",
+	[CONN_RUNNING] = "running",
+	[CONN_OK] = "ok",
+	[CONN_FAILED] = "FAILED",
+	[CONN_SKIPPED] = "skipped",
+};
+
+const char *
+conn_state_name(enum conn_state s)
+{
+	if ((unsigned)s >= CONN_STATE_COUNT)
+		return "?";
+	return state_names[s];
+}
+
+/* ---------------------------------------------------------------- rows */
+
+static struct conn_row *
+insert_row(struct conn *c, size_t at)
+{
+	if (c->nrows == CONN_ROWS_MAX)
+		return NULL;
+	memmove(&c->rows[at + 1], &c->rows[at],
+		(c->nrows - at) * sizeof(c->rows[0]));
+	c->nrows++;
+	memset(&c->rows[at], 0, sizeof(c->rows[0]));
+	return &c->rows[at];
+}
+
+/* The row of phase p, or NULL. */
+static struct conn_row *
+phase_row(struct conn *c, enum phase p)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].kind == CONN_ROW_PHASE && c->rows[i].phase == p)
+			return &c->rows[i];
+	return NULL;
+}
+
+/* Where a row of phase p goes: after the rows of earlier phases and,
+ * for a sub-row (after_own), after its phase's row and sub-rows. */
+static size_t
+row_slot(const struct conn *c, enum phase p, bool after_own)
+{
+	size_t at = 0;
+
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].phase < p
+		    || (after_own && c->rows[i].phase == p))
+			at = i + 1;
+	return at;
+}
+
+static struct conn_row *
+add_phase_row(struct conn *c, enum phase p)
+{
+	struct conn_row *r = phase_row(c, p);
+
+	if (r != NULL)
+		return r;
+	r = insert_row(c, row_slot(c, p, false));
+	if (r != NULL) {
+		r->kind = CONN_ROW_PHASE;
+		r->phase = p;
+	}
+	return r;
+}
+
+static void
+plan_rows(struct conn *c, const struct conn_config *cfg)
+{
+	add_phase_row(c, PHASE_RESOLVE);
+	add_phase_row(c, PHASE_CONNECT);
+	if (cfg->ep.ssl)
+		add_phase_row(c, PHASE_TLS);
+	add_phase_row(c, PHASE_GREETING);
+	add_phase_row(c, PHASE_CAPABILITY);
+	if (cfg->ep.starttls != STARTTLS_OFF) {
+		add_phase_row(c, PHASE_STARTTLS);
+		add_phase_row(c, PHASE_CAPABILITY_TLS);
+	}
+	if (cfg->user[0] != '\0')
+		add_phase_row(c, PHASE_AUTH);
+	add_phase_row(c, PHASE_LIST);
+}
+
+static void
+set_text(char *dst, size_t cap, const char *text)
+{
+	snprintf(dst, cap, "%s", text != NULL ? text : "");
+}
+
+static void
+on_phase(struct conn *c, const struct event *ev)
+{
+	struct conn_row *r = add_phase_row(c, ev->phase);
+	static const enum conn_state result_state[] = {
+		[PHASE_OK] = CONN_OK,
+		[PHASE_FAILED] = CONN_FAILED,
+		[PHASE_SKIPPED] = CONN_SKIPPED,
+	};
+
+	if (r == NULL)
+		return;
+	if (ev->type == EV_PHASE_START) {
+		r->state = CONN_RUNNING;
+		r->has_ms = false;
+		r->text[0] = '\0';
+		return;
+	}
+	r->state = (unsigned)ev->result <= PHASE_SKIPPED ?
+		   result_state[ev->result] : CONN_FAILED;
+	r->has_ms = r->state != CONN_SKIPPED;
+	r->ms = ev->elapsed_ms;
+	set_text(r->text, sizeof(r->text), ev->text);
+	if (c->wait_phase == ev->phase)
+		c->wait_deadline = 0;
+}
+
+static void
+on_address(struct conn *c, const struct event *ev)
+{
+	struct conn_row *r = insert_row(c, row_slot(c, PHASE_RESOLVE, true));
+
+	if (r == NULL)
+		return;
+	r->kind = CONN_ROW_ADDRESS;
+	r->phase = PHASE_RESOLVE;
+	r->state = CONN_OK;
+	set_text(r->text, sizeof(r->text), ev->text);
+}
+
+static enum conn_state
+attempt_state(int s)
+{
+	static const enum conn_state map[NET_ATTEMPT_STATE_COUNT] = {
+		[NET_ATTEMPT_STARTED] = CONN_RUNNING,
+		[NET_ATTEMPT_CONNECTED] = CONN_OK,
+		[NET_ATTEMPT_REFUSED] = CONN_FAILED,
+		[NET_ATTEMPT_UNREACHABLE] = CONN_FAILED,
+		[NET_ATTEMPT_TIMEOUT] = CONN_FAILED,
+		[NET_ATTEMPT_ERROR] = CONN_FAILED,
+		[NET_ATTEMPT_CANCELLED] = CONN_SKIPPED,
+		[NET_ATTEMPT_ABANDONED] = CONN_SKIPPED,
+	};
+
+	if (s < 0 || s >= NET_ATTEMPT_STATE_COUNT)
+		return CONN_FAILED;
+	return map[s];
+}
+
+static void
+on_attempt(struct conn *c, const struct event *ev)
+{
+	const char *addr = ev->text != NULL ? ev->text : "?";
+	struct conn_row *r = NULL;
+
+	for (size_t i = 0; i < c->nrows && r == NULL; i++)
+		if (c->rows[i].kind == CONN_ROW_ATTEMPT
+		    && strcmp(c->rows[i].text, addr) == 0)
+			r = &c->rows[i];
+	if (r == NULL) {
+		add_phase_row(c, PHASE_CONNECT);
+		r = insert_row(c, row_slot(c, PHASE_CONNECT, true));
+		if (r == NULL)
+			return;
+		r->kind = CONN_ROW_ATTEMPT;
+		r->phase = PHASE_CONNECT;
+		set_text(r->text, sizeof(r->text), addr);
+	}
+	r->state = attempt_state(ev->result);
+	r->has_ms = ev->result != NET_ATTEMPT_STARTED;
+	r->ms = ev->elapsed_ms;
+	r->outcome = net_attempt_state_name((enum net_attempt_state)
+					    ev->result);
+}
+
+/* ---------------------------------------------------------- transcript */
+
+static void
+add_line(struct conn *c, const struct event *ev)
+{
+	struct conn_line *l;
+	char *text = strdup(ev->text != NULL ? ev->text : "");
+
+	if (text == NULL)
+		return;
+	if (c->lines_n == CONN_LINES_MAX) {
+		l = &c->lines[c->lines_first];
+		free(l->text);
+		c->lines_first = (c->lines_first + 1) % CONN_LINES_MAX;
+		c->lines_n--;
+	}
+	l = &c->lines[(c->lines_first + c->lines_n) % CONN_LINES_MAX];
+	l->wall_ms = ev->wall_ms;
+	l->dir = ev->dir;
+	l->text = text;
+	c->lines_n++;
+}
+
+size_t
+conn_lines(const struct conn *c)
+{
+	return c->lines_n;
+}
+
+const struct conn_line *
+conn_line(const struct conn *c, size_t i)
+{
+	if (i >= c->lines_n)
+		return NULL;
+	return &c->lines[(c->lines_first + i) % CONN_LINES_MAX];
+}
+
+/* ------------------------------------------------------ status asked */
+
+static uint64_t
+name_hash(const char *raw, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)raw[i];
+		h *= 1099511628211ULL;
+	}
+	return h == 0 ? 1 : h;
+}
+
+static bool
+asked_find(const struct conn *c, uint64_t h, size_t *slot)
+{
+	size_t i;
+
+	if (c->asked_cap == 0)
+		return false;
+	i = (size_t)h & (c->asked_cap - 1);
+	while (c->asked[i] != 0) {
+		if (c->asked[i] == h)
+			return true;
+		i = (i + 1) & (c->asked_cap - 1);
+	}
+	*slot = i;
+	return false;
+}
+
+static int
+asked_grow(struct conn *c)
+{
+	size_t cap = c->asked_cap ? c->asked_cap * 2 : 256;
+	uint64_t *old = c->asked, *v = calloc(cap, sizeof(*v));
+	size_t old_cap = c->asked_cap;
+
+	if (v == NULL)
+		return -1;
+	c->asked = v;
+	c->asked_cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t slot = 0;
+
+		if (old[i] != 0 && !asked_find(c, old[i], &slot))
+			c->asked[slot] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+static int
+asked_add(struct conn *c, const char *raw, size_t len)
+{
+	uint64_t h = name_hash(raw, len);
+	size_t slot = 0;
+
+	if ((c->asked_n + 1) * 2 > c->asked_cap && asked_grow(c) != 0)
+		return -1;
+	if (asked_find(c, h, &slot))
+		return 0;
+	c->asked[slot] = h;
+	c->asked_n++;
+	return 0;
+}
+
+bool
+conn_status_asked(const struct conn *c, const char *raw, size_t len)
+{
+	size_t slot;
+
+	return asked_find(c, name_hash(raw, len), &slot);
+}
+
+/* ------------------------------------------------------------ requests */
+
+static struct conn_req *
+req_head(struct conn *c)
+{
+	return c->req_n > 0 ? &c->reqs[c->req_first] : NULL;
+}
+
+static int
+req_push(struct conn *c, enum conn_req_type type, unsigned *id)
+{
+	struct conn_req *r;
+
+	if (c->req_n == CONN_REQ_MAX)
+		return -1;
+	r = &c->reqs[(c->req_first + c->req_n) % CONN_REQ_MAX];
+	r->type = type;
+	r->id = ++c->next_id;
+	c->req_n++;
+	if (type == CONN_REQ_STATUS)
+		c->status_inflight++;
+	*id = r->id;
+	return 0;
+}
+
+static void
+req_pop(struct conn *c)
+{
+	if (c->req_n == 0)
+		return;
+	if (c->reqs[c->req_first].type == CONN_REQ_STATUS
+	    && c->status_inflight > 0)
+		c->status_inflight--;
+	c->req_first = (c->req_first + 1) % CONN_REQ_MAX;
+	c->req_n--;
+}
+
+int
+conn_request_status(struct conn *c, const struct mailbox_entry *e)
+{
+	unsigned id;
+
+	if (!c->ready || c->done || c->quitting)
+		return -1;
+	if (conn_status_asked(c, e->raw, e->raw_len)
+	    || c->status_inflight >= CONN_STATUS_INFLIGHT
+	    || c->req_n == CONN_REQ_MAX)
+		return 1;
+	if (session_request_status(c->s, e->raw, e->raw_len) != 0)
+		return -1;
+	req_push(c, CONN_REQ_STATUS, &id);
+	asked_add(c, e->raw, e->raw_len);
+	return 0;
+}
+
+int
+conn_open(struct conn *c, const char *raw, size_t len, const char *display,
+	  char delim)
+{
+	struct conn_view *v = &c->view;
+	char name[MAILBOX_NAME_MAX];
+
+	if (!c->ready || c->done || c->quitting || c->req_n == CONN_REQ_MAX)
+		return -1;
+	if (session_request_examine(c->s, raw, len, CONN_NEWEST) != 0)
+		return -1;
+	/* raw and display may point into the view itself. */
+	snprintf(name, sizeof(name), "%s", display);
+	if (len < sizeof(v->raw))
+		memmove(v->raw, raw, len);
+	memset(v, 0, offsetof(struct conn_view, raw));
+	v->raw_len = len < sizeof(v->raw) ? len : 0;
+	v->delim = delim;
+	req_push(c, CONN_REQ_EXAMINE, &v->id);
+	v->loading = true;
+	memcpy(v->name, name, sizeof(v->name));
+	return 0;
+}
+
+/* Whether the answer at the head of the requests is the view's. */
+static bool
+for_view(struct conn *c)
+{
+	struct conn_req *r = req_head(c);
+
+	return r != NULL && r->type == CONN_REQ_EXAMINE && r->id == c->view.id;
+}
+
+static void
+on_request_done(struct conn *c, const struct event *ev)
+{
+	struct conn_view *v = &c->view;
+
+	if (for_view(c)) {
+		v->loading = false;
+		if (ev->failure != NULL) {
+			v->failed = true;
+			v->fail = *ev->failure;
+			diag_explain(&v->fail, &c->diag_o);
+		}
+	}
+	req_pop(c);
+}
+
+static void
+on_selected(struct conn *c, const struct event *ev)
+{
+	if (!for_view(c) || ev->selected == NULL)
+		return;
+	c->view.data = *ev->selected;
+	if (c->view.data.delim == '\0')
+		c->view.data.delim = c->view.delim;
+	c->view.have_data = true;
+}
+
+static void
+on_message(struct conn *c, const struct event *ev)
+{
+	struct conn_view *v = &c->view;
+
+	if (!for_view(c) || ev->message == NULL || v->nmsgs == CONN_NEWEST)
+		return;
+	v->msgs[v->nmsgs++] = *ev->message;
+}
+
+/* -------------------------------------------------------------- events */
+
+static void
+on_tls(struct conn *c, const struct event *ev)
+{
+	if (ev->tls == NULL)
+		return;
+	if (c->tls == NULL)
+		c->tls = malloc(sizeof(*c->tls));
+	if (c->tls != NULL)
+		*c->tls = *ev->tls;
+	free(c->pem);
+	c->pem = ev->text != NULL ? strdup(ev->text) : NULL;
+}
+
+static void
+on_caps(struct conn *c, const struct event *ev)
+{
+	free(c->caps);
+	c->caps = ev->text != NULL ? strdup(ev->text) : NULL;
+	c->caps_after_tls = ev->flag;
+}
+
+static void
+on_note(struct conn *c, const struct event *ev)
+{
+	if (ev->text == NULL || c->nnotes == CONN_NOTES_MAX)
+		return;
+	for (size_t i = 0; i < c->nnotes; i++)
+		if (strcmp(c->notes[i], ev->text) == 0)
+			return;
+	set_text(c->notes[c->nnotes++], sizeof(c->notes[0]), ev->text);
+}
+
+static void
+on_wait(struct conn *c, const struct event *ev)
+{
+	c->wait_phase = ev->phase;
+	c->wait_deadline = ev->deadline_ms;
+	c->wait_total = (int64_t)(c->diag_o.cfg.timeout_s * 1000);
+	if (c->wait_total <= 0)
+		c->wait_total = ev->deadline_ms - clock_ms();
+}
+
+static void
+on_mailbox(struct conn *c, struct event *ev)
+{
+	if (ev->mailbox == NULL || c->tree == NULL)
+		return;
+	if (ev->type == EV_STATUS) {
+		if (ev->mailbox->has_status)
+			mbtree_set_status(c->tree, ev->mailbox->raw,
+					  ev->mailbox->raw_len,
+					  ev->mailbox->messages,
+					  ev->mailbox->unseen);
+		return;
+	}
+	/* mbtree_add() owns the entry from now, even when it fails. */
+	mbtree_add(c->tree, ev->mailbox);
+	ev->mailbox = NULL;
+	c->listed++;
+}
+
+static void
+on_failure(struct conn *c, const struct event *ev)
+{
+	if (ev->failure == NULL)
+		return;
+	c->fail = *ev->failure;
+	diag_explain(&c->fail, &c->diag_o);
+	c->failed = true;
+}
+
+static void
+on_ready(struct conn *c)
+{
+	c->ready = true;
+	if (c->tree != NULL)
+		mbtree_build(c->tree);
+}
+
+static void
+on_done(struct conn *c, const struct event *ev)
+{
+	c->done = true;
+	c->wait_deadline = 0;
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].state == CONN_RUNNING)
+			c->rows[i].state = ev->flag ? CONN_OK : CONN_FAILED;
+	while (c->req_n > 0)
+		req_pop(c);
+	c->view.loading = false;
+}
+
+void
+conn_apply(struct conn *c, struct event *ev)
+{
+	switch (ev->type) {
+	case EV_PHASE_START:
+	case EV_PHASE_END:
+		on_phase(c, ev);
+		break;
+	case EV_WAIT:
+		on_wait(c, ev);
+		break;
+	case EV_ADDRESS:
+		on_address(c, ev);
+		break;
+	case EV_ATTEMPT:
+		on_attempt(c, ev);
+		break;
+	case EV_TLS:
+		on_tls(c, ev);
+		break;
+	case EV_CAPS:
+		on_caps(c, ev);
+		break;
+	case EV_NOTE:
+		on_note(c, ev);
+		break;
+	case EV_TRANSCRIPT:
+		add_line(c, ev);
+		break;
+	case EV_MAILBOX:
+	case EV_STATUS:
+		on_mailbox(c, ev);
+		break;
+	case EV_SELECTED:
+		on_selected(c, ev);
+		break;
+	case EV_MESSAGE:
+		on_message(c, ev);
+		break;
+	case EV_REQUEST_DONE:
+		on_request_done(c, ev);
+		break;
+	case EV_READY:
+		on_ready(c);
+		break;
+	case EV_FAILURE:
+		on_failure(c, ev);
+		break;
+	case EV_DONE:
+		on_done(c, ev);
+		break;
+	}
+}
+
+/* ------------------------------------------------------------ the rest */
+
+enum conn_security
+conn_security(const struct conn *c, char *buf, size_t cap)
+{
+	const struct tls_summary *t = c->tls;
+
+	if (t != NULL && t->version[0] != '\0' && t->verified) {
+		snprintf(buf, cap, "%s %s, certificate verified for %s",
+			 t->version, t->cipher, t->expected_name);
+		return CONN_SEC_VERIFIED;
+	}
+	if (t != NULL && t->version[0] != '\0') {
+		snprintf(buf, cap, "%s %s, certificate NOT VERIFIED%s%s",
+			 t->version, t->cipher, t->verify_enabled ? ": " :
+			 " (verification off)", t->verify_enabled ?
+			 t->verify_error_text : "");
+		return CONN_SEC_UNVERIFIED;
+	}
+	if (!c->plan_tls) {
+		snprintf(buf, cap, "UNENCRYPTED: no TLS was chosen "
+			 "(Implicit TLS off, STARTTLS off)");
+		return CONN_SEC_PLAIN;
+	}
+	if (c->ready) {
+		snprintf(buf, cap, "UNENCRYPTED: the server did not offer "
+			 "STARTTLS (opportunistic mode went on without)");
+		return CONN_SEC_PLAIN;
+	}
+	if (t != NULL && c->done) {
+		snprintf(buf, cap, "TLS could not be negotiated");
+		return CONN_SEC_PENDING;
+	}
+	snprintf(buf, cap, "TLS not negotiated yet");
+	return CONN_SEC_PENDING;
+}
+
+int64_t
+conn_wait_left(const struct conn *c, int64_t now, int64_t *total)
+{
+	const struct conn_row *r = NULL;
+
+	if (c->wait_deadline == 0 || c->done)
+		return -1;
+	for (size_t i = 0; i < c->nrows && r == NULL; i++)
+		if (c->rows[i].kind == CONN_ROW_PHASE
+		    && c->rows[i].phase == c->wait_phase)
+			r = &c->rows[i];
+	if (r == NULL || r->state != CONN_RUNNING)
+		return -1;
+	*total = c->wait_total > 0 ? c->wait_total : 1;
+	return c->wait_deadline > now ? c->wait_deadline - now : 0;
+}
+
+static void
+make_title(struct conn *c, const struct conn_config *cfg)
+{
+	const struct endpoint *ep = &cfg->ep;
+	static const char *const starttls_text[] = {
+		[STARTTLS_OFF] = "no TLS",
+		[STARTTLS_REQUIRED] = "STARTTLS required",
+		[STARTTLS_OPPORTUNISTIC] = "STARTTLS if offered",
+	};
+	bool v6 = ep->kind == ADDR_IPV6;
+
+	snprintf(c->title, sizeof(c->title), "%s%s%s port %u, %s%s%s%s",
+		 v6 ? "[" : "", ep->host, v6 ? "]" : "", endpoint_port(ep),
+		 ep->ssl ? "implicit TLS" : starttls_text[ep->starttls],
+		 ep->ssl && ep->starttls != STARTTLS_OFF ? " + STARTTLS" : "",
+		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);
+}
+
+/* The session gets cfg without the mailbox to open. */
+static struct session *
+start_session(struct conn *c, const struct conn_config *cfg,
+	      struct failure *f)
+{
+	struct conn_config *copy = malloc(sizeof(*copy));
+	struct session *s;
+
+	if (copy == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		return NULL;
+	}
+	*copy = *cfg;
+	copy->select[0] = '\0';
+	copy->select_rw = false;
+	s = session_start(copy, c->q, f);
+	config_wipe(copy);
+	free(copy);
+	return s;
+}
+
+struct conn *
+conn_start(const struct conn_config *cfg, const struct options *o,
+	   struct failure *f)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (c != NULL)
+		c->lines = calloc(CONN_LINES_MAX, sizeof(*c->lines));
+	if (c != NULL)
+		c->tree = mbtree_new();
+	if (c != NULL)
+		c->q = event_queue_new();
+	if (c == NULL || c->lines == NULL || c->tree == NULL || c->q == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		conn_free(c);
+		return NULL;
+	}
+	c->diag_o = *o;
+	c->diag_o.cfg = *cfg;
+	config_wipe(&c->diag_o.cfg);
+	c->plan_tls = cfg->ep.ssl || cfg->ep.starttls != STARTTLS_OFF;
+	c->started_ms = clock_ms();
+	make_title(c, cfg);
+	plan_rows(c, cfg);
+	snprintf(c->open_first, sizeof(c->open_first), "%s", cfg->select);
+	c->s = start_session(c, cfg, f);
+	if (c->s == NULL) {
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+conn_fd(const struct conn *c)
+{
+	return event_queue_fd(c->q);
+}
+
+struct event *
+conn_pop(struct conn *c)
+{
+	return event_queue_pop(c->q);
+}
+
+void
+conn_cancel(struct conn *c)
+{
+	c->quitting = true;
+	session_cancel(c->s);
+}
+
+void
+conn_quit(struct conn *c)
+{
+	if (c->done)
+		return;
+	if (!c->quitting && c->ready && session_request_quit(c->s) == 0) {
+		c->quitting = true;
+		return;
+	}
+	conn_cancel(c);
+}
+
+void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->s != NULL) {
+		session_cancel(c->s);
+		session_free(c->s);
+	}
+	event_queue_free(c->q);
+	for (size_t i = 0; i < c->lines_n; i++)
+		free(conn_line(c, i)->text);
+	free(c->lines);
+	mbtree_free(c->tree);
+	free(c->tls);
+	free(c->pem);
+	free(c->caps);
+	free(c->asked);
+	free(c);
+}

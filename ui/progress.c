@@ -1,0 +1,302 @@
+/* progress.c - the progress screen: phases, attempts, countdown,
+ * security line, notes and the failure with its hint. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "conn.h"
+#include "draw.h"
+#include "listview.h"
+#include "progress.h"
+#include "ui_int.h"
+
+#define COL_LABEL 2
+#define COL_STATE 29
+#define COL_TIME 37
+#define COL_DETAIL 48
+#define CAPS_LINES 2
+#define NOTES_SHOWN 4
+
+struct progress {
+	struct listview lv;	/* the rows, scroll-only */
+};
+
+static const char *const phase_labels[PHASE_COUNT] = {
+	[PHASE_NONE] = "Start",
+	[PHASE_RESOLVE] = "Resolve the name",
+	[PHASE_CONNECT] = "Connect (TCP)",
+	[PHASE_TLS] = "TLS handshake",
+	[PHASE_GREETING] = "Greeting",
+	[PHASE_CAPABILITY] = "Capabilities",
+	[PHASE_STARTTLS] = "STARTTLS + TLS handshake",
+	[PHASE_CAPABILITY_TLS] = "Capabilities over TLS",
+	[PHASE_AUTH] = "Log in",
+	[PHASE_LIST] = "List mailboxes",
+	[PHASE_SELECT] = "Open mailbox",
+	[PHASE_LOGOUT] = "Log out",
+};
+
+static const enum theme_role state_roles[CONN_STATE_COUNT] = {
+	[CONN_WAITING] = ROLE_DIM,
+	[CONN_RUNNING] = ROLE_RUNNING,
+	[CONN_OK] = ROLE_OK,
+	[CONN_FAILED] = ROLE_FAIL,
+	[CONN_SKIPPED] = ROLE_DIM,
+};
+
+static const enum theme_role security_roles[] = {
+	[CONN_SEC_PENDING] = ROLE_DIM,
+	[CONN_SEC_VERIFIED] = ROLE_OK,
+	[CONN_SEC_UNVERIFIED] = ROLE_FAIL,
+	[CONN_SEC_PLAIN] = ROLE_FAIL,
+};
+
+struct progress *
+progress_new(void)
+{
+	struct progress *p = calloc(1, sizeof(*p));
+
+	if (p != NULL)
+		listview_init(&p->lv, true);
+	return p;
+}
+
+void
+progress_free(struct progress *p)
+{
+	free(p);
+}
+
+static void
+progress_enter(struct ui *ui)
+{
+	listview_init(&ui->progress->lv, true);
+}
+
+/* The detail of the running phase: its countdown, as text and bar (the
+ * whole sentence is under the rows, see draw_waiting). */
+static void
+draw_countdown(struct ui *ui, const struct conn_row *r, int y, int x,
+	       int width)
+{
+	const struct conn *c = ui->conn;
+	int64_t total, left = conn_wait_left(c, clock_ms(), &total);
+	int n;
+
+	if (left < 0 || c->wait_phase != r->phase) {
+		draw_text(stdscr, y, x, width, r->text, 0);
+		return;
+	}
+	if (r->phase == PHASE_LIST && c->listed > 0)
+		n = draw_textf(stdscr, y, x, width, ui_attr(ui, ROLE_RUNNING),
+			       "%zu listed, %lld s ", c->listed,
+			       (long long)((left + 999) / 1000));
+	else
+		n = draw_textf(stdscr, y, x, width, ui_attr(ui, ROLE_RUNNING),
+			       "%lld s left ",
+			       (long long)((left + 999) / 1000));
+	if (width - n >= 6)
+		draw_bar(stdscr, y, x + n, width - n > 20 ? 20 : width - n,
+			 (double)left / (double)total,
+			 ui_attr(ui, ROLE_CURSOR), ui_attr(ui, ROLE_DIM));
+}
+
+/* "waiting for the greeting: 27 s left" while a phase waits. */
+static void
+draw_waiting(struct ui *ui, int y)
+{
+	const struct conn *c = ui->conn;
+	int64_t total, left = conn_wait_left(c, clock_ms(), &total);
+
+	if (left < 0)
+		return;
+	draw_textf(stdscr, y, COL_LABEL, COLS - 4, ui_attr(ui, ROLE_RUNNING),
+		   "waiting for %s: %lld s left (Esc cancels)",
+		   phase_waiting_for(c->wait_phase),
+		   (long long)((left + 999) / 1000));
+}
+
+static void
+draw_row(struct ui *ui, const struct conn_row *r, int y)
+{
+	const struct conn *c = ui->conn;
+	bool not_run = r->state == CONN_WAITING && c->done;
+	const char *state = not_run ? "not run" : conn_state_name(r->state);
+	int detail_w = COLS - COL_DETAIL - 1;
+
+	if (r->kind == CONN_ROW_PHASE)
+		draw_text(stdscr, y, COL_LABEL, COL_STATE - COL_LABEL - 1,
+			  phase_labels[r->phase], r->state == CONN_RUNNING ?
+			  A_BOLD : 0);
+	else
+		draw_textf(stdscr, y, COL_LABEL + 2, COL_STATE - COL_LABEL - 3,
+			   ui_attr(ui, ROLE_DIM), "%s %s", r->kind ==
+			   CONN_ROW_ADDRESS ? "address" : "try", r->text);
+	if (r->kind != CONN_ROW_ADDRESS)
+		draw_text(stdscr, y, COL_STATE, COL_TIME - COL_STATE - 1,
+			  state, ui_attr(ui, state_roles[r->state]));
+	if (r->has_ms)
+		draw_textf(stdscr, y, COL_TIME, COL_DETAIL - COL_TIME - 1, 0,
+			   "%7lld ms", (long long)r->ms);
+	if (r->kind == CONN_ROW_ATTEMPT)
+		draw_text(stdscr, y, COL_DETAIL, detail_w, r->outcome ?
+			  r->outcome : "", ui_attr(ui, ROLE_DIM));
+	else if (r->kind == CONN_ROW_PHASE && r->state == CONN_RUNNING)
+		draw_countdown(ui, r, y, COL_DETAIL, detail_w);
+	else if (r->kind == CONN_ROW_PHASE)
+		draw_text(stdscr, y, COL_DETAIL, detail_w, r->text,
+			  r->state == CONN_FAILED ? ui_attr(ui, ROLE_FAIL) :
+			  0);
+}
+
+/* Lines the part under the rows needs. */
+static int
+bottom_lines(const struct conn *c)
+{
+	int n = 2 + CAPS_LINES;	/* waiting, security, capabilities */
+	size_t notes = c->nnotes < NOTES_SHOWN ? c->nnotes : NOTES_SHOWN;
+
+	n += (int)notes;
+	if (c->failed)
+		n += 1 + 1 + 3 + 2;	/* gap, heading, detail, hint */
+	return n;
+}
+
+static int
+draw_failure(struct ui *ui, int y)
+{
+	const struct failure *f = &ui->conn->fail;
+	int w = COLS - 4;
+
+	y++;
+	draw_textf(stdscr, y++, COL_LABEL, w, ui_attr(ui, ROLE_FAIL),
+		   "FAILED in %s: %s", phase_name(f->phase),
+		   fail_class_name(f->cls));
+	y += draw_wrapped(stdscr, y, COL_LABEL + 2, w - 2, 3, f->detail, 0);
+	if (f->hint[0] != '\0') {
+		draw_text(stdscr, y, COL_LABEL, 6, "hint:",
+			  ui_attr(ui, ROLE_HEADING));
+		y += draw_wrapped(stdscr, y, COL_LABEL + 6, w - 6, 2, f->hint,
+				  ui_attr(ui, ROLE_WARN));
+	}
+	return y;
+}
+
+static void
+draw_bottom(struct ui *ui, int y)
+{
+	const struct conn *c = ui->conn;
+	char sec[512];
+	enum conn_security s = conn_security(c, sec, sizeof(sec));
+	int w = COLS - 4, n;
+
+	draw_waiting(ui, y++);
+	n = draw_text(stdscr, y, COL_LABEL, 10, "Security:",
+		      ui_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, y++, COL_LABEL + n + 1, w - n - 1, sec,
+		  ui_attr(ui, security_roles[s]));
+	n = draw_text(stdscr, y, COL_LABEL, 14, "Capabilities:",
+		      ui_attr(ui, ROLE_HEADING));
+	draw_wrapped(stdscr, y, COL_LABEL + n + 1, w - n - 1, CAPS_LINES,
+		     c->caps != NULL ? c->caps : "-", ui_attr(ui, ROLE_DIM));
+	y += CAPS_LINES;
+	for (size_t i = 0; i < c->nnotes && i < NOTES_SHOWN; i++)
+		draw_textf(stdscr, y++, COL_LABEL, w, ui_attr(ui, ROLE_WARN),
+			   "note: %s", c->notes[i]);
+	if (c->failed)
+		draw_failure(ui, y);
+}
+
+static void
+progress_draw(struct ui *ui)
+{
+	const struct conn *c = ui->conn;
+	struct listview *lv = &ui->progress->lv;
+	int top = 3, height;
+	size_t first, n;
+	char title[CONN_TEXT_MAX + 32];
+
+	if (c == NULL) {
+		ui_draw_frame(ui, "no connection");
+		return;
+	}
+	snprintf(title, sizeof(title), "%s %s", c->done ? (c->failed ?
+		 "failed:" : "ended:") : c->ready ? "connected:" :
+		 "connecting:", c->title);
+	ui_draw_frame(ui, title);
+	draw_text(stdscr, 2, COL_LABEL, COLS - 4, "Phase", 
+		  ui_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, 2, COL_STATE, 8, "State", ui_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, 2, COL_TIME + 6, 5, "Time",
+		  ui_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, 2, COL_DETAIL, 20, "Detail",
+		  ui_attr(ui, ROLE_HEADING));
+	height = LINES - 1 - top - 1 - bottom_lines(c);
+	if (height < 3)
+		height = 3;
+	listview_set_height(lv, (size_t)height);
+	listview_set_len(lv, c->nrows);
+	n = listview_visible(lv, &first);
+	for (size_t i = 0; i < n; i++)
+		draw_row(ui, &c->rows[first + i], top + (int)i);
+	if (first + n < c->nrows)
+		draw_textf(stdscr, top + height - 1, COLS - 16, 15,
+			   ui_attr(ui, ROLE_DIM), "(%zu more)",
+			   c->nrows - first - n);
+	draw_bottom(ui, top + height + 1);
+}
+
+/* ------------------------------------------------------------ keys */
+
+static void
+cancel_or_edit(struct ui *ui)
+{
+	ui_edit(ui);
+}
+
+static void
+to_browser(struct ui *ui)
+{
+	if (ui->conn != NULL && ui->conn->ready && !ui->conn->done)
+		ui_switch(ui, &browser_screen);
+	else
+		ui_message(ui, ROLE_WARN, "not connected: no mailboxes to "
+			   "show");
+}
+
+static struct listview *
+progress_list(struct ui *ui)
+{
+	return &ui->progress->lv;
+}
+
+static const struct ui_binding progress_bindings[] = {
+	{ { UI_ESC }, "Esc", "cancel and go back to the form (values kept)",
+	  cancel_or_edit, "cancel" },
+	{ { 'e' }, "e", "edit the settings (cancels a running attempt)",
+	  cancel_or_edit, "edit" },
+	{ { 'r' }, "r", "retry with the same settings", ui_connect,
+	  "retry" },
+	{ { 't' }, "t", "TLS: certificate chain and verification",
+	  ui_show_tls, "TLS" },
+	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
+	  "transcript" },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) }, "Enter",
+	  "back to the mailboxes when connected", to_browser, NULL },
+	UI_LIST_BINDINGS,
+	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },
+	{ { 0 }, NULL, NULL, NULL, NULL }
+};
+
+const struct ui_screen progress_screen = {
+	.title = "progress",
+	.enter = progress_enter,
+	.draw = progress_draw,
+	.key = NULL,
+	.on_event = NULL,
+	.list = progress_list,
+	.bindings = progress_bindings,
+};

@@ -1,0 +1,515 @@
+/* tlsview.c - the TLS view screen, built as lines of text when it opens
+ * (and again when a TLS summary arrives), and saving the chain. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "draw.h"
+#include "input.h"
+#include "listview.h"
+#include "tls.h"
+#include "tlsview.h"
+#include "ui_int.h"
+
+#define TLSVIEW_LINES 320
+#define TLSVIEW_LINE_MAX 600
+#define TLSVIEW_DEFAULT_PATH "./imapconn-chain.pem"
+
+struct tlsview_line {
+	enum theme_role role;
+	char text[TLSVIEW_LINE_MAX];
+};
+
+enum tlsview_prompt { PROMPT_NONE, PROMPT_PATH, PROMPT_OVERWRITE };
+
+struct tlsview {
+	struct listview lv;		/* scroll-only */
+	struct tlsview_line *lines;
+	size_t n;
+	enum tlsview_prompt prompt;
+	struct input path;
+};
+
+struct tlsview *
+tlsview_new(void)
+{
+	struct tlsview *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->lines = calloc(TLSVIEW_LINES, sizeof(*t->lines));
+	if (t->lines == NULL) {
+		free(t);
+		return NULL;
+	}
+	listview_init(&t->lv, true);
+	return t;
+}
+
+void
+tlsview_free(struct tlsview *t)
+{
+	if (t == NULL)
+		return;
+	free(t->lines);
+	free(t);
+}
+
+static void
+add(struct tlsview *t, enum theme_role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+add(struct tlsview *t, enum theme_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->n == TLSVIEW_LINES)
+		return;
+	t->lines[t->n].role = role;
+	va_start(ap, fmt);
+	vsnprintf(t->lines[t->n].text, TLSVIEW_LINE_MAX, fmt, ap);
+	va_end(ap);
+	t->n++;
+}
+
+/* ------------------------------------------------------------ building */
+
+#define VALUE_COL 17		/* where values start */
+#define VALUE_W 60		/* a value's columns on an 80-column screen */
+
+/* "  label        value": the value (printable ASCII from the core)
+ * wrapped after a space, colon or comma, continuation lines indented
+ * under it. */
+static void
+add_value(struct tlsview *t, enum theme_role role, const char *indent,
+	  const char *label, const char *value)
+{
+	int pad = VALUE_COL - 1 - (int)strlen(indent);
+	size_t left = strlen(value);
+	bool first = true;
+
+	do {
+		size_t n = left;
+
+		if (n > VALUE_W) {
+			n = VALUE_W;
+			while (n > VALUE_W / 2 && value[n - 1] != ' '
+			       && value[n - 1] != ':' && value[n - 1] != ',')
+				n--;
+			if (n == VALUE_W / 2)
+				n = VALUE_W;
+		}
+		add(t, role, "%s%-*s %.*s", indent, pad, first ? label : "",
+		    (int)n, value);
+		value += n;
+		left -= n;
+		first = false;
+	} while (left > 0);
+}
+
+/* add_value() with a printf-formatted value, at the first level. */
+static void
+add_field(struct tlsview *t, enum theme_role role, const char *label,
+	  const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+add_field(struct tlsview *t, enum theme_role role, const char *label,
+	  const char *fmt, ...)
+{
+	char value[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	add_value(t, role, "  ", label, value);
+}
+
+static void
+add_connection(struct tlsview *t, const struct tls_summary *s)
+{
+	add(t, ROLE_HEADING, "Connection");
+	add_field(t, ROLE_NORMAL, "Version", "%s", s->version[0] ?
+		  s->version : "- (no TLS version agreed)");
+	add_field(t, ROLE_NORMAL, "Cipher", "%s", s->cipher[0] ? s->cipher :
+		  "-");
+	add_field(t, ROLE_NORMAL, "SNI sent", "%s", s->sni_sent ? s->sni :
+		  "(none: connecting to an address)");
+	add_field(t, s->verify_enabled ? ROLE_NORMAL : ROLE_WARN,
+		  "Verification", "%s", s->verify_enabled ? "on" :
+		  "OFF (insecure: the result below is only informative)");
+	if (s->verified)
+		add_field(t, ROLE_OK, "Result", "verified: the chain and the "
+			  "host name check out");
+	else
+		add_field(t, ROLE_FAIL, "Result", "NOT VERIFIED: %s (depth "
+			  "%d)", s->verify_error_text[0] ?
+			  s->verify_error_text : "not checked",
+			  s->verify_error_depth);
+}
+
+/* Whether a certificate name ("DNS:x", "IP:y") is exactly the one
+ * expected; only a marker for the eye: OpenSSL made the decision. */
+static bool
+same_name(const char *san, const char *expected)
+{
+	const char *colon = strchr(san, ':');
+
+	return colon != NULL && strcasecmp(colon + 1, expected) == 0;
+}
+
+static void
+add_sans(struct tlsview *t, const struct tls_summary *s,
+	 const struct tls_cert_info *leaf)
+{
+	char sans[sizeof(leaf->sans)];
+	char *save = NULL, *tok;
+	bool first = true;
+
+	snprintf(sans, sizeof(sans), "%s", leaf->sans);
+	for (tok = strtok_r(sans, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		while (*tok == ' ')
+			tok++;
+		add_field(t, ROLE_NORMAL, first ? "Certificate" : "", "%s%s",
+			  tok, same_name(tok, s->expected_name) ?
+			  "   <- the expected name" : "");
+		first = false;
+	}
+}
+
+static void
+add_names(struct tlsview *t, const struct tls_summary *s)
+{
+	const struct tls_cert_info *leaf = s->chain_len > 0 ? &s->chain[0] :
+					   NULL;
+
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Host name");
+	add_field(t, ROLE_NORMAL, "Expected", "%s", s->expected_name);
+	if (leaf == NULL || leaf->sans[0] == '\0')
+		add_field(t, ROLE_WARN, "Certificate", "no subject "
+			  "alternative names%s%s", leaf ? "; subject " : "",
+			  leaf ? leaf->subject : "");
+	else
+		add_sans(t, s, leaf);
+	if (s->verified)
+		add_field(t, ROLE_OK, "Verdict", "the name matches");
+	else if (strstr(s->verify_error_text, "mismatch") != NULL)
+		add_field(t, ROLE_FAIL, "Verdict", "does NOT match: %s",
+			  s->verify_error_text);
+	else if (!s->verify_enabled && s->verify_error == 0)
+		add_field(t, ROLE_WARN, "Verdict", "not checked (verification "
+			  "off)");
+	else
+		add_field(t, ROLE_WARN, "Verdict", "not reached: verification "
+			  "stopped first (%s)", s->verify_error_text);
+}
+
+static void
+add_validity(struct tlsview *t, const struct tls_cert_info *ci)
+{
+	int64_t now = (int64_t)time(NULL);
+	long days = (long)((ci->not_after_epoch - now) / 86400);
+
+	if (ci->not_before_epoch > now)
+		add(t, ROLE_FAIL, "      valid      %s .. %s (NOT YET VALID)",
+		    ci->not_before, ci->not_after);
+	else if (ci->not_after_epoch < now)
+		add(t, ROLE_FAIL, "      valid      %s .. %s (EXPIRED %ld "
+		    "days ago)", ci->not_before, ci->not_after, -days);
+	else
+		add(t, days < 14 ? ROLE_WARN : ROLE_NORMAL, "      valid  "
+		    "    %s .. %s (%ld days left)", ci->not_before,
+		    ci->not_after, days);
+}
+
+static void
+add_cert(struct tlsview *t, int i, const struct tls_cert_info *ci)
+{
+	char pin[sizeof(ci->spki_sha256) + 8];
+
+	add(t, ROLE_HEADING, "  [%d]%s", i, ci->self_signed ?
+	    " self-signed" : "");
+	add_value(t, ROLE_NORMAL, "      ", "subject", ci->subject);
+	add_value(t, ROLE_NORMAL, "      ", "issuer", ci->issuer);
+	add_validity(t, ci);
+	if (ci->sans[0] != '\0')
+		add_value(t, ROLE_NORMAL, "      ", "names", ci->sans);
+	add_value(t, ROLE_NORMAL, "      ", "SHA-256", ci->sha256);
+	snprintf(pin, sizeof(pin), "sha256/%s", ci->spki_sha256);
+	add_value(t, ROLE_NORMAL, "      ", "SPKI pin", pin);
+}
+
+static void
+add_chain(struct tlsview *t, const struct tls_summary *s)
+{
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Chain as sent (%d certificate%s%s)",
+	    s->chain_sent, s->chain_sent == 1 ? "" : "s",
+	    s->chain_sent > s->chain_len ? ", the first ones shown" : "");
+	for (int i = 0; i < s->chain_len; i++)
+		add_cert(t, i, &s->chain[i]);
+}
+
+static void
+add_depths(struct tlsview *t, const struct tls_summary *s)
+{
+	int n = s->verified_chain_len > s->chain_len ? s->verified_chain_len :
+		s->chain_len;
+
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Verification by depth (%d in the chain "
+	    "verification built)", s->verified_chain_len);
+	for (int d = 0; d < n; d++) {
+		const char *who = d < s->chain_len ? s->chain[d].subject :
+				  "(from the local trust store)";
+
+		if (s->verified)
+			add(t, ROLE_OK, "  depth %d  ok       %s", d, who);
+		else if (d == s->verify_error_depth)
+			add(t, ROLE_FAIL, "  depth %d  FAILED   %s: %s", d,
+			    who, s->verify_error_text);
+		else
+			add(t, ROLE_DIM, "  depth %d  no error reported   %s",
+			    d, who);
+	}
+}
+
+static void
+build(struct ui *ui)
+{
+	struct tlsview *t = ui->tlsview;
+	const struct tls_summary *s = ui->conn != NULL ? ui->conn->tls :
+				      NULL;
+
+	t->n = 0;
+	if (s == NULL) {
+		add(t, ROLE_DIM, "no TLS on this connection (yet)");
+	} else {
+		add_connection(t, s);
+		add_names(t, s);
+		add_chain(t, s);
+		add_depths(t, s);
+	}
+	listview_set_len(&t->lv, t->n);
+}
+
+static void
+tlsview_enter(struct ui *ui)
+{
+	struct tlsview *t = ui->tlsview;
+
+	listview_init(&t->lv, true);
+	t->prompt = PROMPT_NONE;
+	build(ui);
+}
+
+static void
+tlsview_on_event(struct ui *ui, const struct event *ev)
+{
+	if (ev->type == EV_TLS)
+		build(ui);
+}
+
+/* ------------------------------------------------------------ saving */
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+tlsview_save(const char *path, const char *pem, size_t len, int overwrite,
+	     char *where, size_t cap)
+{
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	char abs[PATH_MAX];
+	int fd, saved;
+
+	flags |= overwrite ? O_TRUNC : O_EXCL;
+	fd = open(path, flags, 0644);
+	if (fd < 0)
+		return !overwrite && errno == EEXIST ? 1 : -1;
+	if (fchmod(fd, 0644) != 0 || write_all(fd, pem, len) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (close(fd) != 0)
+		return -1;
+	snprintf(where, cap, "%s", realpath(path, abs) != NULL ? abs : path);
+	return 0;
+}
+
+static size_t
+count_certs(const char *pem)
+{
+	const char *p = strstr(pem, "-----BEGIN CERTIFICATE");
+	size_t n = 0;
+
+	while (p != NULL) {
+		n++;
+		p = strstr(p + 1, "-----BEGIN CERTIFICATE");
+	}
+	return n;
+}
+
+static void
+save(struct ui *ui, bool overwrite)
+{
+	struct tlsview *t = ui->tlsview;
+	const char *pem = ui->conn != NULL ? ui->conn->pem : NULL;
+	char path[INPUT_MAX * 4 + 1], where[PATH_MAX + 1];
+	int rc;
+
+	t->prompt = PROMPT_NONE;
+	if (pem == NULL) {
+		ui_message(ui, ROLE_WARN, "the server sent no certificate");
+		return;
+	}
+	input_utf8(&t->path, path, sizeof(path));
+	if (path[0] == '\0')
+		snprintf(path, sizeof(path), "%s", TLSVIEW_DEFAULT_PATH);
+	rc = tlsview_save(path, pem, strlen(pem), overwrite, where,
+			  sizeof(where));
+	if (rc == 1) {
+		t->prompt = PROMPT_OVERWRITE;
+		return;
+	}
+	if (rc != 0) {
+		ui_message(ui, ROLE_FAIL, "could not save to %s: %s", path,
+			   strerror(errno));
+		return;
+	}
+	ui_message(ui, ROLE_OK, "saved %zu certificate%s (PEM) to %s",
+		   count_certs(pem), count_certs(pem) == 1 ? "" : "s",
+		   where);
+}
+
+static void
+ask_path(struct ui *ui)
+{
+	struct tlsview *t = ui->tlsview;
+
+	if (ui->conn == NULL || ui->conn->pem == NULL) {
+		ui_message(ui, ROLE_WARN, "the server sent no certificate to "
+			   "save");
+		return;
+	}
+	input_set(&t->path, TLSVIEW_DEFAULT_PATH);
+	t->prompt = PROMPT_PATH;
+}
+
+static bool
+tlsview_key(struct ui *ui, int key)
+{
+	struct tlsview *t = ui->tlsview;
+
+	if (t->prompt == PROMPT_OVERWRITE) {
+		if (key == 'y' || key == 'Y')
+			save(ui, true);
+		else
+			ui_message(ui, ROLE_NORMAL, "not saved");
+		t->prompt = PROMPT_NONE;
+		return true;
+	}
+	if (t->prompt != PROMPT_PATH)
+		return false;
+	switch (input_key(&t->path, key)) {
+	case INPUT_ENTER:
+		save(ui, false);
+		return true;
+	case INPUT_ESCAPE:
+		t->prompt = PROMPT_NONE;
+		ui_message(ui, ROLE_NORMAL, "not saved");
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static void
+tlsview_draw(struct ui *ui)
+{
+	struct tlsview *t = ui->tlsview;
+	int top = 2, st = ui_attr(ui, ROLE_STATUS);
+	size_t first, n;
+	char path[INPUT_MAX * 4 + 1];
+
+	ui_draw_frame(ui, "TLS: certificate chain and verification");
+	listview_set_height(&t->lv, (size_t)(LINES - top - 1));
+	listview_set_len(&t->lv, t->n);
+	n = listview_visible(&t->lv, &first);
+	for (size_t i = 0; i < n; i++) {
+		const struct tlsview_line *l = &t->lines[first + i];
+
+		draw_text(stdscr, top + (int)i, 1, COLS - 2, l->text,
+			  ui_attr(ui, l->role));
+	}
+	if (t->prompt == PROMPT_PATH) {
+		input_draw(stdscr, LINES - 1, 0, COLS, "save the chain (PEM) "
+			   "to: ", &t->path, st);
+		curs_set(1);
+	} else if (t->prompt == PROMPT_OVERWRITE) {
+		input_utf8(&t->path, path, sizeof(path));
+		draw_fill(stdscr, LINES - 1, 0, COLS, st);
+		draw_textf(stdscr, LINES - 1, 0, COLS, st | A_BOLD,
+			   "%s exists: overwrite it? (y/n)", path);
+	}
+}
+
+static struct listview *
+tlsview_list(struct ui *ui)
+{
+	return &ui->tlsview->lv;
+}
+
+static const struct ui_binding tlsview_bindings[] = {
+	{ { UI_KEY(KEY_BACKSPACE), 0x7f, UI_CTRL('h'), UI_ESC }, "Backspace",
+	  "back (also Esc)", ui_close_view, "back" },
+	{ { 's' }, "s", "save the chain as PEM (asks for a file name)",
+	  ask_path, "save chain" },
+	UI_LIST_BINDINGS,
+	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
+	  "transcript" },
+	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 0 }, NULL, NULL, NULL, NULL }
+};
+
+const struct ui_screen tlsview_screen = {
+	.title = "TLS",
+	.enter = tlsview_enter,
+	.draw = tlsview_draw,
+	.key = tlsview_key,
+	.on_event = tlsview_on_event,
+	.list = tlsview_list,
+	.bindings = tlsview_bindings,
+};
