@@ -299,40 +299,14 @@ emit_pending(struct session *s, struct batch *b)
 	b->listed++;
 }
 
+/* Mailbox flags and special use from the attributes as sent. */
 static unsigned
-entry_flags(unsigned attrs, enum special_use *special)
+entry_flags(const struct imap_list_entry *e, enum special_use *special)
 {
-	static const struct {
-		unsigned attr, flag;
-		enum special_use special;
-	} map[] = {
-		{ IMAP_MBX_NOSELECT, MBOX_NOSELECT, SPECIAL_NONE },
-		{ IMAP_MBX_NOINFERIORS, MBOX_NOINFERIORS, SPECIAL_NONE },
-		{ IMAP_MBX_HASCHILDREN, MBOX_HASCHILDREN, SPECIAL_NONE },
-		{ IMAP_MBX_HASNOCHILDREN, MBOX_HASNOCHILDREN, SPECIAL_NONE },
-		{ IMAP_MBX_MARKED, MBOX_MARKED, SPECIAL_NONE },
-		{ IMAP_MBX_UNMARKED, MBOX_UNMARKED, SPECIAL_NONE },
-		{ IMAP_MBX_SUBSCRIBED, MBOX_SUBSCRIBED, SPECIAL_NONE },
-		{ IMAP_MBX_NONEXISTENT, MBOX_NONEXISTENT | MBOX_NOSELECT,
-		  SPECIAL_NONE },
-		{ IMAP_MBX_REMOTE, MBOX_REMOTE, SPECIAL_NONE },
-		{ IMAP_MBX_ALL, 0, SPECIAL_ALL },
-		{ IMAP_MBX_ARCHIVE, 0, SPECIAL_ARCHIVE },
-		{ IMAP_MBX_DRAFTS, 0, SPECIAL_DRAFTS },
-		{ IMAP_MBX_FLAGGED, 0, SPECIAL_FLAGGED },
-		{ IMAP_MBX_JUNK, 0, SPECIAL_JUNK },
-		{ IMAP_MBX_SENT, 0, SPECIAL_SENT },
-		{ IMAP_MBX_TRASH, 0, SPECIAL_TRASH },
-	};
 	unsigned flags = 0;
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (!(attrs & map[i].attr))
-			continue;
-		flags |= map[i].flag;
-		if (map[i].special != SPECIAL_NONE)
-			*special = map[i].special;
-	}
+	for (size_t i = 0; i < e->n_flags; i++)
+		flags |= mailbox_flag_parse(e->flags[i], special);
 	return flags;
 }
 
@@ -354,7 +328,7 @@ on_list(struct session *s, struct batch *b, const struct imap_list_entry *e)
 	}
 	m->name_valid = bad == 0;
 	m->delim = e->delim;
-	m->flags = entry_flags(e->attrs, &special);
+	m->flags = entry_flags(e, &special);
 	if (special == SPECIAL_NONE && strcasecmp(e->name, "INBOX") == 0)
 		special = SPECIAL_INBOX;
 	m->special = special;
