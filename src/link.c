@@ -124,15 +124,10 @@ link_pending(struct link *l)
 }
 
 int
-link_start_tls(struct link *l, const struct tls_opts *o, const char *host,
-	       enum addr_kind kind, int64_t deadline_ms, enum phase p,
-	       struct failure *f)
+link_start_tls(struct link *l, struct tls_client *t, int64_t deadline_ms,
+	       enum phase p, struct failure *f)
 {
-	l->tls = tls_client_new(o, host, kind, f);
-	if (l->tls == NULL) {
-		f->phase = p;
-		return -1;
-	}
+	l->tls = t;
 	return tls_handshake(l->tls, l->fd, deadline_ms, l->cancel_fd, p, f);
 }
 

@@ -36,10 +36,10 @@ int link_write_all(struct link *l, const void *buf, size_t len,
  * bytes injected before a STARTTLS handshake. */
 size_t link_pending(struct link *l);
 
-/* Wrap the link in TLS and run the handshake.  On failure the TLS
- * object stays attached (for its summary) until link_close. */
-int link_start_tls(struct link *l, const struct tls_opts *o,
-		   const char *host, enum addr_kind kind,
+/* Wrap the link in TLS and run the handshake.  t is a client made by
+ * tls_client_new (the link owns it from now on, failure or not); on
+ * failure it stays attached (for its summary) until link_close. */
+int link_start_tls(struct link *l, struct tls_client *t,
 		   int64_t deadline_ms, enum phase p, struct failure *f);
 
 /* True when TLS is on. */

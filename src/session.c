@@ -238,6 +238,7 @@ session_main(void *arg)
 	sess_requests_close(s);
 	sess_logout(s);
 	link_close(&s->link);
+	flow_tls_discard(s);
 	config_wipe(&s->cfg);
 	imap_parser_free(s->parser);
 	s->parser = NULL;

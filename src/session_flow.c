@@ -122,16 +122,77 @@ tls_line(struct session *s, char *buf, size_t cap)
 	free(sum);
 }
 
+/* Making a TLS context costs tens of milliseconds in OpenSSL 3, so it
+ * is made on a thread of its own while the name resolves and the TCP
+ * connection is set up. */
+static void *
+tls_prepare_main(void *arg)
+{
+	struct session *s = arg;
+	const struct endpoint *ep = &s->cfg.ep;
+
+	s->tls_ready = tls_client_new(&ep->tls, ep->host, ep->kind,
+				      &s->tls_fail);
+	return NULL;
+}
+
+static void
+tls_prepare(struct session *s)
+{
+	const struct endpoint *ep = &s->cfg.ep;
+
+	if (!ep->ssl && ep->starttls == STARTTLS_OFF)
+		return;
+	s->tls_preparing = pthread_create(&s->tls_thread, NULL,
+					  tls_prepare_main, s) == 0;
+	if (!s->tls_preparing)
+		tls_prepare_main(s);
+}
+
+/* The prepared client, now the caller's (NULL with *f set). */
+static struct tls_client *
+tls_take(struct session *s, enum phase p)
+{
+	struct tls_client *t;
+
+	if (s->tls_preparing)
+		pthread_join(s->tls_thread, NULL);
+	s->tls_preparing = false;
+	t = s->tls_ready;
+	s->tls_ready = NULL;
+	if (t == NULL && s->tls_fail.cls == FAIL_NONE)
+		fail_set(&s->tls_fail, p, FAIL_INTERNAL, "no TLS client");
+	if (t == NULL) {
+		s->fail = s->tls_fail;
+		s->fail.phase = p;
+	}
+	return t;
+}
+
+void
+flow_tls_discard(struct session *s)
+{
+	if (s->tls_preparing)
+		pthread_join(s->tls_thread, NULL);
+	s->tls_preparing = false;
+	tls_client_free(s->tls_ready);
+	s->tls_ready = NULL;
+}
+
 /* TLS on the link in phase p; the summary is reported either way. */
 int
 flow_tls(struct session *s, enum phase p)
 {
 	const struct endpoint *ep = &s->cfg.ep;
+	struct tls_client *t = tls_take(s, p);
 	char line[400];
 	int rc;
 
-	rc = link_start_tls(&s->link, &ep->tls, ep->host, ep->kind,
-			    sess_deadline(s), p, &s->fail);
+	if (t == NULL) {
+		s->usable = false;
+		return -1;
+	}
+	rc = link_start_tls(&s->link, t, sess_deadline(s), p, &s->fail);
 	sess_emit_tls(s);
 	if (rc != 0) {
 		s->usable = false;
@@ -158,6 +219,7 @@ sess_run(struct session *s)
 {
 	struct net_addrs addrs;
 
+	tls_prepare(s);
 	if (phase_resolve(s, &addrs) != 0)
 		return -1;
 	if (phase_connect(s, &addrs) != 0)

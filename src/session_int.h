@@ -18,6 +18,7 @@
 struct imap_parser;
 struct imap_response;
 struct request;
+struct tls_client;
 
 #define SESS_RBUF 16384
 #define SESS_CAPS_MAX 256
@@ -46,6 +47,10 @@ struct session {
 	int64_t phase_t0;
 	bool phase_open;
 	struct link link;
+	pthread_t tls_thread;		/* makes the TLS client early */
+	bool tls_preparing;
+	struct tls_client *tls_ready;	/* made, not yet in use */
+	struct failure tls_fail;	/* why it could not be made */
 	bool usable;			/* LOGOUT may be sent */
 	bool preauth;
 	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */
@@ -104,6 +109,8 @@ bool sess_caps_has(const struct sess_caps *c, const char *name);
 int sess_run(struct session *s);
 /* TLS on the open link in phase p (already begun); ends the phase. */
 int flow_tls(struct session *s, enum phase p);
+/* Wait for and free a TLS client made early but never used. */
+void flow_tls_discard(struct session *s);
 /* Greeting, capabilities, STARTTLS (session_imap.c). */
 int flow_greeting(struct session *s);
 int flow_capability(struct session *s);
