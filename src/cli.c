@@ -13,9 +13,11 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "diag.h"
+#include "export.h"
 #include "mailbox.h"
 #include "net.h"
 #include "password.h"
+#include "report.h"
 #include "session.h"
 #include "tls.h"
 
@@ -298,13 +300,26 @@ keep(struct check_run *run, struct event *ev)
 	return 0;
 }
 
+/* Fill f's hint from the settings and the events kept so far. */
+static void
+explain(const struct check_run *run, struct failure *f)
+{
+	struct diag_input in;
+
+	diag_input_init(&in, run->o);
+	for (size_t i = 0; i < run->n; i++)
+		diag_input_add(&in, run->ev[i]);
+	diag_explain(f, &in);
+}
+
 static void
 on_event(struct check_run *run, struct event *ev)
 {
 	write_transcript(run, ev);
+	report_event(run->report, ev);
 	if (ev->type == EV_FAILURE) {
 		run->failure = *ev->failure;
-		diag_explain(&run->failure, run->o);
+		explain(run, &run->failure);
 		run->failed = true;
 	}
 	if (ev->type == EV_DONE) {
@@ -412,6 +427,89 @@ run_session(struct check_run *run, struct options *o, struct failure *f)
 	return 0;
 }
 
+/* --report: create the file now, so that a bad path stops the run
+ * before it connects. */
+static int
+open_report(struct check_run *run, struct failure *f)
+{
+	const char *path = run->o->report_path;
+
+	if (path[0] == '\0')
+		return 0;
+	run->report_file = report_create(path, f);
+	if (run->report_file == NULL)
+		return -1;
+	run->report = report_new(&run->o->cfg);
+	if (run->report == NULL) {
+		fclose(run->report_file);
+		run->report_file = NULL;
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+finish_report(struct check_run *run)
+{
+	const char *path = run->o->report_path;
+
+	if (run->report == NULL)
+		return;
+	report_set_failure(run->report, run->failed ? &run->failure : NULL);
+	report_print(run->report, run->report_file);
+	if (fclose(run->report_file) != 0)
+		fprintf(stderr, "imapconn: --report %s: %s\n", path,
+			strerror(errno));
+	else if (!run->o->json)
+		fprintf(run->out, "report written to %s\n", path);
+	report_free(run->report);
+	run->report = NULL;
+	run->report_file = NULL;
+}
+
+static bool
+starttls_done(const struct check_run *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_TLS &&
+		    run->ev[i]->phase == PHASE_STARTTLS)
+			return true;
+	return false;
+}
+
+/* --export: the settings that worked, after the timeline.  Returns the
+ * exit status: rc, or 64 when the format cannot express them. */
+static int
+print_export(struct check_run *run, int rc)
+{
+	const struct options *o = run->o;
+	char err[EXPORT_ERR_MAX];
+	struct conn_config *c;
+
+	if (!o->have_export)
+		return rc;
+	if (run->failed || !run->success) {
+		fprintf(run->out, "\nno export: the connection did not "
+			"succeed\n");
+		return rc;
+	}
+	c = malloc(sizeof(*c));
+	if (c == NULL)
+		return fail_exit_code(FAIL_INTERNAL);
+	*c = o->cfg;
+	export_settle(c, starttls_done(run));
+	fputc('\n', run->out);
+	if (export_write(o->export_fmt, c, run->out, err, sizeof(err)) != 0) {
+		fprintf(stderr, "imapconn: --export %s: %s\n",
+			export_format_name(o->export_fmt), err);
+		rc = fail_exit_code(FAIL_USAGE);
+	}
+	config_wipe(c);
+	free(c);
+	return rc;
+}
+
 static int
 finish(struct check_run *run)
 {
@@ -421,6 +519,8 @@ finish(struct check_run *run)
 		cli_json_print(run);
 	else
 		print_end(run);
+	finish_report(run);
+	rc = print_export(run, rc);
 	for (size_t i = 0; i < run->n; i++)
 		event_free(run->ev[i]);
 	free(run->ev);
@@ -446,10 +546,12 @@ cli_check(struct options *o, FILE *out)
 	if (rc == 0)
 		rc = open_transcript(&run, &f);
 	if (rc == 0)
+		rc = open_report(&run, &f);
+	if (rc == 0)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {
 		run.failure = f;
-		diag_explain(&run.failure, o);
+		explain(&run, &run.failure);
 		run.failed = true;
 	}
 	config_wipe(&o->cfg);

@@ -11,6 +11,7 @@
 #include "options.h"
 
 struct tls_summary;
+struct report;
 
 /* Every event is kept, in order: the outputs walk them. */
 struct check_run {
@@ -25,6 +26,8 @@ struct check_run {
 	int64_t total_ms;
 	size_t mailboxes;
 	const struct tls_summary *tls_pending;	/* printed after its phase */
+	struct report *report;		/* --report: what it collects */
+	FILE *report_file;		/* --report: opened at the start */
 };
 
 /* The whole run as one JSON document. */

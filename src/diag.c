@@ -1,129 +1,1490 @@
-/* diag.c - hints: from a failure to the one line that says what to
- * try. */
+/* diag.c - hints: from a failure, the settings and what the session saw
+ * before it failed, to the one line that says what to change. */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/x509_vfy.h>
 
 #include "diag.h"
+#include "tls.h"
 
-struct detail_hint {
-	enum fail_class cls;
-	const char *needle;	/* in the detail; NULL matches any */
-	const char *hint;
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------------------------------------------------------- */
+/* The line being written                                           */
+
+struct line {
+	char s[FAIL_HINT_MAX];
+	size_t len;
 };
 
-/* First match wins: specific details before their class's default. */
-static const struct detail_hint detail_hints[] = {
-	{ FAIL_TLS_VERIFY, "self-signed", "the server's certificate is "
-	  "self-signed: trust it with --ca-file FILE, or connect without "
-	  "checking with --insecure" },
-	{ FAIL_TLS_VERIFY, "local issuer", "the certificate's issuer is not "
-	  "trusted here: the server may not send its intermediate "
-	  "certificate, or it uses a private CA (give it with --ca-file)" },
-	{ FAIL_TLS_VERIFY, "expired", "the server's certificate has expired: "
-	  "its administrator must renew it" },
-	{ FAIL_TLS_VERIFY, "not yet valid", "the server's certificate is not "
-	  "valid yet: check this machine's clock, or the certificate" },
-	{ FAIL_TLS_VERIFY, "mismatch", "the certificate is for other names: "
-	  "connect with one of them, or name the expected one with "
-	  "--server-name" },
-	{ FAIL_TLS_VERIFY, NULL, "the certificate is not trusted: see the "
-	  "TLS section, or give the right CA with --ca-file" },
-	{ FAIL_TLS_HANDSHAKE, "wrong version number", "this port speaks "
-	  "plain IMAP, not TLS: use STARTTLS here (--no-ssl --starttls), or "
-	  "port 993 with TLS" },
-	{ FAIL_TLS_HANDSHAKE, "packet length too long", "this port speaks "
-	  "plain IMAP, not TLS: use STARTTLS here (--no-ssl --starttls), or "
-	  "port 993 with TLS" },
-	{ FAIL_TLS_HANDSHAKE, "protocol", "no TLS version in common: the "
-	  "server may be old; --tls-min 1.0 allows older versions "
-	  "(insecure)" },
-	{ FAIL_TLS_HANDSHAKE, "version", "no TLS version in common: the "
-	  "server may be old; --tls-min 1.0 allows older versions "
-	  "(insecure)" },
-	{ FAIL_TLS_HANDSHAKE, "cipher", "no cipher in common: --ciphers "
-	  "DEFAULT@SECLEVEL=0 would allow weaker ones (insecure)" },
-	{ FAIL_TLS_HANDSHAKE, NULL, "TLS could not be set up with this "
-	  "server: see the reason above" },
-	{ FAIL_AUTH, "unencrypted", "use TLS (--ssl on port 993, or "
-	  "--starttls), or --allow-plaintext-auth to send the password in "
-	  "clear anyway" },
-	{ FAIL_AUTH, "LOGINDISABLED", "the server wants TLS first: use "
-	  "--starttls, or --ssl on port 993" },
-	{ FAIL_AUTH, NULL, "check the user name and the password" },
-	{ FAIL_STARTTLS, "PREAUTH", "the server logged in before TLS could "
-	  "start: use implicit TLS (--ssl, port 993)" },
-	{ FAIL_STARTTLS, NULL, "STARTTLS could not run, so the password was "
-	  "not sent: use implicit TLS (--ssl, port 993), or "
-	  "--starttls=opportunistic to go on unencrypted" },
-	{ FAIL_PROTOCOL, "expected an IMAP greeting", "this port does not "
-	  "speak IMAP: check the port (143 for IMAP and STARTTLS, 993 for "
-	  "IMAP over TLS)" },
-	{ FAIL_PROTOCOL, "injection", "someone between here and the server "
-	  "may be tampering with the connection: use implicit TLS (--ssl, "
-	  "port 993)" },
-	{ FAIL_PROTOCOL, NULL, "the server does not speak IMAP as expected: "
-	  "--transcript FILE shows the exchange" },
-	{ FAIL_TOO_LARGE, NULL, "the server sent more than imapconn accepts "
-	  "in one response: --transcript FILE shows the exchange" },
-	{ FAIL_SERVER, "BYE", "the server closed the connection: its text "
-	  "above says why" },
-	{ FAIL_SERVER, NULL, "the server refused the command: its text "
-	  "above says why" },
-	{ FAIL_DNS, NULL, "check the host name; `getent hosts NAME` shows "
-	  "what this machine resolves" },
-	{ FAIL_REFUSED, NULL, "nothing listens on that port: check the port "
-	  "(993 for TLS, 143 for STARTTLS) and the server" },
-	{ FAIL_UNREACHABLE, NULL, "no route to that address: check the "
-	  "address and this machine's network" },
-	{ FAIL_NETWORK, NULL, "the connection broke: --transcript FILE "
-	  "shows how far it got" },
-	{ FAIL_INPUT, NULL, "check the file or password source named above" },
-	{ FAIL_USAGE, NULL, "see imapconn --help" },
-	{ FAIL_INTERNAL, NULL, "this is a bug in imapconn or the system is "
-	  "out of resources" },
+static void line_add(struct line *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Append to l; what does not fit is cut (diag_explain() then takes
+ * the next rule, which says less in fewer words). */
+static void
+line_add(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (l->len + 1 >= sizeof(l->s))
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(l->s + l->len, sizeof(l->s) - l->len, fmt, ap);
+	va_end(ap);
+	if (w < 0)
+		return;
+	l->len += (size_t)w;
+	if (l->len >= sizeof(l->s))
+		l->len = sizeof(l->s) - 1;
+}
+
+static bool
+line_set(struct failure *f, const struct line *l)
+{
+	fail_hint(f, "%s", l->s);
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* Facts from the input                                             */
+
+static const struct endpoint *
+ep_of(const struct diag_input *in)
+{
+	return &in->o->cfg.ep;
+}
+
+static unsigned
+port_of(const struct diag_input *in)
+{
+	return endpoint_port(ep_of(in));
+}
+
+/* Whether the space-separated list holds word (any case). */
+static bool
+has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (list != NULL && *list != '\0') {
+		size_t len = strcspn(list, " ");
+
+		if (len == n && strncasecmp(list, word, n) == 0)
+			return true;
+		list += len;
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+static bool
+detail_has(const struct failure *f, const char *needle)
+{
+	return strstr(f->detail, needle) != NULL;
+}
+
+/* The text of s after key, up to the first byte of stop or the end,
+ * into out; false when key is not in s. */
+static bool
+text_after(const char *s, const char *key, const char *stop, char *out,
+	   size_t cap)
+{
+	const char *p = strstr(s, key);
+	size_t len;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return false;
+	p += strlen(key);
+	len = strcspn(p, stop);
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* s cut to at most cap - 1 bytes, never inside a UTF-8 sequence. */
+static void
+clip(const char *s, char *out, size_t cap)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* "2026-01-31" for an epoch time. */
+static void
+date_text(int64_t epoch, char *buf, size_t cap)
+{
+	time_t t = (time_t)epoch;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		snprintf(buf, cap, "?");
+	else
+		strftime(buf, cap, "%Y-%m-%d", &tm);
+}
+
+/* "40 days", "1 day", "less than a day" between two epoch times,
+ * rounded to the nearest day. */
+static void
+days_text(int64_t a, int64_t b, char *buf, size_t cap)
+{
+	int64_t secs = a > b ? a - b : b - a;
+	int64_t d = (secs + 43200) / 86400;
+
+	if (secs < 86400)
+		snprintf(buf, cap, "less than a day");
+	else
+		snprintf(buf, cap, "%lld day%s", (long long)d, d == 1 ? "" :
+			 "s");
+}
+
+/* A round timeout, in seconds, at least s. */
+static double
+round_timeout(double s)
+{
+	static const double steps[] = {
+		1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600,
+	};
+
+	for (size_t i = 0; i < NELEM(steps); i++)
+		if (steps[i] >= s)
+			return steps[i];
+	return s;
+}
+
+/* The slowest phase that ended before p, in ms (0: none). */
+static int64_t
+slowest_before(const struct diag_input *in, enum phase p)
+{
+	int64_t max = 0;
+
+	for (int i = PHASE_RESOLVE; i < (int)p && i < PHASE_COUNT; i++)
+		if (in->phase_ms[i] > max)
+			max = in->phase_ms[i];
+	return max;
+}
+
+/* A timeout that would have been enough for a server that is only slow:
+ * three times the one used, and four times the slowest phase so far. */
+static double
+enough_timeout(const struct diag_input *in, enum phase p)
+{
+	double t = in->o->cfg.timeout_s * 3;
+	double slow = (double)slowest_before(in, p) * 4 / 1000;
+
+	return round_timeout(t > slow ? t : slow);
+}
+
+/* "resolve 4 ms, connect 3 ms", or for many phases their total and
+ * the slowest one. */
+static void
+earlier_text(const struct diag_input *in, enum phase p, struct line *l)
+{
+	int n = 0, slowest = PHASE_NONE;
+	int64_t total = 0;
+
+	for (int i = PHASE_RESOLVE; i < (int)p && i < PHASE_COUNT; i++) {
+		if (in->phase_ms[i] < 0)
+			continue;
+		n++;
+		total += in->phase_ms[i];
+		if (slowest == PHASE_NONE ||
+		    in->phase_ms[i] > in->phase_ms[slowest])
+			slowest = i;
+	}
+	if (n == 0)
+		return;
+	if (n > 3) {
+		line_add(l, " (after %d phases in %lld ms, the slowest %s "
+			 "%lld ms)", n, (long long)total,
+			 phase_name((enum phase)slowest),
+			 (long long)in->phase_ms[slowest]);
+		return;
+	}
+	line_add(l, " (after");
+	for (int i = PHASE_RESOLVE, k = 0; i < (int)p && i < PHASE_COUNT; i++)
+		if (in->phase_ms[i] >= 0)
+			line_add(l, "%s %s %lld ms", k++ ? "," : "",
+				 phase_name((enum phase)i),
+				 (long long)in->phase_ms[i]);
+	line_add(l, ")");
+}
+
+/* ---------------------------------------------------------------- */
+/* Name resolution and connection                                   */
+
+static bool
+dns_hint(struct failure *f, const struct diag_input *in)
+{
+	const char *full = ep_of(in)->host;
+	struct line l = { .len = 0 };
+	char host[101];
+
+	clip(full, host, sizeof(host));
+	if (detail_has(f, "temporary failure"))
+		line_add(&l, "no DNS server answered for %s: check this "
+			 "machine's network and resolver (/etc/resolv.conf), "
+			 "then try again", host);
+	else if (detail_has(f, "has no IPv4 or IPv6 address"))
+		line_add(&l, "%s exists but has no address: check the name "
+			 "(the mail server may have its own, such as "
+			 "imap.DOMAIN)", host);
+	else if (detail_has(f, "too long"))
+		return false;
+	else if (strlen(full) <= 60)
+		line_add(&l, "%s does not resolve here: check its spelling; "
+			 "`getent hosts %s` shows what this machine finds",
+			 full, full);
+	else
+		line_add(&l, "the name does not resolve here: check its "
+			 "spelling (`getent hosts NAME` shows what this "
+			 "machine finds)");
+	return line_set(f, &l);
+}
+
+enum outcome {
+	OUT_REFUSED = 0,
+	OUT_TIMEOUT,
+	OUT_UNREACHABLE,
+	OUT_OTHER,
+	OUT_COUNT
+};
+
+/* One connection attempt, as the connect phase's detail tells it. */
+struct attempt {
+	char host[72];		/* "127.0.0.1", "[::1]" */
+	bool v6;
+	enum outcome out;
+};
+
+#define ATTEMPTS_MAX 16
+
+static const struct {
+	const char *prefix;
+	enum outcome out;
+} outcome_words[] = {
+	{ "connection refused", OUT_REFUSED },
+	{ "timed out", OUT_TIMEOUT },
+	{ "unreachable", OUT_UNREACHABLE },
+};
+
+static bool
+parse_attempt(const char *tok, size_t len, struct attempt *a)
+{
+	const char *sep = strstr(tok, ": ");
+	const char *port;
+	size_t hl;
+
+	if (sep == NULL || (size_t)(sep - tok) >= len)
+		return false;
+	port = sep;
+	while (port > tok && port[-1] != ':')
+		port--;
+	if (port <= tok + 1)
+		return false;
+	hl = (size_t)(port - 1 - tok);
+	if (hl >= sizeof(a->host))
+		return false;
+	memcpy(a->host, tok, hl);
+	a->host[hl] = '\0';
+	a->v6 = tok[0] == '[';
+	a->out = OUT_OTHER;
+	if (strncmp(sep + 2, "not tried", 9) == 0)
+		return false;
+	for (size_t i = 0; i < NELEM(outcome_words); i++)
+		if (strncmp(sep + 2, outcome_words[i].prefix,
+			    strlen(outcome_words[i].prefix)) == 0)
+			a->out = outcome_words[i].out;
+	return true;
+}
+
+/* The attempts in a detail "ADDR:PORT: outcome; ADDR:PORT: outcome". */
+static size_t
+parse_attempts(const char *detail, struct attempt *a, size_t cap)
+{
+	size_t n = 0;
+
+	while (*detail != '\0' && n < cap) {
+		const char *end = strstr(detail, "; ");
+		size_t len = end != NULL ? (size_t)(end - detail) :
+			     strlen(detail);
+
+		if (parse_attempt(detail, len, &a[n]))
+			n++;
+		if (end == NULL)
+			break;
+		detail = end + 2;
+	}
+	return n;
+}
+
+static bool
+is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
+}
+
+/* The attempts with outcome out: their addresses (at most 3) and
+ * families into l; the number of them is returned. */
+static size_t
+group_text(const struct attempt *a, size_t n, enum outcome out,
+	   struct line *l)
+{
+	size_t count = 0, shown = 0;
+	bool v4 = false, v6 = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].out != out)
+			continue;
+		count++;
+		v4 |= !a[i].v6;
+		v6 |= a[i].v6;
+		if (shown++ < 3)
+			line_add(l, "%s%s", shown > 1 ? ", " : "",
+				 a[i].host);
+	}
+	if (shown > 3)
+		line_add(l, " and %zu more", shown - 3);
+	if (count > 0)
+		line_add(l, " (%s)", v4 && v6 ? "IPv4 and IPv6" : v6 ?
+			 "IPv6" : "IPv4");
+	return count;
+}
+
+static const char *
+family_name(bool v6)
+{
+	return v6 ? "IPv6" : "IPv4";
+}
+
+static void
+refused_hint(const struct diag_input *in, const struct attempt *a,
+	     size_t n, struct line *l)
+{
+	const struct endpoint *ep = ep_of(in);
+	bool one_family = true;
+
+	for (size_t i = 1; i < n; i++)
+		one_family &= a[i].v6 == a[0].v6;
+	line_add(l, "nothing listens on port %u at ", port_of(in));
+	group_text(a, n, OUT_REFUSED, l);
+	if (one_family && ep->kind == ADDR_NAME && strlen(ep->host) <= 60)
+		line_add(l, ", the only family %s resolves to", ep->host);
+	line_add(l, ": check Port (--port; 993 for TLS, 143 for STARTTLS) "
+		 "and that the server runs");
+	if (!one_family)
+		return;
+	if (is_loopback(a[0].host))
+		line_add(l, ", or try %s if it listens on %s only",
+			 a[0].v6 ? "127.0.0.1" : "[::1]",
+			 family_name(!a[0].v6));
+	else
+		line_add(l, ", or its %s address if it listens on %s only",
+			 family_name(!a[0].v6), family_name(!a[0].v6));
+}
+
+static void
+timed_out_hint(const struct diag_input *in, const struct attempt *a,
+	       size_t n, struct line *l)
+{
+	line_add(l, "no answer from ");
+	group_text(a, n, OUT_TIMEOUT, l);
+	line_add(l, " on port %u within %g s: a firewall may drop the "
+		 "connection, or the host is down; if the network is only "
+		 "slow, try --timeout %g (Timeout)", port_of(in),
+		 in->o->cfg.timeout_s, enough_timeout(in, PHASE_CONNECT));
+}
+
+static void
+unreachable_hint(const struct diag_input *in, const struct attempt *a,
+		 size_t n, struct line *l)
+{
+	line_add(l, "no route to ");
+	group_text(a, n, OUT_UNREACHABLE, l);
+	if (a[0].v6)
+		line_add(l, ": this machine may have no IPv6 route; connect "
+			 "to an IPv4 address of the server");
+	else
+		line_add(l, ": check the address and this machine's network");
+}
+
+/* Addresses that failed in different ways: say which did what. */
+static void
+mixed_hint(const struct diag_input *in, const struct attempt *a, size_t n,
+	   struct line *l)
+{
+	static const char *const verbs[OUT_COUNT] = {
+		[OUT_REFUSED] = " refused",
+		[OUT_TIMEOUT] = " did not answer",
+		[OUT_UNREACHABLE] = " had no route",
+		[OUT_OTHER] = " failed",
+	};
+	size_t silent = 0;
+	int groups = 0;
+
+	for (int o = 0; o < OUT_COUNT; o++) {
+		struct line g = { .len = 0 };
+		size_t k = group_text(a, n, (enum outcome)o, &g);
+
+		if (k == 0)
+			continue;
+		line_add(l, "%s%s%s", groups++ ? ", " : "", g.s, verbs[o]);
+		if (o == OUT_TIMEOUT) {
+			line_add(l, " in %g s", in->o->cfg.timeout_s);
+			silent = k;
+		}
+	}
+	line_add(l, ": none accepts port %u; check Port (--port) and that "
+		 "the server runs", port_of(in));
+	if (silent > 0)
+		line_add(l, ", and a firewall for the silent one%s (if only "
+			 "slow: --timeout %g)", silent > 1 ? "s" : "",
+			 enough_timeout(in, PHASE_CONNECT));
+}
+
+static bool
+connect_hint(struct failure *f, const struct diag_input *in)
+{
+	typedef void (*group_fn)(const struct diag_input *in,
+				 const struct attempt *a, size_t n,
+				 struct line *l);
+	static const group_fn all_alike[OUT_COUNT] = {
+		[OUT_REFUSED] = refused_hint,
+		[OUT_TIMEOUT] = timed_out_hint,
+		[OUT_UNREACHABLE] = unreachable_hint,
+	};
+	struct attempt a[ATTEMPTS_MAX];
+	size_t n = parse_attempts(f->detail, a, ATTEMPTS_MAX);
+	struct line l = { .len = 0 };
+	bool alike = true;
+	group_fn fn;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		alike &= a[i].out == a[0].out;
+	fn = alike ? all_alike[a[0].out] : mixed_hint;
+	if (fn == NULL)
+		return false;
+	fn(in, a, n, &l);
+	return line_set(f, &l);
+}
+
+/* ---------------------------------------------------------------- */
+/* Timeouts                                                         */
+
+/* What a silence in a phase most likely means, said before the advice
+ * for a slow server; first match wins. */
+static const struct {
+	enum phase phase;
+	bool plain;		/* only without implicit TLS */
+	unsigned port;		/* 0: any */
+	const char *cause;
+} silences[] = {
+	{ PHASE_GREETING, true, 993, "port 993 expects TLS from the first "
+	  "byte: turn on Implicit TLS (--ssl)" },
+	{ PHASE_GREETING, true, 0, "if this port expects TLS, turn on "
+	  "Implicit TLS (--ssl)" },
+	{ PHASE_TLS, false, 0, "if this port speaks plain IMAP and waits, "
+	  "use STARTTLS (--no-ssl --starttls)" },
+	{ PHASE_STARTTLS, false, 0, "a server that accepts STARTTLS and then "
+	  "stalls may be broken: try Implicit TLS (--ssl, port 993)" },
+	{ PHASE_RESOLVE, false, 0, "the DNS server is slow or unreachable" },
+	{ PHASE_AUTH, false, 0, "servers delay the answer to a wrong "
+	  "password" },
+};
+
+/* NULL: nothing more likely than a slow server. */
+static const char *
+silence_cause(const struct diag_input *in, enum phase p)
+{
+	for (size_t i = 0; i < NELEM(silences); i++) {
+		if (silences[i].phase != p)
+			continue;
+		if (silences[i].plain && ep_of(in)->ssl)
+			continue;
+		if (silences[i].port != 0 && silences[i].port != port_of(in))
+			continue;
+		return silences[i].cause;
+	}
+	return NULL;
+}
+
+static bool
+timeout_hint(struct failure *f, const struct diag_input *in)
+{
+	const char *cause = silence_cause(in, f->phase);
+	double t = enough_timeout(in, f->phase);
+	struct line l = { .len = 0 };
+
+	line_add(&l, "no answer within %g s for %s", in->o->cfg.timeout_s,
+		 phase_waiting_for(f->phase));
+	earlier_text(in, f->phase, &l);
+	if (cause != NULL)
+		line_add(&l, ": %s; if the server is only slow, try --timeout "
+			 "%g (Timeout)", cause, t);
+	else
+		line_add(&l, ": if the server is only slow, try --timeout %g "
+			 "(Timeout)", t);
+	return line_set(f, &l);
+}
+
+/* ---------------------------------------------------------------- */
+/* TLS handshake                                                    */
+
+static enum tls_version
+offered_max(const struct tls_opts *t)
+{
+	return t->max_version == TLSV_DEFAULT ? TLSV_1_3 : t->max_version;
+}
+
+static enum tls_version
+offered_min(const struct tls_opts *t)
+{
+	if (t->min_version != TLSV_DEFAULT)
+		return t->min_version;
+	return offered_max(t) < TLSV_1_2 ? offered_max(t) : TLSV_1_2;
+}
+
+/* "TLS 1.2", or "TLS 1.2 to 1.3". */
+static void
+range_text(const struct tls_opts *t, char *buf, size_t cap)
+{
+	enum tls_version lo = offered_min(t), hi = offered_max(t);
+
+	if (lo == hi)
+		snprintf(buf, cap, "TLS %s", tls_version_name(lo));
+	else
+		snprintf(buf, cap, "TLS %s to %s", tls_version_name(lo),
+			 tls_version_name(hi));
+}
+
+static bool
+plain_port_hint(struct failure *f, const struct diag_input *in)
+{
+	fail_hint(f, "this port (%u) speaks plain IMAP, not TLS: use STARTTLS "
+		  "here (--no-ssl --starttls: Implicit TLS off, STARTTLS "
+		  "required), or port 993 with TLS", port_of(in));
+	return true;
+}
+
+/* The version the server chose, as the TLS module adds it to the
+ * detail: "(the server chose TLS 1.0)". */
+static bool
+server_version(const struct failure *f, char *buf, size_t cap)
+{
+	return text_after(f->detail, "the server chose ", ")", buf, cap);
+}
+
+/* What to do about the version the server chose; false when it is one
+ * of those offered (then something else failed). */
+static bool
+chosen_hint(const struct tls_opts *t, const char *chosen, struct line *l)
+{
+	enum tls_version v;
+
+	if (tls_version_parse(chosen + (strncmp(chosen, "TLS ", 4) ? 0 : 4),
+			      &v) != 0) {
+		line_add(l, "the server offers only %.20s, which no setting "
+			 "allows (it is broken): the server must be "
+			 "upgraded", chosen);
+		return true;
+	}
+	if (v >= offered_min(t) && v <= offered_max(t))
+		return false;
+	if (v > offered_max(t)) {
+		line_add(l, "the server chose %s, above TLS max %s: raise or "
+			 "drop TLS max (--tls-max)", chosen,
+			 tls_version_name(offered_max(t)));
+		return true;
+	}
+	line_add(l, "the server offers only %s, below TLS min %s: TLS min "
+		 "%s (--tls-min %s) allows it (insecure: an obsolete "
+		 "version)", chosen, tls_version_name(offered_min(t)),
+		 tls_version_name(v), tls_version_name(v));
+	return true;
+}
+
+static bool
+version_hint(struct failure *f, const struct diag_input *in)
+{
+	const struct tls_opts *t = &ep_of(in)->tls;
+	struct line l = { .len = 0 };
+	char range[32], chosen[32];
+
+	if (detail_has(f, "no protocols available") &&
+	    t->min_version != TLSV_DEFAULT && t->max_version != TLSV_DEFAULT
+	    && t->min_version > t->max_version) {
+		fail_hint(f, "TLS min %s is above TLS max %s (--tls-min, "
+			  "--tls-max): no version is left to offer",
+			  tls_version_name(t->min_version),
+			  tls_version_name(t->max_version));
+		return true;
+	}
+	if (server_version(f, chosen, sizeof(chosen)) &&
+	    chosen_hint(t, chosen, &l))
+		return line_set(f, &l);
+	range_text(t, range, sizeof(range));
+	if (offered_min(t) == offered_max(t))
+		line_add(&l, "the server does not accept %s, the only version "
+			 "offered", range);
+	else
+		line_add(&l, "the server accepts none of %s, the versions "
+			 "offered", range);
+	if (offered_max(t) < TLSV_1_3)
+		line_add(&l, "; if it is new, raise TLS max (--tls-max 1.3)");
+	if (offered_min(t) > TLSV_1_2)
+		line_add(&l, "; if it is older, lower TLS min (--tls-min "
+			 "1.2)");
+	else if (offered_min(t) > TLSV_1_0)
+		line_add(&l, "; if it is old, TLS min 1.0 (--tls-min 1.0) "
+			 "allows older versions (insecure)");
+	return line_set(f, &l);
+}
+
+static bool
+cipher_hint(struct failure *f, const struct diag_input *in)
+{
+	const struct tls_opts *t = &ep_of(in)->tls;
+	const char *list = t->ciphers[0] != '\0' ? t->ciphers :
+			   t->ciphersuites;
+
+	if (list[0] != '\0') {
+		fail_hint(f, "the server accepts none of the ciphers offered "
+			  "(%.60s): drop or widen Ciphers (--ciphers, "
+			  "--ciphersuites); 'DEFAULT:@SECLEVEL=0' also offers "
+			  "weak ones (insecure)", list);
+		return true;
+	}
+	fail_hint(f, "the server refused the handshake, most likely no "
+		  "cipher in common with this client's defaults: an old "
+		  "server may need --ciphers 'DEFAULT:@SECLEVEL=0' (Ciphers; "
+		  "insecure)");
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* Certificate verification                                         */
+
+/* What is known about a verification failure. */
+struct verify_facts {
+	long err;			/* X509_V_ERR_* */
+	int depth;			/* -1: unknown */
+	const struct tls_summary *t;	/* NULL: not known */
+	const struct tls_cert_info *cert;	/* the one at depth, if sent */
+};
+
+typedef bool (*verify_fn)(struct failure *f, const struct diag_input *in,
+			  const struct verify_facts *v);
+
+/* "CN=x" of a subject, else the whole subject, into buf. */
+static void
+short_name(const char *subject, char *buf, size_t cap)
+{
+	const char *cn = strstr(subject, "CN=");
+	size_t len;
+
+	while (cn != NULL && cn != subject && cn[-1] != ',')
+		cn = strstr(cn + 3, "CN=");
+	if (cn == NULL)
+		cn = subject;
+	len = cn == subject && strncmp(cn, "CN=", 3) != 0 ? strlen(cn) :
+	      strcspn(cn, ",");
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(buf, cn, len);
+	buf[len] = '\0';
+}
+
+static bool
+self_signed_hint(struct failure *f, const struct diag_input *in,
+		 const struct verify_facts *v)
+{
+	struct line l = { .len = 0 };
+	char name[48] = "";
+
+	if (v->cert != NULL)
+		short_name(v->cert->subject, name, sizeof(name));
+	line_add(&l, "the certificate%s%s%s is self-signed, not from a CA",
+		 name[0] ? " (" : "", name, name[0] ? ")" : "");
+	if (ep_of(in)->tls.ca_file[0] != '\0')
+		line_add(&l, ", and the CA file given does not hold it");
+	line_add(&l, ": if you trust it, save it and give it as CA file "
+		 "(--ca-file FILE); --insecure only looks");
+	return line_set(f, &l);
+}
+
+static bool
+untrusted_root_hint(struct failure *f, const struct diag_input *in,
+		    const struct verify_facts *v)
+{
+	char name[48] = "a CA";
+
+	if (v->cert != NULL)
+		short_name(v->cert->subject, name, sizeof(name));
+	fail_hint(f, "the chain the server sent ends in %s, a CA not trusted "
+		  "here: if you trust it, give it as CA file (--ca-file FILE)",
+		  name);
+	return true;
+}
+
+static bool
+issuer_hint(struct failure *f, const struct diag_input *in,
+	    const struct verify_facts *v)
+{
+	const struct tls_summary *t = v->t;
+	char issuer[48], top[48];
+
+	if (t == NULL || v->cert == NULL || v->depth < 0)
+		return false;
+	short_name(v->cert->issuer, issuer, sizeof(issuer));
+	if (t->chain_sent == 1 && v->depth == 0 && !v->cert->self_signed) {
+		fail_hint(f, "the server sent only its own certificate: its "
+			  "issuer %s is neither in it nor trusted here; the "
+			  "server must also send that intermediate, or, for a "
+			  "private CA, give it as CA file (--ca-file FILE)",
+			  issuer);
+		return true;
+	}
+	short_name(v->cert->subject, top, sizeof(top));
+	fail_hint(f, "the chain the server sent ends at %s, issued by %s, "
+		  "which is not trusted here: if you trust that CA, give it "
+		  "as CA file (--ca-file FILE)", top, issuer);
+	return true;
+}
+
+/* "the server's certificate" or "the CA certificate CN=x". */
+static void
+which_cert(const struct verify_facts *v, char *buf, size_t cap)
+{
+	char name[48];
+
+	short_name(v->cert->subject, name, sizeof(name));
+	if (v->depth == 0)
+		snprintf(buf, cap, "the server's certificate (%s)", name);
+	else
+		snprintf(buf, cap, "the CA certificate %s", name);
+}
+
+static bool
+expired_hint(struct failure *f, const struct diag_input *in,
+	     const struct verify_facts *v)
+{
+	char which[96], end[16], start[16], now[16], days[32];
+
+	date_text(in->now, now, sizeof(now));
+	if (v->cert == NULL) {
+		fail_hint(f, "a certificate in the chain has expired: the "
+			  "server must renew it, or this machine's clock is "
+			  "wrong (it says %s)", now);
+		return true;
+	}
+	which_cert(v, which, sizeof(which));
+	date_text(v->cert->not_after_epoch, end, sizeof(end));
+	date_text(v->cert->not_before_epoch, start, sizeof(start));
+	days_text(in->now, v->cert->not_after_epoch, days, sizeof(days));
+	fail_hint(f, "%s expired on %s, %s ago (valid from %s): the server "
+		  "must renew it; if this machine's clock is wrong (it says "
+		  "%s), fix the clock", which, end, days, start, now);
+	return true;
+}
+
+static bool
+not_yet_valid_hint(struct failure *f, const struct diag_input *in,
+		   const struct verify_facts *v)
+{
+	char which[96], end[16], start[16], now[16], days[32];
+
+	date_text(in->now, now, sizeof(now));
+	if (v->cert == NULL) {
+		fail_hint(f, "a certificate in the chain is not valid yet: "
+			  "check this machine's clock (it says %s)", now);
+		return true;
+	}
+	which_cert(v, which, sizeof(which));
+	date_text(v->cert->not_after_epoch, end, sizeof(end));
+	date_text(v->cert->not_before_epoch, start, sizeof(start));
+	days_text(v->cert->not_before_epoch, in->now, days, sizeof(days));
+	fail_hint(f, "%s is valid only from %s, in %s (until %s): check this "
+		  "machine's clock (it says %s), or the server installed it "
+		  "too early", which, start, days, end, now);
+	return true;
+}
+
+#define NAMES_MAX 16
+
+/* The names a certificate holds: its DNS and IP names ("DNS:a, IP:b"),
+ * else its subject's CN. */
+struct cert_names {
+	size_t n;
+	char name[NAMES_MAX][64];
 };
 
 static void
-timeout_hint(struct failure *f, const struct options *o)
+names_add(struct cert_names *cn, const char *s, size_t len)
 {
-	const struct endpoint *ep = &o->cfg.ep;
-	uint16_t port = endpoint_port(ep);
+	if (cn->n == NAMES_MAX || len == 0 || strncmp(s, "...", 3) == 0)
+		return;
+	if (len >= sizeof(cn->name[0]))
+		len = sizeof(cn->name[0]) - 1;
+	memcpy(cn->name[cn->n], s, len);
+	cn->name[cn->n][len] = '\0';
+	cn->n++;
+}
 
-	if (f->phase == PHASE_CONNECT)
-		fail_hint(f, "no answer to the TCP connection: a firewall may "
-			  "drop it, or the host is down");
-	else if (f->phase == PHASE_GREETING && !ep->ssl && port == 993)
-		fail_hint(f, "port 993 expects TLS from the first byte: turn "
-			  "on implicit TLS (--ssl)");
-	else if (f->phase == PHASE_TLS)
-		fail_hint(f, "no answer to the TLS handshake: if this port "
-			  "speaks plain IMAP, use --no-ssl --starttls");
+/* Names from a list "DNS:a, DNS:b, IP:127.0.0.1" (the prefixes go). */
+static void
+names_parse(struct cert_names *cn, const char *list)
+{
+	while (*list != '\0') {
+		size_t len = strcspn(list, ",");
+		const char *colon = memchr(list, ':', len);
+
+		if (colon != NULL && (strncmp(list, "DNS:", 4) == 0 ||
+				      strncmp(list, "IP:", 3) == 0))
+			names_add(cn, colon + 1,
+				  len - (size_t)(colon + 1 - list));
+		list += len;
+		list += strspn(list, ", ");
+	}
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[65];
+
+	if (lb >= NELEM(row))
+		lb = NELEM(row) - 1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ?
+				      0 : 1;
+			size_t best = diag + cost;
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static bool
+is_address(const char *name)
+{
+	return strspn(name, "0123456789.") == strlen(name) ||
+	       strchr(name, ':') != NULL;
+}
+
+/* The name most like typed, among those of its kind (names or
+ * addresses) when there are some. */
+static size_t
+closest_name(const struct cert_names *cn, const char *typed)
+{
+	size_t best = 0, best_d = (size_t)-1;
+	bool want_addr = is_address(typed), found = false;
+
+	for (size_t i = 0; i < cn->n; i++)
+		found |= is_address(cn->name[i]) == want_addr;
+	for (size_t i = 0; i < cn->n; i++) {
+		size_t d = edit_distance(typed, cn->name[i]);
+
+		if (found && is_address(cn->name[i]) != want_addr)
+			continue;
+		if (d < best_d) {
+			best_d = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static void
+cert_names_of(const struct failure *f, const struct verify_facts *v,
+	      struct cert_names *cn)
+{
+	char list[FAIL_DETAIL_MAX];
+
+	cn->n = 0;
+	if (v->t != NULL && v->t->chain_len > 0) {
+		names_parse(cn, v->t->chain[0].sans);
+		if (cn->n == 0) {
+			char name[64];
+
+			short_name(v->t->chain[0].subject, name, sizeof(name));
+			if (strncmp(name, "CN=", 3) == 0)
+				names_add(cn, name + 3, strlen(name + 3));
+		}
+		return;
+	}
+	if (text_after(f->detail, "the certificate is for ", "", list,
+		       sizeof(list)))
+		names_parse(cn, list);
+}
+
+/* The names of cn (at most 3) and what to do, into l; without full,
+ * the list is left to the TLS section. */
+static void
+name_text(const struct diag_input *in, const struct cert_names *cn,
+	  const char *typed, bool full, struct line *l)
+{
+	const char *best = cn->name[closest_name(cn, typed)];
+	bool sni_given = ep_of(in)->tls.server_name[0] != '\0';
+
+	if (full) {
+		line_add(l, "the certificate is for ");
+		for (size_t i = 0; i < cn->n && i < 3; i++)
+			line_add(l, "%s%s", i ? ", " : "", cn->name[i]);
+		if (cn->n > 3)
+			line_add(l, " and %zu more", cn->n - 3);
+		line_add(l, ", not %s", typed);
+	} else {
+		line_add(l, "the certificate is for other names than the one "
+			 "checked");
+	}
+	if (strncmp(best, "*.", 2) == 0)
+		line_add(l, ": connect with a name matching %s", best);
+	else if (is_address(typed) && !is_address(best))
+		line_add(l, ": connect by name (%s), or set Server name "
+			 "(--server-name %s)", best, best);
+	else if (sni_given)
+		line_add(l, ": the closest is %s; set Server name to it "
+			 "(--server-name %s)", best, best);
 	else
-		fail_hint(f, "the server did not answer within %g s: if it is "
-			  "only slow, try a larger --timeout", o->cfg.timeout_s);
+		line_add(l, ": the closest is %s; connect to it, or set "
+			 "Server name (--server-name %s)", best, best);
+}
+
+static bool
+name_hint(struct failure *f, const struct diag_input *in,
+	  const struct verify_facts *v)
+{
+	const struct endpoint *ep = ep_of(in);
+	const char *typed = v->t != NULL ? v->t->expected_name :
+			    ep->tls.server_name[0] ? ep->tls.server_name :
+			    ep->host;
+	struct cert_names cn;
+	struct line l = { .len = 0 };
+
+	cert_names_of(f, v, &cn);
+	if (cn.n == 0)
+		return false;
+	name_text(in, &cn, typed, true, &l);
+	if (l.len + 1 >= sizeof(l.s)) {
+		l.len = 0;
+		name_text(in, &cn, typed, false, &l);
+	}
+	if (l.len + 1 >= sizeof(l.s)) {
+		fail_hint(f, "the certificate is for other names than the one "
+			  "checked (see the TLS section): connect with one of "
+			  "them, or set Server name (--server-name)");
+		return true;
+	}
+	return line_set(f, &l);
+}
+
+static const struct {
+	long err;
+	verify_fn fn;
+	const char *text;
+} verify_rules[] = {
+	/* "... in certificate chain" before the shorter text it holds */
+	{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, untrusted_root_hint, NULL },
+	{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, self_signed_hint, NULL },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, issuer_hint, NULL },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, issuer_hint, NULL },
+	{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, issuer_hint, NULL },
+	{ X509_V_ERR_CERT_HAS_EXPIRED, expired_hint, NULL },
+	{ X509_V_ERR_CERT_NOT_YET_VALID, not_yet_valid_hint, NULL },
+	{ X509_V_ERR_HOSTNAME_MISMATCH, name_hint, NULL },
+	{ X509_V_ERR_IP_ADDRESS_MISMATCH, name_hint, NULL },
+	{ X509_V_ERR_CERT_REVOKED, NULL, "the certificate was revoked by its "
+	  "CA: the server must get a new one" },
+	{ X509_V_ERR_UNABLE_TO_GET_CRL, NULL, "the CRL file (--crl-file) has "
+	  "no list from this certificate's issuer: give the issuer's CRL" },
+	{ X509_V_ERR_CERT_CHAIN_TOO_LONG, NULL, "the chain is longer than "
+	  "Verify depth allows: raise it (--verify-depth)" },
+	{ X509_V_ERR_EE_KEY_TOO_SMALL, NULL, "the certificate's key is too "
+	  "weak for this security level: the server must replace it; "
+	  "--ciphers 'DEFAULT:@SECLEVEL=0' accepts it (insecure)" },
+	{ X509_V_ERR_CA_KEY_TOO_SMALL, NULL, "a CA key in the chain is too "
+	  "weak for this security level: the server must replace it" },
+	{ X509_V_ERR_CA_MD_TOO_WEAK, NULL, "a certificate in the chain is "
+	  "signed with a weak hash (such as SHA-1): the server must replace "
+	  "it" },
+	{ X509_V_ERR_INVALID_PURPOSE, NULL, "the certificate is not meant "
+	  "for a TLS server: the server must use a server certificate" },
+};
+
+/* The error and depth from the summary, else from the detail
+ * ("...: <OpenSSL's text> (depth N)"). */
+static void
+verify_facts_of(const struct failure *f, const struct diag_input *in,
+		struct verify_facts *v)
+{
+	const char *d;
+
+	memset(v, 0, sizeof(*v));
+	v->depth = -1;
+	if (in->tls != NULL && in->tls->verify_error != X509_V_OK) {
+		v->t = in->tls;
+		v->err = in->tls->verify_error;
+		v->depth = in->tls->verify_error_depth;
+		if (v->depth >= 0 && v->depth < v->t->chain_len)
+			v->cert = &v->t->chain[v->depth];
+		return;
+	}
+	for (size_t i = 0; i < NELEM(verify_rules) && v->err == 0; i++)
+		if (detail_has(f, X509_verify_cert_error_string(
+				       verify_rules[i].err)))
+			v->err = verify_rules[i].err;
+	d = strstr(f->detail, "(depth ");
+	if (d != NULL)
+		v->depth = atoi(d + 7);
+}
+
+static bool
+verify_hint(struct failure *f, const struct diag_input *in)
+{
+	struct verify_facts v;
+
+	verify_facts_of(f, in, &v);
+	for (size_t i = 0; i < NELEM(verify_rules); i++) {
+		if (verify_rules[i].err != v.err)
+			continue;
+		if (verify_rules[i].fn != NULL)
+			return verify_rules[i].fn(f, in, &v);
+		fail_hint(f, "%s", verify_rules[i].text);
+		return true;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- */
+/* IMAP: greeting, STARTTLS, login                                  */
+
+static const struct {
+	const char *prefix;	/* of what came instead of a greeting */
+	const char *what;
+} other_protocols[] = {
+	{ "HTTP/", "HTTP (a web server)" },
+	{ "SSH-", "SSH" },
+	{ "+OK", "POP3" },
+	{ "-ERR", "POP3" },
+	{ "220", "SMTP or FTP" },
+	{ "\\x15\\x03", NULL },		/* a TLS alert */
+	{ "\\x16\\x03", NULL },		/* a TLS handshake */
+};
+
+static bool
+other_protocol_hint(struct failure *f, const struct diag_input *in)
+{
+	const char *got = strstr(f->detail, "got: ");
+
+	if (got == NULL)
+		return false;
+	got += 5;
+	for (size_t i = 0; i < NELEM(other_protocols); i++) {
+		if (strncmp(got, other_protocols[i].prefix,
+			    strlen(other_protocols[i].prefix)) != 0)
+			continue;
+		if (other_protocols[i].what == NULL)
+			fail_hint(f, "this port expects TLS: a TLS record "
+				  "came where the greeting belongs; turn on "
+				  "Implicit TLS (--ssl)");
+		else
+			fail_hint(f, "this port speaks %s, not IMAP: check "
+				  "Port (--port; 143 for IMAP with STARTTLS, "
+				  "993 for IMAP over TLS)",
+				  other_protocols[i].what);
+		return true;
+	}
+	fail_hint(f, "this port does not speak IMAP: check Port (--port; 143 "
+		  "for IMAP with STARTTLS, 993 for IMAP over TLS)");
+	return true;
+}
+
+static bool
+plaintext_hint(struct failure *f, const struct diag_input *in)
+{
+	static const char offered[] = "the connection is not encrypted, so "
+		"the password was not sent: the server offers STARTTLS, turn "
+		"it on (--starttls); Clear login (--allow-plaintext-auth) "
+		"sends it in clear (insecure)";
+	static const char other[] = "the connection is not encrypted, so "
+		"the password was not sent: use Implicit TLS (--ssl, port "
+		"993) or STARTTLS (--starttls); Clear login "
+		"(--allow-plaintext-auth) sends it in clear (insecure)";
+
+	fail_hint(f, "%s", has_word(in->caps_before_tls, "STARTTLS") ?
+		  offered : other);
+	return true;
+}
+
+static bool
+logindisabled_hint(struct failure *f, const struct diag_input *in)
+{
+	static const char after_tls[] = "the server refuses LOGIN even over "
+		"TLS and offers no AUTHENTICATE PLAIN, the ways imapconn logs "
+		"in: ask its administrator";
+	static const char offered[] = "the server refuses logins before TLS "
+		"(LOGINDISABLED) and offers STARTTLS: turn on STARTTLS "
+		"(--starttls)";
+	static const char no_way[] = "the server refuses logins here "
+		"(LOGINDISABLED) and offers no STARTTLS, so there is no way "
+		"to TLS on this port: use Implicit TLS (--ssl, port 993)";
+	static const char unknown[] = "the server wants TLS first "
+		"(LOGINDISABLED): use STARTTLS (--starttls), or Implicit TLS "
+		"(--ssl, port 993)";
+	bool tls_up = ep_of(in)->ssl ||
+		      (in->tls != NULL && in->tls->version[0] != '\0');
+	const char *text = unknown;
+
+	if (tls_up)
+		text = after_tls;
+	else if (has_word(in->caps_before_tls, "STARTTLS"))
+		text = offered;
+	else if (in->caps_before_tls != NULL)
+		text = no_way;
+	fail_hint(f, "%s", text);
+	return true;
+}
+
+/* Response codes a refused login or a BYE may carry (RFC 5530, and
+ * RFC 3501's ALERT), with what they mean for the user. */
+static const struct {
+	const char *code;
+	const char *rfc;
+	const char *meaning;
+} resp_codes[] = {
+	{ "AUTHENTICATIONFAILED", "RFC 5530", "the user name or password is "
+	  "wrong: check User and Password" },
+	{ "AUTHORIZATIONFAILED", "RFC 5530", "the password is right, but "
+	  "this user may not log in as asked: check User" },
+	{ "EXPIRED", "RFC 5530", "the password or account has expired: renew "
+	  "it" },
+	{ "PRIVACYREQUIRED", "RFC 5530", "the server wants an encrypted "
+	  "connection: use TLS (--ssl or --starttls)" },
+	{ "CONTACTADMIN", "RFC 5530", "the account needs its administrator "
+	  "(it may be locked, or need a web login first)" },
+	{ "UNAVAILABLE", "RFC 5530", "the server is not available now (a "
+	  "back end may be down): try again later" },
+	{ "LIMIT", "RFC 5530", "a limit was reached (connections, "
+	  "attempts): close other clients, or wait" },
+	{ "INUSE", "RFC 5530", "the account is in use elsewhere: close the "
+	  "other session" },
+	{ "SERVERBUG", "RFC 5530", "the server failed: tell its "
+	  "administrator" },
+	{ "ALERT", "RFC 3501", "the text is meant for you: do what it says" },
+};
+
+/* The response code and the text after it in s ("...: [CODE] text"),
+ * each cut to fit. */
+static void
+split_code(const char *s, char *code, size_t ccap, char *text,
+	   size_t tcap)
+{
+	const char *p = strstr(s, ": ");
+
+	code[0] = '\0';
+	p = p != NULL ? p + 2 : s;
+	if (*p == '[') {
+		snprintf(code, ccap, "%.*s", (int)strcspn(p + 1, "] "), p + 1);
+		p += strcspn(p, "]");
+		if (*p == ']')
+			p++;
+		p += strspn(p, " ");
+	}
+	clip(p, text, tcap);
+}
+
+/* The index of code in resp_codes, or -1. */
+static int
+code_index(const char *code)
+{
+	for (size_t i = 0; i < NELEM(resp_codes); i++)
+		if (strcasecmp(code, resp_codes[i].code) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool
+login_refused_hint(struct failure *f, const struct diag_input *in)
+{
+	char code[32], text[61];
+	int i;
+
+	split_code(f->detail, code, sizeof(code), text, sizeof(text));
+	i = code_index(code);
+	if (i >= 0)
+		fail_hint(f, "the server said \"%s\" with %s (%s): %s",
+			  text, resp_codes[i].code, resp_codes[i].rfc,
+			  resp_codes[i].meaning);
+	else if (code[0] != '\0')
+		fail_hint(f, "the server said \"%s\" with [%s]: check "
+			  "the user name and the password (User, Password)",
+			  text, code);
+	else
+		fail_hint(f, "the server said \"%s\", without an RFC 5530 "
+			  "code: check the user name and the password (User, "
+			  "Password)", text);
+	return true;
+}
+
+static bool
+bye_greeting_hint(struct failure *f, const struct diag_input *in)
+{
+	char code[32], text[61];
+	int i;
+
+	split_code(f->detail, code, sizeof(code), text, sizeof(text));
+	i = code_index(code);
+	fail_hint(f, "the server refused the connection at once (BYE "
+		  "\"%s\"): %s", text, i >= 0 ? resp_codes[i].meaning :
+		  "it may be overloaded, or limit or block connections from "
+		  "this address; try later, or ask its administrator");
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
+/* The table                                                        */
+
+typedef bool (*hint_fn)(struct failure *f, const struct diag_input *in);
+
+/* A hint for the failures of one class (in one phase, with a text in
+ * the detail).  fn writes the hint or returns false to let the next
+ * rule try; without fn, text is the hint.  A rule without phase,
+ * needle and fn is its class's general advice. */
+struct rule {
+	enum fail_class cls;
+	enum phase phase;	/* PHASE_NONE: any */
+	const char *needle;	/* in the detail; NULL: any */
+	hint_fn fn;
+	const char *text;
+};
+
+#define ANY PHASE_NONE
+
+/* First match wins: specific rules before their class's general one. */
+static const struct rule rules[] = {
+	{ FAIL_DNS, ANY, NULL, dns_hint, NULL },
+	{ FAIL_DNS, ANY, NULL, NULL, "check the host name; `getent hosts "
+	  "NAME` shows what this machine resolves" },
+	{ FAIL_REFUSED, ANY, NULL, connect_hint, NULL },
+	{ FAIL_REFUSED, ANY, NULL, NULL, "nothing listens on that port: "
+	  "check Port (--port; 993 for TLS, 143 for STARTTLS) and the "
+	  "server" },
+	{ FAIL_UNREACHABLE, ANY, NULL, connect_hint, NULL },
+	{ FAIL_UNREACHABLE, ANY, NULL, NULL, "no route to that address: "
+	  "check the address and this machine's network" },
+	{ FAIL_TIMEOUT, PHASE_CONNECT, NULL, connect_hint, NULL },
+	{ FAIL_TIMEOUT, ANY, NULL, timeout_hint, NULL },
+
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "wrong version number",
+	  plain_port_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "packet length too long",
+	  plain_port_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "wrong version number", NULL,
+	  "the server accepted STARTTLS but did not speak TLS after it: a "
+	  "broken server, or something in between; try Implicit TLS (--ssl, "
+	  "port 993)" },
+	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "packet length too long", NULL,
+	  "the server accepted STARTTLS but did not speak TLS after it: a "
+	  "broken server, or something in between; try Implicit TLS (--ssl, "
+	  "port 993)" },
+	{ FAIL_TLS_HANDSHAKE, ANY, "unsupported protocol", version_hint,
+	  NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, "protocol version", version_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, "no protocols available", version_hint,
+	  NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, "no ciphers available", NULL, "Ciphers "
+	  "and TLS 1.3 suites (--ciphers, --ciphersuites) leave no cipher to "
+	  "offer with these TLS versions: widen or drop them" },
+	{ FAIL_TLS_HANDSHAKE, ANY, "certificate required", NULL, "the server "
+	  "wants a client certificate: give it with --cert FILE and --key "
+	  "FILE (Client cert, Client key)" },
+	{ FAIL_TLS_HANDSHAKE, ANY, "bad certificate", NULL, "the server did "
+	  "not accept the client certificate (--cert): check it is the one "
+	  "the server expects, and still valid" },
+	{ FAIL_TLS_HANDSHAKE, ANY, "unknown ca", NULL, "the server does not "
+	  "trust the client certificate's issuer (--cert): ask its "
+	  "administrator which CA it accepts" },
+	{ FAIL_TLS_HANDSHAKE, ANY, "handshake failure", cipher_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, "no shared cipher", cipher_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, "insufficient security", cipher_hint,
+	  NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, NULL, NULL, "TLS could not be set up with "
+	  "this server (see the reason above): TLS min, TLS max and Ciphers "
+	  "(--tls-min, --tls-max, --ciphers) change what is offered" },
+
+	{ FAIL_TLS_VERIFY, ANY, NULL, verify_hint, NULL },
+	{ FAIL_TLS_VERIFY, ANY, NULL, NULL, "the certificate is not trusted: "
+	  "see the TLS section, or give the right CA as CA file (--ca-file "
+	  "FILE)" },
+
+	{ FAIL_STARTTLS, ANY, "PREAUTH", NULL, "the server logged in before "
+	  "STARTTLS could run, so TLS cannot start (possible downgrade: "
+	  "password not sent): use Implicit TLS (--ssl, port 993)" },
+	{ FAIL_STARTTLS, ANY, "does not offer STARTTLS", NULL, "the server "
+	  "does not offer STARTTLS (possible downgrade: password not sent): "
+	  "use Implicit TLS (--ssl, port 993); --starttls=opportunistic "
+	  "would go on unencrypted (insecure)" },
+	{ FAIL_STARTTLS, ANY, "refused STARTTLS", NULL, "the server refused "
+	  "STARTTLS (possible downgrade: password not sent): use Implicit "
+	  "TLS (--ssl, port 993); --starttls=opportunistic would go on "
+	  "unencrypted (insecure)" },
+	{ FAIL_STARTTLS, ANY, NULL, NULL, "STARTTLS could not run, so the "
+	  "password was not sent: use Implicit TLS (--ssl, port 993), or "
+	  "--starttls=opportunistic to go on unencrypted (insecure)" },
+
+	{ FAIL_AUTH, ANY, "unencrypted", plaintext_hint, NULL },
+	{ FAIL_AUTH, ANY, "LOGINDISABLED", logindisabled_hint, NULL },
+	{ FAIL_AUTH, ANY, "refused the login", login_refused_hint, NULL },
+	{ FAIL_AUTH, ANY, NULL, NULL, "check the user name and the password "
+	  "(User, Password)" },
+
+	{ FAIL_SERVER, PHASE_GREETING, "BYE", bye_greeting_hint, NULL },
+	{ FAIL_SERVER, ANY, "BYE", NULL, "the server closed the connection: "
+	  "its text above says why" },
+	{ FAIL_SERVER, ANY, NULL, NULL, "the server refused the command: its "
+	  "text above says why" },
+
+	{ FAIL_PROTOCOL, PHASE_GREETING, "TLS record", NULL, "this port "
+	  "expects TLS: a TLS record came where the greeting belongs; turn "
+	  "on Implicit TLS (--ssl)" },
+	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting",
+	  other_protocol_hint, NULL },
+	{ FAIL_PROTOCOL, ANY, "injection", NULL, "someone between here and "
+	  "the server may be tampering with the connection: use Implicit TLS "
+	  "(--ssl, port 993)" },
+	{ FAIL_PROTOCOL, ANY, NULL, NULL, "the server does not speak IMAP as "
+	  "expected: --transcript FILE shows the exchange" },
+
+	{ FAIL_TOO_LARGE, ANY, NULL, NULL, "the server sent more than "
+	  "imapconn accepts in one response: --transcript FILE shows the "
+	  "exchange" },
+
+	{ FAIL_NETWORK, PHASE_TLS, "during the TLS handshake", NULL, "the "
+	  "server closed the connection during the TLS handshake: this port "
+	  "may not speak TLS (try --no-ssl --starttls), or it refuses this "
+	  "client's offer" },
+	{ FAIL_NETWORK, PHASE_GREETING, "closed the connection", NULL, "the "
+	  "server closed the connection before its greeting: it may refuse "
+	  "this address or be overloaded; if this port expects TLS, turn on "
+	  "Implicit TLS (--ssl)" },
+	{ FAIL_NETWORK, ANY, NULL, NULL, "the connection broke: --transcript "
+	  "FILE shows how far it got" },
+
+	{ FAIL_INPUT, ANY, NULL, NULL, "check the file or password source "
+	  "named above" },
+	{ FAIL_USAGE, ANY, NULL, NULL, "see imapconn --help" },
+	{ FAIL_INTERNAL, ANY, NULL, NULL, "this is a bug in imapconn or the "
+	  "system is out of resources" },
+};
+
+static bool
+rule_matches(const struct rule *r, const struct failure *f)
+{
+	if (r->cls != f->cls)
+		return false;
+	if (r->phase != ANY && r->phase != f->phase)
+		return false;
+	return r->needle == NULL || detail_has(f, r->needle);
+}
+
+static bool
+rule_is_general(const struct rule *r)
+{
+	return r->phase == ANY && r->needle == NULL && r->fn == NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* The API                                                          */
+
+void
+diag_input_init(struct diag_input *in, const struct options *o)
+{
+	memset(in, 0, sizeof(*in));
+	in->o = o;
+	for (int i = 0; i < PHASE_COUNT; i++)
+		in->phase_ms[i] = -1;
+	in->now = (int64_t)time(NULL);
 }
 
 void
-diag_explain(struct failure *f, const struct options *o)
+diag_input_add(struct diag_input *in, const struct event *ev)
 {
-	if (f->hint[0] != '\0' || f->cls == FAIL_CANCELLED)
-		return;
-	if (f->cls == FAIL_TIMEOUT) {
-		timeout_hint(f, o);
-		return;
+	switch (ev->type) {
+	case EV_TLS:
+		if (ev->tls != NULL)
+			in->tls = ev->tls;
+		break;
+	case EV_CAPS:
+		if (!ev->flag && ev->text != NULL && ev->phase != PHASE_AUTH)
+			in->caps_before_tls = ev->text;
+		break;
+	case EV_PHASE_END:
+		if (ev->result != PHASE_SKIPPED &&
+		    (unsigned)ev->phase < PHASE_COUNT)
+			in->phase_ms[ev->phase] = ev->elapsed_ms;
+		break;
+	default:
+		break;
 	}
-	for (size_t i = 0; i < sizeof(detail_hints) / sizeof(detail_hints[0]);
-	     i++) {
-		const struct detail_hint *h = &detail_hints[i];
+}
 
-		if (h->cls != f->cls)
-			continue;
-		/* "Use STARTTLS here" is no advice when it was in use. */
-		if (f->phase == PHASE_STARTTLS && h->hint != NULL
-		    && strstr(h->hint, "use STARTTLS here") != NULL)
-			continue;
-		if (h->needle != NULL && strstr(f->detail, h->needle) == NULL)
-			continue;
-		fail_hint(f, "%s", h->hint);
+void
+diag_explain(struct failure *f, const struct diag_input *in)
+{
+	char before[FAIL_HINT_MAX];
+
+	if (f->cls == FAIL_NONE || f->cls == FAIL_CANCELLED)
 		return;
+	memcpy(before, f->hint, sizeof(before));
+	for (size_t i = 0; i < NELEM(rules); i++) {
+		const struct rule *r = &rules[i];
+
+		if (!rule_matches(r, f))
+			continue;
+		if (rule_is_general(r) && before[0] != '\0')
+			return;
+		if (r->fn == NULL) {
+			fail_hint(f, "%s", r->text);
+			return;
+		}
+		if (!r->fn(f, in))
+			continue;
+		if (strlen(f->hint) + 1 < sizeof(f->hint))
+			return;
+		/* Cut: the rules after it say less, but in one line. */
+		memcpy(f->hint, before, sizeof(f->hint));
 	}
 }

@@ -1,5 +1,5 @@
 /* main.c - imapconn: parse the command line, then run the terminal
- * interface, --check or --dry-run. */
+ * interface, --check, --dry-run or --detect. */
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "ac_config.h"
 #include "cli.h"
+#include "detect.h"
 #include "dryrun.h"
 #include "options.h"
 #include "ui.h"
@@ -36,6 +37,9 @@ main(int argc, char **argv)
 		return dryrun_print(&o, stdout);
 	case MODE_CHECK:
 		rc = cli_check(&o, stdout);
+		break;
+	case MODE_DETECT:
+		rc = detect_run(&o, stdout);
 		break;
 	case MODE_UI:
 	default:

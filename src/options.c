@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect.h"
+#include "export.h"
 #include "hostspec.h"
 #include "options.h"
 
@@ -41,7 +43,11 @@ enum opt_id {
 	OPT_ALLOW_PLAINTEXT_AUTH,
 	OPT_SELECT,
 	OPT_SELECT_RW,
-	OPT_TRANSCRIPT
+	OPT_TRANSCRIPT,
+	OPT_EXPORT,
+	OPT_REPORT,
+	OPT_DETECT,
+	OPT_DETECT_PORTS
 };
 
 static const struct option long_options[] = {
@@ -80,6 +86,10 @@ static const struct option long_options[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "select-rw", no_argument, NULL, OPT_SELECT_RW },
 	{ "transcript", required_argument, NULL, OPT_TRANSCRIPT },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "detect", required_argument, NULL, OPT_DETECT },
+	{ "detect-ports", required_argument, NULL, OPT_DETECT_PORTS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -106,6 +116,15 @@ static const char usage_text[] =
 "                           nothing\n"
 "      --form               in the interface, show the form first even\n"
 "                           when the command line says enough to connect\n"
+"      --detect=NAME        find where NAME's IMAP server answers: SRV\n"
+"                           records, NAME, imap.NAME, mail.NAME on ports\n"
+"                           993 and 143, probed without credentials\n"
+"      --detect-ports=TLS,STARTTLS  probe these ports instead of 993,143\n"
+"      --export=FORMAT      with --check, after a successful connection:\n"
+"                           print its settings for neomutt, mbsync, curl,\n"
+"                           openssl or lisp (never the password)\n"
+"      --report=FILE        with --check: write a report for a support\n"
+"                           ticket to FILE (mode 600, no password)\n"
 "\n"
 "Connection:\n"
 "  -p, --port=PORT          port (default 143, or 993 with --ssl)\n"
@@ -351,6 +370,7 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 		cs->starttls = true;
 		return parse_starttls(arg, &cs->ep.starttls, err, errcap);
 	case OPT_TIMEOUT:
+		o->timeout_given = true;
 		return parse_timeout(arg, &c->timeout_s, err, errcap);
 	case OPT_USER:
 		return copy_arg(c->user, sizeof(c->user), arg, "user", err,
@@ -407,12 +427,78 @@ apply_mode_option(struct options *o, int id, const char *arg, char *err,
 	return 1;
 }
 
+/* A port 1-65535 in s[0..len), digits only. */
+static bool
+port_span(const char *s, size_t len, uint16_t *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 5)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v < 1 || v > 65535)
+		return false;
+	*out = (uint16_t)v;
+	return true;
+}
+
+/* "993,143": the ports --detect probes for implicit TLS and STARTTLS. */
+static int
+parse_detect_ports(struct options *o, const char *arg, char *err,
+		   size_t errcap)
+{
+	const char *comma = strchr(arg, ',');
+
+	if (comma == NULL || !port_span(arg, (size_t)(comma - arg),
+					&o->detect_port_tls) ||
+	    !port_span(comma + 1, strlen(comma + 1),
+		       &o->detect_port_starttls))
+		return fail_msg(err, errcap, "--detect-ports '%s': expected "
+				"two ports 1-65535, implicit TLS then "
+				"STARTTLS (e.g. 993,143)", arg);
+	return 0;
+}
+
+/* --export, --report, --detect and --detect-ports. */
+static int
+apply_extra_option(struct options *o, int id, const char *arg, char *err,
+		   size_t errcap)
+{
+	switch (id) {
+	case OPT_EXPORT:
+		if (export_format_parse(arg, &o->export_fmt) != 0)
+			return fail_msg(err, errcap, "--export '%s': expected "
+					"%s", arg, export_format_names());
+		o->have_export = true;
+		return 0;
+	case OPT_REPORT:
+		return copy_arg(o->report_path, sizeof(o->report_path), arg,
+				"report", err, errcap);
+	case OPT_DETECT:
+		o->mode = MODE_DETECT;
+		if (detect_name_check(arg, err, errcap) != 0)
+			return -1;
+		return copy_arg(o->detect_name, sizeof(o->detect_name), arg,
+				"detect", err, errcap);
+	case OPT_DETECT_PORTS:
+		return parse_detect_ports(o, arg, err, errcap);
+	}
+	return 1;
+}
+
 static int
 apply_option(struct options *o, struct cli_set *cs, int id,
 	     const char *arg, char *err, size_t errcap)
 {
 	int rc = apply_mode_option(o, id, arg, err, errcap);
 
+	if (rc <= 0)
+		return rc;
+	rc = apply_extra_option(o, id, arg, err, errcap);
 	if (rc <= 0)
 		return rc;
 	rc = apply_conn_option(o, cs, id, arg, err, errcap);
@@ -511,6 +597,25 @@ merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
 }
 
 static int
+check_extra_consistency(const struct options *o, char *err, size_t errcap)
+{
+	if (o->have_export && o->mode != MODE_CHECK)
+		return fail_msg(err, errcap, "--export goes with --check");
+	if (o->have_export && o->json)
+		return fail_msg(err, errcap, "--export prints text: leave out "
+				"--json");
+	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
+		return fail_msg(err, errcap, "--report goes with --check");
+	if (o->detect_port_tls != 0 && o->mode != MODE_DETECT)
+		return fail_msg(err, errcap, "--detect-ports goes with "
+				"--detect");
+	if (o->mode == MODE_DETECT && o->have_host)
+		return fail_msg(err, errcap, "--detect takes the name to "
+				"probe: give no HOST as well");
+	return 0;
+}
+
+static int
 check_consistency(struct options *o, char *err, size_t errcap)
 {
 	struct conn_config *c = &o->cfg;
@@ -524,9 +629,12 @@ check_consistency(struct options *o, char *err, size_t errcap)
 	if (c->select_rw && c->select[0] == '\0')
 		return fail_msg(err, errcap, "--select-rw needs --select "
 				"MAILBOX");
-	if (o->json && o->mode != MODE_CHECK && o->mode != MODE_DRY_RUN)
-		return fail_msg(err, errcap, "--json goes with --check or "
-				"--dry-run");
+	if (o->json && o->mode != MODE_CHECK && o->mode != MODE_DRY_RUN
+	    && o->mode != MODE_DETECT)
+		return fail_msg(err, errcap, "--json goes with --check, "
+				"--dry-run or --detect");
+	if (check_extra_consistency(o, err, errcap) != 0)
+		return -1;
 	if (!o->have_host && (o->mode == MODE_CHECK
 			      || o->mode == MODE_DRY_RUN))
 		return fail_msg(err, errcap, "a HOST is needed (try --help)");

@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "export.h"
 
 enum run_mode {
 	MODE_UI = 0,		/* the terminal interface */
 	MODE_CHECK,		/* --check: run once, print, exit status */
 	MODE_DRY_RUN,		/* --dry-run: print the plan, connect nowhere */
+	MODE_DETECT,		/* --detect NAME: find where IMAP answers */
 	MODE_HELP,
 	MODE_VERSION
 };
@@ -31,6 +33,13 @@ struct options {
 	struct conn_config cfg;
 	enum password_source pw_source;
 	char pw_arg[CONFIG_PATH_MAX];	/* file name or command */
+	bool timeout_given;		/* --timeout was given */
+	bool have_export;		/* --export FORMAT (with --check) */
+	enum export_format export_fmt;
+	char report_path[CONFIG_PATH_MAX];	/* --report FILE; "" if none */
+	char detect_name[CONFIG_HOST_MAX];	/* --detect NAME, as typed */
+	uint16_t detect_port_tls;	/* --detect-ports; 0: 993 */
+	uint16_t detect_port_starttls;	/* --detect-ports; 0: 143 */
 };
 
 #define OPTIONS_ERR_MAX 1024

@@ -162,13 +162,12 @@ sess_emit_caps(struct session *s, bool after_tls)
 	if (ev == NULL)
 		return;
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->caps.n; i++) {
-		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s",
-				 i ? " " : "", s->caps.name[i]);
-
-		if (w < 0 || (size_t)w >= sizeof(buf) - len)
-			break;
-		len += (size_t)w;
+	/* Capabilities are the server's words: escaped like its text. */
+	for (size_t i = 0; i < s->caps.n && len + 2 < sizeof(buf); i++) {
+		if (i > 0)
+			buf[len++] = ' ';
+		len += escape_line(s->caps.name[i], strlen(s->caps.name[i]),
+				   buf + len, sizeof(buf) - len);
 	}
 	ev->flag = after_tls;
 	if (event_set_text(ev, buf, len) != 0) {

@@ -144,6 +144,15 @@ greeting_check(struct session *s, const struct imap_response *r)
 
 	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE)
 		return bye_failure(s, r);
+	if (r->kind == IMAP_RESP_UNTAGGED && (r->status == IMAP_ST_NO
+					      || r->status == IMAP_ST_BAD)) {
+		flow_server_text(r, text, sizeof(text));
+		fail_set(&s->fail, PHASE_GREETING, FAIL_SERVER, "the server "
+			 "refused the connection in its greeting (%s): %s",
+			 imap_status_name(r->status), text);
+		s->usable = false;
+		return -1;
+	}
 	if (r->kind == IMAP_RESP_UNTAGGED && (r->status == IMAP_ST_OK
 					      || r->status == IMAP_ST_PREAUTH))
 		return 0;

@@ -118,6 +118,35 @@ parse_failed(struct session *s, enum imap_parse_result res,
 	return -1;
 }
 
+/* Whether the first bytes of a plain connection, where the greeting
+ * belongs, start a TLS record (an alert, a handshake): the port then
+ * speaks TLS. */
+static bool
+tls_record_at_greeting(const struct session *s)
+{
+	const unsigned char *b = (const unsigned char *)s->rbuf + s->rpos;
+
+	return s->phase == PHASE_GREETING && !link_is_tls(&s->link) &&
+	       s->rpos == 0 && imap_parser_pending(s->parser) == 0 &&
+	       s->rlen >= 3 && b[0] >= 0x14 && b[0] <= 0x17 && b[1] == 3 &&
+	       b[2] <= 4;
+}
+
+static int
+tls_record_failed(struct session *s)
+{
+	char shown[64];
+	size_t n = s->rlen < 7 ? s->rlen : 7;
+
+	sess_transcript(s, 'S', s->rbuf, s->rlen);
+	escape_line(s->rbuf, n, shown, sizeof(shown));
+	fail_set(&s->fail, PHASE_GREETING, FAIL_PROTOCOL, "expected an IMAP "
+		 "greeting, got a TLS record (%s...): this port speaks TLS",
+		 shown);
+	s->usable = false;
+	return -1;
+}
+
 /* Feed what is buffered; 0 with *out set, 1 when more bytes are
  * needed, -1 on a parse failure. */
 static int
@@ -128,6 +157,8 @@ feed_buffered(struct session *s, struct imap_response **out)
 
 	if (s->rpos == s->rlen)
 		return 1;
+	if (tls_record_at_greeting(s))
+		return tls_record_failed(s);
 	res = imap_parser_feed(s->parser, s->rbuf + s->rpos,
 			       s->rlen - s->rpos, &used);
 	s->rpos += used;

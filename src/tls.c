@@ -35,6 +35,8 @@ struct tls_client {
 	bool leaf_ok;		/* verification passed depth 0 */
 	long first_error;	/* X509_V_OK until the first error */
 	int first_error_depth;
+	unsigned hello_version;	/* legacy_version of the ServerHello;
+				 * 0 until one arrived */
 	char name[CONFIG_HOST_MAX];	/* name or address checked */
 };
 
@@ -184,12 +186,30 @@ check_path(const char *path, bool dir, const char *what, struct failure *f)
 	return 0;
 }
 
+/* The system store.  Its hashed directory is read lazily, one
+ * certificate per lookup, where the bundle file would be parsed whole
+ * for every connection (70 ms and more here): the file is loaded only
+ * when named by SSL_CERT_FILE or when there is no directory. */
+static void
+load_system_trust(SSL_CTX *ctx)
+{
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	struct stat st;
+
+	if (dir == NULL)
+		dir = X509_get_default_cert_dir();
+	SSL_CTX_set_default_verify_dir(ctx);
+	if (getenv(X509_get_default_cert_file_env()) != NULL
+	    || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		SSL_CTX_set_default_verify_file(ctx);
+	ERR_clear_error();
+}
+
 static int
 load_trust(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
 {
 	/* A system without a default store still works with --ca-file. */
-	SSL_CTX_set_default_verify_paths(ctx);
-	ERR_clear_error();
+	load_system_trust(ctx);
 	if (o->ca_file[0] != '\0') {
 		if (check_path(o->ca_file, false, "CA file", f) != 0)
 			return -1;
@@ -551,6 +571,46 @@ set_peer_name(struct tls_client *t, const struct tls_opts *o,
 	return 0;
 }
 
+/* Keep the version a ServerHello names, to say it when it is refused. */
+static void
+hello_seen(int write_p, int version, int content_type, const void *buf,
+	   size_t len, SSL *ssl, void *arg)
+{
+	const unsigned char *b = buf;
+	struct tls_client *t = arg;
+
+	(void)version;
+	(void)ssl;
+	if (write_p || content_type != SSL3_RT_HANDSHAKE || len < 6 ||
+	    b[0] != SSL3_MT_SERVER_HELLO)
+		return;
+	t->hello_version = (unsigned)b[4] << 8 | b[5];
+}
+
+/* " (the server chose TLS 1.0)" for a version refused, else "". */
+static void
+hello_text(const struct tls_client *t, unsigned long code, char *buf,
+	   size_t cap)
+{
+	static const struct {
+		unsigned v;
+		const char *name;
+	} names[] = {
+		{ 0x0300, "SSL 3.0" }, { 0x0301, "TLS 1.0" },
+		{ 0x0302, "TLS 1.1" }, { 0x0303, "TLS 1.2" },
+		{ 0x0304, "TLS 1.3" },
+	};
+
+	buf[0] = '\0';
+	if (t->hello_version == 0 || ERR_GET_LIB(code) != ERR_LIB_SSL ||
+	    ERR_GET_REASON(code) != SSL_R_UNSUPPORTED_PROTOCOL)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].v == t->hello_version)
+			snprintf(buf, cap, " (the server chose %s)",
+				 names[i].name);
+}
+
 struct tls_client *
 tls_client_new(const struct tls_opts *o, const char *host,
 	       enum addr_kind kind, struct failure *f)
@@ -580,6 +640,8 @@ tls_client_new(const struct tls_opts *o, const char *host,
 		return NULL;
 	}
 	SSL_set_app_data(t->ssl, t);
+	SSL_set_msg_callback(t->ssl, hello_seen);
+	SSL_set_msg_callback_arg(t->ssl, t);
 	if (set_peer_name(t, o, host, kind, f) != 0) {
 		tls_client_free(t);
 		return NULL;
@@ -936,7 +998,7 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 	   enum phase p, enum tls_op op, struct failure *f)
 {
 	const char *when = tls_ops[op].when;
-	char why[256];
+	char why[256], chosen[40];
 	unsigned long code;
 
 	t->broken = ssl_err != SSL_ERROR_ZERO_RETURN;
@@ -965,8 +1027,9 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 				 tls_ops[op].name, why);
 		return -1;
 	}
-	fail_set(f, p, FAIL_TLS_HANDSHAKE, "%s failed: %s", tls_ops[op].name,
-		 why);
+	hello_text(t, code, chosen, sizeof(chosen));
+	fail_set(f, p, FAIL_TLS_HANDSHAKE, "%s failed: %s%s",
+		 tls_ops[op].name, why, chosen);
 	for (size_t i = 0;
 	     i < sizeof(handshake_hints) / sizeof(handshake_hints[0]); i++)
 		if (ERR_GET_LIB(code) == ERR_LIB_SSL &&

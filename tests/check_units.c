@@ -5,11 +5,13 @@
 
 static Suite *(*const suites[])(void) = {
 	suite_config,
+	suite_detect,
 	suite_diag,
 	suite_dryrun,
 	suite_envelope,
 	suite_escape,
 	suite_event,
+	suite_export,
 	suite_hostspec,
 	suite_imap_cmd,
 	suite_imap_parse,
@@ -21,6 +23,7 @@ static Suite *(*const suites[])(void) = {
 	suite_net,
 	suite_options,
 	suite_password,
+	suite_report,
 	suite_rfc2047,
 	suite_session,
 	suite_tls,

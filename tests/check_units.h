@@ -5,11 +5,13 @@
 #include <check.h>
 
 Suite *suite_config(void);
+Suite *suite_detect(void);
 Suite *suite_diag(void);
 Suite *suite_dryrun(void);
 Suite *suite_envelope(void);
 Suite *suite_escape(void);
 Suite *suite_event(void);
+Suite *suite_export(void);
 Suite *suite_hostspec(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_imap_parse(void);
@@ -21,6 +23,7 @@ Suite *suite_mbtree(void);
 Suite *suite_net(void);
 Suite *suite_options(void);
 Suite *suite_password(void);
+Suite *suite_report(void);
 Suite *suite_rfc2047(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);

@@ -391,6 +391,21 @@ for_view(struct conn *c)
 	return r != NULL && r->type == CONN_REQ_EXAMINE && r->id == c->view.id;
 }
 
+/* Fill f's hint from the settings and what the model holds. */
+static void
+explain(const struct conn *c, struct failure *f)
+{
+	struct diag_input in;
+
+	diag_input_init(&in, &c->diag_o);
+	in.tls = c->tls;
+	in.caps_before_tls = c->caps_after_tls ? NULL : c->caps;
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].kind == CONN_ROW_PHASE && c->rows[i].has_ms)
+			in.phase_ms[c->rows[i].phase] = c->rows[i].ms;
+	diag_explain(f, &in);
+}
+
 static void
 on_request_done(struct conn *c, const struct event *ev)
 {
@@ -401,7 +416,7 @@ on_request_done(struct conn *c, const struct event *ev)
 		if (ev->failure != NULL) {
 			v->failed = true;
 			v->fail = *ev->failure;
-			diag_explain(&v->fail, &c->diag_o);
+			explain(c, &v->fail);
 		}
 	}
 	req_pop(c);
@@ -497,7 +512,7 @@ on_failure(struct conn *c, const struct event *ev)
 	if (ev->failure == NULL)
 		return;
 	c->fail = *ev->failure;
-	diag_explain(&c->fail, &c->diag_o);
+	explain(c, &c->fail);
 	c->failed = true;
 }
 

@@ -160,7 +160,7 @@ bottom_lines(const struct conn *c)
 
 	n += (int)notes;
 	if (c->failed)
-		n += 1 + 1 + 3 + 2;	/* gap, heading, detail, hint */
+		n += 1 + 1 + 3 + 4;	/* gap, heading, detail, hint */
 	return n;
 }
 
@@ -178,7 +178,7 @@ draw_failure(struct ui *ui, int y)
 	if (f->hint[0] != '\0') {
 		draw_text(stdscr, y, COL_LABEL, 6, "hint:",
 			  ui_attr(ui, ROLE_HEADING));
-		y += draw_wrapped(stdscr, y, COL_LABEL + 6, w - 6, 2, f->hint,
+		y += draw_wrapped(stdscr, y, COL_LABEL + 6, w - 6, 4, f->hint,
 				  ui_attr(ui, ROLE_WARN));
 	}
 	return y;

@@ -1,0 +1,1054 @@
+/* detect.c - --detect: SRV records and the usual names, probed in
+ * parallel without credentials, shown as a table or as JSON. */
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <resolv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ac_config.h"
+#include "clock.h"
+#include "detect.h"
+#include "escape.h"
+#include "event.h"
+#include "export.h"
+#include "json.h"
+#include "session.h"
+#include "tls.h"
+
+#define NAME_MAX_LEN 253
+#define LABEL_MAX_LEN 63
+
+/* ---- names ---------------------------------------------------------- */
+
+static bool
+is_address(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static enum addr_kind
+address_kind(const char *s)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return ADDR_IPV4;
+	if (inet_pton(AF_INET6, s, buf) == 1)
+		return ADDR_IPV6;
+	return ADDR_NAME;
+}
+
+static bool
+name_char_ok(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/* Whether the label s[0..len) is 1-63 name characters, neither first
+ * nor last a '-'. */
+static bool
+label_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > LABEL_MAX_LEN || s[0] == '-' ||
+	    s[len - 1] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!name_char_ok((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Labels joined by dots, at most 253 characters; one trailing dot
+ * allowed. */
+static bool
+is_host_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > NAME_MAX_LEN)
+		return false;
+	while (len > 0) {
+		size_t w = strcspn(s, ".");
+
+		if (w > len)
+			w = len;
+		if (!label_ok(s, w))
+			return false;
+		if (w == len)
+			return true;
+		s += w + 1;
+		len -= w + 1;
+		if (len == 0)
+			return false;
+	}
+	return false;
+}
+
+int
+detect_name_check(const char *name, char *err, size_t errcap)
+{
+	char shown[200];
+
+	if (is_address(name) || is_host_name(name))
+		return 0;
+	escape_text(name, strlen(name), shown, sizeof(shown));
+	snprintf(err, errcap, "--detect '%s': expected a domain or host "
+		 "name (like example.com) or an IP address", shown);
+	return -1;
+}
+
+/* Copy a name without its trailing dot. */
+static void
+copy_name(char *dst, size_t cap, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (len > 1 && src[len - 1] == '.')
+		len--;
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* ---- SRV answers ---------------------------------------------------- */
+
+/* Whether a sorts before b: lower priority, then heavier weight. */
+static bool
+srv_before(const struct detect_srv *a, const struct detect_srv *b)
+{
+	if (a->priority != b->priority)
+		return a->priority < b->priority;
+	return a->weight > b->weight;
+}
+
+/* Insert rec into the sorted out[0..*n), keeping at most cap. */
+static void
+srv_insert(struct detect_srv *out, size_t *n, size_t cap,
+	   const struct detect_srv *rec)
+{
+	size_t i = *n;
+
+	if (cap == 0)
+		return;
+	if (*n == cap) {
+		if (!srv_before(rec, &out[cap - 1]))
+			return;
+		i = cap - 1;
+	} else {
+		(*n)++;
+	}
+	for (; i > 0 && srv_before(rec, &out[i - 1]); i--)
+		out[i] = out[i - 1];
+	out[i] = *rec;
+}
+
+/* One SRV record's rdata: 0 (rec filled), 1 (skip it) or -1 (bad). */
+static int
+srv_rdata(const ns_msg *h, const ns_rr *rr, struct detect_srv *rec)
+{
+	const unsigned char *rd = ns_rr_rdata(*rr);
+	char target[NS_MAXDNAME];
+	int used;
+
+	if (ns_rr_rdlen(*rr) < 7)
+		return -1;
+	rec->priority = ns_get16(rd);
+	rec->weight = ns_get16(rd + 2);
+	rec->port = ns_get16(rd + 4);
+	used = dn_expand(ns_msg_base(*h), ns_msg_end(*h), rd + 6, target,
+			 sizeof(target));
+	if (used < 0 || 6 + (size_t)used > ns_rr_rdlen(*rr))
+		return -1;
+	if (target[0] == '\0' || strcmp(target, ".") == 0) {
+		rec->none = true;
+		rec->target[0] = '\0';
+		return 0;
+	}
+	if (rec->port == 0 || !is_host_name(target))
+		return 1;
+	copy_name(rec->target, sizeof(rec->target), target);
+	return 0;
+}
+
+int
+detect_srv_parse(const unsigned char *msg, size_t len, const char *qname,
+		 bool implicit_tls, struct detect_srv *out, size_t cap)
+{
+	ns_msg h;
+	size_t n = 0;
+
+	if (len > NS_MAXMSG || ns_initparse(msg, (int)len, &h) < 0)
+		return -1;
+	if (ns_msg_getflag(h, ns_f_rcode) != ns_r_noerror)
+		return 0;
+	for (int i = 0; i < ns_msg_count(h, ns_s_an); i++) {
+		struct detect_srv rec;
+		ns_rr rr;
+		int rc;
+
+		if (ns_parserr(&h, ns_s_an, i, &rr) < 0)
+			return -1;
+		if (ns_rr_type(rr) != ns_t_srv || ns_rr_class(rr) != ns_c_in ||
+		    strcasecmp(ns_rr_name(rr), qname) != 0)
+			continue;
+		memset(&rec, 0, sizeof(rec));
+		rec.implicit_tls = implicit_tls;
+		rc = srv_rdata(&h, &rr, &rec);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			srv_insert(out, &n, cap, &rec);
+	}
+	return (int)n;
+}
+
+/* ---- SRV lookups ---------------------------------------------------- */
+
+/* One lookup, run on its own thread with its own resolver state. */
+struct srv_job {
+	char qname[CONFIG_HOST_MAX + 16];
+	bool implicit_tls;
+	double timeout_s;
+	struct detect_srv recs[DETECT_SRV_MAX];
+	int n;			/* records, or -1 */
+	int herr;		/* h_errno of a failed query */
+	bool malformed;
+	int64_t ms;
+};
+
+/* Bound the query by the timeout: one try per name server, the
+ * timeout shared among them (glibc waits retrans s per server). */
+static void
+bound_resolver(struct __res_state *rs, double timeout_s)
+{
+	int ns = rs->nscount > 0 ? rs->nscount : 1;
+	int secs = (int)(timeout_s / ns);
+
+	rs->retrans = secs > 0 ? secs : 1;
+	rs->retry = 1;
+}
+
+static void *
+srv_lookup(void *arg)
+{
+	struct srv_job *j = arg;
+	struct __res_state rs;
+	unsigned char *ans = malloc(NS_MAXMSG);
+	int64_t t0 = clock_ms();
+	int len;
+
+	j->n = -1;
+	j->herr = NETDB_INTERNAL;
+	memset(&rs, 0, sizeof(rs));
+	if (ans != NULL && res_ninit(&rs) == 0) {
+		bound_resolver(&rs, j->timeout_s);
+		len = res_nquery(&rs, j->qname, ns_c_in, ns_t_srv, ans,
+				 NS_MAXMSG);
+		if (len < 0)
+			j->herr = rs.res_h_errno;
+		else
+			j->n = detect_srv_parse(ans, len > NS_MAXMSG ?
+						NS_MAXMSG : (size_t)len,
+						j->qname, j->implicit_tls,
+						j->recs, DETECT_SRV_MAX);
+		j->malformed = len >= 0 && j->n < 0;
+		res_nclose(&rs);
+	}
+	free(ans);
+	j->ms = clock_ms() - t0;
+	return NULL;
+}
+
+static const struct {
+	int herr;
+	const char *text;
+} herr_texts[] = {
+	{ HOST_NOT_FOUND, "no SRV records (the name does not exist)" },
+	{ NO_DATA, "no SRV records" },
+	{ TRY_AGAIN, "no SRV records (DNS did not answer)" },
+	{ NO_RECOVERY, "no SRV records (DNS refused the query)" },
+};
+
+static void
+srv_status_text(const struct srv_job *j, struct detect_srv_status *st)
+{
+	const char *text = "no SRV records (the lookup failed)";
+
+	snprintf(st->qname, sizeof(st->qname), "%s", j->qname);
+	st->ms = j->ms;
+	st->found = j->n > 0 ? j->n : 0;
+	if (j->n == 1 && j->recs[0].none) {
+		snprintf(st->text, sizeof(st->text), "\".\": the domain says "
+			 "it offers no IMAP here");
+		return;
+	}
+	if (j->n > 0) {
+		snprintf(st->text, sizeof(st->text), "%d record%s", j->n,
+			 j->n == 1 ? "" : "s");
+		return;
+	}
+	if (j->n == 0)
+		text = "no SRV records";
+	else if (j->malformed)
+		text = "no SRV records (the answer was malformed)";
+	else
+		for (size_t i = 0; i < sizeof(herr_texts) /
+		     sizeof(herr_texts[0]); i++)
+			if (herr_texts[i].herr == j->herr)
+				text = herr_texts[i].text;
+	snprintf(st->text, sizeof(st->text), "%s", text);
+}
+
+/* Both lookups at once; each is bounded by the timeout. */
+static void
+lookup_srv(struct detect_result *r)
+{
+	static const char *const prefix[2] = { "_imaps._tcp.", "_imap._tcp." };
+	struct srv_job jobs[2];
+	pthread_t th[2];
+	bool started[2];
+
+	for (int i = 0; i < 2; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		snprintf(jobs[i].qname, sizeof(jobs[i].qname), "%s%s",
+			 prefix[i], r->params.name);
+		jobs[i].implicit_tls = i == 0;
+		jobs[i].timeout_s = r->params.timeout_s;
+		started[i] = pthread_create(&th[i], NULL, srv_lookup,
+					    &jobs[i]) == 0;
+		if (!started[i])
+			srv_lookup(&jobs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		srv_status_text(&jobs[i], &r->srv_status[i]);
+		for (int k = 0; k < jobs[i].n; k++)
+			r->srv[r->nsrv++] = jobs[i].recs[k];
+	}
+}
+
+/* ---- the plan ------------------------------------------------------- */
+
+struct cand {
+	char host[CONFIG_HOST_MAX];
+	enum detect_origin origin;
+};
+
+#define CANDS_MAX (2 * DETECT_SRV_MAX + 3)
+
+/* Add host, or make an SRV target the name or a guess; returns the
+ * count. */
+static size_t
+add_cand(struct cand *c, size_t n, const char *host,
+	 enum detect_origin origin)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcasecmp(c[i].host, host) == 0) {
+			if (origin != DETECT_FROM_SRV)
+				c[i].origin = origin;
+			return n;
+		}
+	}
+	if (n == CANDS_MAX)
+		return n;
+	snprintf(c[n].host, sizeof(c[n].host), "%s", host);
+	c[n].origin = origin;
+	return n + 1;
+}
+
+static size_t
+plan_hosts(const struct detect_result *r, struct cand *c)
+{
+	static const char *const guesses[] = { "imap.", "mail." };
+	const char *name = r->params.name;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nsrv; i++)
+		if (!r->srv[i].none)
+			n = add_cand(c, n, r->srv[i].target, DETECT_FROM_SRV);
+	n = add_cand(c, n, name, DETECT_FROM_NAME);
+	if (r->name_is_ip)
+		return n;
+	for (size_t i = 0; i < sizeof(guesses) / sizeof(guesses[0]); i++) {
+		char g[CONFIG_HOST_MAX + 8];
+
+		snprintf(g, sizeof(g), "%s%s", guesses[i], name);
+		if (is_host_name(g))
+			n = add_cand(c, n, g, DETECT_FROM_GUESS);
+	}
+	return n;
+}
+
+static void
+add_probe(struct detect_result *r, const struct cand *c, uint16_t port,
+	  bool implicit_tls)
+{
+	struct detect_probe *p;
+
+	for (size_t i = 0; i < r->n; i++) {
+		p = &r->probes[i];
+		if (strcasecmp(p->host, c->host) == 0 && p->port == port &&
+		    p->implicit_tls == implicit_tls)
+			return;
+	}
+	if (r->n == DETECT_PROBES_MAX)
+		return;
+	p = &r->probes[r->n++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->host, sizeof(p->host), "%s", c->host);
+	p->port = port;
+	p->implicit_tls = implicit_tls;
+	p->origin = c->origin;
+	snprintf(p->check_name, sizeof(p->check_name), "%s",
+		 c->origin == DETECT_FROM_GUESS ? c->host : r->params.name);
+}
+
+void
+detect_plan(struct detect_result *r)
+{
+	struct cand c[CANDS_MAX];
+	size_t nc = plan_hosts(r, c);
+
+	r->n = 0;
+	for (size_t i = 0; i < nc; i++) {
+		add_probe(r, &c[i], r->params.port_tls, true);
+		add_probe(r, &c[i], r->params.port_starttls, false);
+		for (size_t k = 0; k < r->nsrv; k++)
+			if (!r->srv[k].none &&
+			    strcasecmp(r->srv[k].target, c[i].host) == 0)
+				add_probe(r, &c[i], r->srv[k].port,
+					  r->srv[k].implicit_tls);
+	}
+}
+
+/* ---- probing -------------------------------------------------------- */
+
+static const struct {
+	enum fail_class cls;
+	enum detect_outcome outcome;
+} outcome_map[] = {
+	{ FAIL_TLS_VERIFY, DETECT_CERT },
+	{ FAIL_REFUSED, DETECT_REFUSED },
+	{ FAIL_TIMEOUT, DETECT_TIMEOUT },
+	{ FAIL_STARTTLS, DETECT_NO_STARTTLS },
+	{ FAIL_DNS, DETECT_DNS },
+	{ FAIL_UNREACHABLE, DETECT_UNREACHABLE },
+	{ FAIL_TLS_HANDSHAKE, DETECT_TLS },
+	{ FAIL_CANCELLED, DETECT_CANCELLED },
+};
+
+static enum detect_outcome
+outcome_of(enum fail_class cls)
+{
+	for (size_t i = 0; i < sizeof(outcome_map) / sizeof(outcome_map[0]);
+	     i++)
+		if (outcome_map[i].cls == cls)
+			return outcome_map[i].outcome;
+	return DETECT_ERROR;
+}
+
+static const struct {
+	const char *name;
+	const char *key;
+} outcome_names[DETECT_OUTCOME_COUNT] = {
+	[DETECT_PENDING] = { "not run", "not-run" },
+	[DETECT_OK] = { "ok", "ok" },
+	[DETECT_CERT] = { "certificate problem", "certificate" },
+	[DETECT_REFUSED] = { "refused", "refused" },
+	[DETECT_TIMEOUT] = { "timeout", "timeout" },
+	[DETECT_NO_STARTTLS] = { "no STARTTLS", "no-starttls" },
+	[DETECT_DNS] = { "dns", "dns" },
+	[DETECT_UNREACHABLE] = { "unreachable", "unreachable" },
+	[DETECT_TLS] = { "TLS failed", "tls-handshake" },
+	[DETECT_ERROR] = { "failed", "error" },
+	[DETECT_CANCELLED] = { "cancelled", "cancelled" },
+};
+
+const char *
+detect_outcome_name(enum detect_outcome o)
+{
+	return (unsigned)o < DETECT_OUTCOME_COUNT ? outcome_names[o].name :
+	       "?";
+}
+
+const char *
+detect_outcome_key(enum detect_outcome o)
+{
+	return (unsigned)o < DETECT_OUTCOME_COUNT ? outcome_names[o].key :
+	       "?";
+}
+
+/* AUTH=... and LOGINDISABLED from a capability list. */
+static void
+learn_auth(struct detect_probe *p, const char *caps)
+{
+	size_t len = 0;
+
+	p->auth[0] = '\0';
+	p->login_disabled = false;
+	while (*caps != '\0') {
+		size_t w = strcspn(caps, " ");
+
+		if (w > 5 && strncasecmp(caps, "AUTH=", 5) == 0 &&
+		    len + w - 5 + 2 < sizeof(p->auth))
+			len += (size_t)snprintf(p->auth + len,
+						sizeof(p->auth) - len,
+						"%s%.*s", len ? " " : "",
+						(int)(w - 5), caps + 5);
+		if (w == 13 && strncasecmp(caps, "LOGINDISABLED", 13) == 0)
+			p->login_disabled = true;
+		caps += w;
+		caps += strspn(caps, " ");
+	}
+}
+
+static void
+probe_event(struct detect_probe *p, const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_TLS:
+		snprintf(p->tls_version, sizeof(p->tls_version), "%s",
+			 ev->tls->version);
+		p->verified = ev->tls->verified;
+		break;
+	case EV_CAPS:
+		if (ev->flag && ev->text != NULL)
+			learn_auth(p, ev->text);
+		break;
+	case EV_FAILURE:
+		p->outcome = outcome_of(ev->failure->cls);
+		snprintf(p->detail, sizeof(p->detail), "%s",
+			 ev->failure->detail);
+		break;
+	case EV_DONE:
+		if (ev->flag)
+			p->outcome = DETECT_OK;
+		else if (p->outcome == DETECT_PENDING)
+			p->outcome = DETECT_ERROR;
+		p->ms = ev->at_ms;
+		break;
+	default:
+		break;
+	}
+}
+
+/* One probe's configuration: no user, so no credentials go out. */
+static void
+probe_config(const struct detect_result *r, const struct detect_probe *p,
+	     struct conn_config *c)
+{
+	config_init(c);
+	snprintf(c->ep.host, sizeof(c->ep.host), "%s", p->host);
+	c->ep.kind = address_kind(p->host);
+	c->ep.port = p->port;
+	c->ep.ssl = p->implicit_tls;
+	c->ep.ssl_set = true;
+	c->ep.starttls = p->implicit_tls ? STARTTLS_OFF : STARTTLS_REQUIRED;
+	c->ep.starttls_set = true;
+	c->ep.tls = r->params.tls;
+	c->ep.tls.server_name[0] = '\0';
+	if (!r->name_is_ip)
+		snprintf(c->ep.tls.server_name, sizeof(c->ep.tls.server_name),
+			 "%s", p->check_name);
+	c->timeout_s = r->params.timeout_s;
+	c->stay_open = false;
+}
+
+struct prober {
+	struct event_queue *q;
+	struct session *s;
+	bool running;
+};
+
+static void
+start_probe(const struct detect_result *r, struct detect_probe *p,
+	    struct prober *pv)
+{
+	struct conn_config *c = malloc(sizeof(*c));
+	struct failure f;
+
+	pv->q = event_queue_new();
+	if (c == NULL || pv->q == NULL) {
+		p->outcome = DETECT_ERROR;
+		snprintf(p->detail, sizeof(p->detail), "out of memory");
+		free(c);
+		return;
+	}
+	probe_config(r, p, c);
+	pv->s = session_start(c, pv->q, &f);
+	config_wipe(c);
+	free(c);
+	if (pv->s == NULL) {
+		p->outcome = outcome_of(f.cls);
+		snprintf(p->detail, sizeof(p->detail), "%s", f.detail);
+		return;
+	}
+	pv->running = true;
+}
+
+/* Pop every event of one probe; false once it is done. */
+static bool
+drain(struct detect_probe *p, struct prober *pv)
+{
+	struct event *ev;
+	bool running = true;
+
+	for (ev = event_queue_pop(pv->q); ev != NULL;
+	     ev = event_queue_pop(pv->q)) {
+		probe_event(p, ev);
+		if (ev->type == EV_DONE)
+			running = false;
+		event_free(ev);
+	}
+	return running;
+}
+
+static void
+cancel_all(struct prober *pv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pv[i].running)
+			session_cancel(pv[i].s);
+}
+
+/* Wait for every running probe; 1 when the user cancelled, 2 when the
+ * overall deadline passed, else 0. */
+static int
+wait_probes(struct detect_result *r, struct prober *pv, int cancel_fd,
+	    int64_t deadline)
+{
+	int why = 0;
+
+	for (;;) {
+		struct pollfd pfd[DETECT_PROBES_MAX + 1];
+		nfds_t np = 0;
+		int64_t left = deadline - clock_ms();
+
+		for (size_t i = 0; i < r->n; i++)
+			if (pv[i].running)
+				pfd[np++] = (struct pollfd){
+					.fd = event_queue_fd(pv[i].q),
+					.events = POLLIN };
+		if (np == 0)
+			return why;
+		if (left <= 0 && why == 0) {
+			why = 2;
+			cancel_all(pv, r->n);
+		}
+		pfd[np] = (struct pollfd){ .fd = why == 0 ? cancel_fd : -1,
+					   .events = POLLIN };
+		poll(pfd, np + 1, why != 0 ? 200 : (int)left);
+		if (why == 0 && (pfd[np].revents & POLLIN)) {
+			why = 1;
+			cancel_all(pv, r->n);
+		}
+		for (size_t i = 0; i < r->n; i++)
+			if (pv[i].running)
+				pv[i].running = drain(&r->probes[i], &pv[i]);
+	}
+}
+
+static int
+probe_all(struct detect_result *r, int cancel_fd)
+{
+	struct prober *pv = calloc(r->n + 1, sizeof(*pv));
+	int64_t deadline;
+	int why;
+
+	if (pv == NULL)
+		return -1;
+	for (size_t i = 0; i < r->n; i++)
+		start_probe(r, &r->probes[i], &pv[i]);
+	deadline = clock_ms() + (int64_t)(r->params.timeout_s * 3000) + 1000;
+	why = wait_probes(r, pv, cancel_fd, deadline);
+	for (size_t i = 0; i < r->n; i++) {
+		struct detect_probe *p = &r->probes[i];
+
+		if (why == 2 && p->outcome == DETECT_CANCELLED) {
+			p->outcome = DETECT_TIMEOUT;
+			snprintf(p->detail, sizeof(p->detail), "not done "
+				 "within %g s in all",
+				 r->params.timeout_s * 3);
+		}
+		session_free(pv[i].s);
+		event_queue_free(pv[i].q);
+	}
+	free(pv);
+	return 0;
+}
+
+int
+detect_recommend(const struct detect_result *r)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < r->n; i++) {
+			const struct detect_probe *p = &r->probes[i];
+
+			if (p->outcome == DETECT_OK && p->verified &&
+			    p->implicit_tls == (pass == 0))
+				return (int)i;
+		}
+	return -1;
+}
+
+int
+detect_collect(const struct detect_params *p, int cancel_fd,
+	       struct detect_result *r)
+{
+	int64_t t0 = clock_ms();
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->params = *p;
+	copy_name(r->params.name, sizeof(r->params.name), p->name);
+	r->recommended = -1;
+	r->name_is_ip = is_address(r->params.name);
+	if (!r->name_is_ip)
+		lookup_srv(r);
+	detect_plan(r);
+	rc = probe_all(r, cancel_fd);
+	r->recommended = detect_recommend(r);
+	r->total_ms = clock_ms() - t0;
+	return rc;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static const char *
+mode_words(bool implicit_tls)
+{
+	return implicit_tls ? "implicit TLS" : "STARTTLS";
+}
+
+static const char *
+origin_key(enum detect_origin o)
+{
+	static const char *const keys[] = {
+		[DETECT_FROM_SRV] = "srv",
+		[DETECT_FROM_NAME] = "name",
+		[DETECT_FROM_GUESS] = "guess",
+	};
+
+	return keys[o];
+}
+
+/* The command that connects as recommended. */
+static void
+print_command(const struct detect_result *r, const struct detect_probe *p,
+	      FILE *out)
+{
+	const struct tls_opts *t = &r->params.tls;
+
+	fprintf(out, "imapconn --check %s", p->implicit_tls ? "--ssl" :
+		"--starttls");
+	if (t->ca_file[0] != '\0') {
+		fputs(" --ca-file ", out);
+		export_shell_quote(out, t->ca_file);
+	}
+	if (t->ca_dir[0] != '\0') {
+		fputs(" --ca-dir ", out);
+		export_shell_quote(out, t->ca_dir);
+	}
+	if (!r->name_is_ip && strcasecmp(p->check_name, p->host) != 0) {
+		fputs(" --server-name ", out);
+		export_shell_quote(out, p->check_name);
+	}
+	fprintf(out, strchr(p->host, ':') ? " -u USER '[%s]:%u'" :
+		" -u USER %s:%u", p->host, p->port);
+}
+
+static void
+text_srv(const struct detect_result *r, FILE *out)
+{
+	if (r->name_is_ip) {
+		fprintf(out, "SRV records: none looked up (%s is an "
+			"address)\n", r->params.name);
+		return;
+	}
+	fprintf(out, "SRV records (RFC 6186):\n");
+	for (int i = 0; i < 2; i++)
+		fprintf(out, "  %-28s %s (%lld ms)\n",
+			r->srv_status[i].qname, r->srv_status[i].text,
+			(long long)r->srv_status[i].ms);
+	for (size_t i = 0; i < r->nsrv; i++) {
+		const struct detect_srv *s = &r->srv[i];
+
+		fprintf(out, "    %s priority %u weight %u: %s port %u\n",
+			s->implicit_tls ? "_imaps" : "_imap ", s->priority,
+			s->weight, s->none ? "." : s->target, s->port);
+	}
+}
+
+static void
+text_notes(const struct detect_result *r, FILE *out)
+{
+	const char *name = r->params.name;
+
+	if (r->name_is_ip)
+		fprintf(out, "No credentials are sent.  Certificates are "
+			"checked for the address %s.\n", name);
+	else
+		fprintf(out, "No credentials are sent.  Certificates are "
+			"checked for %s as typed\n(imap.%s and mail.%s for "
+			"themselves), never for a name\nlearned from DNS.\n",
+			name, name, name);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct detect_probe *p = &r->probes[i];
+
+		if (p->origin != DETECT_FROM_SRV ||
+		    (i > 0 && strcmp(r->probes[i - 1].host, p->host) == 0))
+			continue;
+		fprintf(out, "note: the SRV target %s differs from %s: its "
+			"certificate is checked for %s, since\n  a name "
+			"learned from DNS is not trusted without DNSSEC (RFC "
+			"7817).\n", p->host, r->params.name, p->check_name);
+	}
+}
+
+static void
+result_words(const struct detect_probe *p, char *buf, size_t cap)
+{
+	if (p->outcome == DETECT_OK && !p->verified)
+		snprintf(buf, cap, "ok, NOT verified");
+	else
+		snprintf(buf, cap, "%s", detect_outcome_name(p->outcome));
+}
+
+static void
+text_table(const struct detect_result *r, FILE *out)
+{
+	int w = 4;
+
+	for (size_t i = 0; i < r->n; i++)
+		if ((int)strlen(r->probes[i].host) > w)
+			w = (int)strlen(r->probes[i].host);
+	fprintf(out, "\n  %-*s  %5s  %-12s  %-19s  %-7s  %s\n", w, "host",
+		"port", "mode", "result", "TLS", "authentication");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct detect_probe *p = &r->probes[i];
+		char res[40];
+
+		result_words(p, res, sizeof(res));
+		fprintf(out, "  %-*s  %5u  %-12s  %-19s  %-7s  %s%s\n", w,
+			p->host, p->port, mode_words(p->implicit_tls), res,
+			p->tls_version[0] ? p->tls_version : "-",
+			p->auth[0] ? p->auth : "-",
+			p->login_disabled ? " (LOGINDISABLED)" : "");
+	}
+}
+
+static void
+text_details(const struct detect_result *r, FILE *out)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct detect_probe *p = &r->probes[i];
+
+		if (p->detail[0] == '\0')
+			continue;
+		if (!header)
+			fprintf(out, "\ndetails\n");
+		header = true;
+		fprintf(out, "  %s port %u, %s: %s\n", p->host, p->port,
+			mode_words(p->implicit_tls), p->detail);
+	}
+}
+
+static void
+text_recommendation(const struct detect_result *r, FILE *out)
+{
+	const struct detect_probe *p;
+
+	if (r->recommended < 0) {
+		fprintf(out, "\nrecommended: none: nothing answered over TLS "
+			"with a verified certificate\n");
+		for (size_t i = 0; i < r->n; i++)
+			if (r->probes[i].outcome == DETECT_CERT) {
+				fprintf(out, "hint: certificate problems "
+					"above: a private CA needs "
+					"--ca-file\n");
+				break;
+			}
+		return;
+	}
+	p = &r->probes[r->recommended];
+	fprintf(out, "\nrecommended: %s port %u, %s, certificate verified "
+		"for %s\n  (RFC 8314: implicit TLS first)\n  ", p->host,
+		p->port, mode_words(p->implicit_tls), p->check_name);
+	print_command(r, p, out);
+	fputc('\n', out);
+}
+
+void
+detect_print_text(const struct detect_result *r, FILE *out)
+{
+	fprintf(out, "imapconn --detect %s: %zu probes, %g s per wait, %lld "
+		"ms in all\n", r->params.name, r->n, r->params.timeout_s,
+		(long long)r->total_ms);
+	text_srv(r, out);
+	text_notes(r, out);
+	text_table(r, out);
+	text_details(r, out);
+	text_recommendation(r, out);
+}
+
+static void
+json_srv(struct json *j, const struct detect_result *r)
+{
+	json_arr_open(j, "srv_lookups");
+	for (int i = 0; i < 2 && !r->name_is_ip; i++) {
+		json_obj_open(j, NULL);
+		json_str(j, "name", r->srv_status[i].qname);
+		json_int(j, "records", r->srv_status[i].found);
+		json_str(j, "result", r->srv_status[i].text);
+		json_int(j, "ms", r->srv_status[i].ms);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_arr_open(j, "srv_records");
+	for (size_t i = 0; i < r->nsrv; i++) {
+		const struct detect_srv *s = &r->srv[i];
+
+		json_obj_open(j, NULL);
+		json_str(j, "service", s->implicit_tls ? "imaps" : "imap");
+		json_int(j, "priority", s->priority);
+		json_int(j, "weight", s->weight);
+		json_int(j, "port", s->port);
+		json_str(j, "target", s->none ? "." : s->target);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void
+json_auth(struct json *j, const char *auth)
+{
+	json_arr_open(j, "auth");
+	while (*auth != '\0') {
+		size_t w = strcspn(auth, " ");
+
+		json_strn(j, NULL, auth, w);
+		auth += w;
+		auth += strspn(auth, " ");
+	}
+	json_arr_close(j);
+}
+
+static void
+json_probe(struct json *j, const struct detect_probe *p)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "host", p->host);
+	json_str(j, "origin", origin_key(p->origin));
+	json_int(j, "port", p->port);
+	json_str(j, "mode", p->implicit_tls ? "implicit-tls" : "starttls");
+	json_str(j, "checked_name", p->check_name);
+	json_str(j, "result", detect_outcome_key(p->outcome));
+	json_str(j, "detail", p->detail[0] ? p->detail : NULL);
+	json_str(j, "tls_version", p->tls_version[0] ? p->tls_version :
+		 NULL);
+	json_bool(j, "verified", p->verified);
+	json_auth(j, p->auth);
+	json_bool(j, "login_disabled", p->login_disabled);
+	json_int(j, "ms", p->ms);
+	json_obj_close(j);
+}
+
+static void
+json_recommended(struct json *j, const struct detect_result *r)
+{
+	const struct detect_probe *p;
+	char *cmd = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (r->recommended < 0) {
+		json_null(j, "recommended");
+		return;
+	}
+	p = &r->probes[r->recommended];
+	mem = open_memstream(&cmd, &len);
+	if (mem != NULL) {
+		print_command(r, p, mem);
+		fclose(mem);
+	}
+	json_obj_open(j, "recommended");
+	json_str(j, "host", p->host);
+	json_int(j, "port", p->port);
+	json_str(j, "mode", p->implicit_tls ? "implicit-tls" : "starttls");
+	json_str(j, "checked_name", p->check_name);
+	json_str(j, "command", cmd);
+	json_obj_close(j);
+	free(cmd);
+}
+
+void
+detect_print_json(const struct detect_result *r, FILE *out)
+{
+	struct json j;
+
+	json_begin(&j, out);
+	json_obj_open(&j, NULL);
+	json_str(&j, "imapconn", PACKAGE_VERSION);
+	json_str(&j, "name", r->params.name);
+	json_bool(&j, "name_is_address", r->name_is_ip);
+	json_int(&j, "timeout_ms", (long long)(r->params.timeout_s * 1000));
+	json_int(&j, "total_ms", r->total_ms);
+	json_srv(&j, r);
+	json_arr_open(&j, "probes");
+	for (size_t i = 0; i < r->n; i++)
+		json_probe(&j, &r->probes[i]);
+	json_arr_close(&j);
+	json_recommended(&j, r);
+	json_obj_close(&j);
+	json_end(&j);
+}
+
+int
+detect_run(const struct options *o, FILE *out)
+{
+	struct detect_params p;
+	struct detect_result *r = malloc(sizeof(*r));
+	int rc;
+
+	if (r == NULL) {
+		fprintf(stderr, "imapconn: out of memory\n");
+		return 70;
+	}
+	memset(&p, 0, sizeof(p));
+	copy_name(p.name, sizeof(p.name), o->detect_name);
+	p.port_tls = o->detect_port_tls ? o->detect_port_tls : 993;
+	p.port_starttls = o->detect_port_starttls ? o->detect_port_starttls :
+	    143;
+	p.timeout_s = o->timeout_given ? o->cfg.timeout_s : DETECT_TIMEOUT_S;
+	p.tls = o->cfg.ep.tls;
+	rc = detect_collect(&p, -1, r);
+	tls_opts_wipe(&p.tls);
+	if (rc != 0) {
+		fprintf(stderr, "imapconn: out of memory\n");
+		free(r);
+		return 70;
+	}
+	if (o->json)
+		detect_print_json(r, out);
+	else
+		detect_print_text(r, out);
+	rc = r->recommended >= 0 ? 0 : 69;
+	free(r);
+	return rc;
+}

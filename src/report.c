@@ -1,0 +1,638 @@
+/* report.c - one text file about one connection for a support ticket,
+ * built from copies of the session's events; never a secret. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
+
+#include "ac_config.h"
+#include "clock.h"
+#include "escape.h"
+#include "net.h"
+#include "report.h"
+#include "tls.h"
+
+/* One event, as far as the report needs it. */
+struct rep_item {
+	enum event_type type;
+	enum phase phase;
+	int64_t at_ms;
+	int64_t elapsed_ms;
+	int result;
+	bool flag;
+	char *text;			/* owned, or NULL */
+	struct tls_summary *tls;	/* owned, EV_TLS */
+};
+
+struct rep_line {
+	int64_t wall_ms;
+	char dir;
+	char *text;			/* owned */
+};
+
+struct report {
+	struct conn_config cfg;		/* secrets wiped */
+	struct rep_item *items;
+	size_t n, cap;
+	struct rep_line *head;		/* the first lines */
+	size_t nhead;
+	struct rep_line *tail;		/* a ring of the last lines */
+	size_t tail_seen;		/* lines after the head */
+	size_t mailboxes;
+	bool have_failure;
+	struct failure failure;
+	bool done;
+	bool success;
+	int64_t total_ms;
+	bool lost;			/* something did not fit in memory */
+};
+
+struct report *
+report_new(const struct conn_config *c)
+{
+	struct report *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->cfg = *c;
+	config_wipe(&r->cfg);
+	r->cfg.have_password = false;
+	return r;
+}
+
+static void
+free_line(struct rep_line *l)
+{
+	free(l->text);
+	l->text = NULL;
+}
+
+void
+report_free(struct report *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].text);
+		free(r->items[i].tls);
+	}
+	free(r->items);
+	for (size_t i = 0; i < r->nhead; i++)
+		free_line(&r->head[i]);
+	for (size_t i = 0; r->tail != NULL && i < REPORT_TRANSCRIPT_TAIL; i++)
+		free_line(&r->tail[i]);
+	free(r->head);
+	free(r->tail);
+	free(r);
+}
+
+/* ---- collecting ----------------------------------------------------- */
+
+static struct rep_item *
+new_item(struct report *r, const struct event *ev)
+{
+	struct rep_item *it;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct rep_item *v = realloc(r->items, cap * sizeof(*v));
+
+		if (v == NULL) {
+			r->lost = true;
+			return NULL;
+		}
+		r->items = v;
+		r->cap = cap;
+	}
+	it = &r->items[r->n++];
+	memset(it, 0, sizeof(*it));
+	it->type = ev->type;
+	it->phase = ev->phase;
+	it->at_ms = ev->at_ms;
+	it->elapsed_ms = ev->elapsed_ms;
+	it->result = ev->result;
+	it->flag = ev->flag;
+	if (ev->text != NULL) {
+		it->text = strdup(ev->text);
+		if (it->text == NULL)
+			r->lost = true;
+	}
+	return it;
+}
+
+static void
+keep_tls(struct report *r, struct rep_item *it, const struct event *ev)
+{
+	if (ev->tls == NULL)
+		return;
+	it->tls = malloc(sizeof(*it->tls));
+	if (it->tls == NULL) {
+		r->lost = true;
+		return;
+	}
+	*it->tls = *ev->tls;
+}
+
+static void
+keep_line(struct report *r, const struct event *ev)
+{
+	struct rep_line *l;
+
+	if (r->head == NULL)
+		r->head = calloc(REPORT_TRANSCRIPT_HEAD, sizeof(*r->head));
+	if (r->tail == NULL)
+		r->tail = calloc(REPORT_TRANSCRIPT_TAIL, sizeof(*r->tail));
+	if (r->head == NULL || r->tail == NULL || ev->text == NULL) {
+		r->lost = true;
+		return;
+	}
+	if (r->nhead < REPORT_TRANSCRIPT_HEAD) {
+		l = &r->head[r->nhead++];
+	} else {
+		l = &r->tail[r->tail_seen++ % REPORT_TRANSCRIPT_TAIL];
+		free_line(l);
+	}
+	l->wall_ms = ev->wall_ms;
+	l->dir = ev->dir;
+	l->text = strdup(ev->text);
+	if (l->text == NULL)
+		r->lost = true;
+}
+
+void
+report_event(struct report *r, const struct event *ev)
+{
+	struct rep_item *it;
+
+	if (r == NULL)
+		return;
+	switch (ev->type) {
+	case EV_TRANSCRIPT:
+		keep_line(r, ev);
+		return;
+	case EV_MAILBOX:
+		r->mailboxes++;
+		return;
+	case EV_FAILURE:
+		if (!r->have_failure && ev->failure != NULL) {
+			r->failure = *ev->failure;
+			r->have_failure = true;
+		}
+		return;
+	case EV_DONE:
+		r->done = true;
+		r->success = ev->flag;
+		r->total_ms = ev->at_ms;
+		return;
+	case EV_PHASE_END:
+	case EV_ADDRESS:
+	case EV_ATTEMPT:
+	case EV_TLS:
+	case EV_CAPS:
+	case EV_NOTE:
+		break;
+	default:
+		return;
+	}
+	it = new_item(r, ev);
+	if (it != NULL && ev->type == EV_TLS)
+		keep_tls(r, it, ev);
+}
+
+void
+report_set_failure(struct report *r, const struct failure *f)
+{
+	if (r == NULL)
+		return;
+	r->have_failure = f != NULL;
+	if (f != NULL)
+		r->failure = *f;
+}
+
+/* ---- writing -------------------------------------------------------- */
+
+/* s, escaped for one line of text. */
+static void
+put_text(FILE *out, const char *s)
+{
+	size_t len = strlen(s);
+	size_t cap = len * 4 + 1;
+	char small[1024];
+	char *buf = cap <= sizeof(small) ? small : malloc(cap);
+
+	if (buf == NULL) {
+		fputs("(out of memory)", out);
+		return;
+	}
+	escape_line(s, len, buf, cap);
+	fputs(buf, out);
+	if (buf != small)
+		free(buf);
+}
+
+/* Each line of s after indent, escaped. */
+static void
+put_lines(FILE *out, const char *indent, const char *s)
+{
+	while (*s != '\0') {
+		size_t w = strcspn(s, "\n");
+		char *line = strndup(s, w);
+
+		if (line == NULL)
+			return;
+		fputs(indent, out);
+		put_text(out, line);
+		fputc('\n', out);
+		free(line);
+		s += w;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+static void
+section(FILE *out, const char *title)
+{
+	size_t len = strlen(title);
+
+	fprintf(out, "\n%s\n", title);
+	for (size_t i = 0; i < len; i++)
+		fputc('-', out);
+	fputc('\n', out);
+}
+
+static void
+iso_time(int64_t wall_ms, char *buf, size_t cap)
+{
+	time_t secs = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), cap - strlen(buf), ".%03dZ",
+		 (int)(wall_ms % 1000));
+}
+
+static void
+print_versions(FILE *out)
+{
+	struct utsname u;
+	char now[40];
+
+	iso_time(clock_wall_ms(), now, sizeof(now));
+	fprintf(out, "written   %s\n", now);
+	fprintf(out, "imapconn  %s\n", PACKAGE_VERSION);
+	fprintf(out, "OpenSSL   %s (built with %s)\n",
+		OpenSSL_version(OPENSSL_VERSION), OPENSSL_VERSION_TEXT);
+#ifdef __GLIBC__
+	fprintf(out, "libc      glibc %s\n", gnu_get_libc_version());
+#endif
+	if (uname(&u) == 0)
+		fprintf(out, "system    %s %s %s %s\n", u.sysname, u.release,
+			u.version, u.machine);
+}
+
+static void
+print_result(const struct report *r, FILE *out)
+{
+	const struct failure *f = &r->failure;
+
+	if (r->have_failure) {
+		fprintf(out, "result    FAILED in %s (%s): ",
+			phase_name(f->phase), fail_class_name(f->cls));
+		put_text(out, f->detail);
+		fputc('\n', out);
+		if (f->hint[0] != '\0') {
+			fputs("hint      ", out);
+			put_text(out, f->hint);
+			fputc('\n', out);
+		}
+	} else if (r->done && r->success) {
+		fprintf(out, "result    ok, %lld ms in all\n",
+			(long long)r->total_ms);
+	} else {
+		fputs("result    (the connection did not end)\n", out);
+	}
+	if (r->lost)
+		fputs("note      memory ran short: parts of this report are "
+		      "missing\n", out);
+}
+
+static const char *
+tls_mode_words(const struct endpoint *ep)
+{
+	if (ep->ssl)
+		return "implicit TLS";
+	if (ep->starttls == STARTTLS_REQUIRED)
+		return "STARTTLS required";
+	if (ep->starttls == STARTTLS_OPPORTUNISTIC)
+		return "STARTTLS if offered";
+	return "no TLS (plain text)";
+}
+
+/* "name value" when value is set. */
+static void
+setting(FILE *out, const char *name, const char *value)
+{
+	if (value[0] == '\0')
+		return;
+	fprintf(out, "%-16s", name);
+	put_text(out, value);
+	fputc('\n', out);
+}
+
+static void
+print_settings(const struct report *r, FILE *out)
+{
+	const struct conn_config *c = &r->cfg;
+	const struct tls_opts *t = &c->ep.tls;
+	static const char *const kinds[] = { "name", "IPv4", "IPv6" };
+
+	section(out, "Settings");
+	fprintf(out, "%-16s", "host");
+	put_text(out, c->ep.host);
+	fprintf(out, " (%s)\n", kinds[c->ep.kind]);
+	fprintf(out, "%-16s%u\n", "port", endpoint_port(&c->ep));
+	fprintf(out, "%-16s%s\n", "TLS", tls_mode_words(&c->ep));
+	fprintf(out, "%-16s%s\n", "verify", t->verify ? "yes" :
+		"NO (--insecure)");
+	fprintf(out, "%-16s%s .. %s\n", "TLS versions",
+		tls_version_name(t->min_version),
+		tls_version_name(t->max_version));
+	setting(out, "CA file", t->ca_file);
+	setting(out, "CA directory", t->ca_dir);
+	setting(out, "server name", t->server_name);
+	setting(out, "certificate", t->cert_file);
+	setting(out, "key", t->key_file);
+	setting(out, "CRL file", t->crl_file);
+	setting(out, "ciphers", t->ciphers);
+	setting(out, "ciphersuites", t->ciphersuites);
+	if (t->verify_depth >= 0)
+		fprintf(out, "%-16s%d\n", "verify depth", t->verify_depth);
+	fprintf(out, "%-16s%g s per wait\n", "timeout", c->timeout_s);
+	setting(out, "user", c->user);
+	if (c->allow_plaintext_auth)
+		fprintf(out, "%-16syes\n", "plaintext auth");
+	setting(out, "select", c->select);
+	fprintf(out, "%-16snever written to this report\n", "password");
+}
+
+static const char *
+result_word(int result)
+{
+	static const char *const words[] = {
+		[PHASE_OK] = "ok",
+		[PHASE_FAILED] = "FAILED",
+		[PHASE_SKIPPED] = "skipped",
+	};
+
+	return result >= PHASE_OK && result <= PHASE_SKIPPED ?
+	       words[result] : "?";
+}
+
+static void
+timeline_item(const struct rep_item *it, FILE *out)
+{
+	const char *text = it->text != NULL ? it->text : "";
+
+	if (it->type == EV_PHASE_END) {
+		fprintf(out, "%7lld  %-15s %6lld ms  %-7s ",
+			(long long)it->at_ms, phase_name(it->phase),
+			(long long)it->elapsed_ms, result_word(it->result));
+	} else if (it->type == EV_ADDRESS) {
+		fputs("           address ", out);
+	} else if (it->type == EV_ATTEMPT) {
+		if (it->result == NET_ATTEMPT_STARTED)
+			return;
+		fputs("           attempt ", out);
+		put_text(out, text);
+		fprintf(out, ": %s (%lld ms)\n", net_attempt_state_name(
+				(enum net_attempt_state)it->result),
+			(long long)it->elapsed_ms);
+		return;
+	} else if (it->type == EV_NOTE) {
+		fputs("           note: ", out);
+	} else {
+		return;
+	}
+	put_text(out, text);
+	fputc('\n', out);
+}
+
+static void
+print_timeline(const struct report *r, FILE *out)
+{
+	section(out, "Timeline (ms since the start)");
+	fprintf(out, "%7s  %-15s %9s  %-7s %s\n", "at", "phase", "took",
+		"result", "detail");
+	for (size_t i = 0; i < r->n; i++)
+		timeline_item(&r->items[i], out);
+	if (r->mailboxes > 0)
+		fprintf(out, "           %zu mailbox%s listed\n", r->mailboxes,
+			r->mailboxes == 1 ? "" : "es");
+}
+
+static void
+print_caps(const struct report *r, FILE *out)
+{
+	bool any = false;
+
+	section(out, "Capabilities");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rep_item *it = &r->items[i];
+
+		if (it->type != EV_CAPS)
+			continue;
+		any = true;
+		fprintf(out, "%-12s ", it->phase == PHASE_AUTH ?
+			"after login" : it->flag ? "with TLS" : "before TLS");
+		put_text(out, it->text != NULL ? it->text : "");
+		fputc('\n', out);
+	}
+	if (!any)
+		fputs("(none received)\n", out);
+}
+
+static void
+print_cert(FILE *out, int i, const struct tls_cert_info *ci)
+{
+	time_t now = time(NULL);
+
+	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
+		" (self-signed)" : "");
+	fprintf(out, "    subject   %s\n", ci->subject);
+	fprintf(out, "    issuer    %s\n", ci->issuer);
+	fprintf(out, "    valid     %s .. %s (%lld days left)\n",
+		ci->not_before, ci->not_after,
+		(long long)((ci->not_after_epoch - (int64_t)now) / 86400));
+	if (ci->sans[0] != '\0')
+		fprintf(out, "    names     %s\n", ci->sans);
+	fprintf(out, "    SHA-256   %s\n", ci->sha256);
+	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
+}
+
+static void
+print_tls_one(const struct rep_item *it, FILE *out)
+{
+	const struct tls_summary *t = it->tls;
+
+	fprintf(out, "handshake in the %s phase\n", phase_name(it->phase));
+	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
+	fprintf(out, "  cipher    %s\n", t->cipher[0] ? t->cipher : "-");
+	fprintf(out, "  SNI       %s\n", t->sni_sent ? t->sni : "(none)");
+	fprintf(out, "  checked   %s\n", t->expected_name);
+	if (t->verified)
+		fprintf(out, "  verified  yes\n");
+	else
+		fprintf(out, "  verified  NO%s: %s (depth %d)\n",
+			t->verify_enabled ? "" : " (--insecure)",
+			t->verify_error_text[0] ? t->verify_error_text :
+			"not checked", t->verify_error_depth);
+	fprintf(out, "  chain     %d sent, %d in the verified chain\n",
+		t->chain_sent, t->verified_chain_len);
+	for (int i = 0; i < t->chain_len; i++)
+		print_cert(out, i, &t->chain[i]);
+	if (it->text != NULL) {
+		fputs("  as sent (PEM):\n", out);
+		put_lines(out, "    ", it->text);
+	}
+}
+
+static void
+print_tls(const struct report *r, FILE *out)
+{
+	bool any = false;
+
+	section(out, "TLS");
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->items[i].type != EV_TLS || r->items[i].tls == NULL)
+			continue;
+		any = true;
+		print_tls_one(&r->items[i], out);
+	}
+	if (!any)
+		fputs("(no TLS handshake)\n", out);
+}
+
+static void
+print_failure(const struct report *r, FILE *out)
+{
+	const struct failure *f = &r->failure;
+
+	section(out, "Failure");
+	if (!r->have_failure) {
+		fputs("(none)\n", out);
+		return;
+	}
+	fprintf(out, "phase     %s\n", phase_name(f->phase));
+	fprintf(out, "class     %s (exit status %d)\n",
+		fail_class_name(f->cls), fail_exit_code(f->cls));
+	fputs("detail    ", out);
+	put_text(out, f->detail);
+	fputc('\n', out);
+	if (f->hint[0] != '\0') {
+		fputs("hint      ", out);
+		put_text(out, f->hint);
+		fputc('\n', out);
+	}
+	if (f->cls == FAIL_TIMEOUT)
+		fprintf(out, "waited    %lld ms\n", f->waited_ms);
+}
+
+static void
+print_line(const struct rep_line *l, FILE *out)
+{
+	char stamp[40];
+
+	iso_time(l->wall_ms, stamp, sizeof(stamp));
+	fprintf(out, "%s %c: ", stamp, l->dir);
+	put_text(out, l->text != NULL ? l->text : "");
+	fputc('\n', out);
+}
+
+static void
+print_transcript(const struct report *r, FILE *out)
+{
+	size_t kept = r->tail_seen < REPORT_TRANSCRIPT_TAIL ? r->tail_seen :
+	    REPORT_TRANSCRIPT_TAIL;
+	size_t first = r->tail_seen - kept;
+
+	section(out, "Transcript (the password shown as <password>, SASL "
+		"data as <sasl>)");
+	if (r->nhead == 0)
+		fputs("(nothing was exchanged)\n", out);
+	for (size_t i = 0; i < r->nhead; i++)
+		print_line(&r->head[i], out);
+	if (first > 0)
+		fprintf(out, "... %zu lines left out ...\n", first);
+	for (size_t i = first; i < r->tail_seen; i++)
+		print_line(&r->tail[i % REPORT_TRANSCRIPT_TAIL], out);
+}
+
+void
+report_print(const struct report *r, FILE *out)
+{
+	fputs("imapconn report\n===============\n", out);
+	print_versions(out);
+	print_result(r, out);
+	print_settings(r, out);
+	print_timeline(r, out);
+	print_caps(r, out);
+	print_tls(r, out);
+	print_failure(r, out);
+	print_transcript(r, out);
+}
+
+FILE *
+report_create(const char *path, struct failure *f)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *out;
+
+	if (fd < 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fchmod(fd, 0600) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: cannot "
+			 "make it private (mode 600): %s", path,
+			 strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	out = fdopen(fd, "w");
+	if (out == NULL) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
+			 strerror(errno));
+		close(fd);
+	}
+	return out;
+}
+
+int
+report_write(const struct report *r, const char *path, struct failure *f)
+{
+	FILE *out = report_create(path, f);
+
+	if (out == NULL)
+		return -1;
+	report_print(r, out);
+	if (fclose(out) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}

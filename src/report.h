@@ -1,0 +1,56 @@
+/* report.h - one text file about one connection, for a support ticket:
+ * versions, settings, the timeline, the TLS chain, the capabilities,
+ * the failure and its hint, and the redacted transcript.
+ *
+ * A report copies what it needs from the events it is shown (the
+ * caller keeps owning them) and from the settings it is made with,
+ * leaving out every secret: it holds no password, no key password, no
+ * password file or command. */
+#ifndef IMAPCONN_REPORT_H
+#define IMAPCONN_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "event.h"
+#include "fail.h"
+
+/* Transcript lines kept: the first and the last this many each. */
+#define REPORT_TRANSCRIPT_HEAD 2000
+#define REPORT_TRANSCRIPT_TAIL 2000
+
+struct report;
+
+/* A new report about a connection made with *c (its secrets are not
+ * copied), or NULL when out of memory.  Free with report_free(). */
+struct report *report_new(const struct conn_config *c);
+
+/* Copy from one event what the report shows: phases, addresses,
+ * attempts, TLS summaries and chains, capabilities, notes, failures,
+ * transcript lines (already redacted by the session), the mailbox
+ * count and the end.  Call it for every event, in order.  Out of memory
+ * drops what did not fit, noted in the report. */
+void report_event(struct report *r, const struct event *ev);
+
+/* The final failure, with its hint (overrides the one seen in the
+ * events); NULL when the connection succeeded. */
+void report_set_failure(struct report *r, const struct failure *f);
+
+/* Write the report to out.  Never writes a secret.  Text from servers
+ * and certificates is escaped (escape_line) before it is written. */
+void report_print(const struct report *r, FILE *out);
+
+/* Create (or truncate) path with mode 0600 (also when it existed with
+ * another mode) for a report.  Returns the stream, or NULL with *f set
+ * (FAIL_INPUT naming the file and the reason). */
+FILE *report_create(const char *path, struct failure *f);
+
+/* report_create(), report_print() and close: 0, or -1 with *f set. */
+int report_write(const struct report *r, const char *path,
+		 struct failure *f);
+
+/* Free a report; NULL is fine. */
+void report_free(struct report *r);
+
+#endif

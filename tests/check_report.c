@@ -1,0 +1,356 @@
+/* check_report.c - --report: the sections built from a made-up run,
+ * no secret from the settings, hostile text escaped, long transcripts
+ * cut in the middle, and the file made private (mode 600). */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_units.h"
+#include "options.h"
+#include "report.h"
+#include "tls.h"
+
+#define SECRET "Sup3rS3cret"
+#define KEY_SECRET "KeyS3cret"
+
+static void
+feed(struct report *r, enum event_type type, enum phase p,
+     const char *text)
+{
+	struct event *ev = event_new(type, p);
+
+	ck_assert_ptr_nonnull(ev);
+	if (text != NULL)
+		ck_assert_int_eq(event_set_text(ev, text, strlen(text)), 0);
+	ev->at_ms = 12;
+	ev->elapsed_ms = 3;
+	ev->wall_ms = 1767603600123LL;	/* 2026-01-05T09:00:00.123Z */
+	ev->dir = 'C';
+	if (type == EV_PHASE_END)
+		ev->result = PHASE_OK;
+	if (type == EV_ATTEMPT)
+		ev->result = 1;		/* NET_ATTEMPT_CONNECTED */
+	if (type == EV_CAPS && p == PHASE_STARTTLS)
+		ev->flag = true;
+	report_event(r, ev);
+	event_free(ev);
+}
+
+static void
+feed_tls(struct report *r)
+{
+	struct event *ev = event_new(EV_TLS, PHASE_STARTTLS);
+	struct tls_summary *t = calloc(1, sizeof(*t));
+	const char *pem = "-----BEGIN CERTIFICATE-----\nMIIBxTCCAWug\n"
+	    "-----END CERTIFICATE-----\n";
+
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(t);
+	strcpy(t->version, "TLSv1.3");
+	strcpy(t->cipher, "TLS_AES_256_GCM_SHA384");
+	strcpy(t->sni, "imap.example.com");
+	t->sni_sent = true;
+	t->verify_enabled = true;
+	t->verified = true;
+	strcpy(t->expected_name, "imap.example.com");
+	t->verify_error_depth = -1;
+	t->chain_len = 1;
+	t->chain_sent = 1;
+	t->verified_chain_len = 2;
+	strcpy(t->chain[0].subject, "CN=imap.example.com");
+	strcpy(t->chain[0].issuer, "CN=Example CA");
+	strcpy(t->chain[0].not_before, "2026-01-01T00:00:00Z");
+	strcpy(t->chain[0].not_after, "2026-04-01T00:00:00Z");
+	strcpy(t->chain[0].sans, "DNS:imap.example.com");
+	strcpy(t->chain[0].sha256, "AB:CD:EF");
+	strcpy(t->chain[0].spki_sha256, "cGlu");
+	ev->tls = t;
+	ck_assert_int_eq(event_set_text(ev, pem, strlen(pem)), 0);
+	report_event(r, ev);
+	event_free(ev);
+}
+
+static struct report *
+made_up_report(void)
+{
+	struct conn_config c;
+	struct report *r;
+	struct failure f;
+
+	config_init(&c);
+	strcpy(c.ep.host, "imap.example.com");
+	c.ep.starttls = STARTTLS_REQUIRED;
+	strcpy(c.user, "alice");
+	strcpy(c.password, SECRET);
+	c.have_password = true;
+	strcpy(c.ep.tls.key_password, KEY_SECRET);
+	strcpy(c.ep.tls.ca_file, "/etc/ssl/ca.pem");
+	r = report_new(&c);
+	ck_assert_ptr_nonnull(r);
+	config_wipe(&c);
+	feed(r, EV_PHASE_START, PHASE_RESOLVE, NULL);
+	feed(r, EV_ADDRESS, PHASE_RESOLVE, "192.0.2.7:143");
+	feed(r, EV_PHASE_END, PHASE_RESOLVE, "1 address");
+	feed(r, EV_ATTEMPT, PHASE_CONNECT, "192.0.2.7:143");
+	feed(r, EV_PHASE_END, PHASE_CONNECT, "192.0.2.7:143");
+	feed(r, EV_TRANSCRIPT, PHASE_GREETING, "* OK ready\x1b[2J");
+	feed(r, EV_CAPS, PHASE_CAPABILITY, "IMAP4rev1 STARTTLS LOGINDISABLED");
+	feed_tls(r);
+	feed(r, EV_CAPS, PHASE_STARTTLS, "IMAP4rev1 AUTH=PLAIN");
+	feed(r, EV_TRANSCRIPT, PHASE_AUTH, "A3 LOGIN alice <password>");
+	feed(r, EV_CAPS, PHASE_AUTH, "IMAP4rev1 IDLE");
+	feed(r, EV_NOTE, PHASE_AUTH, "a note\nwith a line break");
+	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	fail_set(&f, PHASE_SELECT, FAIL_SERVER, "NO [NONEXISTENT] no such "
+		 "mailbox");
+	fail_hint(&f, "check the name with the list above");
+	report_set_failure(r, &f);
+	return r;
+}
+
+static char *
+print(const struct report *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	report_print(r, m);
+	fclose(m);
+	return buf;
+}
+
+START_TEST(test_sections)
+{
+	static const char *const want[] = {
+		"imapconn report\n===============\n",
+		"\nimapconn  ",
+		"\nOpenSSL   OpenSSL 3.",
+		"\nsystem    ",
+		"\nresult    FAILED in select (server): NO [NONEXISTENT] no "
+		"such mailbox\nhint      check the name with the list above\n",
+		"\nSettings\n--------\n"
+		"host            imap.example.com (name)\n"
+		"port            143\nTLS             STARTTLS required\n",
+		"\nCA file         /etc/ssl/ca.pem\n",
+		"\nuser            alice\n",
+		"\npassword        never written to this report\n",
+		"\nTimeline (ms since the start)\n",
+		"\n     12  resolve              3 ms  ok      1 address\n",
+		"\n           address 192.0.2.7:143\n",
+		"\n           attempt 192.0.2.7:143: connected (3 ms)\n",
+		"\n           note: a note\\nwith a line break\n",
+		"\n           2 mailboxes listed\n",
+		"\nCapabilities\n------------\n"
+		"before TLS   IMAP4rev1 STARTTLS LOGINDISABLED\n"
+		"with TLS     IMAP4rev1 AUTH=PLAIN\n"
+		"after login  IMAP4rev1 IDLE\n",
+		"\nhandshake in the starttls phase\n  version   TLSv1.3\n",
+		"\n  verified  yes\n",
+		"\n    subject   CN=imap.example.com\n"
+		"    issuer    CN=Example CA\n",
+		"\n    names     DNS:imap.example.com\n"
+		"    SHA-256   AB:CD:EF\n",
+		"\n  as sent (PEM):\n    -----BEGIN CERTIFICATE-----\n"
+		"    MIIBxTCCAWug\n    -----END CERTIFICATE-----\n",
+		"\nFailure\n-------\nphase     select\n"
+		"class     server (exit status 83)\n",
+		"\n2026-01-05T09:00:00.123Z C: * OK ready\\e[2J\n",
+		"\n2026-01-05T09:00:00.123Z C: A3 LOGIN alice <password>\n",
+	};
+	struct report *r = made_up_report();
+	char *out = print(r);
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(out, want[i]) != NULL, "missing: %s\n"
+			      "in:\n%s", want[i], out);
+	ck_assert_ptr_null(strstr(out, SECRET));
+	ck_assert_ptr_null(strstr(out, KEY_SECRET));
+	ck_assert_ptr_null(strchr(out, '\x1b'));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
+START_TEST(test_success)
+{
+	struct conn_config c;
+	struct report *r;
+	struct event *ev;
+	char *out;
+
+	config_init(&c);
+	strcpy(c.ep.host, "::1");
+	c.ep.kind = ADDR_IPV6;
+	c.ep.ssl = true;
+	r = report_new(&c);
+	ev = event_new(EV_DONE, PHASE_LOGOUT);
+	ev->flag = true;
+	ev->at_ms = 52;
+	report_event(r, ev);
+	event_free(ev);
+	report_set_failure(r, NULL);
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out, "\nresult    ok, 52 ms in all\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nhost            ::1 (IPv6)\n"
+				     "port            993\n"
+				     "TLS             implicit TLS\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nFailure\n-------\n(none)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "(nothing was exchanged)"));
+	ck_assert_ptr_nonnull(strstr(out, "(no TLS handshake)"));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
+/* The first and the last lines are kept; the middle is counted. */
+START_TEST(test_long_transcript)
+{
+	struct conn_config c;
+	struct report *r;
+	const size_t total = REPORT_TRANSCRIPT_HEAD +
+	    REPORT_TRANSCRIPT_TAIL + 10;
+	char line[64];
+	char *out;
+
+	config_init(&c);
+	strcpy(c.ep.host, "localhost");
+	r = report_new(&c);
+	for (size_t i = 0; i < total; i++) {
+		snprintf(line, sizeof(line), "* LIST line %zu.", i);
+		feed(r, EV_TRANSCRIPT, PHASE_LIST, line);
+	}
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out, "C: * LIST line 0.\n"));
+	snprintf(line, sizeof(line), "C: * LIST line %d.\n",
+		 REPORT_TRANSCRIPT_HEAD - 1);
+	ck_assert_ptr_nonnull(strstr(out, line));
+	snprintf(line, sizeof(line), "C: * LIST line %d.\n",
+		 REPORT_TRANSCRIPT_HEAD);
+	ck_assert_ptr_null(strstr(out, line));
+	snprintf(line, sizeof(line), "C: * LIST line %d.\n",
+		 REPORT_TRANSCRIPT_HEAD + 9);
+	ck_assert_ptr_null(strstr(out, line));
+	snprintf(line, sizeof(line), "C: * LIST line %d.\n",
+		 REPORT_TRANSCRIPT_HEAD + 10);
+	ck_assert_ptr_nonnull(strstr(out, line));
+	snprintf(line, sizeof(line), "C: * LIST line %zu.\n", total - 1);
+	ck_assert_ptr_nonnull(strstr(out, line));
+	ck_assert_ptr_nonnull(strstr(out, "\n... 10 lines left out ...\n"));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
+START_TEST(test_file_private)
+{
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char path[64];
+	struct stat st;
+	struct failure f;
+	struct report *r;
+	struct conn_config c;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/report.txt", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fchmod(fd, 0644), 0);
+	ck_assert_int_eq(write(fd, "old text that is longer", 23), 23);
+	close(fd);
+
+	config_init(&c);
+	strcpy(c.ep.host, "localhost");
+	r = report_new(&c);
+	ck_assert_int_eq(report_write(r, path, &f), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_gt(st.st_size, 100);
+	unlink(path);
+
+	ck_assert_int_eq(report_write(r, path, &f), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	unlink(path);
+	rmdir(dir);
+
+	snprintf(path, sizeof(path), "%s/no/such/dir", dir);
+	ck_assert_int_eq(report_write(r, path, &f), -1);
+	ck_assert_int_eq(f.cls, FAIL_INPUT);
+	ck_assert_ptr_nonnull(strstr(f.detail, path));
+	ck_assert_ptr_nonnull(strstr(f.detail, "No such file"));
+	report_free(r);
+}
+END_TEST
+
+START_TEST(test_null)
+{
+	struct event *ev = event_new(EV_NOTE, PHASE_NONE);
+
+	report_event(NULL, ev);
+	report_set_failure(NULL, NULL);
+	report_free(NULL);
+	event_free(ev);
+}
+END_TEST
+
+/* ---- the option ------------------------------------------------------ */
+
+/* options_parse() on the words given (NULL-terminated, after argv[0]). */
+static int
+parse_words(struct options *o, char *err, size_t errcap, ...)
+{
+	char name[] = "imapconn";
+	char *argv[16] = { name };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, errcap);
+	for (const char *w = va_arg(ap, const char *); w != NULL &&
+	     argc < 15; w = va_arg(ap, const char *))
+		argv[argc++] = (char *)w;
+	va_end(ap);
+	return options_parse(argc, argv, o, err, errcap);
+}
+
+START_TEST(test_option)
+{
+	struct options *o = malloc(sizeof(*o));
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+				     "--report", "/tmp/r.txt", "h", NULL), 0);
+	ck_assert_str_eq(o->report_path, "/tmp/r.txt");
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+				     "--json", "--report=r", "h", NULL), 0);
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--report=r", "h",
+				     NULL), -1);
+	ck_assert_str_eq(err, "--report goes with --check");
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+				     "--report=", "h", NULL), -1);
+	ck_assert_str_eq(err, "--report: empty value");
+	free(o);
+}
+END_TEST
+
+Suite *
+suite_report(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_test(tc, test_sections);
+	tcase_add_test(tc, test_success);
+	tcase_add_test(tc, test_long_transcript);
+	tcase_add_test(tc, test_file_private);
+	tcase_add_test(tc, test_null);
+	tcase_add_test(tc, test_option);
+	suite_add_tcase(s, tc);
+	return s;
+}

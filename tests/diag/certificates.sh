@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# certificates.sh - hints for certificates that do not verify: self-signed,
+# an issuer not trusted, an intermediate the server does not send, expired,
+# not yet valid, and names that do not match.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+TLS_SCRIPT='tls
+sendln * OK [CAPABILITY IMAP4rev1] ready
+read-all 1000'
+
+# tls_server CERT KEY [CHAIN]: an implicit TLS server that sends CERT (a
+# file in $CERTS, maybe several certificates) and the chain file CHAIN.
+tls_server() {
+	local -a chain=()
+	[ $# -lt 3 ] || chain=(--chain "$CERTS/$3")
+	scripted_start "$TLS_SCRIPT" --cert "$CERTS/$1" --key "$CERTS/$2" \
+		"${chain[@]}"
+}
+
+make_certs() {
+	make_cert test-root - -10 3650 ca
+	make_cert test-intermediate test-root -10 3650 ca
+	make_cert good test-intermediate -1 30 leaf \
+		'DNS:mail.example.test,DNS:imap.example.test,IP:127.0.0.1'
+	make_cert expired test-intermediate -100 -40 leaf \
+		'DNS:localhost,IP:127.0.0.1'
+	make_cert future test-intermediate 20 110 leaf \
+		'DNS:localhost,IP:127.0.0.1'
+	make_cert self - -1 30 leaf 'DNS:localhost,IP:127.0.0.1'
+	make_cert by-name test-intermediate -1 30 leaf \
+		'DNS:localhost,DNS:mail.example.test'
+	cat_certs good+mid.pem good test-intermediate
+	cat_certs good+mid+root.pem good test-intermediate test-root
+}
+
+check_self_signed() {
+	say "a self-signed certificate"
+	tls_server self.pem self.key
+	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_hint tls-verify tls '(CN=self) is self-signed, not from a CA' \
+		'give it as CA file (--ca-file FILE)'
+}
+
+check_issuer_unknown() {
+	say "the chain ends in a root not trusted here (the server sends it)"
+	tls_server good+mid+root.pem good.key
+	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	assert_hint tls-verify tls \
+		'the chain the server sent ends in CN=test-root,' \
+		'a CA not trusted here' \
+		'--ca-file FILE'
+
+	say "the chain ends at an intermediate whose issuer is not trusted"
+	tls_server good+mid.pem good.key
+	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	assert_hint tls-verify tls \
+		'ends at CN=test-intermediate, issued by CN=test-root,' \
+		'which is not trusted here'
+}
+
+check_missing_intermediate() {
+	say "the root is trusted, but the server sends only its own" \
+		"certificate"
+	tls_server good.pem good.key
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_json "one certificate was sent" '.tls[0].chain_sent' 1
+	assert_hint tls-verify tls 'the server sent only its own certificate' \
+		'its issuer CN=test-intermediate is neither in it' \
+		'nor trusted here' \
+		'must also send that intermediate'
+
+	say "the same server with the intermediate: verified"
+	tls_server good.pem good.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_json "verified" '.tls[0].verified' true
+}
+
+check_dates() {
+	local ended started now
+	ended=$(date -u -d "@$(($(date +%s) - 40 * 86400))" +%Y-%m-%d)
+	started=$(date -u -d "@$(($(date +%s) + 20 * 86400))" +%Y-%m-%d)
+	now=$(date -u +%Y-%m-%d)
+	say "an expired certificate: its dates and how long ago"
+	tls_server expired.pem expired.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_hint tls-verify tls \
+		"the server's certificate (CN=expired) expired on $ended," \
+		"$ended, 40 days ago (valid from" \
+		'must renew it' "it says $now"
+
+	say "a certificate not valid yet: its dates and how soon"
+	tls_server future.pem future.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_hint tls-verify tls "is valid only from $started, in 20 days" \
+		"check this machine's clock (it says $now)"
+}
+
+check_names() {
+	say "a name the certificate does not hold: the closest is suggested"
+	tls_server good.pem good.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" \
+		--server-name imap.exmaple.test --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_hint tls-verify tls \
+		'the certificate is for mail.example.test, imap.example.test' \
+		'127.0.0.1, not imap.exmaple.test' \
+		'the closest is imap.example.test' \
+		'--server-name imap.example.test'
+
+	say "an address the certificate does not hold: connect by name"
+	tls_server by-name.pem by-name.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_hint tls-verify tls 'not 127.0.0.1' \
+		'connect by name (localhost)'
+}
+
+main() {
+	need_jq
+	need_imapconn
+	need_scripted_server
+	need_openssl
+	make_certs
+	check_self_signed
+	check_issuer_unknown
+	check_missing_intermediate
+	check_dates
+	check_names
+	finish
+}
+
+main "$@"
