@@ -449,9 +449,6 @@ name_char(struct parser *p, size_t s, size_t label, size_t i)
 	if (i - label == LABEL_MAX_LEN)
 		return fail(p, i, "host name label longer than %d characters",
 			    LABEL_MAX_LEN);
-	if (i - s == NAME_MAX_LEN)
-		return fail(p, i, "host name longer than %d characters",
-			    NAME_MAX_LEN);
 	return 0;
 }
 
@@ -481,6 +478,10 @@ host_name(struct parser *p, size_t s, size_t e)
 	for (size_t i = s; i <= e; i++) {
 		int rc;
 
+		/* Every byte counts, dots too: ep->host holds 253. */
+		if (i < e && i - s == NAME_MAX_LEN)
+			return fail(p, i, "host name longer than %d characters",
+				    NAME_MAX_LEN);
 		if (i == e || p->text[i] == '.') {
 			rc = name_label_end(p, label, i);
 			label = i + 1;

@@ -443,6 +443,21 @@ START_TEST(test_name_lengths)
 	ck_assert_uint_eq(err.pos, 253);
 	ck_assert_str_eq(err.msg, "host name longer than 253 characters");
 	free(s);
+	/* A dot at byte 253 counts too: "a.a.a...b" once overflowed
+	 * ep.host into the fields after it. */
+	s = malloc(40002);
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < 40000; i += 2) {
+		s[i] = 'a';
+		s[i + 1] = '.';
+	}
+	s[40000] = 'b';
+	ck_assert_int_eq(parse_exact(s, 301, &ep, &err), -1);
+	ck_assert_uint_eq(err.pos, 253);
+	ck_assert_str_eq(err.msg, "host name longer than 253 characters");
+	ck_assert_int_eq(parse_exact(s, 40001, &ep, &err), -1);
+	ck_assert_uint_eq(err.pos, 253);
+	free(s);
 	s = repeat('a', 63, "", ".example");
 	ck_assert_int_eq(parse_exact(s, strlen(s), &ep, &err), 0);
 	free(s);
