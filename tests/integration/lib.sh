@@ -248,31 +248,16 @@ _dump_run() {
 
 # ---------------------------------------------------------------- asserts
 
-pass() {
-	PASSES=$((PASSES + 1))
-	printf 'ok: %s\n' "$1"
-}
+# shellcheck source-path=SCRIPTDIR source=../assert.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../assert.sh"
 
-# fail WHAT EXPECTED GOT
-fail() {
-	FAILURES=$((FAILURES + 1))
-	printf 'FAIL: %s\n  expected: %s\n  got:      %s\n' "$1" "$2" "$3"
-	_dump_run
-}
+
 
 skip_check() {
 	printf 'skip: %s (%s)\n' "$1" "$2"
 }
 
-# assert_eq WHAT EXPECTED GOT
-assert_eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "$2" "$3"; fi
-}
 
-# assert_json WHAT FILTER EXPECTED: a field of the last run.
-assert_json() {
-	assert_eq "$1" "$3" "$(jf "$2")"
-}
 
 # assert_jsons WHAT FILTER EXPECTED [WHAT FILTER EXPECTED]...: fields of
 # the last run, read with one jq (each as jq -r would print it).
@@ -305,45 +290,9 @@ assert_rc() {
 	[ $# -lt 3 ] || assert_eq "failed in the $3 phase" "$3" "$RUN_PHASE"
 }
 
-# assert_contains WHAT NEEDLE HAYSTACK (fixed string)
-assert_contains() {
-	case "$3" in
-	*"$2"*) pass "$1" ;;
-	*) fail "$1" "text containing '$2'" "$3" ;;
-	esac
-}
 
-# assert_not_contains WHAT NEEDLE HAYSTACK (fixed string)
-assert_not_contains() {
-	case "$3" in
-	*"$2"*) fail "$1" "no '$2'" "$3" ;;
-	*) pass "$1" ;;
-	esac
-}
 
-# assert_match WHAT ERE TEXT
-assert_match() {
-	if grep -qE -- "$2" <<<"$3"; then
-		pass "$1"
-	else
-		fail "$1" "text matching /$2/" "$3"
-	fi
-}
 
-# assert_between WHAT LOW HIGH GOT (integers, inclusive)
-assert_between() {
-	case "$4" in
-	'' | *[!0-9-]*)
-		fail "$1" "a number in $2..$3" "$4"
-		return 0
-		;;
-	esac
-	if [ "$4" -ge "$2" ] && [ "$4" -le "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "$2..$3" "$4"
-	fi
-}
 
 # secret_file USER PASSWORD: sets SECRET_FILE to a file holding, one a
 # line, the forms a password can travel in: as is, and base64 of the SASL
