@@ -9,18 +9,46 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "clock.h"
 #include "escape.h"
 #include "imap_parse.h"
 #include "session.h"
+#include "redact.h"
 #include "session_int.h"
 #include "tls.h"
+
+/* A server may echo the password back (in a refusal, an ALERT, the
+ * SASL message in base64): no text leaves the session with it. */
+static void
+redact_event(struct session *s, struct event *ev)
+{
+	char *clean;
+	int oom;
+
+	if (redact_empty(&s->redact))
+		return;
+	clean = redact_text(&s->redact, ev->text, &oom);
+	if (clean != NULL || oom) {
+		OPENSSL_cleanse(ev->text, strlen(ev->text));
+		free(ev->text);
+		ev->text = clean;
+	}
+	if (ev->failure != NULL) {
+		redact_buf(&s->redact, ev->failure->detail,
+			   sizeof(ev->failure->detail));
+		redact_buf(&s->redact, ev->failure->hint,
+			   sizeof(ev->failure->hint));
+	}
+}
 
 void
 sess_emit(struct session *s, struct event *ev)
 {
 	if (ev == NULL)
 		return;
+	redact_event(s, ev);
 	ev->at_ms = clock_ms() - s->t0;
 	ev->wall_ms = clock_wall_ms();
 	event_queue_push(s->q, ev);
@@ -246,11 +274,27 @@ session_main(void *arg)
 	imap_cmd_free(s->cmd);
 	s->cmd = NULL;
 	sess_caps_clear(&s->caps);
+	redact_wipe(&s->redact);
 	done = event_new(EV_DONE, s->phase);
 	if (done != NULL)
 		done->flag = rc == 0;
 	sess_emit(s, done);
 	return NULL;
+}
+
+/* The forms of every secret the session holds, kept until it ends:
+ * the password itself is wiped as soon as it is sent. */
+static int
+redact_secrets(struct session *s)
+{
+	redact_init(&s->redact);
+	if (s->cfg.have_password
+	    && redact_add_secret(&s->redact, s->cfg.user, s->cfg.password) != 0)
+		return -1;
+	if (s->cfg.ep.tls.key_password[0] != '\0'
+	    && redact_add_secret(&s->redact, NULL, s->cfg.ep.tls.key_password) != 0)
+		return -1;
+	return 0;
 }
 
 struct session *
@@ -266,6 +310,10 @@ session_start(const struct conn_config *cfg, struct event_queue *q,
 	s->cfg = *cfg;
 	s->q = q;
 	s->link.fd = -1;
+	if (redact_secrets(s) != 0) {
+		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		goto fail;
+	}
 	pthread_mutex_init(&s->cancel_lock, NULL);
 	if (pipe2(s->cancel, O_CLOEXEC | O_NONBLOCK) != 0) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "pipe: %s",
@@ -291,6 +339,7 @@ session_start(const struct conn_config *cfg, struct event_queue *q,
 	}
 	return s;
 fail:
+	redact_wipe(&s->redact);
 	config_wipe(&s->cfg);
 	pthread_mutex_destroy(&s->cancel_lock);
 	free(s);

@@ -14,6 +14,7 @@
 #include "link.h"
 #include "imap_cmd.h"
 #include "phase.h"
+#include "redact.h"
 
 struct imap_parser;
 struct imap_response;
@@ -65,6 +66,7 @@ struct session {
 	unsigned cmd_flags;		/* imap_cmd flags from caps */
 	struct sess_caps caps;
 	struct failure fail;
+	struct redact redact;		/* secrets' forms, until the end */
 };
 
 /* Events.  Each builds one event and pushes it; out of memory drops

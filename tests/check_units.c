@@ -23,6 +23,7 @@ static Suite *(*const suites[])(void) = {
 	suite_net,
 	suite_options,
 	suite_password,
+	suite_redact,
 	suite_report,
 	suite_rfc2047,
 	suite_session,

@@ -23,6 +23,7 @@ Suite *suite_mbtree(void);
 Suite *suite_net(void);
 Suite *suite_options(void);
 Suite *suite_password(void);
+Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
 Suite *suite_session(void);

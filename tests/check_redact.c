@@ -1,0 +1,169 @@
+/* check_redact.c - a secret echoed back by a server is hidden in every
+ * form the session's texts can hold it, and nothing else is touched. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_units.h"
+#include "redact.h"
+
+#define USER "alice"
+#define SECRET "Pw-0d15ea5e-Hostile"
+/* base64 of "\0alice\0Pw-0d15ea5e-Hostile" and of the password */
+#define PLAIN_B64 "AGFsaWNlAFB3LTBkMTVlYTVlLUhvc3RpbGU="
+#define AUTHZ_B64 "YWxpY2UAYWxpY2UAUHctMGQxNWVhNWUtSG9zdGlsZQ=="
+#define PW_B64 "UHctMGQxNWVhNWUtSG9zdGlsZQ=="
+
+static struct redact r;
+
+static void
+setup(void)
+{
+	redact_init(&r);
+	ck_assert_int_eq(redact_add_secret(&r, USER, SECRET), 0);
+}
+
+static void
+teardown(void)
+{
+	redact_wipe(&r);
+}
+
+/* text redacted, compared with want (NULL: unchanged). */
+static void
+expect(const char *text, const char *want)
+{
+	int oom = 1;
+	char *got = redact_text(&r, text, &oom);
+
+	ck_assert_int_eq(oom, 0);
+	if (want == NULL) {
+		ck_assert_msg(got == NULL, "changed: \"%s\" -> \"%s\"", text,
+			      got);
+		return;
+	}
+	ck_assert_msg(got != NULL, "unchanged: \"%s\"", text);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+
+START_TEST(plain_forms)
+{
+	expect("LOGIN alice " SECRET " rejected",
+	       "LOGIN alice " REDACT_MARK " rejected");
+	expect(SECRET, REDACT_MARK);
+	expect(SECRET SECRET, REDACT_MARK REDACT_MARK);
+	expect("invalid SASL response " PLAIN_B64,
+	       "invalid SASL response " REDACT_MARK);
+	expect(AUTHZ_B64 " no", REDACT_MARK " no");
+	expect("you sent " PW_B64, "you sent " REDACT_MARK);
+}
+END_TEST
+
+START_TEST(other_text_untouched)
+{
+	expect("", NULL);
+	expect("* OK [CAPABILITY IMAP4rev1] hi", NULL);
+	expect("x Pw-0d15ea5e-Hostil y", NULL);	/* one byte short */
+	expect("pw-0d15ea5e-hostile", NULL);	/* case matters */
+	expect(USER, NULL);
+	ck_assert_ptr_null(redact_text(&r, NULL, &(int){ 0 }));
+}
+END_TEST
+
+START_TEST(cut_at_the_end)
+{
+	/* A line cut at its length limit keeps no half of the secret. */
+	expect("refused: Pw-0d15ea5e", "refused: " REDACT_MARK);
+	/* Under half of it is left alone: it says too little. */
+	expect("refused: Pw-0d", NULL);
+	/* In the middle, a prefix is not the secret. */
+	expect("Pw-0d15ea5e and more", NULL);
+}
+END_TEST
+
+START_TEST(escaped_and_quoted_forms)
+{
+	struct redact q;
+
+	redact_init(&q);
+	ck_assert_int_eq(redact_add_secret(&q, USER, "a\"b\\c\x1b" "d"), 0);
+	{
+		const char *texts[] = {
+			"x a\"b\\c\x1b" "d y",	/* as typed */
+			"x a\\\"b\\\\c\x1b" "d y",	/* quoted string */
+			"x a\"b\\\\c\\ed y",	/* escape_text */
+			"x a\"b\\c\\ed y",	/* escape_line */
+			"x a\\\\\"b\\\\\\\\c\\ed y",	/* both */
+		};
+
+		for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]);
+		     i++) {
+			int oom;
+			char *got = redact_text(&q, texts[i], &oom);
+
+			ck_assert_msg(got != NULL, "form %zu not found", i);
+			ck_assert_str_eq(got, "x " REDACT_MARK " y");
+			free(got);
+		}
+	}
+	redact_wipe(&q);
+}
+END_TEST
+
+START_TEST(short_secret_not_searched)
+{
+	struct redact q;
+
+	redact_init(&q);
+	ck_assert_int_eq(redact_add_secret(&q, USER, "abc"), 0);
+	ck_assert(redact_empty(&q));
+	ck_assert_ptr_null(redact_text(&q, "abc abc", &(int){ 0 }));
+	redact_wipe(&q);
+}
+END_TEST
+
+START_TEST(in_place_buffer)
+{
+	char buf[24] = "no " SECRET;
+	char small[8] = "x abcd";
+	struct redact q;
+
+	redact_buf(&r, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "no " REDACT_MARK);
+	/* A short secret's mark is longer than it: cut to fit. */
+	redact_init(&q);
+	ck_assert_int_eq(redact_add_secret(&q, NULL, "abcd"), 0);
+	redact_buf(&q, small, sizeof(small));
+	ck_assert_str_eq(small, "x [secr");
+	redact_wipe(&q);
+}
+END_TEST
+
+START_TEST(wipe_empties)
+{
+	ck_assert(!redact_empty(&r));
+	redact_wipe(&r);
+	ck_assert(redact_empty(&r));
+	ck_assert_ptr_null(redact_text(&r, SECRET, &(int){ 0 }));
+	/* Wiping twice is harmless (teardown does it again). */
+	redact_wipe(&r);
+}
+END_TEST
+
+Suite *
+suite_redact(void)
+{
+	Suite *s = suite_create("redact");
+	TCase *tc = tcase_create("redact");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, plain_forms);
+	tcase_add_test(tc, other_text_untouched);
+	tcase_add_test(tc, cut_at_the_end);
+	tcase_add_test(tc, escaped_and_quoted_forms);
+	tcase_add_test(tc, short_secret_not_searched);
+	tcase_add_test(tc, in_place_buffer);
+	tcase_add_test(tc, wipe_empties);
+	suite_add_tcase(s, tc);
+	return s;
+}

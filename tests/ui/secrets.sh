@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# secrets.sh - a server that echoes the password back (in the refusal,
+# as the SASL message in base64, in an ALERT): the failure screen and
+# the transcript view show none of it, and no saved file or stderr
+# holds it either.
+# (start_ui and wait_exit take optional arguments.)
+# shellcheck disable=SC2119
+TEST=secrets
+# shellcheck source=tests/ui/lib.sh
+. "${top_srcdir:-.}/tests/ui/lib.sh"
+
+USER_NAME=alice
+PASSWORD='Pw-0d15ea5e-Hostile'
+PLAIN_B64=$(printf '\0%s\0%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
+PW_B64=$(printf '%s' "$PASSWORD" | base64 -w0)
+
+# no_secret WHAT: neither the screen nor stderr holds a form of it.
+no_secret() {
+	local form
+	for form in "$PASSWORD" "$PLAIN_B64" "$PW_B64" "${PASSWORD:0:12}"; do
+		screen | tr -d '\n' | grep -qF -- "$form" &&
+			fail "$1: the screen shows '$form'"
+		grep -qaF -- "$form" "$tmp/stderr" &&
+			fail "$1: stderr holds '$form'"
+	done
+	return 0
+}
+
+need_tmux
+setup
+start_scripted "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
+expect-tag AUTHENTICATE
+sendln * OK [ALERT] you are $USER_NAME with $PASSWORD
+sendln \$TAG NO [AUTHENTICATIONFAILED] $PLAIN_B64 is not $PW_B64
+read-all 1000"
+UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --allow-plaintext-auth \
+	--timeout 3 -u "$USER_NAME" "127.0.0.1:$port"
+
+wait_for "FAILED in authenticate: auth"
+# The refusal is shown, with the secret hidden where it stood.
+wait_for "[secret] is not [secret]"
+no_secret "failure screen"
+
+# The transcript view: the client's line is masked, the server's
+# echo hidden.
+type_text l
+wait_for "AUTHENTICATE PLAIN"
+shows "[secret]"
+no_secret "transcript view"
+keys BSpace
+wait_for "FAILED in authenticate: auth"
+type_text q
+wait_exit
+no_secret "after exit"
+say "ok"
