@@ -46,7 +46,8 @@
  * fill it with imap_limits_default() and adjust. */
 struct imap_limits {
 	size_t line_max;	/* bytes in one line, CRLF included; 64 KiB */
-	size_t literal_max;	/* bytes in one literal; 16 MiB */
+	size_t literal_max;	/* bytes in one literal; 16 MiB (the
+				 * session asks for less) */
 	size_t response_max;	/* bytes in one response, literals and
 				 * line ends included; 32 MiB */
 	unsigned depth_max;	/* nesting of parenthesised lists; 64

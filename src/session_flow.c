@@ -226,7 +226,7 @@ sess_run(struct session *s)
 		return -1;
 	if (s->cfg.ep.ssl && phase_tls(s) != 0)
 		return -1;
-	s->parser = imap_parser_new(NULL);
+	s->parser = sess_parser_new();
 	if (s->parser == NULL) {
 		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
 		return -1;

@@ -23,6 +23,12 @@ struct tls_client;
 
 #define SESS_RBUF 16384
 #define SESS_CAPS_MAX 256
+/* What one server may make the session hold.  It fetches no message
+ * bodies, only names, counts, flags and envelopes: a literal over
+ * 1 MiB or a response over 4 MiB is an attack or a broken server, and
+ * smaller bounds keep the peak memory far under 64 MB. */
+#define SESS_LITERAL_MAX (1024 * 1024)
+#define SESS_RESPONSE_MAX (4 * 1024 * 1024)
 #define SESS_RAW_MAX 1024	/* bytes of a response shown in the
 				 * transcript (escaped, then cut) */
 
@@ -100,6 +106,8 @@ int sess_read_response(struct session *s, struct imap_response **out);
  * sess_read_response). */
 int sess_wait_continuation(struct session *s);
 void sess_reset_parser(struct session *s);
+/* A parser with the session's limits, or NULL when out of memory. */
+struct imap_parser *sess_parser_new(void);
 size_t sess_buffered(const struct session *s);
 
 /* Capabilities. */

@@ -69,11 +69,22 @@ sess_buffered(const struct session *s)
 	return (s->rlen - s->rpos) + imap_parser_pending(s->parser);
 }
 
+struct imap_parser *
+sess_parser_new(void)
+{
+	struct imap_limits lim;
+
+	imap_limits_default(&lim);
+	lim.literal_max = SESS_LITERAL_MAX;
+	lim.response_max = SESS_RESPONSE_MAX;
+	return imap_parser_new(&lim);
+}
+
 void
 sess_reset_parser(struct session *s)
 {
 	imap_parser_free(s->parser);
-	s->parser = imap_parser_new(NULL);
+	s->parser = sess_parser_new();
 	s->rpos = s->rlen = 0;
 	imap_response_free(s->held);
 	s->held = NULL;

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# sizes.sh - hostile sizes: right failure class, bounded memory.
+# Literal counts {0}, 2^32, 2^64-1, -1, a literal cut short, the
+# largest literal and response allowed and one byte more, a line that never ends, 10,000 nested
+# parentheses, 200,000 mailboxes.
+# Server scripts hold a literal $TAG:
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# list_reply LINES...: a server that pre-authenticates and answers LIST
+# with the given script lines, then LOGOUT if the client gets there.
+list_reply() {
+	local body
+	body=$(printf '%s\n' "$@")
+	srv_start "sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST
+$body
+expect-tag LOGOUT
+sendln * BYE
+sendln \$TAG OK
+close"
+}
+
+check_literal_counts() {
+	say "{0}: an empty literal is a valid (empty) name"
+	srv_start 'sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST
+send * LIST () "/" {0}\r\n\r\n
+sendln * LIST () "/" INBOX
+sendln $TAG OK done
+expect-tag LOGOUT
+sendln * BYE
+sendln $TAG OK
+close'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 1000
+	assert_class 0 null
+	assert_json "{0}: two mailboxes, the first one empty" \
+		'[.mailboxes[] | .raw] | join(",")' ",INBOX"
+	assert_json "{0}: the empty name is valid" '.mailboxes[0].name_valid' \
+		true
+
+	local count
+	for count in 4294967296 18446744073709551615 \
+		18446744073709551616 99999999999999999999999999999999; do
+		say "literal count {$count}"
+		list_reply "send * LIST () \"/\" {$count}\\r\\n"
+		run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+		srv_stop
+		assert_sane 1000
+		assert_class 76 response-too-large list
+		assert_last_sent "{$count}: nothing sent after LIST" \
+			'^plain: A1 LIST '
+	done
+
+	say "literal count {-1}"
+	list_reply 'send * LIST () "/" {-1}\r\n'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 1000
+	assert_class 76 protocol list
+
+	say "a literal cut short by the server closing"
+	srv_start 'sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST
+send * LIST () "/" {10}\r\nabc
+close'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 1000
+	assert_class 74 network list
+	assert_json "cut short: no mailbox came of it" '.mailboxes | length' 0
+}
+
+# 1 MiB is the largest literal the session takes, 4 MiB the largest
+# response (it fetches no message bodies): what the limits allow must
+# fit the memory budget, and what they refuse is refused from its
+# length, before the bytes arrive.
+check_largest_literal() {
+	say "a 1 MiB literal as a mailbox name (the largest allowed)"
+	list_reply 'send * LIST () "/" {1048576}\r\n' \
+		'repeat 65536 abcdefghijklmnop' 'sendln' \
+		'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 0 null
+	assert_json "1 MiB: one mailbox of 1 MiB" '.mailboxes[0].raw |
+		length' 1048576
+	say "1 MiB literal: peak RSS $RUN_KB KB"
+
+	say "a literal one byte over 1 MiB"
+	list_reply 'send * LIST () "/" {1048577}\r\n' \
+		'repeat 65536 abcdefghijklmnop' 'sendln x' \
+		'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 76 response-too-large list
+	assert_json "1 MiB + 1: the detail names the limit" \
+		'.failure.detail | test("1048576")' true
+	assert_last_sent "1 MiB + 1: nothing sent after LIST" '^plain: A1 LIST '
+
+	say "four literals in one response, just under 4 MiB"
+	list_reply 'send * LIST () "/" {1048576}\r\n' \
+		'repeat 65536 abcdefghijklmnop' \
+		'send \x20({1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'send \x20{1048000}\r\n' 'repeat 65500 abcdefghijklmnop' \
+		'sendln )' 'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 0 null
+	say "just under 4 MiB: peak RSS $RUN_KB KB"
+
+	say "five 1 MiB literals in one response (over 4 MiB)"
+	list_reply 'send * LIST () "/" {1048576}\r\n' \
+		'repeat 65536 abcdefghijklmnop' \
+		'send \x20({1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
+		'sendln )' 'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 76 response-too-large list
+
+	say "a 16 MiB literal: refused from its length"
+	list_reply 'send * LIST () "/" {16777216}\r\n' \
+		'repeat 1048576 abcdefghijklmnop' 'sendln' \
+		'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 76 response-too-large list
+	say "16 MiB literal: peak RSS $RUN_KB KB"
+}
+
+check_endless_line() {
+	say "a greeting line that never ends (200 MB, no CRLF)"
+	srv_start 'send * OK 
+repeat 20000000 xxxxxxxxxx'
+	run_json --timeout 5 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 76 response-too-large greeting
+	assert_eq "endless line: nothing sent" "" "$(client_lines)"
+	say "endless line: peak RSS $RUN_KB KB"
+
+	say "a LIST line that never ends"
+	list_reply 'send * LIST () "/" x' 'repeat 20000000 yyyyyyyyyy'
+	run_json --timeout 5 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 5000
+	assert_class 76 response-too-large list
+}
+
+check_nesting() {
+	say "10,000 nested parentheses"
+	list_reply 'send * LIST ' 'repeat 10000 (' 'repeat 10000 )' \
+		'sendln \x20"/" x' 'sendln $TAG OK done'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 1000
+	assert_class 76 response-too-large list
+
+	say "10,000 nested parentheses in an unknown response"
+	list_reply 'send * XNEST ' 'repeat 10000 (' 'repeat 10000 )' \
+		'sendln' 'sendln $TAG OK done'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 1000
+	assert_class 76 response-too-large list
+}
+
+check_many_mailboxes() {
+	local n=200000
+	say "$n LIST replies"
+	srv_start "sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST
+repeat-lines $n * LIST (\\\\HasNoChildren) \"/\" \"Folder%d\"
+sendln \$TAG OK done
+expect-tag LOGOUT
+sendln * BYE
+sendln \$TAG OK
+close"
+	RUN_LIMIT_S=180 run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 60000
+	assert_class 0 null
+	assert_json "all $n mailboxes are listed" '.mailboxes | length' "$n"
+	assert_json "the last one is Folder$n" '.mailboxes[-1].name' \
+		"Folder$n"
+	say "$n mailboxes (JSON): peak RSS $RUN_KB KB in $RUN_MS ms"
+}
+
+main() {
+	need_tools jq
+	check_literal_counts
+	check_largest_literal
+	check_endless_line
+	check_nesting
+	check_many_mailboxes
+	finish
+}
+
+main "$@"
