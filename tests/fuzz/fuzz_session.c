@@ -87,6 +87,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	pthread_attr_destroy(&attr);
 	skip_caps = e != NULL && strcmp(e, "1") == 0;
+	/* No handshake with this server can succeed, so the trust store
+	 * is never consulted; a bundle named by SSL_CERT_FILE would still
+	 * be parsed whole for every run (50 ms, five times the rest). */
+	unsetenv("SSL_CERT_FILE");
 	signal(SIGPIPE, SIG_IGN);
 	listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (listen_fd < 0)

@@ -9,10 +9,11 @@
 # seed corpus is read, never written.  Crashes are written there as
 # crash-*, and the run exits non-zero.  FUZZ_BUILDDIR names the build
 # tree when it is not the source tree.  Extra options go to libFuzzer
-# (-jobs=1, -runs=N).  Known crashes are kept in crashes/: run one with
+# (-jobs=1, -runs=N).  Crashes found and fixed are kept in crashes/ as
+# regression inputs: run one with
 #   tests/fuzz/fuzz_session tests/fuzz/crashes/fuzz_session-...
-# FUZZ_SESSION_SKIP_CAPS=1 lets fuzz_session go past the unescaped
-# capability list those show.
+# FUZZ_SESSION_SKIP_CAPS=1 leaves the capability list out of
+# fuzz_session's check for terminal-safe text.
 set -euo pipefail
 
 usage() {
