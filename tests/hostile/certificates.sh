@@ -22,10 +22,7 @@ sendln $TAG OK logged in
 expect-tag LIST
 sendln * LIST () "/" INBOX
 sendln $TAG OK done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 
 make_pki() {
 	pki_basic

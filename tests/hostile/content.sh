@@ -14,20 +14,6 @@ USER_NAME=alice
 PASSWORD='Pw-e4a019-content'
 export IMAPCONN_PASSWORD=$PASSWORD
 
-# list_then LINES...: PREAUTH, then LIST answered by LINES (script
-# directives), then LOGOUT when the client gets there.
-list_then() {
-	local body
-	body=$(printf '%s\n' "$@")
-	srv_start "sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
-expect-tag LIST
-$body
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close"
-}
-
 check_nul_quoted() {
 	say "NUL inside a quoted mailbox name"
 	list_then 'sendln * LIST () "/" "IN\0BOX"' 'sendln $TAG OK done'
@@ -104,10 +90,7 @@ sendln * FLAGS (\\\\Seen $evil)
 sendln * OK [PERMANENTFLAGS (\\\\Seen $evil)] ok
 sendln * 2 EXISTS
 sendln \$TAG OK [READ-ONLY] done
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close"
+$SRV_LOGOUT"
 	run_text --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -183,10 +166,7 @@ sendln $TAG OK done
 expect-tag EXAMINE
 sendln * 4294967296 EXISTS
 sendln $TAG OK [READ-ONLY] done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -202,10 +182,7 @@ expect-tag EXAMINE
 sendln * 4294967295 EXISTS
 sendln * 4294967295 RECENT
 sendln $TAG OK [READ-ONLY] done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -234,10 +211,7 @@ sendln * 0 EXISTS
 sendln * 1 EXPUNGE
 sendln * 0 EXPUNGE
 sendln $TAG OK [READ-ONLY] done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000

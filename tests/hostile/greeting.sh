@@ -100,10 +100,7 @@ read-all'
 expect-tag LIST
 sendln * LIST () "/" INBOX
 sendln $TAG OK done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 	run_json --starttls=opportunistic --timeout 3 -u "$USER_NAME" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -176,10 +173,7 @@ check_capability_escapes() {
 	say "capability names with C1 and bidirectional controls"
 	local caps='X\xe2\x80\xaeY Z\xc2\x9b2J W\x9b1m'
 	script="sendln * OK [CAPABILITY IMAP4rev1 $caps] hi
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close"
+$SRV_LOGOUT"
 	srv_start "$script"
 	run_text --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -211,10 +205,7 @@ expect-tag AUTHENTICATE
 sendln \$TAG NO [REFERRAL imap://$USER_NAME@127.0.0.1:$other_port/] go there
 expect-tag LIST
 sendln \$TAG NO not logged in
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close" --many
+$SRV_LOGOUT" --many
 	run_json --allow-plaintext-auth --timeout 2 -u "$USER_NAME" \
 		"127.0.0.1:$SRV_PORT"
 	sleep 0.5

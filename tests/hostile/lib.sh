@@ -96,6 +96,26 @@ need_tools() {
 # SRV_LOG, SRV_PID and SRV_DIR.  --many instead of the first option
 # serves every connection (the log then counts them).
 SRV_COUNT=0
+
+# The usual end of a script: LOGOUT answered with BYE and OK.
+# shellcheck disable=SC2016
+SRV_LOGOUT='expect-tag LOGOUT
+sendln * BYE
+sendln $TAG OK
+close'
+
+# list_then LINES...: a server that pre-authenticates and answers LIST
+# with LINES (script directives), then LOGOUT when the client gets
+# there.
+list_then() {
+	local body
+	body=$(printf '%s\n' "$@")
+	srv_start "sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST
+$body
+$SRV_LOGOUT"
+}
+
 srv_start() {
 	local script=$1 once=--once i
 	shift

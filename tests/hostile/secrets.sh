@@ -22,10 +22,7 @@ GREET_PLAIN='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi'
 TAIL='expect-tag LIST
 sendln * LIST () "/" INBOX
 sendln $TAG OK done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 
 # secret_case NAME SENT SCRIPT [CLIENT OPTION...]: runs the server
 # SCRIPT twice, for --check and for --check --json, each with a

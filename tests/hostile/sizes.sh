@@ -10,20 +10,6 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# list_reply LINES...: a server that pre-authenticates and answers LIST
-# with the given script lines, then LOGOUT if the client gets there.
-list_reply() {
-	local body
-	body=$(printf '%s\n' "$@")
-	srv_start "sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
-expect-tag LIST
-$body
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close"
-}
-
 check_literal_counts() {
 	say "{0}: an empty literal is a valid (empty) name"
 	srv_start 'sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
@@ -31,10 +17,7 @@ expect-tag LIST
 send * LIST () "/" {0}\r\n\r\n
 sendln * LIST () "/" INBOX
 sendln $TAG OK done
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
+'"$SRV_LOGOUT"
 	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -48,7 +31,7 @@ close'
 	for count in 4294967296 18446744073709551615 \
 		18446744073709551616 99999999999999999999999999999999; do
 		say "literal count {$count}"
-		list_reply "send * LIST () \"/\" {$count}\\r\\n"
+		list_then "send * LIST () \"/\" {$count}\\r\\n"
 		run_json --timeout 3 "127.0.0.1:$SRV_PORT"
 		srv_stop
 		assert_sane 1000
@@ -58,7 +41,7 @@ close'
 	done
 
 	say "literal count {-1}"
-	list_reply 'send * LIST () "/" {-1}\r\n'
+	list_then 'send * LIST () "/" {-1}\r\n'
 	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -82,7 +65,7 @@ close'
 # length, before the bytes arrive.
 check_largest_literal() {
 	say "a 1 MiB literal as a mailbox name (the largest allowed)"
-	list_reply 'send * LIST () "/" {1048576}\r\n' \
+	list_then 'send * LIST () "/" {1048576}\r\n' \
 		'repeat 65536 abcdefghijklmnop' 'sendln' \
 		'sendln $TAG OK done'
 	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
@@ -94,7 +77,7 @@ check_largest_literal() {
 	say "1 MiB literal: peak RSS $RUN_KB KB"
 
 	say "a literal one byte over 1 MiB"
-	list_reply 'send * LIST () "/" {1048577}\r\n' \
+	list_then 'send * LIST () "/" {1048577}\r\n' \
 		'repeat 65536 abcdefghijklmnop' 'sendln x' \
 		'sendln $TAG OK done'
 	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
@@ -106,7 +89,7 @@ check_largest_literal() {
 	assert_last_sent "1 MiB + 1: nothing sent after LIST" '^plain: A1 LIST '
 
 	say "four literals in one response, just under 4 MiB"
-	list_reply 'send * LIST () "/" {1048576}\r\n' \
+	list_then 'send * LIST () "/" {1048576}\r\n' \
 		'repeat 65536 abcdefghijklmnop' \
 		'send \x20({1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
 		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
@@ -119,7 +102,7 @@ check_largest_literal() {
 	say "just under 4 MiB: peak RSS $RUN_KB KB"
 
 	say "five 1 MiB literals in one response (over 4 MiB)"
-	list_reply 'send * LIST () "/" {1048576}\r\n' \
+	list_then 'send * LIST () "/" {1048576}\r\n' \
 		'repeat 65536 abcdefghijklmnop' \
 		'send \x20({1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
 		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
@@ -132,7 +115,7 @@ check_largest_literal() {
 	assert_class 76 response-too-large list
 
 	say "a 16 MiB literal: refused from its length"
-	list_reply 'send * LIST () "/" {16777216}\r\n' \
+	list_then 'send * LIST () "/" {16777216}\r\n' \
 		'repeat 1048576 abcdefghijklmnop' 'sendln' \
 		'sendln $TAG OK done'
 	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
@@ -154,7 +137,7 @@ repeat 20000000 xxxxxxxxxx'
 	say "endless line: peak RSS $RUN_KB KB"
 
 	say "a LIST line that never ends"
-	list_reply 'send * LIST () "/" x' 'repeat 20000000 yyyyyyyyyy'
+	list_then 'send * LIST () "/" x' 'repeat 20000000 yyyyyyyyyy'
 	run_json --timeout 5 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
@@ -163,7 +146,7 @@ repeat 20000000 xxxxxxxxxx'
 
 check_nesting() {
 	say "10,000 nested parentheses"
-	list_reply 'send * LIST ' 'repeat 10000 (' 'repeat 10000 )' \
+	list_then 'send * LIST ' 'repeat 10000 (' 'repeat 10000 )' \
 		'sendln \x20"/" x' 'sendln $TAG OK done'
 	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -171,7 +154,7 @@ check_nesting() {
 	assert_class 76 response-too-large list
 
 	say "10,000 nested parentheses in an unknown response"
-	list_reply 'send * XNEST ' 'repeat 10000 (' 'repeat 10000 )' \
+	list_then 'send * XNEST ' 'repeat 10000 (' 'repeat 10000 )' \
 		'sendln' 'sendln $TAG OK done'
 	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -186,10 +169,7 @@ check_many_mailboxes() {
 expect-tag LIST
 repeat-lines $n * LIST (\\\\HasNoChildren) \"/\" \"Folder%d\"
 sendln \$TAG OK done
-expect-tag LOGOUT
-sendln * BYE
-sendln \$TAG OK
-close"
+$SRV_LOGOUT"
 	RUN_LIMIT_S=180 run_json --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 60000
