@@ -799,6 +799,12 @@ START_TEST(test_options)
 	ck_assert(o->timeout_given);
 	ck_assert(o->cfg.timeout_s == 2);
 	ck_assert_str_eq(o->cfg.ep.tls.ca_file, "/ca.pem");
+	/* The interface detects too: the ports go to its form. */
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--detect-ports",
+				     "10993,10143", "localhost", NULL), 0);
+	ck_assert_int_eq(o->mode, MODE_UI);
+	ck_assert_int_eq(o->detect_port_tls, 10993);
+	ck_assert_int_eq(o->detect_port_starttls, 10143);
 	free(o);
 }
 END_TEST
@@ -812,6 +818,8 @@ START_TEST(test_option_errors)
 		{ { "--detect", "a b" }, "expected a domain or host name" },
 		{ { "--detect", "x", "h" }, "give no HOST as well" },
 		{ { "--detect-ports=993,143", "--check", "h" },
+		  "--detect-ports goes with --detect" },
+		{ { "--detect-ports=993,143", "--dry-run", "h" },
 		  "--detect-ports goes with --detect" },
 		{ { "--detect=x", "--detect-ports=993" }, "two ports" },
 		{ { "--detect=x", "--detect-ports=0,143" }, "two ports" },
