@@ -25,6 +25,7 @@ static Suite *(*const suites[])(void) = {
 	suite_password,
 	suite_report,
 	suite_rfc2047,
+	suite_savefile,
 	suite_session,
 	suite_tls,
 };

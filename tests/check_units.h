@@ -25,6 +25,7 @@ Suite *suite_options(void);
 Suite *suite_password(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
+Suite *suite_savefile(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 

@@ -20,6 +20,7 @@
 #include "listview.h"
 #include "mboxview.h"
 #include "progress.h"
+#include "prompt.h"
 #include "tlsview.h"
 #include "tview.h"
 #include "ui.h"
@@ -342,6 +343,10 @@ on_key(struct ui *ui, int key)
 			ui_quit(ui);
 		return;
 	}
+	if (prompt_active(ui->prompt)) {
+		prompt_key(ui, key);
+		return;
+	}
 	if (ui->screen->key != NULL && ui->screen->key(ui, key))
 		return;
 	b = find_binding(ui->screen->bindings, key);
@@ -484,6 +489,9 @@ draw_all(struct ui *ui)
 	/* Each screen clears what it draws over (see ui_draw_frame). */
 	touchwin(stdscr);
 	ui->screen->draw(ui);
+	/* A question asked over the screen, with the cursor in it. */
+	if (prompt_active(ui->prompt))
+		prompt_draw(ui);
 	wnoutrefresh(stdscr);
 	if (ui->help) {
 		curs_set(0);
@@ -593,8 +601,10 @@ setup_screens(struct ui *ui)
 	ui->mbox = mboxview_new();
 	ui->tlsview = tlsview_new();
 	ui->tview = tview_new();
+	ui->prompt = prompt_new();
 	if (ui->form == NULL || ui->progress == NULL || ui->browser == NULL
-	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL)
+	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL
+	    || ui->prompt == NULL)
 		return -1;
 	return 0;
 }
@@ -613,6 +623,7 @@ teardown(struct ui *ui)
 	mboxview_free(ui->mbox);
 	tlsview_free(ui->tlsview);
 	tview_free(ui->tview);
+	prompt_free(ui->prompt);
 }
 
 int

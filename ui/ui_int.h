@@ -35,6 +35,7 @@ struct mboxview;
 struct tlsview;
 struct tview;
 struct progress;
+struct prompt;
 
 typedef void (*ui_action_fn)(struct ui *);
 
@@ -105,6 +106,7 @@ struct ui {
 	struct mboxview *mbox;
 	struct tlsview *tlsview;
 	struct tview *tview;
+	struct prompt *prompt;		/* the status-line question */
 
 	bool dirty;		/* redraw at the end of this pass */
 	bool help;		/* the key help is showing */
