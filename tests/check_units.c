@@ -6,6 +6,7 @@
 static Suite *(*const suites[])(void) = {
 	suite_config,
 	suite_detect,
+	suite_detectrun,
 	suite_diag,
 	suite_dryrun,
 	suite_envelope,

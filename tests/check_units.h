@@ -6,6 +6,7 @@
 
 Suite *suite_config(void);
 Suite *suite_detect(void);
+Suite *suite_detectrun(void);
 Suite *suite_diag(void);
 Suite *suite_dryrun(void);
 Suite *suite_envelope(void);
