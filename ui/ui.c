@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "conn.h"
 #include "connform.h"
+#include "detectview.h"
 #include "draw.h"
 #include "listview.h"
 #include "mboxview.h"
@@ -502,6 +503,13 @@ draw_all(struct ui *ui)
 
 /* ------------------------------------------------------------------ loop */
 
+/* The descriptor the current screen waits on, or -1. */
+static int
+screen_fd(struct ui *ui)
+{
+	return ui->screen->wake_fd != NULL ? ui->screen->wake_fd(ui) : -1;
+}
+
 static int
 poll_timeout(struct ui *ui)
 {
@@ -509,6 +517,8 @@ poll_timeout(struct ui *ui)
 
 	if (ui->more_events)
 		return 0;
+	if (screen_fd(ui) >= 0)
+		return UI_TICK_MS;
 	if (ui->quitting) {
 		int64_t left = ui->quit_deadline - now;
 
@@ -524,16 +534,19 @@ poll_timeout(struct ui *ui)
 static void
 loop_pass(struct ui *ui)
 {
-	struct pollfd pfd[3 + UI_RETIRING_MAX];
+	struct pollfd pfd[4 + UI_RETIRING_MAX];
 	nfds_t n = 0;
-	int timeout;
+	int timeout, wake;
 
 	if (ui->dirty)
 		draw_all(ui);
 	timeout = poll_timeout(ui);
+	wake = screen_fd(ui);
 	ui->more_events = false;
 	pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	pfd[n++] = (struct pollfd){ .fd = ui->sig_fd, .events = POLLIN };
+	if (wake >= 0)
+		pfd[n++] = (struct pollfd){ .fd = wake, .events = POLLIN };
 	if (ui->conn != NULL)
 		pfd[n++] = (struct pollfd){ .fd = conn_fd(ui->conn),
 					    .events = POLLIN };
@@ -550,7 +563,10 @@ loop_pass(struct ui *ui)
 	if (ui->conn != NULL)
 		drain(ui, ui->conn, true);
 	drain_retiring(ui);
-	if (ui->screen == &progress_screen && timeout == UI_TICK_MS)
+	if (ui->screen->on_wake != NULL)
+		ui->screen->on_wake(ui);
+	if ((ui->screen == &progress_screen || wake >= 0)
+	    && timeout == UI_TICK_MS)
 		ui->dirty = true;
 	if (ui->quitting && (all_done(ui) || clock_ms() >= ui->quit_deadline))
 		ui->leave = true;
@@ -602,9 +618,10 @@ setup_screens(struct ui *ui)
 	ui->tlsview = tlsview_new();
 	ui->tview = tview_new();
 	ui->prompt = prompt_new();
+	ui->detect = detectview_new();
 	if (ui->form == NULL || ui->progress == NULL || ui->browser == NULL
 	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL
-	    || ui->prompt == NULL)
+	    || ui->prompt == NULL || ui->detect == NULL)
 		return -1;
 	return 0;
 }
@@ -624,6 +641,7 @@ teardown(struct ui *ui)
 	tlsview_free(ui->tlsview);
 	tview_free(ui->tview);
 	prompt_free(ui->prompt);
+	detectview_free(ui->detect);
 }
 
 int
