@@ -129,8 +129,7 @@ prompt_write(struct ui *ui, const char *path, bool overwrite,
 		ui_message(ui, ROLE_OK, "saved %s to %s", what, where);
 	if (rc < 0) {
 		savefile_reason(path, errno, why, sizeof(why));
-		ui_message(ui, ROLE_FAIL, "could not save %s to %s: %s", what,
-			   path, why);
+		ui_message(ui, ROLE_FAIL, "could not save %s: %s", what, why);
 	}
 	return rc;
 }

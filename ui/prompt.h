@@ -41,8 +41,8 @@ void prompt_key(struct ui *ui, int key);
 void prompt_draw(struct ui *ui);
 
 /* For a prompt_save_fn: savefile_write() with mode, then the message
- * "saved WHAT to /absolute/path" or "could not save WHAT to PATH:
- * reason".  Returns what savefile_write() returned. */
+ * "saved WHAT to /absolute/path" or "could not save WHAT: reason"
+ * (savefile_reason).  Returns what savefile_write() returned. */
 int prompt_write(struct ui *ui, const char *path, bool overwrite,
 		 const char *data, size_t len, mode_t mode,
 		 const char *what);

@@ -107,24 +107,25 @@ savefile_reason(const char *path, int err, char *buf, size_t cap)
 	dir_of(path, dir, sizeof(dir));
 	switch (err) {
 	case ENOENT:
-		snprintf(buf, cap, "%s: the directory %s does not exist",
-			 strerror(err), dir);
+		snprintf(buf, cap, "the directory %s does not exist", dir);
 		break;
 	case ENOTDIR:
-		snprintf(buf, cap, "%s: a part of %s is not a directory",
-			 strerror(err), dir);
+		snprintf(buf, cap, "a part of %s is not a directory", dir);
 		break;
 	case EACCES:
 	case EPERM:
-		snprintf(buf, cap, "%s: you may not write %s in %s",
-			 strerror(err), path, dir);
+		snprintf(buf, cap, "%s: you may not write %s", strerror(err),
+			 path);
+		break;
+	case EISDIR:
+		snprintf(buf, cap, "%s is a directory", path);
 		break;
 	case ELOOP:
 		snprintf(buf, cap, "%s is a symbolic link, not followed: "
 			 "name the file itself", path);
 		break;
 	default:
-		snprintf(buf, cap, "%s", strerror(err));
+		snprintf(buf, cap, "%s: %s", path, strerror(err));
 		break;
 	}
 }

@@ -23,9 +23,10 @@ int savefile_write(const char *path, const char *data, size_t len,
  * -1 when the result does not fit (out is then empty). */
 int savefile_expand(const char *in, char *out, size_t cap);
 
-/* Why writing path failed with errno err, in words (cap bytes into
- * buf): the system's text, and what it means for path where that
- * helps ("the directory /x/y does not exist"). */
+/* Why writing path failed with errno err, in words that name what to
+ * fix (cap bytes into buf): "the directory /x/y does not exist",
+ * "Permission denied: you may not write /x/y/f", else "PATH: " and the
+ * system's text. */
 void savefile_reason(const char *path, int err, char *buf, size_t cap);
 
 /* A file name in the current directory for what about host:
