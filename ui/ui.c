@@ -22,6 +22,7 @@
 #include "mboxview.h"
 #include "progress.h"
 #include "prompt.h"
+#include "reportsave.h"
 #include "tlsview.h"
 #include "tview.h"
 #include "ui.h"
@@ -318,6 +319,27 @@ find_binding(const struct ui_binding *b, int key)
 	return NULL;
 }
 
+/* Keys of every screen that shows a connection (the form and the
+ * detection show none), the failure screen included: looked up after
+ * the screen's own keys, and listed after them. */
+static const struct ui_binding conn_bindings[] = {
+	{ { 'R' }, "R", "write a report of this connection to a file (no "
+	  "password)", reportsave_ask, "report" },
+	{ { 0 }, NULL, NULL, NULL, NULL }
+};
+
+/* The key tables of the current screen, its own first; NULL ends. */
+static void
+key_tables(const struct ui *ui, const struct ui_binding *t[3])
+{
+	bool conn_screen = ui->screen != &connform_screen
+			   && ui->screen != &detectview_screen;
+
+	t[0] = ui->screen->bindings;
+	t[1] = conn_screen ? conn_bindings : NULL;
+	t[2] = NULL;
+}
+
 static bool
 too_small(void)
 {
@@ -327,7 +349,7 @@ too_small(void)
 static void
 on_key(struct ui *ui, int key)
 {
-	const struct ui_binding *b;
+	const struct ui_binding *b, *tables[3];
 
 	ui->dirty = true;
 	if (key == UI_KEY(KEY_RESIZE)) {
@@ -350,10 +372,13 @@ on_key(struct ui *ui, int key)
 	}
 	if (ui->screen->key != NULL && ui->screen->key(ui, key))
 		return;
-	b = find_binding(ui->screen->bindings, key);
-	if (b != NULL) {
-		b->fn(ui);
-		return;
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++) {
+		b = find_binding(tables[i], key);
+		if (b != NULL) {
+			b->fn(ui);
+			return;
+		}
 	}
 	if ((key & UI_FN) == 0 && key >= 0x20)
 		ui_message(ui, ROLE_WARN, "that key does nothing here: ? "
@@ -386,18 +411,13 @@ read_signals(struct ui *ui)
 
 /* --------------------------------------------------------------- drawing */
 
-static void
-draw_status(struct ui *ui, int y)
+/* The briefs of one key table from column x of row y; returns the
+ * column after them. */
+static int
+draw_briefs(struct ui *ui, const struct ui_binding *b, int y, int x)
 {
-	const struct ui_binding *b = ui->screen->bindings;
-	int x = 0, width = COLS, st = ui_attr(ui, ROLE_STATUS);
+	int width = COLS, st = ui_attr(ui, ROLE_STATUS);
 
-	draw_fill(stdscr, y, 0, width, st);
-	if (ui->msg[0] != '\0') {
-		draw_text_fill(stdscr, y, 0, width, ui->msg,
-			       ui_attr(ui, ui->msg_role) | A_REVERSE);
-		return;
-	}
 	for (; b != NULL && !UI_BINDING_END(b) && x < width; b++) {
 		if (b->brief == NULL || b->name == NULL)
 			continue;
@@ -407,6 +427,24 @@ draw_status(struct ui *ui, int y)
 				   st);
 		x++;
 	}
+	return x;
+}
+
+static void
+draw_status(struct ui *ui, int y)
+{
+	const struct ui_binding *tables[3];
+	int x = 0;
+
+	draw_fill(stdscr, y, 0, COLS, ui_attr(ui, ROLE_STATUS));
+	if (ui->msg[0] != '\0') {
+		draw_text_fill(stdscr, y, 0, COLS, ui->msg,
+			       ui_attr(ui, ui->msg_role) | A_REVERSE);
+		return;
+	}
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++)
+		x = draw_briefs(ui, tables[i], y, x);
 }
 
 void
@@ -431,12 +469,14 @@ ui_draw_bars(struct ui *ui, const char *title)
 static void
 draw_help(struct ui *ui)
 {
-	const struct ui_binding *b;
+	const struct ui_binding *b, *tables[3];
 	int n = 0, width = 72, height, y;
 	WINDOW *w;
 
-	for (b = ui->screen->bindings; b != NULL && !UI_BINDING_END(b); b++)
-		n += b->name != NULL;
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b); b++)
+			n += b->name != NULL;
 	height = n + 4 < LINES - 2 ? n + 4 : LINES - 2;
 	w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
 	if (w == NULL)
@@ -446,13 +486,14 @@ draw_help(struct ui *ui)
 	draw_textf(w, 0, 2, width - 4, ui_attr(ui, ROLE_HEADING),
 		   " keys: %s ", ui->screen->title);
 	y = 1;
-	for (b = ui->screen->bindings; b != NULL && !UI_BINDING_END(b)
-	     && y < height - 2; b++) {
-		if (b->name == NULL)
-			continue;
-		draw_text(w, y, 2, 13, b->name, A_BOLD);
-		draw_text(w, y++, 16, width - 18, b->help, 0);
-	}
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b) && y < height - 2;
+		     b++) {
+			if (b->name == NULL)
+				continue;
+			draw_text(w, y, 2, 13, b->name, A_BOLD);
+			draw_text(w, y++, 16, width - 18, b->help, 0);
+		}
 	draw_text(w, height - 2, 2, width - 4, "any key closes this help",
 		  ui_attr(ui, ROLE_DIM));
 	wnoutrefresh(w);
