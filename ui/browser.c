@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "draw.h"
 #include "escape.h"
+#include "exportview.h"
 #include "input.h"
 #include "listview.h"
 #include "mbtree.h"
@@ -611,6 +612,8 @@ static const struct ui_binding browser_bindings[] = {
 	  "transcript" },
 	{ { 'p' }, "p", "the login's phases and timings", show_progress,
 	  NULL },
+	{ { 'x' }, "x", "export the settings that worked for neomutt, "
+	  "mbsync, curl, ...", exportview_open, "export" },
 	{ { 'e' }, "e", "log out and edit the settings", ui_edit, NULL },
 	{ { '?' }, "?", "these keys", ui_show_help, "help" },
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },

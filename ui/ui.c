@@ -18,6 +18,7 @@
 #include "connform.h"
 #include "detectview.h"
 #include "draw.h"
+#include "exportview.h"
 #include "listview.h"
 #include "mboxview.h"
 #include "progress.h"
@@ -660,9 +661,11 @@ setup_screens(struct ui *ui)
 	ui->tview = tview_new();
 	ui->prompt = prompt_new();
 	ui->detect = detectview_new();
+	ui->exportview = exportview_new();
 	if (ui->form == NULL || ui->progress == NULL || ui->browser == NULL
 	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL
-	    || ui->prompt == NULL || ui->detect == NULL)
+	    || ui->prompt == NULL || ui->detect == NULL
+	    || ui->exportview == NULL)
 		return -1;
 	return 0;
 }
@@ -683,6 +686,7 @@ teardown(struct ui *ui)
 	tview_free(ui->tview);
 	prompt_free(ui->prompt);
 	detectview_free(ui->detect);
+	exportview_free(ui->exportview);
 }
 
 int

@@ -37,6 +37,7 @@ struct tview;
 struct progress;
 struct prompt;
 struct detectview;
+struct exportview;
 
 typedef void (*ui_action_fn)(struct ui *);
 
@@ -114,6 +115,7 @@ struct ui {
 	struct tview *tview;
 	struct prompt *prompt;		/* the status-line question */
 	struct detectview *detect;
+	struct exportview *exportview;
 
 	bool dirty;		/* redraw at the end of this pass */
 	bool help;		/* the key help is showing */
@@ -175,5 +177,6 @@ extern const struct ui_screen mboxview_screen;
 extern const struct ui_screen tlsview_screen;
 extern const struct ui_screen tview_screen;
 extern const struct ui_screen detectview_screen;
+extern const struct ui_screen exportview_screen;
 
 #endif
