@@ -98,9 +98,10 @@ START_TEST(test_cancel)
 	ck_assert_ptr_nonnull(d);
 	ck_assert(!woken(d, 300));
 	ck_assert(!detectrun_done(d));
+	ck_assert(!detectrun_wait(d, 100));
 	ck_assert_ptr_null(detectrun_result(d));
 	detectrun_cancel(d);
-	ck_assert(woken(d, 15000));
+	ck_assert(detectrun_wait(d, 15000));
 	ck_assert(detectrun_done(d));
 	ck_assert_int_lt(clock_ms() - t0, 15000);
 	r = detectrun_result(d);

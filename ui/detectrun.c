@@ -2,6 +2,7 @@
  * pipe for its end and may walk away from it at any time. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -136,6 +137,16 @@ detectrun_done(struct detectrun *d)
 		;
 	d->joined = true;
 	return true;
+}
+
+bool
+detectrun_wait(struct detectrun *d, int ms)
+{
+	struct pollfd pfd = { .fd = d->done[0], .events = POLLIN };
+
+	if (!d->joined && poll(&pfd, 1, ms) < 0 && errno != EINTR)
+		return false;
+	return detectrun_done(d);
 }
 
 const struct detect_result *

@@ -23,6 +23,11 @@ int detectrun_fd(const struct detectrun *d);
  * it found.  Never waits. */
 bool detectrun_done(struct detectrun *d);
 
+/* Wait at most ms milliseconds for the run to be done; whether it is.
+ * (For leaving the program: threads still probing must not outlive
+ * it while the TLS library is torn down.) */
+bool detectrun_wait(struct detectrun *d, int ms);
+
 /* What the run found (owned by d, valid until detectrun_free()), or
  * NULL while it runs or when it could not start its probes. */
 const struct detect_result *detectrun_result(const struct detectrun *d);

@@ -22,10 +22,13 @@
 #define HOST_W_MAX 28
 #define ESCAPED(n) ((n) * 4 + 1)	/* room escape_text() may need */
 
+#define EXIT_WAIT_MS 3000	/* for cancelled probes to end */
+
 struct detectview {
 	struct listview lv;
 	struct detectrun *run;		/* NULL before the first F5 */
 	bool done;			/* the run ended: the table shows */
+	bool cancelled;			/* Esc: its result is not wanted */
 	char name[CONFIG_HOST_MAX];	/* as typed, checked */
 	uint16_t port_tls, port_starttls;
 };
@@ -50,6 +53,12 @@ detectview_free(struct detectview *d)
 {
 	if (d == NULL)
 		return;
+	/* Probes end at once when cancelled; only an SRV lookup, which
+	 * uses no TLS, might still run after the wait. */
+	if (d->run != NULL) {
+		detectrun_cancel(d->run);
+		detectrun_wait(d->run, EXIT_WAIT_MS);
+	}
 	detectrun_free(d->run);
 	free(d);
 }
@@ -57,7 +66,8 @@ detectview_free(struct detectview *d)
 static const struct detect_result *
 result(const struct detectview *d)
 {
-	return d->run != NULL && d->done ? detectrun_result(d->run) : NULL;
+	return d->run != NULL && d->done && !d->cancelled ?
+	       detectrun_result(d->run) : NULL;
 }
 
 void
@@ -75,6 +85,7 @@ detectview_open(struct ui *ui)
 	d->run = detectrun_start(&p);
 	tls_opts_wipe(&p.tls);
 	d->done = false;
+	d->cancelled = false;
 	if (d->run == NULL) {
 		ui_message(ui, ROLE_FAIL, "cannot start the detection: out of "
 			   "resources");
@@ -92,7 +103,8 @@ detectview_wake_fd(struct ui *ui)
 {
 	struct detectview *d = ui->detect;
 
-	return d->run != NULL && !d->done ? detectrun_fd(d->run) : -1;
+	return d->run != NULL && !d->done && !d->cancelled ?
+	       detectrun_fd(d->run) : -1;
 }
 
 /* The run ended: the table, the recommended row chosen. */
@@ -102,7 +114,8 @@ detectview_on_wake(struct ui *ui)
 	struct detectview *d = ui->detect;
 	const struct detect_result *r;
 
-	if (d->run == NULL || d->done || !detectrun_done(d->run))
+	if (d->run == NULL || d->done || d->cancelled
+	    || !detectrun_done(d->run))
 		return;
 	d->done = true;
 	r = result(d);
@@ -403,9 +416,10 @@ back(struct ui *ui)
 	ui_switch(ui, &connform_screen);
 	if (d->run == NULL || d->done)
 		return;
-	/* Let the probes go: they end on their own, unwaited for. */
-	detectrun_free(d->run);
-	d->run = NULL;
+	/* The probes end on their own, unwaited for; the run is kept
+	 * until the next F5, or the end, which waits for it. */
+	detectrun_cancel(d->run);
+	d->cancelled = true;
 	ui_message(ui, ROLE_NORMAL, "detection cancelled; the form is as it "
 		   "was");
 }

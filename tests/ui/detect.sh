@@ -92,8 +92,8 @@ wait_exit
 [ "$status" -eq 0 ] || fail "exit status $status"
 
 # Probes that hang (a server that never speaks): the screen stays live
-# with its spinner and time, Esc cancels at once, the form is as it
-# was, and leaving does not wait for the probes.
+# with its spinner and time, Esc cancels at once and the form is as it
+# was; quitting while probing does not wait for the timeouts.
 tmux -L "$sock" kill-server
 rm -f "$tmp/exit"
 start_scripted silent
@@ -108,7 +108,10 @@ keys Escape
 wait_for "detection cancelled; the form is as it was" 3
 [ "$(screen | grep -E '^  (Host|Port|Implicit TLS) ')" = "$before" ] ||
 	fail "the form changed"
+# Quitting while it probes ends the probes and the program at once.
+keys F5
+wait_for "probing 127.0.0.1 without credentials"
 keys F10
-wait_exit 3
+wait_exit 5
 [ "$status" -eq 0 ] || fail "exit status $status"
 say "ok"
