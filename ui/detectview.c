@@ -22,7 +22,11 @@
 #define HOST_W_MAX 28
 #define ESCAPED(n) ((n) * 4 + 1)	/* room escape_text() may need */
 
-#define EXIT_WAIT_MS 3000	/* for cancelled probes to end */
+/* How long to wait for a cancelled run to end before letting it go:
+ * probes end at once when cancelled; only an SRV lookup, which uses no
+ * TLS, may take longer (a thread in OpenSSL must not outlive the
+ * program, whose exit tears the library down). */
+#define EXIT_WAIT_MS 3000
 
 struct detectview {
 	struct listview lv;
@@ -48,18 +52,25 @@ detectview_new(void)
 	return d;
 }
 
-void
-detectview_free(struct detectview *d)
+/* Cancel the run there is and free it, waiting a little for its
+ * threads to end (see EXIT_WAIT_MS). */
+static void
+end_run(struct detectview *d)
 {
-	if (d == NULL)
-		return;
-	/* Probes end at once when cancelled; only an SRV lookup, which
-	 * uses no TLS, might still run after the wait. */
 	if (d->run != NULL) {
 		detectrun_cancel(d->run);
 		detectrun_wait(d->run, EXIT_WAIT_MS);
 	}
 	detectrun_free(d->run);
+	d->run = NULL;
+}
+
+void
+detectview_free(struct detectview *d)
+{
+	if (d == NULL)
+		return;
+	end_run(d);
 	free(d);
 }
 
@@ -77,11 +88,17 @@ detectview_open(struct ui *ui)
 	struct detect_params p;
 	char err[512];
 
+	if (d->run != NULL && !d->done && !d->cancelled) {
+		ui_message(ui, ROLE_WARN, "already probing: wait for the "
+			   "table, or Esc to cancel");
+		return;
+	}
 	if (connform_detect_params(ui->form, &p, err, sizeof(err)) != 0) {
 		ui_message(ui, ROLE_FAIL, "cannot detect: %s", err);
 		return;
 	}
-	detectrun_free(d->run);
+	/* A run cancelled with Esc has ended by now, or does at once. */
+	end_run(d);
 	d->run = detectrun_start(&p);
 	tls_opts_wipe(&p.tls);
 	d->done = false;
