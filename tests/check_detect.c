@@ -520,7 +520,8 @@ START_TEST(test_probe_endpoint)
 		enum starttls_mode starttls;
 		const char *server_name;
 	} w[] = {
-		{ 0, "mx.example.net", 993, true, STARTTLS_OFF, "example.com" },
+		{ 0, "mx.example.net", 993, true, STARTTLS_OFF,
+		  "example.com" },
 		{ 1, "mx.example.net", 143, false, STARTTLS_REQUIRED,
 		  "example.com" },
 		{ 2, "imap.example.com", 993, true, STARTTLS_OFF, "" },

@@ -189,7 +189,8 @@ START_TEST(test_default_names)
 		const char *host, *out;
 	} cases[] = {
 		{ "localhost", "./imapconn-report-localhost.txt" },
-		{ "imap.example.com", "./imapconn-report-imap.example.com.txt" },
+		{ "imap.example.com",
+		  "./imapconn-report-imap.example.com.txt" },
 		{ "2001:db8::7", "./imapconn-report-2001_db8__7.txt" },
 		{ "../../etc/x", "./imapconn-report-.._.._etc_x.txt" },
 		{ "a b\x1b[1m\xc3\xa9", "./imapconn-report-a_b__1m__.txt" },

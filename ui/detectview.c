@@ -204,9 +204,10 @@ draw_running(struct ui *ui)
 			   "(STARTTLS)", d->port_tls, d->port_starttls);
 	else
 		draw_textf(stdscr, 3, 3, COLS - 4, ui_attr(ui, ROLE_DIM),
-			   "SRV records, then %s, imap.%s and mail.%s on ports "
-			   "%u (implicit TLS) and %u (STARTTLS)", d->name,
-			   d->name, d->name, d->port_tls, d->port_starttls);
+			   "SRV records, then %s, imap.%s and mail.%s on "
+			   "ports %u (implicit TLS) and %u (STARTTLS)",
+			   d->name, d->name, d->name, d->port_tls,
+			   d->port_starttls);
 	draw_text(stdscr, 5, 3, COLS - 4, "Esc cancels and goes back to the "
 		  "form", ui_attr(ui, ROLE_DIM));
 }

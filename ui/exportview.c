@@ -198,15 +198,16 @@ draw_lines(struct ui *ui, int top, int bottom)
 	listview_set_len(&e->lv, e->n);
 	/* Long lines (commands) wrap, so nothing is hidden. */
 	for (size_t i = e->lv.top; i < e->n && y < bottom; i++) {
-		int room = bottom - y;
+		const char *l = e->lines[i];
+		/* Comments (# and ;;) dimmed: the settings stand out. */
+		int attr = l[0] == '#' || l[0] == ';' ? ui_attr(ui, ROLE_DIM) :
+			   0;
 
-		if (e->lines[i][0] == '\0') {
+		if (l[0] == '\0')
 			y++;
-			continue;
-		}
-		y += draw_wrapped(stdscr, y, 2, COLS - 3, room, e->lines[i],
-				  e->lines[i][0] == '#' || e->lines[i][0] == ';'
-				  ? ui_attr(ui, ROLE_DIM) : 0);
+		else
+			y += draw_wrapped(stdscr, y, 2, COLS - 3, bottom - y,
+					  l, attr);
 	}
 }
 
