@@ -167,6 +167,9 @@ START_TEST(test_expand)
 		{ "", "" },
 	};
 	char out[64], small[8];
+	/* The suites may share one process (CK_FORK=no): HOME goes back
+	 * as it was. */
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
 
 	ck_assert_int_eq(setenv("HOME", "/home/alice", 1), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -180,6 +183,9 @@ START_TEST(test_expand)
 	ck_assert_int_eq(unsetenv("HOME"), 0);
 	ck_assert_int_eq(savefile_expand("~/r", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "~/r");
+	if (home != NULL)
+		ck_assert_int_eq(setenv("HOME", home, 1), 0);
+	free(home);
 }
 END_TEST
 
