@@ -705,6 +705,27 @@ detect_recommend(const struct detect_result *r)
 	return -1;
 }
 
+void
+detect_probe_endpoint(const struct detect_result *r, size_t i,
+		      struct endpoint *ep)
+{
+	const struct detect_probe *p = &r->probes[i];
+
+	endpoint_init(ep);
+	snprintf(ep->host, sizeof(ep->host), "%s", p->host);
+	ep->kind = address_kind(p->host);
+	ep->port = p->port;
+	ep->ssl = p->implicit_tls;
+	ep->ssl_set = true;
+	ep->starttls = p->implicit_tls ? STARTTLS_OFF : STARTTLS_REQUIRED;
+	ep->starttls_set = true;
+	/* An SRV target is connected to, but its certificate must still
+	 * name what the user typed, as the probe checked it. */
+	if (!r->name_is_ip && strcasecmp(p->check_name, p->host) != 0)
+		snprintf(ep->tls.server_name, sizeof(ep->tls.server_name),
+			 "%s", p->check_name);
+}
+
 int
 detect_collect(const struct detect_params *p, int cancel_fd,
 	       struct detect_result *r)

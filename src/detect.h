@@ -135,6 +135,16 @@ void detect_plan(struct detect_result *r);
  * -1 when none did. */
 int detect_recommend(const struct detect_result *r);
 
+/* The endpoint that connects as probe i of r (i < r->n) did: its
+ * host, port and TLS mode (implicit TLS, or STARTTLS required), and,
+ * when its certificate was checked for another name than the host (an
+ * SRV target), that name as the server name, so that a connection made
+ * from it checks the certificate for the name typed (RFC 7817).  The
+ * other TLS settings are left at their defaults in *ep (the caller's);
+ * nothing secret is copied.  Does no I/O. */
+void detect_probe_endpoint(const struct detect_result *r, size_t i,
+			   struct endpoint *ep);
+
 /* Run a detection: look up the SRV records (each lookup bounded by the
  * timeout), then probe every candidate at once, one session each with
  * no user (so no credentials are ever sent).  Blocks until all are

@@ -120,6 +120,7 @@ static const char usage_text[] =
 "                           records, NAME, imap.NAME, mail.NAME on ports\n"
 "                           993 and 143, probed without credentials\n"
 "      --detect-ports=TLS,STARTTLS  probe these ports instead of 993,143\n"
+"                           (with --detect, or the interface's F5)\n"
 "      --export=FORMAT      with --check, after a successful connection:\n"
 "                           print its settings for neomutt, mbsync, curl,\n"
 "                           openssl or lisp (never the password)\n"
@@ -606,9 +607,11 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 				"--json");
 	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--report goes with --check");
-	if (o->detect_port_tls != 0 && o->mode != MODE_DETECT)
+	/* The interface detects too (F5 on the form). */
+	if (o->detect_port_tls != 0 && o->mode != MODE_DETECT
+	    && o->mode != MODE_UI)
 		return fail_msg(err, errcap, "--detect-ports goes with "
-				"--detect");
+				"--detect or the interface");
 	if (o->mode == MODE_DETECT && o->have_host)
 		return fail_msg(err, errcap, "--detect takes the name to "
 				"probe: give no HOST as well");

@@ -13,6 +13,7 @@
 
 #include "check_units.h"
 #include "detect.h"
+#include "hostspec.h"
 #include "options.h"
 
 /* ---- a small DNS packet builder ------------------------------------- */
@@ -507,6 +508,65 @@ START_TEST(test_recommend)
 }
 END_TEST
 
+/* What a row chosen from the table connects to: the probe's host, port
+ * and mode, the certificate still checked for the name typed. */
+START_TEST(test_probe_endpoint)
+{
+	static const struct {
+		size_t probe;
+		const char *host;
+		unsigned port;
+		bool ssl;
+		enum starttls_mode starttls;
+		const char *server_name;
+	} w[] = {
+		{ 0, "mx.example.net", 993, true, STARTTLS_OFF,
+		  "example.com" },
+		{ 1, "mx.example.net", 143, false, STARTTLS_REQUIRED,
+		  "example.com" },
+		{ 2, "imap.example.com", 993, true, STARTTLS_OFF, "" },
+		{ 4, "imap.example.com", 1143, false, STARTTLS_REQUIRED, "" },
+		{ 6, "example.com", 143, false, STARTTLS_REQUIRED, "" },
+	};
+	struct detect_result *r = malloc(sizeof(*r));
+	struct endpoint ep, back;
+	struct hostspec_error err;
+
+	params(r, "example.com");
+	r->srv[0] = (struct detect_srv){ .port = 993, .implicit_tls = true,
+		.target = "mx.example.net" };
+	r->srv[1] = (struct detect_srv){ .port = 1143,
+		.target = "imap.example.com" };
+	r->nsrv = 2;
+	detect_plan(r);
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		detect_probe_endpoint(r, w[i].probe, &ep);
+		ck_assert_str_eq(ep.host, w[i].host);
+		ck_assert_int_eq(ep.kind, ADDR_NAME);
+		ck_assert_uint_eq(ep.port, w[i].port);
+		ck_assert(ep.ssl == w[i].ssl && ep.ssl_set);
+		ck_assert(ep.starttls == w[i].starttls && ep.starttls_set);
+		ck_assert_str_eq(ep.tls.server_name, w[i].server_name);
+		ck_assert(ep.tls.verify);
+		ck_assert_str_eq(ep.tls.key_password, "");
+	}
+	/* An address: no server name; the host reads back as itself. */
+	params(r, "2001:db8::7");
+	r->name_is_ip = true;
+	detect_plan(r);
+	detect_probe_endpoint(r, 1, &ep);
+	ck_assert_str_eq(ep.host, "2001:db8::7");
+	ck_assert_int_eq(ep.kind, ADDR_IPV6);
+	ck_assert(!ep.ssl && ep.starttls == STARTTLS_REQUIRED);
+	ck_assert_str_eq(ep.tls.server_name, "");
+	ck_assert_int_eq(hostspec_parse(ep.host, strlen(ep.host), &back,
+					&err), 0);
+	ck_assert_str_eq(back.host, ep.host);
+	ck_assert_int_eq(back.kind, ADDR_IPV6);
+	free(r);
+}
+END_TEST
+
 /* ---- names and words ------------------------------------------------ */
 
 START_TEST(test_names)
@@ -799,6 +859,12 @@ START_TEST(test_options)
 	ck_assert(o->timeout_given);
 	ck_assert(o->cfg.timeout_s == 2);
 	ck_assert_str_eq(o->cfg.ep.tls.ca_file, "/ca.pem");
+	/* The interface detects too: the ports go to its form. */
+	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--detect-ports",
+				     "10993,10143", "localhost", NULL), 0);
+	ck_assert_int_eq(o->mode, MODE_UI);
+	ck_assert_int_eq(o->detect_port_tls, 10993);
+	ck_assert_int_eq(o->detect_port_starttls, 10143);
 	free(o);
 }
 END_TEST
@@ -812,6 +878,8 @@ START_TEST(test_option_errors)
 		{ { "--detect", "a b" }, "expected a domain or host name" },
 		{ { "--detect", "x", "h" }, "give no HOST as well" },
 		{ { "--detect-ports=993,143", "--check", "h" },
+		  "--detect-ports goes with --detect" },
+		{ { "--detect-ports=993,143", "--dry-run", "h" },
 		  "--detect-ports goes with --detect" },
 		{ { "--detect=x", "--detect-ports=993" }, "two ports" },
 		{ { "--detect=x", "--detect-ports=0,143" }, "two ports" },
@@ -858,6 +926,7 @@ suite_detect(void)
 	tcase_add_test(tc, test_plan_address);
 	tcase_add_test(tc, test_plan_same_port);
 	tcase_add_test(tc, test_recommend);
+	tcase_add_test(tc, test_probe_endpoint);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("words");

@@ -6,6 +6,7 @@
 static Suite *(*const suites[])(void) = {
 	suite_config,
 	suite_detect,
+	suite_detectrun,
 	suite_diag,
 	suite_dryrun,
 	suite_envelope,
@@ -26,6 +27,7 @@ static Suite *(*const suites[])(void) = {
 	suite_redact,
 	suite_report,
 	suite_rfc2047,
+	suite_savefile,
 	suite_session,
 	suite_tls,
 };

@@ -6,6 +6,7 @@
 
 Suite *suite_config(void);
 Suite *suite_detect(void);
+Suite *suite_detectrun(void);
 Suite *suite_diag(void);
 Suite *suite_dryrun(void);
 Suite *suite_envelope(void);
@@ -26,6 +27,7 @@ Suite *suite_password(void);
 Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
+Suite *suite_savefile(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 

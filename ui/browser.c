@@ -11,6 +11,7 @@
 #include "conn.h"
 #include "draw.h"
 #include "escape.h"
+#include "exportview.h"
 #include "input.h"
 #include "listview.h"
 #include "mbtree.h"
@@ -601,7 +602,7 @@ static const struct ui_binding browser_bindings[] = {
 	  start_filter, "filter" },
 	{ { UI_ESC }, "Esc", "clear the filter", clear_filter, NULL },
 	{ { 'r' }, "r", "raw names (as sent) or decoded", toggle_raw,
-	  "raw" },
+	  NULL },
 	{ { '+', '*' }, "+", "expand all", expand_all, NULL },
 	{ { '-' }, "-", "collapse all", collapse_all, NULL },
 	UI_LIST_BINDINGS,
@@ -610,7 +611,9 @@ static const struct ui_binding browser_bindings[] = {
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },
 	{ { 'p' }, "p", "the login's phases and timings", show_progress,
-	  "phases" },
+	  NULL },
+	{ { 'x' }, "x", "export the settings that worked for neomutt, "
+	  "mbsync, curl, ...", exportview_open, "export" },
 	{ { 'e' }, "e", "log out and edit the settings", ui_edit, NULL },
 	{ { '?' }, "?", "these keys", ui_show_help, "help" },
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "mbtree.h"
 #include "net.h"
+#include "report.h"
 #include "session.h"
 #include "tls.h"
 
@@ -454,6 +455,8 @@ on_tls(struct conn *c, const struct event *ev)
 		c->tls = malloc(sizeof(*c->tls));
 	if (c->tls != NULL)
 		*c->tls = *ev->tls;
+	if (ev->phase == PHASE_STARTTLS)
+		c->starttls_done = true;
 	free(c->pem);
 	c->pem = ev->text != NULL ? strdup(ev->text) : NULL;
 }
@@ -540,6 +543,8 @@ on_done(struct conn *c, const struct event *ev)
 void
 conn_apply(struct conn *c, struct event *ev)
 {
+	/* First: on_mailbox() takes the mailbox out of ev. */
+	report_event(c->report, ev);
 	switch (ev->type) {
 	case EV_PHASE_START:
 	case EV_PHASE_END:
@@ -696,7 +701,10 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 		c->tree = mbtree_new();
 	if (c != NULL)
 		c->q = event_queue_new();
-	if (c == NULL || c->lines == NULL || c->tree == NULL || c->q == NULL) {
+	if (c != NULL)
+		c->report = report_new(cfg);
+	if (c == NULL || c->lines == NULL || c->tree == NULL || c->q == NULL
+	    || c->report == NULL) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		conn_free(c);
 		return NULL;
@@ -766,5 +774,6 @@ conn_free(struct conn *c)
 	free(c->pem);
 	free(c->caps);
 	free(c->asked);
+	report_free(c->report);
 	free(c);
 }

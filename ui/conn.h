@@ -19,6 +19,7 @@
 #include "phase.h"
 
 struct mbtree;
+struct report;
 struct session;
 struct tls_summary;
 
@@ -110,6 +111,7 @@ struct conn {
 	int64_t wait_total;	/* its length in ms */
 
 	struct tls_summary *tls;	/* NULL until EV_TLS */
+	bool starttls_done;	/* a TLS handshake after STARTTLS */
 	char *pem;		/* the chain as PEM, or NULL */
 	char *caps;		/* the latest capabilities, or NULL */
 	bool caps_after_tls;
@@ -126,6 +128,10 @@ struct conn {
 	char open_first[CONFIG_STR_MAX];	/* to open once listed */
 
 	struct conn_view view;
+
+	/* Every event is copied into it as it is applied (src/report.h):
+	 * a report can be written at any time. */
+	struct report *report;
 
 	/* Private: transcript ring, requests, STATUS already asked. */
 	struct conn_line *lines;
@@ -151,8 +157,9 @@ struct conn *conn_start(const struct conn_config *cfg,
 int conn_fd(const struct conn *c);
 struct event *conn_pop(struct conn *c);
 
-/* Update the model from ev (still the caller's, to free after; a
- * mailbox entry moves into the tree and ev->mailbox becomes NULL). */
+/* Update the model (and the report) from ev (still the caller's, to
+ * free after; a mailbox entry moves into the tree and ev->mailbox
+ * becomes NULL). */
 void conn_apply(struct conn *c, struct event *ev);
 
 /* Stop now: the session reports a cancel, then EV_DONE. */

@@ -12,6 +12,8 @@
 #include <wchar.h>
 
 #include "connform.h"
+#include "detect.h"
+#include "detectview.h"
 #include "draw.h"
 #include "hostspec.h"
 #include "password.h"
@@ -478,9 +480,10 @@ build_choices(struct connform *f, struct conn_config *cfg, char *err,
 	return 0;
 }
 
-int
-connform_config(struct connform *f, struct conn_config *cfg, char *err,
-		size_t cap)
+/* The fields as a configuration, whether or not a password is there
+ * yet.  0, or -1 with the reason in err. */
+static int
+build(struct connform *f, struct conn_config *cfg, char *err, size_t cap)
 {
 	char host[CONFIG_PATH_MAX];
 	struct hostspec_error herr;
@@ -502,6 +505,15 @@ connform_config(struct connform *f, struct conn_config *cfg, char *err,
 		return -1;
 	}
 	build_strings(f, cfg);
+	return 0;
+}
+
+int
+connform_config(struct connform *f, struct conn_config *cfg, char *err,
+		size_t cap)
+{
+	if (build(f, cfg, err, cap) != 0)
+		return -1;
 	cfg->stay_open = true;
 	/* A URL's mailbox, else --select: opened once listed. */
 	if (cfg->ep.mailbox[0] != '\0')
@@ -516,6 +528,82 @@ connform_config(struct connform *f, struct conn_config *cfg, char *err,
 			       "(or empty User to stop before the login)");
 	}
 	return 0;
+}
+
+/* A detection waits DETECT_TIMEOUT_S unless a timeout was asked for:
+ * on the command line, or typed into the form. */
+static double
+detect_timeout(struct connform *f, const struct conn_config *cfg)
+{
+	char typed[32], start[32];
+
+	field_text(f, F_TIMEOUT, typed, sizeof(typed));
+	snprintf(start, sizeof(start), "%g", f->start.cfg.timeout_s);
+	if (f->start.timeout_given
+	    || (typed[0] != '\0' && strcmp(typed, start) != 0))
+		return cfg->timeout_s;
+	return DETECT_TIMEOUT_S;
+}
+
+int
+connform_detect_params(struct connform *f, struct detect_params *p,
+		       char *err, size_t cap)
+{
+	struct conn_config *cfg = malloc(sizeof(*cfg));
+	char why[256];
+	int rc;
+
+	if (cfg == NULL) {
+		snprintf(err, cap, "out of memory");
+		return -1;
+	}
+	rc = build(f, cfg, err, cap);
+	if (rc == 0 && detect_name_check(cfg->ep.host, why, sizeof(why))
+	    != 0)
+		rc = fail_at(f, F_HOST, err, cap, why);
+	if (rc == 0) {
+		memset(p, 0, sizeof(*p));
+		snprintf(p->name, sizeof(p->name), "%s", cfg->ep.host);
+		p->port_tls = f->start.detect_port_tls ?
+			      f->start.detect_port_tls : 993;
+		p->port_starttls = f->start.detect_port_starttls ?
+				   f->start.detect_port_starttls : 143;
+		p->timeout_s = detect_timeout(f, cfg);
+		p->tls = cfg->ep.tls;
+		/* A recommendation needs verified certificates (RFC 8314);
+		 * each probe sets the name checked itself (RFC 7817). */
+		p->tls.verify = true;
+		p->tls.server_name[0] = '\0';
+	}
+	config_wipe(cfg);
+	free(cfg);
+	return rc;
+}
+
+void
+connform_fill(struct connform *f, const struct endpoint *ep)
+{
+	char port[8], user[CONFIG_STR_MAX];
+
+	if (f->form == NULL)
+		return;
+	field_set(f, F_HOST, ep->host);
+	choice_set(f, F_SSL, ep->ssl);
+	choice_set(f, F_STARTTLS, (int)ep->starttls);
+	snprintf(port, sizeof(port), "%u", endpoint_port(ep));
+	field_set(f, F_PORT, port);
+	f->port_edited = true;
+	field_set(f, F_SNI, ep->tls.server_name);
+	if (ep->tls.server_name[0] != '\0')
+		show_advanced(f, true);
+	/* The Host field holds a bare name now: what it said before
+	 * (a URL's port or TLS) no longer applies. */
+	endpoint_init(&f->last_ep);
+	host_changed(f, false);
+	/* On to what is still missing for a login. */
+	field_text(f, F_USER, user, sizeof(user));
+	set_current_field(f->form, f->fields[user[0] == '\0' ? F_USER :
+			  f->pw_len == 0 ? F_PASSWORD : F_HOST]);
 }
 
 bool
@@ -932,6 +1020,9 @@ draw_notes(struct ui *ui, struct connform *f)
 		draw_text(stdscr, 13, 4, COLS - 6, "(port, TLS, user) fills "
 			  "the fields.  Enter connects from any field.",
 			  ui_attr(ui, ROLE_DIM));
+		draw_text(stdscr, 14, 4, COLS - 6, "Not sure of the port or "
+			  "TLS?  F5 finds where the server answers.",
+			  ui_attr(ui, ROLE_DIM));
 	}
 	draw_text(stdscr, FORM_ROW_HELP, FORM_COL_LABEL, COLS - 4,
 		  fdefs[cur_id(f)].help, ui_attr(ui, ROLE_DIM));
@@ -1001,7 +1092,7 @@ static const struct ui_binding connform_bindings[] = {
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "Enter",
 	  "connect with these settings", ui_connect, "connect" },
 	{ { '\t', UI_KEY(KEY_DOWN) }, "Tab", "next field (also Down)",
-	  next_field, "next" },
+	  next_field, NULL },
 	{ { UI_KEY(KEY_BTAB), UI_KEY(KEY_UP) }, "S-Tab",
 	  "previous field (also Up)", prev_field, NULL },
 	{ { ' ' }, "Space", "change a choice (also Left, Right)",
@@ -1009,6 +1100,9 @@ static const struct ui_binding connform_bindings[] = {
 	{ { UI_KEY(KEY_F(2)), UI_CTRL('t') }, "F2",
 	  "show or hide the advanced TLS settings (also Ctrl-T)",
 	  toggle_advanced, "advanced" },
+	{ { UI_KEY(KEY_F(5)), UI_CTRL('g') }, "F5",
+	  "detect: probe the Host's ports and TLS (also Ctrl-G)",
+	  detectview_open, "detect" },
 	{ { UI_KEY(KEY_F(1)), '?' }, "F1",
 	  "these keys (? too, outside text fields)", ui_show_help, "help" },
 	{ { UI_KEY(KEY_F(10)), 'q', UI_CTRL('q') }, "F10",

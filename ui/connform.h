@@ -11,6 +11,7 @@
 #include "options.h"
 
 struct connform;
+struct detect_params;
 
 /* A form with the values of o (the host as typed, the merged settings,
  * the password from IMAPCONN_PASSWORD, --password-file or
@@ -27,6 +28,21 @@ void connform_free(struct connform *f);
  * caller wipes *cfg (config_wipe) when done with it. */
 int connform_config(struct connform *f, struct conn_config *cfg,
 		    char *err, size_t cap);
+
+/* What to detect for the detect key: the host of the Host field, the
+ * ports of --detect-ports (else 993 and 143), the TLS settings of the
+ * fields (verification always on) and the timeout when one was given
+ * (else DETECT_TIMEOUT_S).  Returns 0, or -1 with a one-line reason in
+ * err (the offending field becomes the current one).  The caller wipes
+ * p->tls (tls_opts_wipe) when done with it. */
+int connform_detect_params(struct connform *f, struct detect_params *p,
+			   char *err, size_t cap);
+
+/* Put a detected endpoint in the fields: Host (the bare host), Port,
+ * Implicit TLS, STARTTLS and Server name (shown when set: the name the
+ * certificate must hold); the other fields keep their values.  The
+ * current field becomes User or Password when they are empty. */
+void connform_fill(struct connform *f, const struct endpoint *ep);
 
 /* Whether the command line gave everything a connection needs (a host
  * that parses and, with a user, a password): then it starts at once. */

@@ -1,22 +1,17 @@
 /* tlsview.c - the TLS view screen, built as lines of text when it opens
  * (and again when a TLS summary arrives), and saving the chain. */
 #include <curses.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "conn.h"
 #include "draw.h"
-#include "input.h"
 #include "listview.h"
+#include "prompt.h"
 #include "tls.h"
 #include "tlsview.h"
 #include "ui_int.h"
@@ -30,14 +25,10 @@ struct tlsview_line {
 	char text[TLSVIEW_LINE_MAX];
 };
 
-enum tlsview_prompt { PROMPT_NONE, PROMPT_PATH, PROMPT_OVERWRITE };
-
 struct tlsview {
 	struct listview lv;		/* scroll-only */
 	struct tlsview_line *lines;
 	size_t n;
-	enum tlsview_prompt prompt;
-	struct input path;
 };
 
 struct tlsview *
@@ -313,7 +304,6 @@ tlsview_enter(struct ui *ui)
 	struct tlsview *t = ui->tlsview;
 
 	listview_init(&t->lv, true);
-	t->prompt = PROMPT_NONE;
 	build(ui);
 }
 
@@ -325,46 +315,6 @@ tlsview_on_event(struct ui *ui, const struct event *ev)
 }
 
 /* ------------------------------------------------------------ saving */
-
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-int
-tlsview_save(const char *path, const char *pem, size_t len, int overwrite,
-	     char *where, size_t cap)
-{
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
-	char abs[PATH_MAX];
-	int fd, saved;
-
-	flags |= overwrite ? O_TRUNC : O_EXCL;
-	fd = open(path, flags, 0644);
-	if (fd < 0)
-		return !overwrite && errno == EEXIST ? 1 : -1;
-	if (fchmod(fd, 0644) != 0 || write_all(fd, pem, len) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	if (close(fd) != 0)
-		return -1;
-	snprintf(where, cap, "%s", realpath(path, abs) != NULL ? abs : path);
-	return 0;
-}
 
 static size_t
 count_certs(const char *pem)
@@ -379,78 +329,34 @@ count_certs(const char *pem)
 	return n;
 }
 
-static void
-save(struct ui *ui, bool overwrite)
+static int
+save_chain(struct ui *ui, const char *path, bool overwrite)
 {
-	struct tlsview *t = ui->tlsview;
 	const char *pem = ui->conn != NULL ? ui->conn->pem : NULL;
-	char path[INPUT_MAX * 4 + 1], where[PATH_MAX + 1];
-	int rc;
+	char what[64];
+	size_t n;
 
-	t->prompt = PROMPT_NONE;
 	if (pem == NULL) {
 		ui_message(ui, ROLE_WARN, "the server sent no certificate");
-		return;
+		return -1;
 	}
-	input_utf8(&t->path, path, sizeof(path));
-	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "%s", TLSVIEW_DEFAULT_PATH);
-	rc = tlsview_save(path, pem, strlen(pem), overwrite, where,
-			  sizeof(where));
-	if (rc == 1) {
-		t->prompt = PROMPT_OVERWRITE;
-		return;
-	}
-	if (rc != 0) {
-		ui_message(ui, ROLE_FAIL, "could not save to %s: %s", path,
-			   strerror(errno));
-		return;
-	}
-	ui_message(ui, ROLE_OK, "saved %zu certificate%s (PEM) to %s",
-		   count_certs(pem), count_certs(pem) == 1 ? "" : "s",
-		   where);
+	n = count_certs(pem);
+	snprintf(what, sizeof(what), "%zu certificate%s (PEM)", n,
+		 n == 1 ? "" : "s");
+	return prompt_write(ui, path, overwrite, pem, strlen(pem), 0644,
+			    what);
 }
 
 static void
 ask_path(struct ui *ui)
 {
-	struct tlsview *t = ui->tlsview;
-
 	if (ui->conn == NULL || ui->conn->pem == NULL) {
 		ui_message(ui, ROLE_WARN, "the server sent no certificate to "
 			   "save");
 		return;
 	}
-	input_set(&t->path, TLSVIEW_DEFAULT_PATH);
-	t->prompt = PROMPT_PATH;
-}
-
-static bool
-tlsview_key(struct ui *ui, int key)
-{
-	struct tlsview *t = ui->tlsview;
-
-	if (t->prompt == PROMPT_OVERWRITE) {
-		if (key == 'y' || key == 'Y')
-			save(ui, true);
-		else
-			ui_message(ui, ROLE_NORMAL, "not saved");
-		t->prompt = PROMPT_NONE;
-		return true;
-	}
-	if (t->prompt != PROMPT_PATH)
-		return false;
-	switch (input_key(&t->path, key)) {
-	case INPUT_ENTER:
-		save(ui, false);
-		return true;
-	case INPUT_ESCAPE:
-		t->prompt = PROMPT_NONE;
-		ui_message(ui, ROLE_NORMAL, "not saved");
-		return true;
-	default:
-		return true;
-	}
+	prompt_save(ui, "save the chain (PEM) to", TLSVIEW_DEFAULT_PATH,
+		    save_chain);
 }
 
 /* ------------------------------------------------------------ drawing */
@@ -459,9 +365,8 @@ static void
 tlsview_draw(struct ui *ui)
 {
 	struct tlsview *t = ui->tlsview;
-	int top = 2, st = ui_attr(ui, ROLE_STATUS);
+	int top = 2;
 	size_t first, n;
-	char path[INPUT_MAX * 4 + 1];
 
 	ui_draw_frame(ui, "TLS: certificate chain and verification");
 	listview_set_height(&t->lv, (size_t)(LINES - top - 1));
@@ -472,16 +377,6 @@ tlsview_draw(struct ui *ui)
 
 		draw_text(stdscr, top + (int)i, 1, COLS - 2, l->text,
 			  ui_attr(ui, l->role));
-	}
-	if (t->prompt == PROMPT_PATH) {
-		input_draw(stdscr, LINES - 1, 0, COLS, "save the chain (PEM) "
-			   "to: ", &t->path, st);
-		curs_set(1);
-	} else if (t->prompt == PROMPT_OVERWRITE) {
-		input_utf8(&t->path, path, sizeof(path));
-		draw_fill(stdscr, LINES - 1, 0, COLS, st);
-		draw_textf(stdscr, LINES - 1, 0, COLS, st | A_BOLD,
-			   "%s exists: overwrite it? (y/n)", path);
 	}
 }
 
@@ -508,7 +403,7 @@ const struct ui_screen tlsview_screen = {
 	.title = "TLS",
 	.enter = tlsview_enter,
 	.draw = tlsview_draw,
-	.key = tlsview_key,
+	.key = NULL,
 	.on_event = tlsview_on_event,
 	.list = tlsview_list,
 	.bindings = tlsview_bindings,

@@ -16,10 +16,14 @@
 #include "clock.h"
 #include "conn.h"
 #include "connform.h"
+#include "detectview.h"
 #include "draw.h"
+#include "exportview.h"
 #include "listview.h"
 #include "mboxview.h"
 #include "progress.h"
+#include "prompt.h"
+#include "reportsave.h"
 #include "tlsview.h"
 #include "tview.h"
 #include "ui.h"
@@ -316,6 +320,27 @@ find_binding(const struct ui_binding *b, int key)
 	return NULL;
 }
 
+/* Keys of every screen that shows a connection (the form and the
+ * detection show none), the failure screen included: looked up after
+ * the screen's own keys, and listed after them. */
+static const struct ui_binding conn_bindings[] = {
+	{ { 'R' }, "R", "write a report of this connection to a file (no "
+	  "password)", reportsave_ask, "report" },
+	{ { 0 }, NULL, NULL, NULL, NULL }
+};
+
+/* The key tables of the current screen, its own first; NULL ends. */
+static void
+key_tables(const struct ui *ui, const struct ui_binding *t[3])
+{
+	bool conn_screen = ui->screen != &connform_screen
+			   && ui->screen != &detectview_screen;
+
+	t[0] = ui->screen->bindings;
+	t[1] = conn_screen ? conn_bindings : NULL;
+	t[2] = NULL;
+}
+
 static bool
 too_small(void)
 {
@@ -325,7 +350,7 @@ too_small(void)
 static void
 on_key(struct ui *ui, int key)
 {
-	const struct ui_binding *b;
+	const struct ui_binding *b, *tables[3];
 
 	ui->dirty = true;
 	if (key == UI_KEY(KEY_RESIZE)) {
@@ -342,12 +367,19 @@ on_key(struct ui *ui, int key)
 			ui_quit(ui);
 		return;
 	}
+	if (prompt_active(ui->prompt)) {
+		prompt_key(ui, key);
+		return;
+	}
 	if (ui->screen->key != NULL && ui->screen->key(ui, key))
 		return;
-	b = find_binding(ui->screen->bindings, key);
-	if (b != NULL) {
-		b->fn(ui);
-		return;
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++) {
+		b = find_binding(tables[i], key);
+		if (b != NULL) {
+			b->fn(ui);
+			return;
+		}
 	}
 	if ((key & UI_FN) == 0 && key >= 0x20)
 		ui_message(ui, ROLE_WARN, "that key does nothing here: ? "
@@ -380,18 +412,13 @@ read_signals(struct ui *ui)
 
 /* --------------------------------------------------------------- drawing */
 
-static void
-draw_status(struct ui *ui, int y)
+/* The briefs of one key table from column x of row y; returns the
+ * column after them. */
+static int
+draw_briefs(struct ui *ui, const struct ui_binding *b, int y, int x)
 {
-	const struct ui_binding *b = ui->screen->bindings;
-	int x = 0, width = COLS, st = ui_attr(ui, ROLE_STATUS);
+	int width = COLS, st = ui_attr(ui, ROLE_STATUS);
 
-	draw_fill(stdscr, y, 0, width, st);
-	if (ui->msg[0] != '\0') {
-		draw_text_fill(stdscr, y, 0, width, ui->msg,
-			       ui_attr(ui, ui->msg_role) | A_REVERSE);
-		return;
-	}
 	for (; b != NULL && !UI_BINDING_END(b) && x < width; b++) {
 		if (b->brief == NULL || b->name == NULL)
 			continue;
@@ -401,6 +428,24 @@ draw_status(struct ui *ui, int y)
 				   st);
 		x++;
 	}
+	return x;
+}
+
+static void
+draw_status(struct ui *ui, int y)
+{
+	const struct ui_binding *tables[3];
+	int x = 0;
+
+	draw_fill(stdscr, y, 0, COLS, ui_attr(ui, ROLE_STATUS));
+	if (ui->msg[0] != '\0') {
+		draw_text_fill(stdscr, y, 0, COLS, ui->msg,
+			       ui_attr(ui, ui->msg_role) | A_REVERSE);
+		return;
+	}
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++)
+		x = draw_briefs(ui, tables[i], y, x);
 }
 
 void
@@ -425,12 +470,14 @@ ui_draw_bars(struct ui *ui, const char *title)
 static void
 draw_help(struct ui *ui)
 {
-	const struct ui_binding *b;
+	const struct ui_binding *b, *tables[3];
 	int n = 0, width = 72, height, y;
 	WINDOW *w;
 
-	for (b = ui->screen->bindings; b != NULL && !UI_BINDING_END(b); b++)
-		n += b->name != NULL;
+	key_tables(ui, tables);
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b); b++)
+			n += b->name != NULL;
 	height = n + 4 < LINES - 2 ? n + 4 : LINES - 2;
 	w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
 	if (w == NULL)
@@ -440,13 +487,14 @@ draw_help(struct ui *ui)
 	draw_textf(w, 0, 2, width - 4, ui_attr(ui, ROLE_HEADING),
 		   " keys: %s ", ui->screen->title);
 	y = 1;
-	for (b = ui->screen->bindings; b != NULL && !UI_BINDING_END(b)
-	     && y < height - 2; b++) {
-		if (b->name == NULL)
-			continue;
-		draw_text(w, y, 2, 13, b->name, A_BOLD);
-		draw_text(w, y++, 16, width - 18, b->help, 0);
-	}
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b) && y < height - 2;
+		     b++) {
+			if (b->name == NULL)
+				continue;
+			draw_text(w, y, 2, 13, b->name, A_BOLD);
+			draw_text(w, y++, 16, width - 18, b->help, 0);
+		}
 	draw_text(w, height - 2, 2, width - 4, "any key closes this help",
 		  ui_attr(ui, ROLE_DIM));
 	wnoutrefresh(w);
@@ -484,6 +532,9 @@ draw_all(struct ui *ui)
 	/* Each screen clears what it draws over (see ui_draw_frame). */
 	touchwin(stdscr);
 	ui->screen->draw(ui);
+	/* A question asked over the screen, with the cursor in it. */
+	if (prompt_active(ui->prompt))
+		prompt_draw(ui);
 	wnoutrefresh(stdscr);
 	if (ui->help) {
 		curs_set(0);
@@ -494,6 +545,13 @@ draw_all(struct ui *ui)
 
 /* ------------------------------------------------------------------ loop */
 
+/* The descriptor the current screen waits on, or -1. */
+static int
+screen_fd(struct ui *ui)
+{
+	return ui->screen->wake_fd != NULL ? ui->screen->wake_fd(ui) : -1;
+}
+
 static int
 poll_timeout(struct ui *ui)
 {
@@ -501,6 +559,8 @@ poll_timeout(struct ui *ui)
 
 	if (ui->more_events)
 		return 0;
+	if (screen_fd(ui) >= 0)
+		return UI_TICK_MS;
 	if (ui->quitting) {
 		int64_t left = ui->quit_deadline - now;
 
@@ -516,16 +576,19 @@ poll_timeout(struct ui *ui)
 static void
 loop_pass(struct ui *ui)
 {
-	struct pollfd pfd[3 + UI_RETIRING_MAX];
+	struct pollfd pfd[4 + UI_RETIRING_MAX];
 	nfds_t n = 0;
-	int timeout;
+	int timeout, wake;
 
 	if (ui->dirty)
 		draw_all(ui);
 	timeout = poll_timeout(ui);
+	wake = screen_fd(ui);
 	ui->more_events = false;
 	pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	pfd[n++] = (struct pollfd){ .fd = ui->sig_fd, .events = POLLIN };
+	if (wake >= 0)
+		pfd[n++] = (struct pollfd){ .fd = wake, .events = POLLIN };
 	if (ui->conn != NULL)
 		pfd[n++] = (struct pollfd){ .fd = conn_fd(ui->conn),
 					    .events = POLLIN };
@@ -542,7 +605,10 @@ loop_pass(struct ui *ui)
 	if (ui->conn != NULL)
 		drain(ui, ui->conn, true);
 	drain_retiring(ui);
-	if (ui->screen == &progress_screen && timeout == UI_TICK_MS)
+	if (ui->screen->on_wake != NULL)
+		ui->screen->on_wake(ui);
+	if ((ui->screen == &progress_screen || wake >= 0)
+	    && timeout == UI_TICK_MS)
 		ui->dirty = true;
 	if (ui->quitting && (all_done(ui) || clock_ms() >= ui->quit_deadline))
 		ui->leave = true;
@@ -593,8 +659,13 @@ setup_screens(struct ui *ui)
 	ui->mbox = mboxview_new();
 	ui->tlsview = tlsview_new();
 	ui->tview = tview_new();
+	ui->prompt = prompt_new();
+	ui->detect = detectview_new();
+	ui->exportview = exportview_new();
 	if (ui->form == NULL || ui->progress == NULL || ui->browser == NULL
-	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL)
+	    || ui->mbox == NULL || ui->tlsview == NULL || ui->tview == NULL
+	    || ui->prompt == NULL || ui->detect == NULL
+	    || ui->exportview == NULL)
 		return -1;
 	return 0;
 }
@@ -613,6 +684,9 @@ teardown(struct ui *ui)
 	mboxview_free(ui->mbox);
 	tlsview_free(ui->tlsview);
 	tview_free(ui->tview);
+	prompt_free(ui->prompt);
+	detectview_free(ui->detect);
+	exportview_free(ui->exportview);
 }
 
 int

@@ -35,6 +35,9 @@ struct mboxview;
 struct tlsview;
 struct tview;
 struct progress;
+struct prompt;
+struct detectview;
+struct exportview;
 
 typedef void (*ui_action_fn)(struct ui *);
 
@@ -57,7 +60,10 @@ struct ui_binding {
  * key sees a key first (text input) and returns true when it took it,
  * else the bindings are looked up; on_event sees each event after the
  * connection's model took it in; list gives the list the shared moving
- * keys (UI_LIST_BINDINGS) act on.  Any member but draw may be NULL. */
+ * keys (UI_LIST_BINDINGS) act on.  A screen that waits on work of its
+ * own (a detection) gives its descriptor with wake_fd (-1: none): the
+ * loop then polls it, redraws every tick (a spinner) and calls on_wake
+ * after each pass.  Any member but draw may be NULL. */
 struct ui_screen {
 	const char *title;
 	void (*enter)(struct ui *);
@@ -66,6 +72,8 @@ struct ui_screen {
 	void (*on_event)(struct ui *, const struct event *);
 	struct listview *(*list)(struct ui *);
 	const struct ui_binding *bindings;
+	int (*wake_fd)(struct ui *);
+	void (*on_wake)(struct ui *);
 };
 
 /* The moving keys of every list, on the current screen's list. */
@@ -105,6 +113,9 @@ struct ui {
 	struct mboxview *mbox;
 	struct tlsview *tlsview;
 	struct tview *tview;
+	struct prompt *prompt;		/* the status-line question */
+	struct detectview *detect;
+	struct exportview *exportview;
 
 	bool dirty;		/* redraw at the end of this pass */
 	bool help;		/* the key help is showing */
@@ -165,5 +176,7 @@ extern const struct ui_screen browser_screen;
 extern const struct ui_screen mboxview_screen;
 extern const struct ui_screen tlsview_screen;
 extern const struct ui_screen tview_screen;
+extern const struct ui_screen detectview_screen;
+extern const struct ui_screen exportview_screen;
 
 #endif

@@ -1,0 +1,238 @@
+/* check_savefile.c - saving files from the interface: no silent
+ * overwrite, no symbolic link followed, the mode given, reasons in
+ * words, "~/" expanded, default names safe for any host. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check_units.h"
+#include "savefile.h"
+
+static char dir[] = "/tmp/check_savefile.XXXXXX";
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[sizeof(dir) + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+static void
+read_back(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, cap - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static mode_t
+mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(lstat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+START_TEST(test_write_new_then_exists)
+{
+	char path[PATH_MAX], where[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/a.txt", dir);
+	ck_assert_int_eq(savefile_write(path, "one\n", 4, 0600, false, where,
+					sizeof(where)), 0);
+	ck_assert_str_eq(where, path);
+	read_back(path, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "one\n");
+	ck_assert_uint_eq(mode_of(path), 0600);
+	/* There now: left alone unless overwriting is asked for. */
+	ck_assert_int_eq(savefile_write(path, "two\n", 4, 0600, false, where,
+					sizeof(where)), 1);
+	read_back(path, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "one\n");
+	ck_assert_int_eq(savefile_write(path, "three\n", 6, 0644, true, where,
+					sizeof(where)), 0);
+	read_back(path, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "three\n");
+	ck_assert_uint_eq(mode_of(path), 0644);
+}
+END_TEST
+
+START_TEST(test_relative_where)
+{
+	char cwd[PATH_MAX], where[PATH_MAX], want[PATH_MAX];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(savefile_write("./r.txt", "x", 1, 0600, false, where,
+					sizeof(where)), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
+	snprintf(want, sizeof(want), "%s/r.txt", dir);
+	ck_assert_str_eq(where, want);
+}
+END_TEST
+
+START_TEST(test_missing_directory)
+{
+	char path[PATH_MAX], where[PATH_MAX] = "", why[PATH_MAX + 256];
+	char missing[PATH_MAX];
+
+	snprintf(missing, sizeof(missing), "%s/no/such", dir);
+	snprintf(path, sizeof(path), "%s/file.txt", missing);
+	errno = 0;
+	ck_assert_int_eq(savefile_write(path, "x", 1, 0600, false, where,
+					sizeof(where)), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(where, "");
+	savefile_reason(path, ENOENT, why, sizeof(why));
+	snprintf(path, sizeof(path), "the directory %s does not exist",
+		 missing);
+	ck_assert_str_eq(why, path);
+}
+END_TEST
+
+START_TEST(test_no_symlink_followed)
+{
+	char target[PATH_MAX], link[PATH_MAX], where[PATH_MAX], buf[64];
+	char why[PATH_MAX + 256];
+
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	ck_assert_int_eq(savefile_write(target, "keep", 4, 0600, false, where,
+					sizeof(where)), 0);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert_int_eq(savefile_write(link, "evil", 4, 0600, false, where,
+					sizeof(where)), 1);
+	errno = 0;
+	ck_assert_int_eq(savefile_write(link, "evil", 4, 0600, true, where,
+					sizeof(where)), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	read_back(target, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "keep");
+	savefile_reason(link, ELOOP, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "symbolic link"));
+}
+END_TEST
+
+START_TEST(test_reasons)
+{
+	char why[512], want[512];
+
+	savefile_reason("/etc/x/report.txt", EACCES, why, sizeof(why));
+	snprintf(want, sizeof(want), "%s: you may not write "
+		 "/etc/x/report.txt", strerror(EACCES));
+	ck_assert_str_eq(why, want);
+	savefile_reason("report.txt", ENOENT, why, sizeof(why));
+	ck_assert_str_eq(why, "the directory . does not exist");
+	savefile_reason("/a/report.txt", ENOTDIR, why, sizeof(why));
+	ck_assert_str_eq(why, "a part of /a is not a directory");
+	savefile_reason("/report.txt", ENOTDIR, why, sizeof(why));
+	ck_assert_str_eq(why, "a part of / is not a directory");
+	savefile_reason("/tmp", EISDIR, why, sizeof(why));
+	ck_assert_str_eq(why, "/tmp is a directory");
+	savefile_reason("r", ENOSPC, why, sizeof(why));
+	snprintf(want, sizeof(want), "r: %s", strerror(ENOSPC));
+	ck_assert_str_eq(why, want);
+}
+END_TEST
+
+START_TEST(test_expand)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "~/r.txt", "/home/alice/r.txt" },
+		{ "~", "/home/alice" },
+		{ "~/", "/home/alice/" },
+		{ "~bob/r.txt", "~bob/r.txt" },
+		{ "./~/r.txt", "./~/r.txt" },
+		{ "/tmp/r.txt", "/tmp/r.txt" },
+		{ "", "" },
+	};
+	char out[64], small[8];
+	/* The suites may share one process (CK_FORK=no): HOME goes back
+	 * as it was. */
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+
+	ck_assert_int_eq(setenv("HOME", "/home/alice", 1), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(savefile_expand(cases[i].in, out,
+						 sizeof(out)), 0);
+		ck_assert_str_eq(out, cases[i].out);
+	}
+	ck_assert_int_eq(savefile_expand("~/long-name", small,
+					 sizeof(small)), -1);
+	ck_assert_str_eq(small, "");
+	ck_assert_int_eq(unsetenv("HOME"), 0);
+	ck_assert_int_eq(savefile_expand("~/r", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "~/r");
+	if (home != NULL)
+		ck_assert_int_eq(setenv("HOME", home, 1), 0);
+	free(home);
+}
+END_TEST
+
+START_TEST(test_default_names)
+{
+	static const struct {
+		const char *host, *out;
+	} cases[] = {
+		{ "localhost", "./imapconn-report-localhost.txt" },
+		{ "imap.example.com",
+		  "./imapconn-report-imap.example.com.txt" },
+		{ "2001:db8::7", "./imapconn-report-2001_db8__7.txt" },
+		{ "../../etc/x", "./imapconn-report-.._.._etc_x.txt" },
+		{ "a b\x1b[1m\xc3\xa9", "./imapconn-report-a_b__1m__.txt" },
+		{ "", "./imapconn-report.txt" },
+	};
+	char out[256], host[200];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		savefile_default_name("report", cases[i].host, "txt", out,
+				      sizeof(out));
+		ck_assert_str_eq(out, cases[i].out);
+	}
+	memset(host, 'h', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	savefile_default_name("report", host, "txt", out, sizeof(out));
+	ck_assert_uint_eq(strlen(out), strlen("./imapconn-report-.txt") + 64);
+}
+END_TEST
+
+Suite *
+suite_savefile(void)
+{
+	Suite *s = suite_create("savefile");
+	TCase *tc = tcase_create("write");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_write_new_then_exists);
+	tcase_add_test(tc, test_relative_where);
+	tcase_add_test(tc, test_missing_directory);
+	tcase_add_test(tc, test_no_symlink_followed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("words");
+	tcase_add_test(tc, test_reasons);
+	tcase_add_test(tc, test_expand);
+	tcase_add_test(tc, test_default_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
