@@ -4,6 +4,7 @@
 #include "check_units.h"
 
 static Suite *(*const suites[])(void) = {
+	suite_capdiff,
 	suite_config,
 	suite_detect,
 	suite_diag,

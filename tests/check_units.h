@@ -4,6 +4,7 @@
 
 #include <check.h>
 
+Suite *suite_capdiff(void);
 Suite *suite_config(void);
 Suite *suite_detect(void);
 Suite *suite_diag(void);
