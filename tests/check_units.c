@@ -26,6 +26,7 @@ static Suite *(*const suites[])(void) = {
 	suite_password,
 	suite_report,
 	suite_rfc2047,
+	suite_server_id,
 	suite_session,
 	suite_tls,
 };

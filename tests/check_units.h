@@ -26,6 +26,7 @@ Suite *suite_options(void);
 Suite *suite_password(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
+Suite *suite_server_id(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 

@@ -560,6 +560,8 @@ conn_apply(struct conn *c, struct event *ev)
 	case EV_CAPS:
 		on_caps(c, ev);
 		break;
+	case EV_SERVER_ID:
+		break;
 	case EV_NOTE:
 		on_note(c, ev);
 		break;
