@@ -206,6 +206,53 @@ capdiff_note(const struct capdiff *d, enum capdiff_tls mode)
 
 /* ---- text ----------------------------------------------------------- */
 
+/* Whether row r belongs in a list of names: with from == to, those of
+ * that list; else those whose change from..to is want. */
+static bool
+picked(const struct capdiff *d, const struct capdiff_row *r,
+       enum capdiff_slot from, enum capdiff_slot to,
+       enum capdiff_change want)
+{
+	if (from == to)
+		return (unsigned)from < CAPDIFF_SLOTS && (r->in & (1u << from));
+	return capdiff_change(d, r, from, to) == want;
+}
+
+size_t
+capdiff_join(const struct capdiff *d, enum capdiff_slot from,
+	     enum capdiff_slot to, enum capdiff_change want, char *buf,
+	     size_t cap)
+{
+	size_t len = 0;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->n; i++) {
+		const struct capdiff_row *r = &d->rows[i];
+		size_t sep = len > 0 ? 1 : 0;
+		size_t w = strlen(r->name);
+
+		if (!picked(d, r, from, to, want))
+			continue;
+		/* Room for this name and, after it, " ..." and the NUL. */
+		if (len + sep + w + 4 >= cap) {
+			const char *more = sep ? " ..." : "...";
+
+			if (len + strlen(more) < cap) {
+				memcpy(buf + len, more, strlen(more) + 1);
+				len += strlen(more);
+			}
+			return len;
+		}
+		if (sep)
+			buf[len++] = ' ';
+		memcpy(buf + len, r->name, w + 1);
+		len += w;
+	}
+	return len;
+}
+
 /* The names of the rows whose change from..to is c (or, with from ==
  * to, the names of that list), wrapped at width after prefix, the
  * following lines indented as deep. */
@@ -221,8 +268,7 @@ print_names(const struct capdiff *d, FILE *out, const char *prefix,
 		const struct capdiff_row *r = &d->rows[i];
 		int w = (int)strlen(r->name);
 
-		if (from == to ? !(r->in & (1u << from)) :
-		    capdiff_change(d, r, from, to) != c)
+		if (!picked(d, r, from, to, c))
 			continue;
 		if (col > indent && col + 1 + w > width) {
 			fprintf(out, "\n%*s", indent, "");

@@ -102,6 +102,14 @@ const char *capdiff_tls_warning(const struct capdiff *d,
  * one, else before TLS; CAPDIFF_SLOTS when neither was received. */
 enum capdiff_slot capdiff_login_base(const struct capdiff *d);
 
+/* The names of the rows whose change from from to to is want, or with
+ * from == to the names of that list, space-separated into buf (cap
+ * bytes, NUL-terminated), ending with "..." when they do not all fit.
+ * Returns the length written. */
+size_t capdiff_join(const struct capdiff *d, enum capdiff_slot from,
+		    enum capdiff_slot to, enum capdiff_change want, char *buf,
+		    size_t cap);
+
 /* A one-line note when there is no before/after TLS pair to show side
  * by side ("implicit TLS: no plain-text capabilities"), else NULL. */
 const char *capdiff_note(const struct capdiff *d, enum capdiff_tls mode);

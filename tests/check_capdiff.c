@@ -400,6 +400,45 @@ START_TEST(test_print_wraps)
 }
 END_TEST
 
+START_TEST(test_join)
+{
+	struct capdiff d;
+	char buf[64], tiny[16];
+
+	build(&d, "A STARTTLS LOGINDISABLED", "A AUTH=PLAIN AUTH=LOGIN",
+	      "A IDLE");
+	ck_assert_uint_eq(capdiff_join(&d, CAPDIFF_BEFORE_TLS,
+				       CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED,
+				       buf, sizeof(buf)),
+			  strlen("STARTTLS LOGINDISABLED"));
+	ck_assert_str_eq(buf, "STARTTLS LOGINDISABLED");
+	capdiff_join(&d, CAPDIFF_BEFORE_TLS, CAPDIFF_AFTER_TLS, CAPDIFF_ADDED,
+		     buf, sizeof(buf));
+	ck_assert_str_eq(buf, "AUTH=PLAIN AUTH=LOGIN");
+	capdiff_join(&d, CAPDIFF_AFTER_LOGIN, CAPDIFF_AFTER_LOGIN,
+		     CAPDIFF_NONE, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "A IDLE");
+	/* Not comparable: nothing. */
+	capdiff_join(&d, CAPDIFF_SLOTS, CAPDIFF_AFTER_TLS, CAPDIFF_ADDED, buf,
+		     sizeof(buf));
+	ck_assert_str_eq(buf, "");
+	/* Cut between whole names, with "...", never past cap. */
+	ck_assert_uint_eq(capdiff_join(&d, CAPDIFF_BEFORE_TLS,
+				       CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED,
+				       tiny, sizeof(tiny)), 12);
+	ck_assert_str_eq(tiny, "STARTTLS ...");
+	ck_assert_uint_eq(capdiff_join(&d, CAPDIFF_BEFORE_TLS,
+				       CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED,
+				       tiny, 8), 3);
+	ck_assert_str_eq(tiny, "...");
+	ck_assert_uint_eq(capdiff_join(&d, CAPDIFF_BEFORE_TLS,
+				       CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED,
+				       tiny, 3), 0);
+	ck_assert_str_eq(tiny, "");
+	capdiff_free(&d);
+}
+END_TEST
+
 Suite *
 suite_capdiff(void)
 {
@@ -420,6 +459,7 @@ suite_capdiff(void)
 	tcase_add_test(tc, test_print_table);
 	tcase_add_test(tc, test_print_single);
 	tcase_add_test(tc, test_print_wraps);
+	tcase_add_test(tc, test_join);
 	suite_add_tcase(s, tc);
 	return s;
 }

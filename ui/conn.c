@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "mbtree.h"
 #include "net.h"
+#include "server_id.h"
 #include "session.h"
 #include "tls.h"
 
@@ -461,9 +462,24 @@ on_tls(struct conn *c, const struct event *ev)
 static void
 on_caps(struct conn *c, const struct event *ev)
 {
+	enum capdiff_slot s = capdiff_slot_of(ev->phase, ev->flag);
+
 	free(c->caps);
 	c->caps = ev->text != NULL ? strdup(ev->text) : NULL;
 	c->caps_after_tls = ev->flag;
+	free(c->caps_slot[s]);
+	c->caps_slot[s] = ev->text != NULL ? strdup(ev->text) : NULL;
+}
+
+static void
+on_server_id(struct conn *c, const struct event *ev)
+{
+	if (ev->server_id == NULL)
+		return;
+	if (c->server_id == NULL)
+		c->server_id = malloc(sizeof(*c->server_id));
+	if (c->server_id != NULL)
+		*c->server_id = *ev->server_id;
 }
 
 static void
@@ -561,6 +577,7 @@ conn_apply(struct conn *c, struct event *ev)
 		on_caps(c, ev);
 		break;
 	case EV_SERVER_ID:
+		on_server_id(c, ev);
 		break;
 	case EV_NOTE:
 		on_note(c, ev);
@@ -594,6 +611,16 @@ conn_apply(struct conn *c, struct event *ev)
 }
 
 /* ------------------------------------------------------------ the rest */
+
+int
+conn_capdiff(const struct conn *c, struct capdiff *d)
+{
+	const char *lists[CAPDIFF_SLOTS];
+
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		lists[s] = c->caps_slot[s];
+	return capdiff_build(d, lists);
+}
 
 enum conn_security
 conn_security(const struct conn *c, char *buf, size_t cap)
@@ -767,6 +794,9 @@ conn_free(struct conn *c)
 	free(c->tls);
 	free(c->pem);
 	free(c->caps);
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		free(c->caps_slot[s]);
+	free(c->server_id);
 	free(c->asked);
 	free(c);
 }
