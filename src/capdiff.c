@@ -214,7 +214,8 @@ picked(const struct capdiff *d, const struct capdiff_row *r,
        enum capdiff_change want)
 {
 	if (from == to)
-		return (unsigned)from < CAPDIFF_SLOTS && (r->in & (1u << from));
+		return (unsigned)from < CAPDIFF_SLOTS
+		       && (r->in & (1u << from)) != 0;
 	return capdiff_change(d, r, from, to) == want;
 }
 

@@ -102,7 +102,8 @@ START_TEST(test_dovecot_starttls)
 					CAPDIFF_AFTER_TLS,
 					CAPDIFF_AFTER_LOGIN), CAPDIFF_REMOVED);
 	ck_assert_uint_eq(capdiff_count(&d, CAPDIFF_BEFORE_TLS,
-					CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED), 1);
+					CAPDIFF_AFTER_TLS, CAPDIFF_REMOVED),
+			  1);
 	ck_assert_uint_eq(capdiff_count(&d, CAPDIFF_BEFORE_TLS,
 					CAPDIFF_AFTER_TLS, CAPDIFF_ADDED), 0);
 	ck_assert_uint_eq(capdiff_count(&d, CAPDIFF_AFTER_TLS,
@@ -385,8 +386,8 @@ START_TEST(test_print_wraps)
 	strcat(list, "A-VERY-LONG-CAPABILITY-NAME-THAT-IS-WIDER-THAN-FORTY");
 	build(&d, NULL, list, NULL);
 	text = printed(&d, CAPDIFF_TLS_IMPLICIT, 40);
-	ck_assert_ptr_nonnull(strstr(text,
-		"\n    A-VERY-LONG-CAPABILITY-NAME-THAT-IS-WIDER-THAN-FORTY\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\n    A-VERY-LONG-CAPABILITY-"
+				     "NAME-THAT-IS-WIDER-THAN-FORTY\n"));
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strstr(line, "A-VERY-LONG") != NULL || line[2] == '(')

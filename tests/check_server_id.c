@@ -202,17 +202,15 @@ START_TEST(test_nul_in_literal)
 	struct server_id id;
 	struct imap_response *r;
 
+	static const char quoted[] = "* ID (\"k\0\" \"v\")\r\n";
+	struct imap_parser *p = imap_parser_new(NULL);
+	size_t used;
+
 	/* A NUL in a quoted string breaks the protocol: the parser says
 	 * so before anything reaches here. */
-	{
-		struct imap_parser *p = imap_parser_new(NULL);
-		size_t used;
-
-		ck_assert_int_eq(imap_parser_feed(p, "* ID (\"k\0\" \"v\")\r\n",
-						  18, &used),
-				 IMAP_PARSE_BAD);
-		imap_parser_free(p);
-	}
+	ck_assert_int_eq(imap_parser_feed(p, quoted, sizeof(quoted) - 1,
+					  &used), IMAP_PARSE_BAD);
+	imap_parser_free(p);
 	r = parse(bytes, sizeof(bytes) - 1);
 	server_id_init(&id);
 	ck_assert_int_eq(server_id_take(&id, r), 0);
@@ -301,8 +299,8 @@ static const struct odd_case odd_cases[] = {
 	  1, 1, "name" },
 	{ "* ID (\"name\")\r\n", SERVER_ID_ANSWERED, 0, 1, NULL },
 	/* keys that are not strings: atom, number, NIL, list */
-	{ "* ID (name \"a\" 42 \"b\" NIL \"c\" (\"x\") \"d\" \"ok\" \"e\")\r\n",
-	  SERVER_ID_ANSWERED, 1, 4, "ok" },
+	{ "* ID (name \"a\" 42 \"b\" NIL \"c\" (\"x\") \"d\" "
+	  "\"ok\" \"e\")\r\n", SERVER_ID_ANSWERED, 1, 4, "ok" },
 	/* values that are neither string nor NIL */
 	{ "* ID (\"a\" atom \"b\" 7 \"c\" (\"x\" \"y\") \"d\" {1}\r\nz)\r\n",
 	  SERVER_ID_ANSWERED, 1, 3, "d" },

@@ -387,6 +387,8 @@ static void
 add_caps(struct tlsview *t, const struct conn *c, const struct capdiff *d)
 {
 	const char *note = capdiff_note(d, capdiff_tls_of(&c->diag_o.cfg.ep));
+	enum capdiff_slot one = d->have[CAPDIFF_AFTER_TLS] ?
+				CAPDIFF_AFTER_TLS : CAPDIFF_BEFORE_TLS;
 	char names[2048];
 
 	add(t, ROLE_NORMAL, "%s", "");
@@ -396,10 +398,8 @@ add_caps(struct tlsview *t, const struct conn *c, const struct capdiff *d)
 		add_cap_rows(t, d);
 	} else {
 		add(t, ROLE_DIM, "  %s", note);
-		capdiff_join(d, d->have[CAPDIFF_AFTER_TLS] ? CAPDIFF_AFTER_TLS :
-			   CAPDIFF_BEFORE_TLS, d->have[CAPDIFF_AFTER_TLS] ?
-			   CAPDIFF_AFTER_TLS : CAPDIFF_BEFORE_TLS,
-			   CAPDIFF_NONE, names, sizeof(names));
+		capdiff_join(d, one, one, CAPDIFF_NONE, names,
+			     sizeof(names));
 		if (names[0] != '\0')
 			add_value(t, ROLE_NORMAL, "  ", "", names);
 	}

@@ -70,6 +70,7 @@ caps_in() {
 
 check_starttls_text() {
 	local tr=$WORK/starttls.tr before after name re
+	local -a auth
 	say "STARTTLS: the text output sets the lists side by side"
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_text --starttls \
 		--ca-file "$CA_FILE" -u "$TEST_USER" --transcript "$tr" \
@@ -85,7 +86,8 @@ check_starttls_text() {
 		"$before"
 	assert_not_contains "and not after TLS" STARTTLS "$after"
 	# Every AUTH= name in the column(s) Dovecot sent it in.
-	for name in $(grep '^AUTH=' <<<"$before"$'\n'"$after" | sort -u); do
+	mapfile -t auth < <(grep '^AUTH=' <<<"$before"$'\n'"$after" | sort -u)
+	for name in "${auth[@]}"; do
 		if grep -qx "$name" <<<"$before" &&
 			grep -qx "$name" <<<"$after"; then
 			re="^    $name +\\| $name\$"
@@ -117,8 +119,8 @@ check_starttls_text() {
 	assert_eq "ID NIL goes out just before CAPABILITY and the login" \
 		"ID NIL|CAPABILITY|AUTHENTICATE" \
 		"$(grep -A2 ' C: [A-Z]*[0-9]* ID NIL$' "$tr" |
-			sed 's/.* [CS]: [A-Z]*[0-9]* //; s/ .*//; s/^ID$/ID NIL/' |
-			paste -sd '|')"
+			sed 's/.* [CS]: [A-Z]*[0-9]* //; s/ .*//' |
+			sed 's/^ID$/ID NIL/' | paste -sd '|')"
 	assert_no_secret "no password in the text or transcript" \
 		"$TEST_USER" "$TEST_PASSWORD" "$RUN_TXT" "$tr"
 }
@@ -239,10 +241,14 @@ sendln $TAG OK bye
 close'
 
 check_hostile_id() {
-	local tr=$WORK/hostile.tr r=$WORK/hostile.report script
+	local tr=$WORK/hostile.tr r=$WORK/hostile.report script answer
+	# Escapes that set a title and clear the screen, a bidi override,
+	# a C1 CSI in UTF-8 and as a raw byte.
+	answer='* ID ("name" "Evil\x1b]0;owned\x07\x1b[2J" "version"'
+	answer+=' "1\xe2\x80\xae2" "os" "\xc2\x9b31m\x9b")'
 	script="$GREET_ID
 expect-tag ID NIL
-sendln * ID (\"name\" \"Evil\\x1b]0;owned\\x07\\x1b[2J\" \"version\" \"1\\xe2\\x80\\xae2\" \"os\" \"\\xc2\\x9b31m\\x9b\")
+sendln $answer
 sendln \$TAG OK ID done
 $LOGIN_LIST_LOGOUT"
 	say "a hostile answer to ID: escaped everywhere"
@@ -382,8 +388,9 @@ $LOGIN_LIST_LOGOUT" --id-send-name
 }
 
 check_not_offered() {
+	local greet='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi'
 	say "no ID capability: nothing sent, and the text says so"
-	scripted_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
+	scripted_start "$greet
 $LOGIN_LIST_LOGOUT"
 	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
 		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
