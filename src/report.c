@@ -525,19 +525,24 @@ print_caps(const struct report *r, FILE *out)
 	capdiff_free(&d);
 }
 
-/* Whether any capability list offered ID. */
-static bool
-id_offered(const struct report *r)
+/* Why there is no answer to ID: the capabilities never came, did not
+ * offer it, or the connection ended before a command could carry it. */
+static const char *
+why_no_id(const struct report *r)
 {
+	const char *why = "(not offered: no ID capability)";
 	struct capdiff d;
-	bool offered = false;
 
 	if (caps_compared(r, &d) != 0)
-		return false;
+		return "(not asked)";
+	if (capdiff_login_base(&d) == CAPDIFF_SLOTS
+	    && !d.have[CAPDIFF_AFTER_LOGIN])
+		why = "(not asked: no capabilities were received)";
 	for (int s = 0; s < CAPDIFF_SLOTS; s++)
-		offered |= capdiff_has(&d, (enum capdiff_slot)s, "ID");
+		if (capdiff_has(&d, (enum capdiff_slot)s, "ID"))
+			why = "(not asked: the connection ended first)";
 	capdiff_free(&d);
-	return offered;
+	return why;
 }
 
 static void
@@ -561,8 +566,7 @@ print_server_id(const struct report *r, FILE *out)
 		free(text);
 		return;
 	}
-	fputs(id_offered(r) ? "(not asked: the connection ended first)\n" :
-	      "(not offered: no ID capability)\n", out);
+	fprintf(out, "%s\n", why_no_id(r));
 }
 
 static void

@@ -236,6 +236,9 @@ START_TEST(test_success)
 	ck_assert_ptr_nonnull(strstr(out, "\nFailure\n-------\n(none)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "(nothing was exchanged)"));
 	ck_assert_ptr_nonnull(strstr(out, "(no TLS handshake)"));
+	ck_assert_ptr_nonnull(strstr(out, "\nServer ID (RFC 2971)\n"
+				     "--------------------\n(not asked: no "
+				     "capabilities were received)\n"));
 	free(out);
 	report_free(r);
 }
