@@ -692,10 +692,11 @@ make_title(struct conn *c, const struct conn_config *cfg)
 		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);
 }
 
-/* The session gets cfg without the mailbox to open. */
+/* The session gets cfg without the mailbox to open.  The form has no
+ * field for --id-send-name: the command line (o) decides it. */
 static struct session *
 start_session(struct conn *c, const struct conn_config *cfg,
-	      struct failure *f)
+	      const struct options *o, struct failure *f)
 {
 	struct conn_config *copy = malloc(sizeof(*copy));
 	struct session *s;
@@ -707,6 +708,7 @@ start_session(struct conn *c, const struct conn_config *cfg,
 	*copy = *cfg;
 	copy->select[0] = '\0';
 	copy->select_rw = false;
+	copy->id_send_name = cfg->id_send_name || o->cfg.id_send_name;
 	s = session_start(copy, c->q, f);
 	config_wipe(copy);
 	free(copy);
@@ -738,7 +740,7 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	make_title(c, cfg);
 	plan_rows(c, cfg);
 	snprintf(c->open_first, sizeof(c->open_first), "%s", cfg->select);
-	c->s = start_session(c, cfg, f);
+	c->s = start_session(c, cfg, o, f);
 	if (c->s == NULL) {
 		conn_free(c);
 		return NULL;
