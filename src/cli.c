@@ -10,6 +10,7 @@
 #include <wchar.h>
 #include <unistd.h>
 
+#include "capdiff.h"
 #include "cli.h"
 #include "cli_int.h"
 #include "diag.h"
@@ -18,6 +19,7 @@
 #include "net.h"
 #include "password.h"
 #include "report.h"
+#include "server_id.h"
 #include "session.h"
 #include "tls.h"
 
@@ -233,11 +235,6 @@ print_live(struct check_run *run, const struct event *ev)
 	case EV_NOTE:
 		fprintf(out, "  note: %s\n", ev->text);
 		break;
-	case EV_CAPS:
-		fprintf(out, "  capabilities %s: %s\n", ev->phase == PHASE_AUTH
-			? "after login" : ev->flag ? "with TLS" :
-			"before TLS", ev->text);
-		break;
 	case EV_TLS:
 		run->tls_pending = ev->tls;
 		break;
@@ -247,9 +244,69 @@ print_live(struct check_run *run, const struct event *ev)
 	fflush(out);
 }
 
+int
+cli_capdiff(const struct check_run *run, struct capdiff *d)
+{
+	const char *lists[CAPDIFF_SLOTS] = { NULL, NULL, NULL };
+
+	for (size_t i = 0; i < run->n; i++) {
+		const struct event *ev = run->ev[i];
+
+		if (ev->type == EV_CAPS && ev->text != NULL)
+			lists[capdiff_slot_of(ev->phase, ev->flag)] = ev->text;
+	}
+	return capdiff_build(d, lists);
+}
+
+const struct server_id *
+cli_server_id(const struct check_run *run)
+{
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_SERVER_ID)
+			return run->ev[i]->server_id;
+	return NULL;
+}
+
+static void
+print_server_id(const struct check_run *run, const struct capdiff *d)
+{
+	const struct server_id *id = cli_server_id(run);
+	bool offered = false;
+
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		offered |= capdiff_has(d, (enum capdiff_slot)s, "ID");
+	if (id != NULL) {
+		fprintf(run->out, "server ID\n");
+		server_id_print(id, run->out, "  ");
+	} else if (!offered) {
+		fprintf(run->out, "server ID: not offered (no ID "
+			"capability)\n");
+	}
+}
+
+/* The capability lists side by side, and who the server says it is. */
+static void
+print_caps(const struct check_run *run)
+{
+	struct capdiff d;
+
+	memset(&d, 0, sizeof(d));
+	if (cli_capdiff(run, &d) != 0)
+		return;
+	if (d.have[CAPDIFF_BEFORE_TLS] || d.have[CAPDIFF_AFTER_TLS]
+	    || d.have[CAPDIFF_AFTER_LOGIN]) {
+		fprintf(run->out, "capabilities\n");
+		capdiff_print(&d, capdiff_tls_of(&run->o->cfg.ep), run->out,
+			      "  ", 79);
+		print_server_id(run, &d);
+	}
+	capdiff_free(&d);
+}
+
 static void
 print_end(struct check_run *run)
 {
+	print_caps(run);
 	for (size_t i = 0; i < run->n; i++)
 		if (run->ev[i]->type == EV_MAILBOX) {
 			if (run->mailboxes++ == 0)

@@ -10,6 +10,8 @@
 #include "event.h"
 #include "options.h"
 
+struct capdiff;
+struct server_id;
 struct tls_summary;
 struct report;
 
@@ -32,6 +34,14 @@ struct check_run {
 
 /* The whole run as one JSON document. */
 void cli_json_print(const struct check_run *run);
+
+/* The capability lists of the run (the last one of each slot)
+ * compared into *d (zeroed by the caller; free with capdiff_free).
+ * 0, or -1 when out of memory. */
+int cli_capdiff(const struct check_run *run, struct capdiff *d);
+
+/* The server's answer to ID, or NULL when none came. */
+const struct server_id *cli_server_id(const struct check_run *run);
 
 /* Days from now until an epoch time (negative when past). */
 long cli_days_left(int64_t epoch);

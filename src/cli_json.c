@@ -3,11 +3,13 @@
 #include <string.h>
 
 #include "ac_config.h"
+#include "capdiff.h"
 #include "cli_int.h"
 #include "dryrun.h"
 #include "json.h"
 #include "mailbox.h"
 #include "net.h"
+#include "server_id.h"
 #include "tls.h"
 
 static const char *
@@ -127,6 +129,79 @@ json_by_type(struct json *j, const struct check_run *run,
 		}
 	}
 	json_arr_close(j);
+}
+
+/* Whether slot s's list has r: null when that list never came. */
+static void
+json_in(struct json *j, const char *key, const struct capdiff *d,
+	const struct capdiff_row *r, enum capdiff_slot s)
+{
+	if (d->have[s])
+		json_bool(j, key, (r->in & (1u << s)) != 0);
+	else
+		json_null(j, key);
+}
+
+static void
+json_cap_row(struct json *j, const struct capdiff *d,
+	     const struct capdiff_row *r)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "name", r->name);
+	json_in(j, "before_tls", d, r, CAPDIFF_BEFORE_TLS);
+	json_in(j, "after_tls", d, r, CAPDIFF_AFTER_TLS);
+	json_in(j, "after_login", d, r, CAPDIFF_AFTER_LOGIN);
+	json_str(j, "change", capdiff_change_name(capdiff_change(d, r,
+		 CAPDIFF_BEFORE_TLS, CAPDIFF_AFTER_TLS)));
+	json_str(j, "after_login_change", capdiff_change_name(
+		 capdiff_change(d, r, capdiff_login_base(d),
+				CAPDIFF_AFTER_LOGIN)));
+	json_str(j, "warning", capdiff_tls_warning(d, r));
+	json_obj_close(j);
+}
+
+/* Every capability once, with the lists that had it. */
+static void
+json_caps_compared(struct json *j, const struct check_run *run)
+{
+	struct capdiff d;
+
+	memset(&d, 0, sizeof(d));
+	cli_capdiff(run, &d);
+	json_arr_open(j, "capabilities_compared");
+	for (size_t i = 0; i < d.n; i++)
+		json_cap_row(j, &d, &d.rows[i]);
+	json_arr_close(j);
+	json_str(j, "capabilities_note",
+		 capdiff_note(&d, capdiff_tls_of(&run->o->cfg.ep)));
+	capdiff_free(&d);
+}
+
+static void
+json_server_id(struct json *j, const struct check_run *run)
+{
+	const struct server_id *id = cli_server_id(run);
+
+	if (id == NULL) {
+		json_null(j, "server_id");
+		json_null(j, "server_id_reply");
+		return;
+	}
+	if (id->result == SERVER_ID_ANSWERED) {
+		json_obj_open(j, "server_id");
+		for (size_t i = 0; i < id->n; i++)
+			json_str(j, id->field[i].key, id->field[i].nil ?
+				 NULL : id->field[i].value);
+		json_obj_close(j);
+	} else {
+		json_null(j, "server_id");
+	}
+	json_obj_open(j, "server_id_reply");
+	json_str(j, "result", server_id_result_name(id->result));
+	json_int(j, "left_out", (long long)id->left_out);
+	json_str(j, "detail", id->result == SERVER_ID_REFUSED ? id->text :
+		 NULL);
+	json_obj_close(j);
 }
 
 static void
@@ -253,6 +328,8 @@ cli_json_print(const struct check_run *run)
 	json_attempts(&j, run);
 	json_by_type(&j, run, EV_TLS, "tls");
 	json_by_type(&j, run, EV_CAPS, "capabilities");
+	json_caps_compared(&j, run);
+	json_server_id(&j, run);
 	json_by_type(&j, run, EV_NOTE, "notes");
 	json_mailboxes(&j, run);
 	json_failure(&j, run);

@@ -80,6 +80,8 @@ struct conn_config {
 	char transcript_path[CONFIG_PATH_MAX];
 	bool stay_open;			/* after the list, wait for requests
 					 * (the terminal interface) */
+	bool id_send_name;		/* ID tells our name and version
+					 * instead of NIL */
 };
 
 /* Defaults of the reference and of secure practice: verify on,

@@ -52,6 +52,7 @@ event_free(struct event *ev)
 	free(ev->mailbox);
 	free(ev->selected);
 	free(ev->message);
+	free(ev->server_id);
 	free(ev);
 }
 
@@ -63,6 +64,7 @@ static const char *const event_names[] = {
 	[EV_ATTEMPT] = "attempt",
 	[EV_TLS] = "tls",
 	[EV_CAPS] = "capabilities",
+	[EV_SERVER_ID] = "server-id",
 	[EV_NOTE] = "note",
 	[EV_TRANSCRIPT] = "transcript",
 	[EV_MAILBOX] = "mailbox",

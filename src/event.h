@@ -17,6 +17,7 @@ struct tls_summary;
 struct mailbox_entry;
 struct mailbox_data;
 struct message_summary;
+struct server_id;
 
 enum event_type {
 	EV_PHASE_START,		/* phase begins */
@@ -26,7 +27,10 @@ enum event_type {
 	EV_ATTEMPT,		/* text: address; result: net_attempt_state */
 	EV_TLS,			/* tls: the TLS summary; text: the chain
 				 * as sent, PEM (NULL if none) */
-	EV_CAPS,		/* text: capabilities; flag: after TLS */
+	EV_CAPS,		/* text: capabilities; flag: after TLS;
+				 * phase PHASE_AUTH: sent with the login
+				 * reply */
+	EV_SERVER_ID,		/* server_id: the reply to ID */
 	EV_NOTE,		/* text: something the user must know */
 	EV_TRANSCRIPT,		/* text: one line; dir: 'C' or 'S' */
 	EV_MAILBOX,		/* mailbox: one entry of the list */
@@ -61,6 +65,7 @@ struct event {
 	struct mailbox_entry *mailbox;	/* owned, EV_MAILBOX */
 	struct mailbox_data *selected;	/* owned, EV_SELECTED */
 	struct message_summary *message;	/* owned, EV_MESSAGE */
+	struct server_id *server_id;	/* owned, EV_SERVER_ID */
 	struct event *next;	/* queue link; private to the queue */
 };
 

@@ -827,6 +827,14 @@ imap_cmd_fetch_newest(struct imap_cmd *cmd, struct imap_tagger *t,
 }
 
 int
+imap_cmd_id_nil(struct imap_cmd *cmd, struct imap_tagger *t)
+{
+	imap_cmd_begin(cmd, t, "ID");
+	imap_cmd_atom(cmd, "NIL");
+	return imap_cmd_end(cmd);
+}
+
+int
 imap_cmd_id(struct imap_cmd *cmd, struct imap_tagger *t,
 	    const char *version)
 {

@@ -226,6 +226,9 @@ int imap_cmd_select(struct imap_cmd *cmd, struct imap_tagger *t,
 int imap_cmd_fetch_newest(struct imap_cmd *cmd, struct imap_tagger *t,
 			  uint32_t exists, uint32_t count);
 
+/* ID NIL: asks the server who it is without saying who we are. */
+int imap_cmd_id_nil(struct imap_cmd *cmd, struct imap_tagger *t);
+
 /* ID ("name" "imapconn" "version" version); version is a C string. */
 int imap_cmd_id(struct imap_cmd *cmd, struct imap_tagger *t,
 		const char *version);

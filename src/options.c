@@ -44,6 +44,7 @@ enum opt_id {
 	OPT_SELECT,
 	OPT_SELECT_RW,
 	OPT_TRANSCRIPT,
+	OPT_ID_SEND_NAME,
 	OPT_EXPORT,
 	OPT_REPORT,
 	OPT_DETECT,
@@ -86,6 +87,7 @@ static const struct option long_options[] = {
 	{ "select", required_argument, NULL, OPT_SELECT },
 	{ "select-rw", no_argument, NULL, OPT_SELECT_RW },
 	{ "transcript", required_argument, NULL, OPT_TRANSCRIPT },
+	{ "id-send-name", no_argument, NULL, OPT_ID_SEND_NAME },
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
@@ -162,6 +164,8 @@ static const char usage_text[] =
 "      --select-rw          open it read-write (SELECT)\n"
 "      --transcript=FILE    write the protocol exchange to FILE, the\n"
 "                           password and SASL data redacted\n"
+"      --id-send-name       answer the server's ID with imapconn's name\n"
+"                           and version (default: ID NIL, telling nothing)\n"
 "\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
@@ -384,6 +388,9 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 				err, errcap);
 	case OPT_SELECT_RW:
 		c->select_rw = true;
+		return 0;
+	case OPT_ID_SEND_NAME:
+		c->id_send_name = true;
 		return 0;
 	case OPT_TRANSCRIPT:
 		return copy_arg(c->transcript_path,

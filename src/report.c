@@ -17,10 +17,12 @@
 #endif
 
 #include "ac_config.h"
+#include "capdiff.h"
 #include "clock.h"
 #include "escape.h"
 #include "net.h"
 #include "report.h"
+#include "server_id.h"
 #include "tls.h"
 
 /* One event, as far as the report needs it. */
@@ -33,6 +35,7 @@ struct rep_item {
 	bool flag;
 	char *text;			/* owned, or NULL */
 	struct tls_summary *tls;	/* owned, EV_TLS */
+	struct server_id *server_id;	/* owned, EV_SERVER_ID */
 };
 
 struct rep_line {
@@ -86,6 +89,7 @@ report_free(struct report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->items[i].text);
 		free(r->items[i].tls);
+		free(r->items[i].server_id);
 	}
 	free(r->items);
 	for (size_t i = 0; i < r->nhead; i++)
@@ -145,6 +149,20 @@ keep_tls(struct report *r, struct rep_item *it, const struct event *ev)
 }
 
 static void
+keep_server_id(struct report *r, struct rep_item *it,
+	       const struct event *ev)
+{
+	if (ev->server_id == NULL)
+		return;
+	it->server_id = malloc(sizeof(*it->server_id));
+	if (it->server_id == NULL) {
+		r->lost = true;
+		return;
+	}
+	*it->server_id = *ev->server_id;
+}
+
+static void
 keep_line(struct report *r, const struct event *ev)
 {
 	struct rep_line *l;
@@ -200,6 +218,7 @@ report_event(struct report *r, const struct event *ev)
 	case EV_ATTEMPT:
 	case EV_TLS:
 	case EV_CAPS:
+	case EV_SERVER_ID:
 	case EV_NOTE:
 		break;
 	default:
@@ -208,6 +227,8 @@ report_event(struct report *r, const struct event *ev)
 	it = new_item(r, ev);
 	if (it != NULL && ev->type == EV_TLS)
 		keep_tls(r, it, ev);
+	if (it != NULL && ev->type == EV_SERVER_ID)
+		keep_server_id(r, it, ev);
 }
 
 void
@@ -443,9 +464,44 @@ print_timeline(const struct report *r, FILE *out)
 			r->mailboxes == 1 ? "" : "es");
 }
 
+/* The lists compared (the last one of each slot), into *d. */
+static int
+caps_compared(const struct report *r, struct capdiff *d)
+{
+	const char *lists[CAPDIFF_SLOTS] = { NULL, NULL, NULL };
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rep_item *it = &r->items[i];
+
+		if (it->type == EV_CAPS && it->text != NULL)
+			lists[capdiff_slot_of(it->phase, it->flag)] = it->text;
+	}
+	memset(d, 0, sizeof(*d));
+	return capdiff_build(d, lists);
+}
+
+/* The comparison's text, each line escaped like all server text. */
+static void
+print_compared(const struct report *r, const struct capdiff *d, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (mem == NULL)
+		return;
+	capdiff_print(d, capdiff_tls_of(&r->cfg.ep), mem, "", 79);
+	if (fclose(mem) == 0 && text != NULL) {
+		fputs("\ncompared:\n", out);
+		put_lines(out, "", text);
+	}
+	free(text);
+}
+
 static void
 print_caps(const struct report *r, FILE *out)
 {
+	struct capdiff d;
 	bool any = false;
 
 	section(out, "Capabilities");
@@ -460,8 +516,57 @@ print_caps(const struct report *r, FILE *out)
 		put_text(out, it->text != NULL ? it->text : "");
 		fputc('\n', out);
 	}
-	if (!any)
+	if (!any) {
 		fputs("(none received)\n", out);
+		return;
+	}
+	if (caps_compared(r, &d) == 0)
+		print_compared(r, &d, out);
+	capdiff_free(&d);
+}
+
+/* Why there is no answer to ID: the capabilities never came, did not
+ * offer it, or the connection ended before a command could carry it. */
+static const char *
+why_no_id(const struct report *r)
+{
+	const char *why = "(not offered: no ID capability)";
+	struct capdiff d;
+
+	if (caps_compared(r, &d) != 0)
+		return "(not asked)";
+	if (capdiff_login_base(&d) == CAPDIFF_SLOTS
+	    && !d.have[CAPDIFF_AFTER_LOGIN])
+		why = "(not asked: no capabilities were received)";
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		if (capdiff_has(&d, (enum capdiff_slot)s, "ID"))
+			why = "(not asked: the connection ended first)";
+	capdiff_free(&d);
+	return why;
+}
+
+static void
+print_server_id(const struct report *r, FILE *out)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	section(out, "Server ID (RFC 2971)");
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->items[i].type != EV_SERVER_ID
+		    || r->items[i].server_id == NULL)
+			continue;
+		mem = open_memstream(&text, &len);
+		if (mem == NULL)
+			return;
+		server_id_print(r->items[i].server_id, mem, "");
+		if (fclose(mem) == 0 && text != NULL)
+			put_lines(out, "", text);
+		free(text);
+		return;
+	}
+	fprintf(out, "%s\n", why_no_id(r));
 }
 
 static void
@@ -589,6 +694,7 @@ report_print(const struct report *r, FILE *out)
 	print_settings(r, out);
 	print_timeline(r, out);
 	print_caps(r, out);
+	print_server_id(r, out);
 	print_tls(r, out);
 	print_failure(r, out);
 	print_transcript(r, out);

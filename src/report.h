@@ -1,6 +1,7 @@
 /* report.h - one text file about one connection, for a support ticket:
- * versions, settings, the timeline, the TLS chain, the capabilities,
- * the failure and its hint, and the redacted transcript.
+ * versions, settings, the timeline, the capabilities before and after
+ * TLS compared, the server's ID, the TLS chain, the failure and its
+ * hint, and the redacted transcript.
  *
  * A report copies what it needs from the events it is shown (the
  * caller keeps owning them) and from the settings it is made with,
@@ -27,9 +28,9 @@ struct report;
 struct report *report_new(const struct conn_config *c);
 
 /* Copy from one event what the report shows: phases, addresses,
- * attempts, TLS summaries and chains, capabilities, notes, failures,
- * transcript lines (already redacted by the session), the mailbox
- * count and the end.  Call it for every event, in order.  Out of memory
+ * attempts, TLS summaries and chains, capabilities, the server's ID,
+ * notes, failures, transcript lines (already redacted by the session),
+ * the mailbox count and the end.  Call it for every event, in order.  Out of memory
  * drops what did not fit, noted in the report. */
 void report_event(struct report *r, const struct event *ev);
 

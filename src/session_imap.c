@@ -316,6 +316,7 @@ starttls_handshake(struct session *s)
 		return -1;
 	}
 	s->mech_before_tls = flow_guess_mech_after_tls(&s->caps);
+	s->id_before_tls = sess_caps_has(&s->caps, "ID");
 	sess_caps_clear(&s->caps);
 	s->cmd_flags = 0;
 	s->caps_after_tls_needed = true;
@@ -352,6 +353,44 @@ flow_starttls(struct session *s)
 	return starttls_handshake(s);
 }
 
+/* ID to send with LOGOUT, when nothing earlier carried it (no user,
+ * or ID offered only after login): LOGOUT costs its round trip anyway.
+ * NULL when not. */
+static struct imap_cmd *
+logout_id(struct session *s)
+{
+	struct imap_cmd *c;
+
+	if (!s->id_with_logout || !flow_id_wanted(s))
+		return NULL;
+	c = imap_cmd_new();
+	if (c != NULL && flow_id_build(s, c, &s->tagger) == 0)
+		return c;
+	imap_cmd_free(c);
+	return NULL;
+}
+
+static int
+logout_exchange(struct session *s, struct imap_response **done)
+{
+	struct imap_cmd *id = logout_id(s);
+	struct imap_cmd *both[2] = { id, s->cmd };
+	int rc;
+
+	rc = imap_cmd_logout(s->cmd, &s->tagger);
+	if (rc == 0 && id != NULL)
+		rc = flow_send_together(s, both, 2);
+	else if (rc == 0 && sess_send(s, s->cmd) < 0)
+		rc = -1;
+	if (rc == 0 && id != NULL)
+		rc = flow_id_read(s, imap_cmd_tag(id));
+	if (rc == 0)
+		rc = flow_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL,
+				       done);
+	imap_cmd_free(id);
+	return rc;
+}
+
 void
 sess_logout(struct session *s)
 {
@@ -364,10 +403,7 @@ sess_logout(struct session *s)
 	s->logging_out = true;
 	if (s->cfg.timeout_s > 5)
 		s->cfg.timeout_s = 5;
-	if (imap_cmd_logout(s->cmd, &s->tagger) == 0
-	    && sess_send(s, s->cmd) >= 0
-	    && flow_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL, &done)
-	       == 0)
+	if (logout_exchange(s, &done) == 0)
 		sess_phase_end(s, PHASE_OK, "%s", "");
 	else
 		sess_phase_end(s, PHASE_FAILED, "%s", s->fail.detail);

@@ -62,6 +62,10 @@ struct session {
 	bool preauth;
 	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */
 	int mech_before_tls;		/* enum mech guessed before TLS */
+	bool id_before_tls;		/* ID offered before STARTTLS */
+	bool id_asked;			/* ID sent: once per connection */
+	bool id_with_logout;		/* ID not asked yet may go out
+					 * with LOGOUT */
 	bool logging_out;		/* BYE is expected now */
 	struct imap_parser *parser;
 	char rbuf[SESS_RBUF];
@@ -163,7 +167,27 @@ void flow_emit_selected(struct session *s, const char *raw, size_t len,
  * failure (-1); close refuses further ones. */
 int sess_serve_requests(struct session *s);
 void sess_requests_close(struct session *s);
-/* LOGOUT when the link is still usable; never fails the session. */
+/* LOGOUT when the link is still usable; never fails the session.
+ * ID goes in the same write when id_with_logout and still wanted. */
 void sess_logout(struct session *s);
+/* Send finished one-segment commands (NULL entries skipped) in one
+ * write, in order; 0, or -1 with s->fail set (session_login.c). */
+int flow_send_together(struct session *s, struct imap_cmd *const *cmds,
+		       size_t n);
+
+/* ID, RFC 2971 (session_id.c).  Never a round trip of its own: it
+ * rides with commands sent anyway. */
+/* Whether to ask now: the capabilities known offer ID (while those
+ * after STARTTLS are unknown, those before it tell) and it was not
+ * asked yet. */
+bool flow_id_wanted(const struct session *s);
+/* Build ID NIL (our name with cfg.id_send_name) into c with the next
+ * tag of t and count it as asked; 0, or -1 with s->fail set. */
+int flow_id_build(struct session *s, struct imap_cmd *c,
+		  struct imap_tagger *t);
+/* Read the reply to ID (sent with tag) and report it as EV_SERVER_ID.
+ * A NO, BAD or malformed answer is noted and the session goes on;
+ * -1 (s->fail set) only when the link or the protocol failed. */
+int flow_id_read(struct session *s, const char *tag);
 
 #endif

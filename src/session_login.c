@@ -1,5 +1,5 @@
-/* session_login.c - login, mailbox list and select, sent together in
- * one write where that is safe, read back in order. */
+/* session_login.c - ID, login, mailbox list and select, sent together
+ * in one write where that is safe, read back in order. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,7 +14,8 @@
 #include "mboxname.h"
 #include "session_int.h"
 
-enum { CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
+/* The commands of a batch, in the order they are sent and answered. */
+enum { CMD_ID, CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
 
 struct batch {
 	struct imap_cmd *cmd[CMD_COUNT];	/* NULL: not sent */
@@ -152,9 +153,9 @@ new_cmd(struct session *s, struct batch *b, int which)
 	return -1;
 }
 
-/* Build every command of the batch, in the order they are sent. */
+/* Every command after ID, tags in the order they are sent. */
 static int
-build_batch(struct session *s, struct batch *b, bool auth)
+build_rest(struct session *s, struct batch *b, bool auth)
 {
 	if (s->caps_after_tls_needed) {
 		if (new_cmd(s, b, CMD_CAPS) != 0)
@@ -185,26 +186,57 @@ batch_pipelines(const struct batch *b)
 	return true;
 }
 
+/* ID goes first, with the tag kept for it (t), so that even a refused
+ * login learns who the server is; but only when the whole batch goes
+ * in one write.  Sent one command at a time, its reply would come while
+ * a later command waits for "+" and be taken for that command's: LOGOUT
+ * carries ID then, and the kept tag stays unused. */
 static int
-send_together(struct session *s, const struct batch *b)
+add_id(struct session *s, struct batch *b, struct imap_tagger *t)
+{
+	if (!batch_pipelines(b))
+		return 0;
+	if (new_cmd(s, b, CMD_ID) != 0)
+		return -1;
+	return flow_id_build(s, b->cmd[CMD_ID], t);
+}
+
+/* Build every command of the batch, tags in the order they are sent. */
+static int
+build_batch(struct session *s, struct batch *b, bool auth)
+{
+	struct imap_tagger id_tags = s->tagger;
+	char tag[IMAP_CMD_TAG_MAX];
+	bool id = flow_id_wanted(s);
+	int rc;
+
+	if (id && imap_tagger_next(&s->tagger, tag, sizeof(tag)) != 0)
+		id = false;
+	rc = build_rest(s, b, auth);
+	if (rc == 0 && id)
+		rc = add_id(s, b, &id_tags);
+	return rc;
+}
+
+int
+flow_send_together(struct session *s, struct imap_cmd *const *cmds,
+		   size_t n)
 {
 	struct imap_cmd_segment seg;
 	size_t total = 0, off = 0;
 	char *buf;
 	int rc;
 
-	for (int i = 0; i < CMD_COUNT; i++)
-		if (b->cmd[i] != NULL && imap_cmd_segment(b->cmd[i], 0, &seg)
-		    == 0)
+	for (size_t i = 0; i < n; i++)
+		if (cmds[i] != NULL && imap_cmd_segment(cmds[i], 0, &seg) == 0)
 			total += seg.len;
 	buf = malloc(total);
 	if (buf == NULL) {
 		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < CMD_COUNT; i++) {
-		if (b->cmd[i] == NULL || imap_cmd_segment(b->cmd[i], 0, &seg)
-		    != 0)
+	for (size_t i = 0; i < n; i++) {
+		if (cmds[i] == NULL || imap_cmd_segment(cmds[i], 0, &seg) != 0)
 			continue;
 		memcpy(buf + off, seg.data, seg.len);
 		off += seg.len;
@@ -508,7 +540,7 @@ static int
 send_batch(struct session *s, struct batch *b)
 {
 	if (batch_pipelines(b))
-		return send_together(s, b);
+		return flow_send_together(s, b->cmd, CMD_COUNT);
 	for (int i = 0; i < CMD_COUNT; i++)
 		if (b->cmd[i] != NULL && sess_send(s, b->cmd[i]) < 0)
 			return -1;
@@ -519,6 +551,9 @@ send_batch(struct session *s, struct batch *b)
 static int
 read_batch(struct session *s, struct batch *b)
 {
+	if (b->cmd[CMD_ID] != NULL
+	    && flow_id_read(s, imap_cmd_tag(b->cmd[CMD_ID])) != 0)
+		return -1;
 	if (b->cmd[CMD_CAPS] != NULL && read_caps_reply(s, b) != 0)
 		return -1;
 	if (b->cmd[CMD_CAPS] != NULL && b->cmd[CMD_AUTH] != NULL)
@@ -530,6 +565,36 @@ read_batch(struct session *s, struct batch *b)
 	if (b->cmd[CMD_SELECT] != NULL && read_select_reply(s, b) != 0)
 		return -1;
 	return 0;
+}
+
+/* CAPABILITY after STARTTLS on its own (no login follows, or none can
+ * be chosen before it is answered), with ID in the same write when it
+ * was offered before TLS. */
+static int
+caps_with_id(struct session *s)
+{
+	struct batch b;
+	int rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
+	if (flow_id_wanted(s)) {
+		rc = new_cmd(s, &b, CMD_ID);
+		if (rc == 0)
+			rc = flow_id_build(s, b.cmd[CMD_ID], &s->tagger);
+	}
+	if (rc == 0)
+		rc = new_cmd(s, &b, CMD_CAPS);
+	if (rc == 0 && imap_cmd_capability(b.cmd[CMD_CAPS], &s->tagger) != 0)
+		rc = build_failed(s, b.cmd[CMD_CAPS], PHASE_CAPABILITY_TLS);
+	if (rc == 0)
+		rc = flow_send_together(s, b.cmd, CMD_COUNT);
+	if (rc == 0 && b.cmd[CMD_ID] != NULL)
+		rc = flow_id_read(s, imap_cmd_tag(b.cmd[CMD_ID]));
+	if (rc == 0)
+		rc = read_caps_reply(s, &b);
+	batch_free(&b);
+	return rc;
 }
 
 /* After STARTTLS the capabilities are unknown until CAPABILITY is
@@ -547,11 +612,8 @@ choose_batch_mech(struct session *s, struct batch *b)
 	b->mech = (enum mech)s->mech_before_tls;
 	if (b->mech != MECH_NONE)
 		return 0;
-	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
-	if (flow_read_caps(s, NULL) != 0)
+	if (caps_with_id(s) != 0)
 		return -1;
-	s->caps_after_tls_needed = false;
-	sess_emit_caps(s, true);
 	b->mech = flow_choose_mech(&s->caps);
 	return 0;
 }
@@ -564,6 +626,19 @@ login_refused_mech(struct session *s)
 			   "AUTHENTICATE PLAIN; no credentials were sent");
 }
 
+/* No user: nothing to log in with.  After STARTTLS the capabilities
+ * are still read, ID beside them; otherwise ID waits for LOGOUT. */
+static int
+no_login(struct session *s)
+{
+	if (s->caps_after_tls_needed && caps_with_id(s) != 0)
+		return -1;
+	s->id_with_logout = !s->cfg.stay_open;
+	sess_phase_skip(s, PHASE_AUTH, "no user given");
+	sess_phase_skip(s, PHASE_LIST, "not logged in");
+	return 0;
+}
+
 int
 flow_login_and_list(struct session *s)
 {
@@ -574,17 +649,8 @@ flow_login_and_list(struct session *s)
 	auth = want_auth(s);
 	if (auth < 0)
 		return -1;
-	if (auth == 0 && !s->preauth) {
-		if (s->caps_after_tls_needed) {
-			sess_phase_begin(s, PHASE_CAPABILITY_TLS);
-			if (flow_read_caps(s, NULL) != 0)
-				return -1;
-			sess_emit_caps(s, true);
-		}
-		sess_phase_skip(s, PHASE_AUTH, "no user given");
-		sess_phase_skip(s, PHASE_LIST, "not logged in");
-		return 0;
-	}
+	if (auth == 0 && !s->preauth)
+		return no_login(s);
 	if (auth > 0 && choose_batch_mech(s, &b) != 0)
 		return -1;
 	if (auth > 0 && b.mech == MECH_NONE)
@@ -598,6 +664,11 @@ flow_login_and_list(struct session *s)
 		rc = send_batch(s, &b);
 	if (rc == 0)
 		rc = read_batch(s, &b);
+	/* ID offered only after login, or left out of a batch that could
+	 * not go in one write: LOGOUT carries it (--check).  The terminal
+	 * interface logs out much later, when the answer is of no use. */
+	if (rc == 0)
+		s->id_with_logout = !s->cfg.stay_open;
 	batch_free(&b);
 	return rc;
 }

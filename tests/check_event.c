@@ -12,6 +12,7 @@
 #include "event.h"
 #include "mailbox.h"
 #include "message.h"
+#include "server_id.h"
 #include "tls.h"
 
 #define PRODUCERS 8
@@ -61,6 +62,7 @@ START_TEST(test_new_is_zeroed)
 	ck_assert_ptr_null(ev->mailbox);
 	ck_assert_ptr_null(ev->selected);
 	ck_assert_ptr_null(ev->message);
+	ck_assert_ptr_null(ev->server_id);
 	ck_assert_ptr_null(ev->next);
 	event_free(ev);
 }
@@ -99,6 +101,8 @@ START_TEST(test_free_owned)
 	ev->mailbox = mailbox_entry_new("a\0b", 3, "a\\x00b");
 	ev->selected = calloc(1, sizeof(*ev->selected));
 	ev->message = calloc(1, sizeof(*ev->message));
+	ev->server_id = calloc(1, sizeof(*ev->server_id));
+	ck_assert_ptr_nonnull(ev->server_id);
 	ck_assert_ptr_nonnull(ev->failure);
 	ck_assert_ptr_nonnull(ev->tls);
 	ck_assert_ptr_nonnull(ev->mailbox);
@@ -140,6 +144,7 @@ static const struct {
 	{ EV_ATTEMPT, "attempt" },
 	{ EV_TLS, "tls" },
 	{ EV_CAPS, "capabilities" },
+	{ EV_SERVER_ID, "server-id" },
 	{ EV_NOTE, "note" },
 	{ EV_TRANSCRIPT, "transcript" },
 	{ EV_MAILBOX, "mailbox" },

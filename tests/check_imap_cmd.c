@@ -663,6 +663,12 @@ b_fetch_max(struct imap_cmd *c, struct imap_tagger *t)
 }
 
 static int
+b_id_nil(struct imap_cmd *c, struct imap_tagger *t)
+{
+	return imap_cmd_id_nil(c, t);
+}
+
+static int
 b_id(struct imap_cmd *c, struct imap_tagger *t)
 {
 	return imap_cmd_id(c, t, "0.1");
@@ -694,6 +700,7 @@ static const struct ready_case ready_cases[] = {
 	{ b_fetch_one, "A1 FETCH 1:1 (UID FLAGS ENVELOPE)\r\n" },
 	{ b_fetch_max,
 	  "A1 FETCH 4294967294:4294967295 (UID FLAGS ENVELOPE)\r\n" },
+	{ b_id_nil, "A1 ID NIL\r\n" },
 	{ b_id, "A1 ID (\"name\" \"imapconn\" \"version\" \"0.1\")\r\n" },
 };
 

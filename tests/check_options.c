@@ -82,6 +82,7 @@ static const struct ok_case ok_cases[] = {
 	{ { "--password-command", "pass show imap", "h" },
 	  "host=h pw=command:pass show imap" },
 	{ { "--allow-plaintext-auth", "h" }, "host=h plain" },
+	{ { "--id-send-name", "h" }, "host=h id-name" },
 	{ { "--select=INBOX", "h" }, "host=h select=INBOX" },
 	{ { "--select", "Sent Items", "--select-rw", "h" },
 	  "host=h select=Sent Items rw" },
@@ -377,6 +378,8 @@ render(const struct options *o, char *buf, size_t cap)
 		add(buf, cap, "rw");
 	if (c->allow_plaintext_auth)
 		add(buf, cap, "plain");
+	if (c->id_send_name)
+		add(buf, cap, "id-name");
 	if (c->timeout_s != 30.0)
 		add(buf, cap, "timeout=%g", c->timeout_s);
 	add_str(buf, cap, "transcript", c->transcript_path);
@@ -496,6 +499,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c->ep.starttls, STARTTLS_OFF);
 	ck_assert_uint_eq(endpoint_port(&c->ep), 143);
 	ck_assert(!c->allow_plaintext_auth);
+	ck_assert(!c->id_send_name);
 	ck_assert(!c->have_password);
 	ck_assert_int_eq(o.pw_source, PW_NONE);
 	ck_assert_str_eq(o.pw_arg, "");
@@ -635,7 +639,8 @@ START_TEST(test_usage)
 		"--key-password-file", "--verify-depth", "--crl-file",
 		"--user", "--password-file", "--password-command",
 		"--allow-plaintext-auth", "--select", "--select-rw",
-		"--transcript", "--help", "--version", "IMAPCONN_PASSWORD",
+		"--transcript", "--id-send-name", "--help", "--version",
+		"IMAPCONN_PASSWORD",
 	};
 
 	ck_assert_ptr_nonnull(u);

@@ -12,6 +12,7 @@
 #include "check_units.h"
 #include "options.h"
 #include "report.h"
+#include "server_id.h"
 #include "tls.h"
 
 #define SECRET "Sup3rS3cret"
@@ -74,6 +75,27 @@ feed_tls(struct report *r)
 	event_free(ev);
 }
 
+/* An answer to ID whose value would clear a terminal. */
+static void
+feed_server_id(struct report *r)
+{
+	struct event *ev = event_new(EV_SERVER_ID, PHASE_AUTH);
+	struct server_id *id = calloc(1, sizeof(*id));
+
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(id);
+	server_id_init(id);
+	id->result = SERVER_ID_ANSWERED;
+	id->n = 2;
+	strcpy(id->field[0].key, "name");
+	strcpy(id->field[0].value, "Evil\x1b[2J");
+	strcpy(id->field[1].key, "version");
+	id->field[1].nil = true;
+	ev->server_id = id;
+	report_event(r, ev);
+	event_free(ev);
+}
+
 static struct report *
 made_up_report(void)
 {
@@ -103,6 +125,7 @@ made_up_report(void)
 	feed(r, EV_CAPS, PHASE_STARTTLS, "IMAP4rev1 AUTH=PLAIN");
 	feed(r, EV_TRANSCRIPT, PHASE_AUTH, "A3 LOGIN alice <password>");
 	feed(r, EV_CAPS, PHASE_AUTH, "IMAP4rev1 IDLE");
+	feed_server_id(r);
 	feed(r, EV_NOTE, PHASE_AUTH, "a note\nwith a line break");
 	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
 	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
@@ -150,6 +173,16 @@ START_TEST(test_sections)
 		"before TLS   IMAP4rev1 STARTTLS LOGINDISABLED\n"
 		"with TLS     IMAP4rev1 AUTH=PLAIN\n"
 		"after login  IMAP4rev1 IDLE\n",
+		"\ncompared:\n  before TLS ",
+		"\n  IMAP4rev1                    | IMAP4rev1\n"
+		"- STARTTLS                     |\n"
+		"- LOGINDISABLED                |\n"
+		"+                              | AUTH=PLAIN\n"
+		"after login, added:   IDLE\n"
+		"after login, removed: AUTH=PLAIN\n",
+		"\nServer ID (RFC 2971)\n--------------------\n"
+		"name           Evil\\e[2J\n"
+		"version        NIL\n",
 		"\nhandshake in the starttls phase\n  version   TLSv1.3\n",
 		"\n  verified  yes\n",
 		"\n    subject   CN=imap.example.com\n"
@@ -203,6 +236,9 @@ START_TEST(test_success)
 	ck_assert_ptr_nonnull(strstr(out, "\nFailure\n-------\n(none)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "(nothing was exchanged)"));
 	ck_assert_ptr_nonnull(strstr(out, "(no TLS handshake)"));
+	ck_assert_ptr_nonnull(strstr(out, "\nServer ID (RFC 2971)\n"
+				     "--------------------\n(not asked: no "
+				     "capabilities were received)\n"));
 	free(out);
 	report_free(r);
 }

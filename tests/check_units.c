@@ -4,6 +4,7 @@
 #include "check_units.h"
 
 static Suite *(*const suites[])(void) = {
+	suite_capdiff,
 	suite_config,
 	suite_detect,
 	suite_detectrun,
@@ -28,6 +29,7 @@ static Suite *(*const suites[])(void) = {
 	suite_report,
 	suite_rfc2047,
 	suite_savefile,
+	suite_server_id,
 	suite_session,
 	suite_tls,
 };

@@ -4,6 +4,7 @@
 
 #include <check.h>
 
+Suite *suite_capdiff(void);
 Suite *suite_config(void);
 Suite *suite_detect(void);
 Suite *suite_detectrun(void);
@@ -28,6 +29,7 @@ Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
 Suite *suite_savefile(void);
+Suite *suite_server_id(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 

@@ -11,6 +11,7 @@
 #include "mbtree.h"
 #include "net.h"
 #include "report.h"
+#include "server_id.h"
 #include "session.h"
 #include "tls.h"
 
@@ -464,9 +465,24 @@ on_tls(struct conn *c, const struct event *ev)
 static void
 on_caps(struct conn *c, const struct event *ev)
 {
+	enum capdiff_slot s = capdiff_slot_of(ev->phase, ev->flag);
+
 	free(c->caps);
 	c->caps = ev->text != NULL ? strdup(ev->text) : NULL;
 	c->caps_after_tls = ev->flag;
+	free(c->caps_slot[s]);
+	c->caps_slot[s] = ev->text != NULL ? strdup(ev->text) : NULL;
+}
+
+static void
+on_server_id(struct conn *c, const struct event *ev)
+{
+	if (ev->server_id == NULL)
+		return;
+	if (c->server_id == NULL)
+		c->server_id = malloc(sizeof(*c->server_id));
+	if (c->server_id != NULL)
+		*c->server_id = *ev->server_id;
 }
 
 static void
@@ -565,6 +581,9 @@ conn_apply(struct conn *c, struct event *ev)
 	case EV_CAPS:
 		on_caps(c, ev);
 		break;
+	case EV_SERVER_ID:
+		on_server_id(c, ev);
+		break;
 	case EV_NOTE:
 		on_note(c, ev);
 		break;
@@ -597,6 +616,16 @@ conn_apply(struct conn *c, struct event *ev)
 }
 
 /* ------------------------------------------------------------ the rest */
+
+int
+conn_capdiff(const struct conn *c, struct capdiff *d)
+{
+	const char *lists[CAPDIFF_SLOTS];
+
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		lists[s] = c->caps_slot[s];
+	return capdiff_build(d, lists);
+}
 
 enum conn_security
 conn_security(const struct conn *c, char *buf, size_t cap)
@@ -668,10 +697,11 @@ make_title(struct conn *c, const struct conn_config *cfg)
 		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);
 }
 
-/* The session gets cfg without the mailbox to open. */
+/* The session gets cfg without the mailbox to open.  The form has no
+ * field for --id-send-name: the command line (o) decides it. */
 static struct session *
 start_session(struct conn *c, const struct conn_config *cfg,
-	      struct failure *f)
+	      const struct options *o, struct failure *f)
 {
 	struct conn_config *copy = malloc(sizeof(*copy));
 	struct session *s;
@@ -683,6 +713,7 @@ start_session(struct conn *c, const struct conn_config *cfg,
 	*copy = *cfg;
 	copy->select[0] = '\0';
 	copy->select_rw = false;
+	copy->id_send_name = cfg->id_send_name || o->cfg.id_send_name;
 	s = session_start(copy, c->q, f);
 	config_wipe(copy);
 	free(copy);
@@ -717,7 +748,7 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	make_title(c, cfg);
 	plan_rows(c, cfg);
 	snprintf(c->open_first, sizeof(c->open_first), "%s", cfg->select);
-	c->s = start_session(c, cfg, f);
+	c->s = start_session(c, cfg, o, f);
 	if (c->s == NULL) {
 		conn_free(c);
 		return NULL;
@@ -773,6 +804,9 @@ conn_free(struct conn *c)
 	free(c->tls);
 	free(c->pem);
 	free(c->caps);
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		free(c->caps_slot[s]);
+	free(c->server_id);
 	free(c->asked);
 	report_free(c->report);
 	free(c);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capdiff.h"
 #include "config.h"
 #include "event.h"
 #include "fail.h"
@@ -20,6 +21,7 @@
 
 struct mbtree;
 struct report;
+struct server_id;
 struct session;
 struct tls_summary;
 
@@ -115,6 +117,10 @@ struct conn {
 	char *pem;		/* the chain as PEM, or NULL */
 	char *caps;		/* the latest capabilities, or NULL */
 	bool caps_after_tls;
+	/* The latest list of each enum capdiff_slot (before TLS, after
+	 * TLS, after login), escaped by the core, or NULL. */
+	char *caps_slot[CAPDIFF_SLOTS];
+	struct server_id *server_id;	/* the answer to ID, or NULL */
 	char notes[CONN_NOTES_MAX][CONN_TEXT_MAX * 2];
 	size_t nnotes;
 	struct failure fail;	/* why the session stopped, hint filled */
@@ -191,6 +197,10 @@ int conn_open(struct conn *c, const char *raw, size_t len,
 /* Transcript lines kept, and line i of them (0 is the oldest kept). */
 size_t conn_lines(const struct conn *c);
 const struct conn_line *conn_line(const struct conn *c, size_t i);
+
+/* The capability lists compared into *d (zeroed by the caller; free
+ * with capdiff_free); 0, or -1 when out of memory. */
+int conn_capdiff(const struct conn *c, struct capdiff *d);
 
 /* How protected the connection is, with a one-line description. */
 enum conn_security conn_security(const struct conn *c, char *buf,

@@ -1,15 +1,18 @@
 /* progress.c - the progress screen: phases, attempts, countdown,
- * security line, notes and the failure with its hint. */
+ * security line, capabilities and what TLS changed in them, the
+ * server's ID, notes and the failure with its hint. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capdiff.h"
 #include "clock.h"
 #include "conn.h"
 #include "draw.h"
 #include "listview.h"
 #include "progress.h"
+#include "server_id.h"
 #include "ui_int.h"
 
 #define COL_LABEL 2
@@ -151,6 +154,16 @@ draw_row(struct ui *ui, const struct conn_row *r, int y)
 			  0);
 }
 
+/* Whether a capability list came: the line of TLS changes shows. */
+static bool
+have_caps(const struct conn *c)
+{
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		if (c->caps_slot[s] != NULL)
+			return true;
+	return false;
+}
+
 /* Lines the part under the rows needs. */
 static int
 bottom_lines(const struct conn *c)
@@ -158,6 +171,8 @@ bottom_lines(const struct conn *c)
 	int n = 2 + CAPS_LINES;	/* waiting, security, capabilities */
 	size_t notes = c->nnotes < NOTES_SHOWN ? c->nnotes : NOTES_SHOWN;
 
+	n += have_caps(c) ? 1 : 0;	/* before/after TLS */
+	n += c->server_id != NULL ? 1 : 0;
 	n += (int)notes;
 	if (c->failed)
 		n += 1 + 1 + 3 + 4;	/* gap, heading, detail, hint */
@@ -184,6 +199,80 @@ draw_failure(struct ui *ui, int y)
 	return y;
 }
 
+/* "-STARTTLS -LOGINDISABLED +AUTH=PLAIN" from x on, each name in the
+ * colour of its change (a suspicious one as a failure), as many as fit
+ * before the hint to see both lists.  Returns the columns used. */
+static int
+draw_changes(struct ui *ui, const struct capdiff *d, int y, int x,
+	     int width)
+{
+	static const char hint[] = "  (t: both lists)";
+	int used = 0, room = width - (int)sizeof(hint) + 1;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct capdiff_row *r = &d->rows[i];
+		enum capdiff_change c = capdiff_change(d, r,
+			CAPDIFF_BEFORE_TLS, CAPDIFF_AFTER_TLS);
+		int need = (int)draw_width(r->name) + 2;
+
+		if (c != CAPDIFF_ADDED && c != CAPDIFF_REMOVED)
+			continue;
+		if (used + need > room) {
+			used += draw_text(stdscr, y, x + used, room - used,
+					  "...", ui_attr(ui, ROLE_DIM));
+			break;
+		}
+		used += draw_textf(stdscr, y, x + used, need, ui_attr(ui,
+				   capdiff_tls_warning(d, r) != NULL ?
+				   ROLE_FAIL : c == CAPDIFF_ADDED ? ROLE_OK :
+				   ROLE_WARN), "%c%s ", c == CAPDIFF_ADDED ?
+				   '+' : '-', r->name);
+	}
+	if (used == 0)
+		used = draw_text(stdscr, y, x, room, "no change",
+				 ui_attr(ui, ROLE_DIM));
+	return used + draw_text(stdscr, y, x + used, width - used, hint,
+				ui_attr(ui, ROLE_DIM));
+}
+
+/* What TLS changed in the capabilities, or why there is no pair. */
+static void
+draw_tls_caps(struct ui *ui, int y, int w)
+{
+	const struct conn *c = ui->conn;
+	struct capdiff d;
+	const char *note;
+	int n;
+
+	memset(&d, 0, sizeof(d));
+	if (conn_capdiff(c, &d) != 0)
+		return;
+	n = draw_text(stdscr, y, COL_LABEL, 18, "Before/after TLS:",
+		      ui_attr(ui, ROLE_HEADING));
+	note = capdiff_note(&d, capdiff_tls_of(&c->diag_o.cfg.ep));
+	if (note != NULL)
+		draw_text(stdscr, y, COL_LABEL + n + 1, w - n - 1, note,
+			  ui_attr(ui, ROLE_DIM));
+	else
+		draw_changes(ui, &d, y, COL_LABEL + n + 1, w - n - 1);
+	capdiff_free(&d);
+}
+
+static void
+draw_server_id(struct ui *ui, int y, int w)
+{
+	const struct server_id *id = ui->conn->server_id;
+	char line[512];
+	int n;
+
+	n = draw_text(stdscr, y, COL_LABEL, 11, "Server ID:",
+		      ui_attr(ui, ROLE_HEADING));
+	server_id_line(id, line, sizeof(line));
+	draw_text(stdscr, y, COL_LABEL + n + 1, w - n - 1, line,
+		  id->result == SERVER_ID_REFUSED ? ui_attr(ui, ROLE_WARN) :
+		  0);
+}
+
 static void
 draw_bottom(struct ui *ui, int y)
 {
@@ -202,6 +291,10 @@ draw_bottom(struct ui *ui, int y)
 	draw_wrapped(stdscr, y, COL_LABEL + n + 1, w - n - 1, CAPS_LINES,
 		     c->caps != NULL ? c->caps : "-", ui_attr(ui, ROLE_DIM));
 	y += CAPS_LINES;
+	if (have_caps(c))
+		draw_tls_caps(ui, y++, w);
+	if (c->server_id != NULL)
+		draw_server_id(ui, y++, w);
 	for (size_t i = 0; i < c->nnotes && i < NOTES_SHOWN; i++)
 		draw_textf(stdscr, y++, COL_LABEL, w, ui_attr(ui, ROLE_WARN),
 			   "note: %s", c->notes[i]);
@@ -279,7 +372,7 @@ static const struct ui_binding progress_bindings[] = {
 	  cancel_or_edit, "edit" },
 	{ { 'r' }, "r", "retry with the same settings", ui_connect,
 	  "retry" },
-	{ { 't' }, "t", "TLS: certificate chain and verification",
+	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
 	  ui_show_tls, "TLS" },
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },

@@ -1,5 +1,7 @@
 /* tlsview.c - the TLS view screen, built as lines of text when it opens
- * (and again when a TLS summary arrives), and saving the chain. */
+ * (and again when TLS, capabilities or the server's ID arrive): the
+ * chain and its verification, who the server says it is, and the
+ * capabilities before and after TLS side by side; saving the chain. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,10 +10,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "capdiff.h"
 #include "conn.h"
 #include "draw.h"
 #include "listview.h"
 #include "prompt.h"
+#include "server_id.h"
 #include "tls.h"
 #include "tlsview.h"
 #include "ui_int.h"
@@ -279,12 +283,127 @@ add_depths(struct tlsview *t, const struct tls_summary *s)
 	}
 }
 
+/* ------------------------------------------------ server and capabilities */
+
+#define CAP_W 30		/* a name column of the side-by-side lists */
+
+static bool
+id_offered(const struct capdiff *d)
+{
+	for (int s = 0; s < CAPDIFF_SLOTS; s++)
+		if (capdiff_has(d, (enum capdiff_slot)s, "ID"))
+			return true;
+	return false;
+}
+
+static void
+add_server_id(struct tlsview *t, const struct conn *c,
+	      const struct capdiff *d)
+{
+	const struct server_id *id = c->server_id;
+	char line[SERVER_ID_TEXT_MAX + 32];
+
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Server ID (its answer to ID, RFC 2971)");
+	if (id == NULL) {
+		add(t, ROLE_DIM, "  %s", !id_offered(d) ? "not offered (no ID "
+		    "capability)" : c->ready || c->done ? "not asked: no "
+		    "command went out to carry it" : "no answer yet");
+		return;
+	}
+	if (id->n == 0) {
+		server_id_line(id, line, sizeof(line));
+		add(t, id->result == SERVER_ID_REFUSED ? ROLE_WARN : ROLE_DIM,
+		    "  %s", line);
+		return;
+	}
+	for (size_t i = 0; i < id->n; i++)
+		add_value(t, id->field[i].nil ? ROLE_DIM : ROLE_NORMAL, "  ",
+			  id->field[i].key, id->field[i].nil ? "NIL" :
+			  id->field[i].value);
+	if (id->left_out > 0)
+		add(t, ROLE_DIM, "  (%zu pair%s left out: past %d, malformed "
+		    "or repeated)", id->left_out, id->left_out == 1 ? "" : "s",
+		    SERVER_ID_PAIRS_MAX);
+}
+
+/* Before and after TLS, one name per line; a changed one in colour,
+ * a suspicious change with its reason under it. */
+static void
+add_cap_rows(struct tlsview *t, const struct capdiff *d)
+{
+	add(t, ROLE_DIM, "    %-*s %s", CAP_W, "before TLS", "after TLS");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct capdiff_row *r = &d->rows[i];
+		enum capdiff_change c = capdiff_change(d, r,
+			CAPDIFF_BEFORE_TLS, CAPDIFF_AFTER_TLS);
+		const char *warn = capdiff_tls_warning(d, r);
+
+		if (c == CAPDIFF_ABSENT)
+			continue;	/* seen after login only */
+		add(t, warn != NULL ? ROLE_FAIL : c == CAPDIFF_ADDED ? ROLE_OK
+		    : c == CAPDIFF_REMOVED ? ROLE_WARN : ROLE_NORMAL,
+		    "  %c %-*.*s %s", c == CAPDIFF_ADDED ? '+' :
+		    c == CAPDIFF_REMOVED ? '-' : ' ', CAP_W, CAP_W,
+		    c == CAPDIFF_ADDED ? "" : r->name,
+		    c == CAPDIFF_REMOVED ? "" : r->name);
+		if (warn != NULL)
+			add(t, ROLE_FAIL, "      ! %s", warn);
+	}
+}
+
+static void
+add_cap_login(struct tlsview *t, const struct capdiff *d)
+{
+	enum capdiff_slot base = capdiff_login_base(d);
+	char names[2048];
+
+	if (!d->have[CAPDIFF_AFTER_LOGIN] || base == CAPDIFF_SLOTS)
+		return;
+	capdiff_join(d, base, CAPDIFF_AFTER_LOGIN, CAPDIFF_ADDED, names,
+		   sizeof(names));
+	if (names[0] != '\0')
+		add_value(t, ROLE_OK, "  ", "+ after login", names);
+	capdiff_join(d, base, CAPDIFF_AFTER_LOGIN, CAPDIFF_REMOVED, names,
+		   sizeof(names));
+	if (names[0] != '\0')
+		add_value(t, ROLE_WARN, "  ", "- after login", names);
+	if (capdiff_count(d, base, CAPDIFF_AFTER_LOGIN, CAPDIFF_ADDED) == 0
+	    && capdiff_count(d, base, CAPDIFF_AFTER_LOGIN,
+			     CAPDIFF_REMOVED) == 0)
+		add_value(t, ROLE_DIM, "  ", "after login", "the same");
+}
+
+static void
+add_caps(struct tlsview *t, const struct conn *c, const struct capdiff *d)
+{
+	const char *note = capdiff_note(d, capdiff_tls_of(&c->diag_o.cfg.ep));
+	enum capdiff_slot one = d->have[CAPDIFF_AFTER_TLS] ?
+				CAPDIFF_AFTER_TLS : CAPDIFF_BEFORE_TLS;
+	char names[2048];
+
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Capabilities before and after TLS (- gone, + "
+	    "added)");
+	if (note == NULL) {
+		add_cap_rows(t, d);
+	} else {
+		add(t, ROLE_DIM, "  %s", note);
+		capdiff_join(d, one, one, CAPDIFF_NONE, names,
+			     sizeof(names));
+		if (names[0] != '\0')
+			add_value(t, ROLE_NORMAL, "  ", "", names);
+	}
+	add_cap_login(t, d);
+}
+
 static void
 build(struct ui *ui)
 {
 	struct tlsview *t = ui->tlsview;
 	const struct tls_summary *s = ui->conn != NULL ? ui->conn->tls :
 				      NULL;
+	struct capdiff d;
 
 	t->n = 0;
 	if (s == NULL) {
@@ -295,6 +414,13 @@ build(struct ui *ui)
 		add_chain(t, s);
 		add_depths(t, s);
 	}
+	memset(&d, 0, sizeof(d));
+	if (ui->conn != NULL && conn_capdiff(ui->conn, &d) == 0
+	    && capdiff_login_base(&d) != CAPDIFF_SLOTS) {
+		add_server_id(t, ui->conn, &d);
+		add_caps(t, ui->conn, &d);
+	}
+	capdiff_free(&d);
 	listview_set_len(&t->lv, t->n);
 }
 
@@ -310,7 +436,8 @@ tlsview_enter(struct ui *ui)
 static void
 tlsview_on_event(struct ui *ui, const struct event *ev)
 {
-	if (ev->type == EV_TLS)
+	if (ev->type == EV_TLS || ev->type == EV_CAPS
+	    || ev->type == EV_SERVER_ID)
 		build(ui);
 }
 

@@ -35,6 +35,7 @@
 #include "escape.h"
 #include "event.h"
 #include "mailbox.h"
+#include "server_id.h"
 #include "session.h"
 
 #define USER "fuzz user"
@@ -240,6 +241,19 @@ check_event(const struct event *ev)
 		break;
 	case EV_TLS:
 		break;		/* PEM of the chain, not shown as text */
+	case EV_SERVER_ID:
+		if (ev->server_id == NULL
+		    || ev->server_id->n > SERVER_ID_PAIRS_MAX)
+			abort();
+		for (size_t i = 0; i < ev->server_id->n; i++) {
+			check_text(ev->server_id->field[i].key,
+				   SERVER_ID_KEY_SHOWN, "ID key");
+			check_text(ev->server_id->field[i].value,
+				   SERVER_ID_VALUE_SHOWN, "ID value");
+		}
+		check_text(ev->server_id->text, SERVER_ID_TEXT_MAX,
+			   "ID refusal");
+		break;
 	case EV_FAILURE:
 		if (ev->failure == NULL || ev->failure->cls == FAIL_NONE
 		    || ev->failure->cls >= FAIL_CLASS_COUNT)

@@ -46,6 +46,10 @@ check_dovecot() {
 			"$(redacted_line "$tr" AUTHENTICATE)"
 		assert_match "$mode: the server's answers are there" \
 			' S: [^ ]+ OK .*Logged in' "$(cat "$tr")"
+		assert_match "$mode: ID NIL went out" ' C: [^ ]+ ID NIL$' \
+			"$(cat "$tr")"
+		assert_match "$mode: the server's answer to ID" \
+			' S: \* ID \("name" "Dovecot"' "$(cat "$tr")"
 		assert_match "$mode: the greeting is there" \
 			' S: \* OK .*Dovecot \(Debian\) ready\.' "$(head -n 1 "$tr")"
 		assert_no_secret "$mode: no password anywhere" "$TEST_USER" \
