@@ -16,8 +16,21 @@
 #include "imap_parse.h"
 #include "session.h"
 #include "redact.h"
+#include "server_id.h"
 #include "session_int.h"
 #include "tls.h"
+
+static void
+redact_server_id(struct session *s, struct server_id *id)
+{
+	for (size_t i = 0; i < id->n; i++) {
+		redact_buf(&s->redact, id->field[i].key,
+			   sizeof(id->field[i].key));
+		redact_buf(&s->redact, id->field[i].value,
+			   sizeof(id->field[i].value));
+	}
+	redact_buf(&s->redact, id->text, sizeof(id->text));
+}
 
 /* A server may echo the password back (in a refusal, an ALERT, the
  * SASL message in base64): no text leaves the session with it. */
@@ -41,6 +54,8 @@ redact_event(struct session *s, struct event *ev)
 		redact_buf(&s->redact, ev->failure->hint,
 			   sizeof(ev->failure->hint));
 	}
+	if (ev->server_id != NULL)
+		redact_server_id(s, ev->server_id);
 }
 
 void

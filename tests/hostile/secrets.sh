@@ -102,6 +102,21 @@ expect-tag LIST
 sendln \$TAG NO LIST refused for $PASSWORD
 read-all 1000" "${plain[@]}"
 
+	secret_case id-echo yes "sendln * OK [CAPABILITY IMAP4rev1 ID] hi
+expect-tag ID
+sendln * ID (\"name\" \"$PASSWORD\" \"sasl\" \"$PLAIN_B64\")
+sendln \$TAG OK
+expect-tag LOGIN
+sendln \$TAG OK logged in
+$TAIL" "${plain[@]}"
+
+	secret_case id-refused-echo yes "sendln * OK [CAPABILITY IMAP4rev1 ID] hi
+expect-tag ID
+sendln \$TAG BAD not you, $PASSWORD
+expect-tag LOGIN
+sendln \$TAG OK logged in
+$TAIL" "${plain[@]}"
+
 	secret_case silent-after-login yes "$GREET_LOGIN
 expect-tag LOGIN
 silent" "${plain[@]}"
