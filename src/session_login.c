@@ -188,9 +188,9 @@ batch_pipelines(const struct batch *b)
 
 /* ID goes first, with the tag kept for it (t), so that even a refused
  * login learns who the server is; but only when the whole batch goes
- * in one write.  Sent one command at a time, its reply would come while
- * a later command waits for "+" and be taken for that command's: LOGOUT
- * carries ID then, and the kept tag stays unused. */
+ * in one write.  Sent one command at a time, it would cost a round
+ * trip of its own: LOGOUT carries ID then, and the kept tag stays
+ * unused. */
 static int
 add_id(struct session *s, struct batch *b, struct imap_tagger *t)
 {
@@ -533,38 +533,66 @@ first_phase(const struct batch *b)
 	return PHASE_LIST;
 }
 
-/* Send the batch: together when every command is one segment, else
- * one command at a time (a literal or AUTHENTICATE without SASL-IR
- * needs the server's "+" first). */
+/* Read the reply to command i of the batch. */
 static int
-send_batch(struct session *s, struct batch *b)
+read_reply(struct session *s, struct batch *b, int i)
 {
-	if (batch_pipelines(b))
-		return flow_send_together(s, b->cmd, CMD_COUNT);
+	switch (i) {
+	case CMD_ID:
+		return flow_id_read(s, imap_cmd_tag(b->cmd[CMD_ID]));
+	case CMD_CAPS:
+		return read_caps_reply(s, b);
+	case CMD_AUTH:
+		/* After CAPABILITY the login has a phase of its own. */
+		if (b->cmd[CMD_CAPS] != NULL)
+			sess_phase_begin(s, PHASE_AUTH);
+		return read_auth_reply(s, b);
+	case CMD_LIST:
+		return read_list_reply(s, b);
+	default:
+		return read_select_reply(s, b);
+	}
+}
+
+/* Every command in one write, then the replies in the order the
+ * commands went out. */
+static int
+run_together(struct session *s, struct batch *b)
+{
+	if (flow_send_together(s, b->cmd, CMD_COUNT) != 0)
+		return -1;
 	for (int i = 0; i < CMD_COUNT; i++)
-		if (b->cmd[i] != NULL && sess_send(s, b->cmd[i]) < 0)
+		if (b->cmd[i] != NULL && read_reply(s, b, i) != 0)
 			return -1;
 	return 0;
 }
 
-/* Read the replies in the order the commands went out. */
+/* One command at a time, each reply read before the next goes out.
+ * A literal or AUTHENTICATE without SASL-IR waits for the server's
+ * "+": an earlier command's reply arriving then would be taken for a
+ * refusal, and what it carried (the capabilities) lost. */
 static int
-read_batch(struct session *s, struct batch *b)
+run_one_by_one(struct session *s, struct batch *b)
 {
-	if (b->cmd[CMD_ID] != NULL
-	    && flow_id_read(s, imap_cmd_tag(b->cmd[CMD_ID])) != 0)
-		return -1;
-	if (b->cmd[CMD_CAPS] != NULL && read_caps_reply(s, b) != 0)
-		return -1;
-	if (b->cmd[CMD_CAPS] != NULL && b->cmd[CMD_AUTH] != NULL)
-		sess_phase_begin(s, PHASE_AUTH);
-	if (b->cmd[CMD_AUTH] != NULL && read_auth_reply(s, b) != 0)
-		return -1;
-	if (read_list_reply(s, b) != 0)
-		return -1;
-	if (b->cmd[CMD_SELECT] != NULL && read_select_reply(s, b) != 0)
-		return -1;
+	for (int i = 0; i < CMD_COUNT; i++) {
+		if (b->cmd[i] == NULL)
+			continue;
+		if (i == CMD_AUTH && b->cmd[CMD_CAPS] != NULL)
+			sess_phase_begin(s, PHASE_AUTH);
+		if (sess_send(s, b->cmd[i]) < 0 || read_reply(s, b, i) != 0)
+			return -1;
+	}
 	return 0;
+}
+
+/* Send the batch and read its replies: together when every command is
+ * one segment, else one command at a time. */
+static int
+run_batch(struct session *s, struct batch *b)
+{
+	if (batch_pipelines(b))
+		return run_together(s, b);
+	return run_one_by_one(s, b);
 }
 
 /* CAPABILITY after STARTTLS on its own (no login follows, or none can
@@ -661,9 +689,7 @@ flow_login_and_list(struct session *s)
 	if (rc == 0)
 		sess_phase_begin(s, first_phase(&b));
 	if (rc == 0)
-		rc = send_batch(s, &b);
-	if (rc == 0)
-		rc = read_batch(s, &b);
+		rc = run_batch(s, &b);
 	/* ID offered only after login, or left out of a batch that could
 	 * not go in one write: LOGOUT carries it (--check).  The terminal
 	 * interface logs out much later, when the answer is of no use. */

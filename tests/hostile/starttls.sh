@@ -258,6 +258,41 @@ read-all" "${TLS_OPTS[@]}"
 		"$(client_lines | head -n 2 | cut -c 1-30 | tr '\n' ' ')"
 }
 
+# Not hostile, but a path of its own: AUTHENTICATE PLAIN without SASL-IR
+# after STARTTLS waits for "+", so CAPABILITY's reply must be read
+# before the login goes out, not taken for a refusal of it.
+check_plain_without_ir() {
+	local args
+	say "STARTTLS, then AUTHENTICATE PLAIN without SASL-IR"
+	srv_start 'sendln * OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready
+expect-tag STARTTLS
+sendln $TAG OK go
+starttls
+expect-tag CAPABILITY
+sendln * CAPABILITY IMAP4rev1 AUTH=PLAIN XAFTER
+sendln $TAG OK caps
+expect-tag AUTHENTICATE PLAIN
+sendln +
+readline
+sendln $TAG OK logged in
+expect-tag LIST
+sendln * LIST () "/" INBOX
+sendln $TAG OK listed
+'"$SRV_LOGOUT" "${TLS_OPTS[@]}"
+	mapfile -t args < <(tls_client_args)
+	run_json "${args[@]}"
+	srv_stop
+	assert_sane 2000
+	assert_class 0 null
+	assert_json "no SASL-IR: the capabilities after TLS were kept" \
+		'[.capabilities[] | select(.when == "tls") | .list] |
+		 any(test("XAFTER"))' true
+	assert_json "no SASL-IR: INBOX listed" '[.mailboxes[].name] |
+		join(",")' INBOX
+	assert_no_secret "no SASL-IR: the password is nowhere" "$USER_NAME" \
+		"$PASSWORD" "$RUN_OUT" "$RUN_ERR"
+}
+
 main() {
 	need_tools openssl
 	pki_basic
@@ -267,6 +302,7 @@ main() {
 	check_untagged_injection
 	check_caps_after_tls_unanswered
 	check_bye_after_ok
+	check_plain_without_ir
 	finish
 }
 
