@@ -58,6 +58,8 @@ struct report {
 	bool done;
 	bool success;
 	int64_t total_ms;
+	bool ready;			/* logged in and listed, still open */
+	int64_t ready_ms;
 	bool lost;			/* something did not fit in memory */
 };
 
@@ -213,6 +215,10 @@ report_event(struct report *r, const struct event *ev)
 		r->success = ev->flag;
 		r->total_ms = ev->at_ms;
 		return;
+	case EV_READY:
+		r->ready = true;
+		r->ready_ms = ev->at_ms;
+		return;
 	case EV_PHASE_END:
 	case EV_ADDRESS:
 	case EV_ATTEMPT:
@@ -342,6 +348,12 @@ print_result(const struct report *r, FILE *out)
 	} else if (r->done && r->success) {
 		fprintf(out, "result    ok, %lld ms in all\n",
 			(long long)r->total_ms);
+	} else if (r->ready) {
+		/* Written from a connection still open (the interface). */
+		fprintf(out, "result    ok so far: logged in and listed %zu "
+			"mailbox%s in %lld ms; still connected\n",
+			r->mailboxes, r->mailboxes == 1 ? "" : "es",
+			(long long)r->ready_ms);
 	} else {
 		fputs("result    (the connection did not end)\n", out);
 	}

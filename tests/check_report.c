@@ -244,6 +244,37 @@ START_TEST(test_success)
 }
 END_TEST
 
+/* A report from a connection still open (the interface writes one
+ * from the mailbox list) says how far it got, and that it is open. */
+START_TEST(test_still_open)
+{
+	struct conn_config c;
+	struct report *r;
+	struct event *ev;
+	char *out;
+
+	config_init(&c);
+	strcpy(c.ep.host, "imap.example.com");
+	r = report_new(&c);
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out,
+				     "\nresult    (the connection did not end)\n"));
+	free(out);
+	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	ev = event_new(EV_READY, PHASE_LIST);
+	ev->at_ms = 87;
+	report_event(r, ev);
+	event_free(ev);
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out, "\nresult    ok so far: logged in "
+				     "and listed 2 mailboxes in 87 ms; still "
+				     "connected\n"));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
 /* The first and the last lines are kept; the middle is counted. */
 START_TEST(test_long_transcript)
 {
@@ -383,6 +414,7 @@ suite_report(void)
 
 	tcase_add_test(tc, test_sections);
 	tcase_add_test(tc, test_success);
+	tcase_add_test(tc, test_still_open);
 	tcase_add_test(tc, test_long_transcript);
 	tcase_add_test(tc, test_file_private);
 	tcase_add_test(tc, test_null);
