@@ -606,7 +606,7 @@ static const struct ui_binding browser_bindings[] = {
 	{ { '+', '*' }, "+", "expand all", expand_all, NULL },
 	{ { '-' }, "-", "collapse all", collapse_all, NULL },
 	UI_LIST_BINDINGS,
-	{ { 't' }, "t", "TLS: certificate chain and verification",
+	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
 	  ui_show_tls, "TLS" },
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },

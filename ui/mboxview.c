@@ -224,7 +224,7 @@ static const struct ui_binding mboxview_bindings[] = {
 	{ { UI_KEY(KEY_LEFT) }, "Left", "back to the mailboxes", back, NULL },
 	{ { 'r' }, "r", "open it again (refresh)", reopen, "refresh" },
 	UI_LIST_BINDINGS,
-	{ { 't' }, "t", "TLS: certificate chain and verification",
+	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
 	  ui_show_tls, "TLS" },
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },

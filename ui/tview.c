@@ -244,7 +244,7 @@ static const struct ui_binding tview_bindings[] = {
 	  scroll_right, NULL },
 	{ { UI_KEY(KEY_LEFT) }, "Left", "scroll left", scroll_left, NULL },
 	UI_LIST_BINDINGS,
-	{ { 't' }, "t", "TLS: certificate chain and verification",
+	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
 	  ui_show_tls, "TLS" },
 	{ { '?' }, "?", "these keys", ui_show_help, "help" },
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
