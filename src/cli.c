@@ -22,6 +22,7 @@
 #include "server_id.h"
 #include "session.h"
 #include "tls.h"
+#include "transcript.h"
 
 static int sigint_pipe[2] = { -1, -1 };
 
@@ -323,21 +324,6 @@ print_end(struct check_run *run)
 			(long long)run->total_ms);
 }
 
-static void
-write_transcript(struct check_run *run, const struct event *ev)
-{
-	time_t secs = (time_t)(ev->wall_ms / 1000);
-	struct tm tm;
-	char stamp[32];
-
-	if (run->transcript == NULL || ev->type != EV_TRANSCRIPT)
-		return;
-	gmtime_r(&secs, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(run->transcript, "%s.%03dZ %c: %s\n", stamp,
-		(int)(ev->wall_ms % 1000), ev->dir, ev->text);
-}
-
 /* Keep an event; 0, or -1 when out of memory (the event is freed). */
 static int
 keep(struct check_run *run, struct event *ev)
@@ -372,7 +358,7 @@ explain(const struct check_run *run, struct failure *f)
 static void
 on_event(struct check_run *run, struct event *ev)
 {
-	write_transcript(run, ev);
+	transcript_write(run->transcript, ev);
 	report_event(run->report, ev);
 	if (ev->type == EV_FAILURE) {
 		run->failure = *ev->failure;
@@ -442,21 +428,11 @@ static int
 open_transcript(struct check_run *run, struct failure *f)
 {
 	const char *path = run->o->cfg.transcript_path;
-	int fd;
 
 	if (path[0] == '\0')
 		return 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		run->transcript = fdopen(fd, "w");
-	if (run->transcript == NULL) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--transcript %s: %s",
-			 path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return 0;
+	run->transcript = transcript_open(path, f);
+	return run->transcript != NULL ? 0 : -1;
 }
 
 static int

@@ -14,6 +14,7 @@
 #include "server_id.h"
 #include "session.h"
 #include "tls.h"
+#include "transcript.h"
 
 static const char *const state_names[CONN_STATE_COUNT] = {
 	[CONN_WAITING] = "waiting",
@@ -588,6 +589,7 @@ conn_apply(struct conn *c, struct event *ev)
 		on_note(c, ev);
 		break;
 	case EV_TRANSCRIPT:
+		transcript_write(c->transcript, ev);
 		add_line(c, ev);
 		break;
 	case EV_MAILBOX:
@@ -754,6 +756,12 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 		return NULL;
 	}
 	return c;
+}
+
+void
+conn_set_transcript(struct conn *c, FILE *t)
+{
+	c->transcript = t;
 }
 
 int

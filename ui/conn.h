@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capdiff.h"
 #include "config.h"
@@ -105,6 +106,7 @@ struct conn {
 	char title[CONN_TEXT_MAX];	/* "localhost port 993, TLS" */
 	bool plan_tls;		/* implicit TLS or STARTTLS asked for */
 	int64_t started_ms;	/* clock_ms() at the start */
+	FILE *transcript;	/* --transcript, not owned, or NULL */
 
 	struct conn_row rows[CONN_ROWS_MAX];
 	size_t nrows;
@@ -157,6 +159,10 @@ struct conn {
  * conn_free(). */
 struct conn *conn_start(const struct conn_config *cfg,
 			const struct options *o, struct failure *f);
+
+/* Write the exchange to t (--transcript) from now on; t stays the
+ * caller's and must outlive the connection. */
+void conn_set_transcript(struct conn *c, FILE *t);
 
 /* The descriptor to poll for POLLIN; events then come from conn_pop()
  * until it returns NULL. */

@@ -25,6 +25,7 @@
 #include "prompt.h"
 #include "reportsave.h"
 #include "tlsview.h"
+#include "transcript.h"
 #include "tview.h"
 #include "ui.h"
 #include "ui_int.h"
@@ -203,6 +204,8 @@ ui_connect(struct ui *ui)
 		ui_message(ui, ROLE_FAIL, "cannot start: %s", f.detail);
 		return;
 	}
+	/* Every connection of the run goes to the one file, in order. */
+	conn_set_transcript(ui->conn, ui->transcript);
 	ui->back = NULL;
 	ui_switch(ui, &progress_screen);
 }
@@ -689,11 +692,29 @@ teardown(struct ui *ui)
 	exportview_free(ui->exportview);
 }
 
+/* --transcript: the file, opened before the screen is taken so that
+ * an error can be read.  0, or the exit status after saying why. */
+static int
+open_transcript(const struct options *o, FILE **t)
+{
+	struct failure f;
+
+	*t = NULL;
+	if (o->cfg.transcript_path[0] == '\0')
+		return 0;
+	*t = transcript_open(o->cfg.transcript_path, &f);
+	if (*t != NULL)
+		return 0;
+	fprintf(stderr, "imapconn: %s\n", f.detail);
+	return fail_exit_code(f.cls);
+}
+
 int
 ui_run(struct options *o)
 {
 	struct ui *ui;
 	int pipefd[2] = { -1, -1 };
+	FILE *transcript;
 	int rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -702,14 +723,22 @@ ui_run(struct options *o)
 		config_wipe(&o->cfg);
 		return 64;
 	}
+	rc = open_transcript(o, &transcript);
+	if (rc != 0) {
+		config_wipe(&o->cfg);
+		return rc;
+	}
 	ui = calloc(1, sizeof(*ui));
 	if (ui == NULL || setup_signals(ui, pipefd) != 0) {
 		fprintf(stderr, "imapconn: out of resources\n");
 		free(ui);
+		if (transcript != NULL)
+			fclose(transcript);
 		config_wipe(&o->cfg);
 		return 70;
 	}
 	ui->o = o;
+	ui->transcript = transcript;
 	rc = setup_screens(ui);
 	/* The form holds the password now; the options keep none. */
 	config_wipe(&o->cfg);
@@ -729,6 +758,8 @@ ui_run(struct options *o)
 	}
 	rc = ui->exit_status;
 	teardown(ui);
+	if (ui->transcript != NULL)
+		fclose(ui->transcript);
 	ui_sig_wfd = -1;
 	close(pipefd[0]);
 	close(pipefd[1]);

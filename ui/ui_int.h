@@ -6,6 +6,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "event.h"
 #include "options.h"
@@ -116,6 +117,7 @@ struct ui {
 	struct prompt *prompt;		/* the status-line question */
 	struct detectview *detect;
 	struct exportview *exportview;
+	FILE *transcript;		/* --transcript, or NULL */
 
 	bool dirty;		/* redraw at the end of this pass */
 	bool help;		/* the key help is showing */

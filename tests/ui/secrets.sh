@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # secrets.sh - a server that echoes the password back (in the refusal,
 # as the SASL message in base64, in an ALERT): the failure screen and
-# the transcript view show none of it, and no saved file or stderr
-# holds it either.
+# the transcript view show none of it, and neither --transcript's file
+# nor stderr holds it.  An unwritable --transcript is refused at once.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=secrets
@@ -20,21 +20,33 @@ no_secret() {
 	for form in "$PASSWORD" "$PLAIN_B64" "$PW_B64" "${PASSWORD:0:12}"; do
 		screen | tr -d '\n' | grep -qF -- "$form" &&
 			fail "$1: the screen shows '$form'"
-		grep -qaF -- "$form" "$tmp/stderr" &&
-			fail "$1: stderr holds '$form'"
+		grep -qaF -- "$form" "$tmp/stderr" "$tmp/ui.tr" &&
+			fail "$1: stderr or --transcript holds '$form'"
 	done
 	return 0
 }
 
 need_tmux
 setup
+
+# A transcript that cannot be written stops the program before the
+# screen is taken, with the reason.
+start_ui --transcript "$tmp/missing/dir/t.txt" 127.0.0.1:9
+wait_exit
+[ "$status" -eq 66 ] || fail "unwritable --transcript: exit $status"
+grep -qF -- "--transcript $tmp/missing/dir/t.txt: No such file" \
+	"$tmp/stderr" || fail "unwritable --transcript: $(cat "$tmp/stderr")"
+tmux -L "$sock" kill-server 2>/dev/null || true
+rm -f "$tmp/exit"
+
 start_scripted "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
 expect-tag AUTHENTICATE
 sendln * OK [ALERT] you are $USER_NAME with $PASSWORD
 sendln \$TAG NO [AUTHENTICATIONFAILED] $PLAIN_B64 is not $PW_B64
 read-all 1000"
 UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --allow-plaintext-auth \
-	--timeout 3 -u "$USER_NAME" "127.0.0.1:$port"
+	--timeout 3 --transcript "$tmp/ui.tr" -u "$USER_NAME" \
+	"127.0.0.1:$port"
 
 wait_for "FAILED in authenticate: auth"
 # The refusal is shown, with the secret hidden where it stood.
@@ -52,4 +64,10 @@ wait_for "FAILED in authenticate: auth"
 type_text q
 wait_exit
 no_secret "after exit"
+# --transcript: the client's line masked, the server's echo hidden.
+grep -qE 'Z C: A[0-9]+ AUTHENTICATE PLAIN <sasl>$' "$tmp/ui.tr" ||
+	fail "--transcript lacks the login line: $(cat "$tmp/ui.tr")"
+grep -qF 'S: A1 NO [AUTHENTICATIONFAILED] [secret] is not [secret]' \
+	"$tmp/ui.tr" || fail "--transcript lacks the refusal"
+[ "$(stat -c %a "$tmp/ui.tr")" = 600 ] || fail "--transcript not 0600"
 say "ok"
