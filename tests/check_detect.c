@@ -15,6 +15,7 @@
 #include "detect.h"
 #include "hostspec.h"
 #include "options.h"
+#include "testnet.h"
 
 /* ---- a small DNS packet builder ------------------------------------- */
 
@@ -742,24 +743,6 @@ END_TEST
 
 /* ---- probing, against a loopback listener that never answers -------- */
 
-static int
-silent_listener(uint16_t *port)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
-
 static void
 silent_params(struct detect_params *p, uint16_t port, double timeout_s)
 {
@@ -778,7 +761,7 @@ START_TEST(test_collect_timeout)
 	struct detect_params p;
 	struct detect_result *r = malloc(sizeof(*r));
 	uint16_t port;
-	int lfd = silent_listener(&port);
+	int lfd = test_listen_loopback(8, &port);
 
 	silent_params(&p, port, 0.3);
 	ck_assert_int_eq(detect_collect(&p, -1, r), 0);
@@ -801,7 +784,7 @@ START_TEST(test_collect_cancel)
 	struct detect_params p;
 	struct detect_result *r = malloc(sizeof(*r));
 	uint16_t port;
-	int lfd = silent_listener(&port);
+	int lfd = test_listen_loopback(8, &port);
 	int pfd[2];
 
 	ck_assert_int_eq(pipe(pfd), 0);

@@ -15,25 +15,7 @@
 #include "check_units.h"
 #include "clock.h"
 #include "detectrun.h"
-
-/* A listening socket on 127.0.0.1 (accepts, never answers). */
-static int
-listener(uint16_t *port)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	ck_assert_int_ge(fd, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(fd, 8), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	*port = ntohs(a.sin_port);
-	return fd;
-}
+#include "testnet.h"
 
 static void
 params(struct detect_params *p, uint16_t tls, uint16_t starttls,
@@ -62,7 +44,7 @@ START_TEST(test_done_wakes)
 	struct detectrun *d;
 	const struct detect_result *r;
 	uint16_t port;
-	int fd = listener(&port);
+	int fd = test_listen_loopback(8, &port);
 
 	/* Nothing listens there any more: both probes are refused. */
 	close(fd);
@@ -90,7 +72,7 @@ START_TEST(test_cancel)
 	struct detectrun *d;
 	const struct detect_result *r;
 	uint16_t port;
-	int fd = listener(&port);
+	int fd = test_listen_loopback(8, &port);
 	int64_t t0 = clock_ms();
 
 	params(&p, port, port, 60);
@@ -124,7 +106,7 @@ START_TEST(test_free_running)
 	struct detectrun *d;
 	struct pollfd pfd = { .events = POLLIN };
 	uint16_t port;
-	int fd = listener(&port);
+	int fd = test_listen_loopback(8, &port);
 	int64_t t0;
 	char c;
 

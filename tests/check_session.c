@@ -13,6 +13,7 @@
 #include "config.h"
 #include "event.h"
 #include "session.h"
+#include "testnet.h"
 
 /* A loopback listener; with stall_syn its backlog is filled so that
  * further connects hang in SYN_SENT. */
@@ -27,18 +28,14 @@ static void
 listener_open(struct listener *l, bool stall_syn)
 {
 	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
 
 	memset(l, 0, sizeof(*l));
+	l->fd = test_listen_loopback(stall_syn ? 0 : 8, &l->port);
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	l->fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(l->fd, 0);
-	ck_assert_int_eq(bind(l->fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	ck_assert_int_eq(listen(l->fd, stall_syn ? 0 : 8), 0);
-	ck_assert_int_eq(getsockname(l->fd, (struct sockaddr *)&a, &len), 0);
-	l->port = ntohs(a.sin_port);
+	a.sin_port = htons(l->port);
+	/* Fill the backlog: later connects get no SYN-ACK. */
 	while (stall_syn && l->nfill < 3) {
 		int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
