@@ -749,8 +749,8 @@ detect_collect(const struct detect_params *p, int cancel_fd,
 
 /* ---- output --------------------------------------------------------- */
 
-static const char *
-mode_words(bool implicit_tls)
+const char *
+detect_mode_words(bool implicit_tls)
 {
 	return implicit_tls ? "implicit TLS" : "STARTTLS";
 }
@@ -840,8 +840,8 @@ text_notes(const struct detect_result *r, FILE *out)
 	}
 }
 
-static void
-result_words(const struct detect_probe *p, char *buf, size_t cap)
+void
+detect_result_words(const struct detect_probe *p, char *buf, size_t cap)
 {
 	if (p->outcome == DETECT_OK && !p->verified)
 		snprintf(buf, cap, "ok, NOT verified");
@@ -863,9 +863,9 @@ text_table(const struct detect_result *r, FILE *out)
 		const struct detect_probe *p = &r->probes[i];
 		char res[40];
 
-		result_words(p, res, sizeof(res));
+		detect_result_words(p, res, sizeof(res));
 		fprintf(out, "  %-*s  %5u  %-12s  %-19s  %-7s  %s%s\n", w,
-			p->host, p->port, mode_words(p->implicit_tls), res,
+			p->host, p->port, detect_mode_words(p->implicit_tls), res,
 			p->tls_version[0] ? p->tls_version : "-",
 			p->auth[0] ? p->auth : "-",
 			p->login_disabled ? " (LOGINDISABLED)" : "");
@@ -886,7 +886,7 @@ text_details(const struct detect_result *r, FILE *out)
 			fprintf(out, "\ndetails\n");
 		header = true;
 		fprintf(out, "  %s port %u, %s: %s\n", p->host, p->port,
-			mode_words(p->implicit_tls), p->detail);
+			detect_mode_words(p->implicit_tls), p->detail);
 	}
 }
 
@@ -910,7 +910,7 @@ text_recommendation(const struct detect_result *r, FILE *out)
 	p = &r->probes[r->recommended];
 	fprintf(out, "\nrecommended: %s port %u, %s, certificate verified "
 		"for %s\n  (RFC 8314: implicit TLS first)\n  ", p->host,
-		p->port, mode_words(p->implicit_tls), p->check_name);
+		p->port, detect_mode_words(p->implicit_tls), p->check_name);
 	print_command(r, p, out);
 	fputc('\n', out);
 }

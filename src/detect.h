@@ -158,6 +158,12 @@ int detect_collect(const struct detect_params *p, int cancel_fd,
 /* Short word for an outcome: "ok", "certificate problem", "refused",
  * ...; and its JSON form: "ok", "certificate", "refused", ... */
 const char *detect_outcome_name(enum detect_outcome o);
+
+/* How a table shows a probe: its mode ("implicit TLS", "STARTTLS"),
+ * and its result, "ok, NOT verified" where verification was off. */
+const char *detect_mode_words(bool implicit_tls);
+void detect_result_words(const struct detect_probe *p, char *buf,
+			 size_t cap);
 const char *detect_outcome_key(enum detect_outcome o);
 
 /* Print a result as a table, or as one JSON document. */

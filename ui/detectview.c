@@ -144,21 +144,6 @@ detectview_on_wake(struct ui *ui)
 
 /* ------------------------------------------------------------ words */
 
-static const char *
-mode_words(bool implicit_tls)
-{
-	return implicit_tls ? "implicit TLS" : "STARTTLS";
-}
-
-static void
-result_words(const struct detect_probe *p, char *buf, size_t cap)
-{
-	if (p->outcome == DETECT_OK && !p->verified)
-		snprintf(buf, cap, "ok, NOT verified");
-	else
-		snprintf(buf, cap, "%s", detect_outcome_name(p->outcome));
-}
-
 static enum theme_role
 result_role(const struct detect_probe *p)
 {
@@ -264,8 +249,8 @@ draw_row(struct ui *ui, const struct detect_result *r, size_t i, int y,
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
 	draw_text(stdscr, y, c->host, c->port - c->host - 1, host, attr);
 	draw_textf(stdscr, y, c->port, 5, attr, "%5u", p->port);
-	draw_text(stdscr, y, c->mode, 12, mode_words(p->implicit_tls), attr);
-	result_words(p, res, sizeof(res));
+	draw_text(stdscr, y, c->mode, 12, detect_mode_words(p->implicit_tls), attr);
+	detect_result_words(p, res, sizeof(res));
 	draw_text(stdscr, y, c->result, 19, res, is_cursor ? attr :
 		  ui_attr(ui, result_role(p)));
 	escape_line(p->tls_version, strlen(p->tls_version), tls, sizeof(tls));
@@ -289,7 +274,7 @@ draw_chosen(struct ui *ui, const struct detect_result *r, int y)
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
 	draw_textf(stdscr, y, 1, COLS - 2, ui_attr(ui, ROLE_HEADING),
 		   "%s port %u, %s: certificate checked for %s%s", host,
-		   p->port, mode_words(p->implicit_tls), p->check_name,
+		   p->port, detect_mode_words(p->implicit_tls), p->check_name,
 		   p->origin == DETECT_FROM_SRV ? " (an SRV target, learned "
 		   "from DNS: not trusted for its own name)" : "");
 	if (p->detail[0] != '\0') {
@@ -335,7 +320,7 @@ draw_advice(struct ui *ui, const struct detect_result *r, int y)
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
 	draw_textf(stdscr, y, 1, COLS - 2, ui_attr(ui, ROLE_OK),
 		   "* recommended: %s port %u, %s, certificate verified for "
-		   "%s", host, p->port, mode_words(p->implicit_tls),
+		   "%s", host, p->port, detect_mode_words(p->implicit_tls),
 		   p->check_name);
 	draw_text(stdscr, y + 1, 3, COLS - 4, "(RFC 8314: implicit TLS "
 		  "first.)  Enter fills the form from the chosen row.",
@@ -419,10 +404,10 @@ choose(struct ui *ui)
 	detect_probe_endpoint(r, d->lv.cursor, &ep);
 	connform_fill(ui->form, &ep);
 	ui_switch(ui, &connform_screen);
-	result_words(p, res, sizeof(res));
+	detect_result_words(p, res, sizeof(res));
 	ui_message(ui, p->outcome == DETECT_OK && p->verified ? ROLE_OK :
 		   ROLE_WARN, "form filled: %s port %u, %s (%s in the "
-		   "detection)", ep.host, p->port, mode_words(p->implicit_tls),
+		   "detection)", ep.host, p->port, detect_mode_words(p->implicit_tls),
 		   res);
 }
 
