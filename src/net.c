@@ -590,6 +590,14 @@ check_attempt(struct eyeballs *e, size_t i)
 
 	if (getsockopt(e->t[i].fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
 		err = errno;
+	/* A reset can only come once the handshake is done: the server
+	 * accepted and dropped the connection before we looked.  That is
+	 * a connection, and the first read says it ended (at the greeting,
+	 * where it belongs), not a failure to connect. */
+	if (err == ECONNRESET) {
+		finish(e, i, NET_ATTEMPT_CONNECTED, 0);
+		return;
+	}
 	if (err == 0 &&
 	    getpeername(e->t[i].fd, (struct sockaddr *)&peer, &plen) != 0)
 		err = errno;
