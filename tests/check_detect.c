@@ -16,6 +16,7 @@
 #include "hostspec.h"
 #include "options.h"
 #include "testnet.h"
+#include "testopts.h"
 
 /* ---- a small DNS packet builder ------------------------------------- */
 
@@ -803,35 +804,18 @@ END_TEST
 
 /* ---- the options ---------------------------------------------------- */
 
-/* options_parse() on the words given (NULL-terminated, after argv[0]). */
-static int
-parse_words(struct options *o, char *err, size_t errcap, ...)
-{
-	char name[] = "imapconn";
-	char *argv[16] = { name };
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, errcap);
-	for (const char *w = va_arg(ap, const char *); w != NULL &&
-	     argc < 15; w = va_arg(ap, const char *))
-		argv[argc++] = (char *)w;
-	va_end(ap);
-	return options_parse(argc, argv, o, err, errcap);
-}
-
 START_TEST(test_options)
 {
 	struct options *o = malloc(sizeof(*o));
 	char err[OPTIONS_ERR_MAX];
 
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--detect",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--detect",
 				     "example.com", NULL), 0);
 	ck_assert_int_eq(o->mode, MODE_DETECT);
 	ck_assert_str_eq(o->detect_name, "example.com");
 	ck_assert_int_eq(o->detect_port_tls, 0);
 	ck_assert(!o->timeout_given);
-	ck_assert_int_eq(parse_words(o, err, sizeof(err),
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err),
 				     "--detect=localhost", "--json",
 				     "--detect-ports", "10993,10143",
 				     "--timeout", "2", "--ca-file", "/ca.pem",
@@ -843,7 +827,7 @@ START_TEST(test_options)
 	ck_assert(o->cfg.timeout_s == 2);
 	ck_assert_str_eq(o->cfg.ep.tls.ca_file, "/ca.pem");
 	/* The interface detects too: the ports go to its form. */
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--detect-ports",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--detect-ports",
 				     "10993,10143", "localhost", NULL), 0);
 	ck_assert_int_eq(o->mode, MODE_UI);
 	ck_assert_int_eq(o->detect_port_tls, 10993);
@@ -875,7 +859,7 @@ START_TEST(test_option_errors)
 	char err[OPTIONS_ERR_MAX];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = parse_words(o, err, sizeof(err), bad[i].a[0],
+		int rc = test_parse_words(o, err, sizeof(err), bad[i].a[0],
 				     bad[i].a[1], bad[i].a[2], bad[i].a[3],
 				     NULL);
 

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "hostspec.h"
 #include "options.h"
+#include "testopts.h"
 
 #define SECRET "Sup3rS3cret"
 #define KEY_SECRET "KeyS3cret"
@@ -577,43 +578,26 @@ END_TEST
 
 /* ---- the option ------------------------------------------------------ */
 
-/* options_parse() on the words given (NULL-terminated, after argv[0]). */
-static int
-parse_words(struct options *o, char *err, size_t errcap, ...)
-{
-	char name[] = "imapconn";
-	char *argv[16] = { name };
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, errcap);
-	for (const char *w = va_arg(ap, const char *); w != NULL &&
-	     argc < 15; w = va_arg(ap, const char *))
-		argv[argc++] = (char *)w;
-	va_end(ap);
-	return options_parse(argc, argv, o, err, errcap);
-}
-
 START_TEST(test_option)
 {
 	struct options *o = malloc(sizeof(*o));
 	char err[OPTIONS_ERR_MAX];
 
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--export", "mbsync", "h", NULL), 0);
 	ck_assert(o->have_export);
 	ck_assert_int_eq(o->export_fmt, EXPORT_MBSYNC);
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check", "h",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check", "h",
 				     NULL), 0);
 	ck_assert(!o->have_export);
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--export=pine", "h", NULL), -1);
 	ck_assert_str_eq(err, "--export 'pine': expected neomutt, mbsync, "
 			 "curl, openssl or lisp");
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--export=curl",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--export=curl",
 				     "h", NULL), -1);
 	ck_assert_str_eq(err, "--export goes with --check");
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--json", "--export=curl", "h", NULL),
 			 -1);
 	ck_assert_str_eq(err, "--export prints text: leave out --json");

@@ -14,6 +14,7 @@
 #include "report.h"
 #include "server_id.h"
 #include "tls.h"
+#include "testopts.h"
 
 #define SECRET "Sup3rS3cret"
 #define KEY_SECRET "KeyS3cret"
@@ -369,37 +370,20 @@ END_TEST
 
 /* ---- the option ------------------------------------------------------ */
 
-/* options_parse() on the words given (NULL-terminated, after argv[0]). */
-static int
-parse_words(struct options *o, char *err, size_t errcap, ...)
-{
-	char name[] = "imapconn";
-	char *argv[16] = { name };
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, errcap);
-	for (const char *w = va_arg(ap, const char *); w != NULL &&
-	     argc < 15; w = va_arg(ap, const char *))
-		argv[argc++] = (char *)w;
-	va_end(ap);
-	return options_parse(argc, argv, o, err, errcap);
-}
-
 START_TEST(test_option)
 {
 	struct options *o = malloc(sizeof(*o));
 	char err[OPTIONS_ERR_MAX];
 
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--report", "/tmp/r.txt", "h", NULL), 0);
 	ck_assert_str_eq(o->report_path, "/tmp/r.txt");
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--json", "--report=r", "h", NULL), 0);
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--report=r", "h",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--report=r", "h",
 				     NULL), -1);
 	ck_assert_str_eq(err, "--report goes with --check");
-	ck_assert_int_eq(parse_words(o, err, sizeof(err), "--check",
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--report=", "h", NULL), -1);
 	ck_assert_str_eq(err, "--report: empty value");
 	free(o);
