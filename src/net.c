@@ -373,6 +373,26 @@ gai_failure(struct failure *f, const char *name, int rc, int err)
 	}
 }
 
+/* Turn a finished lookup (getaddrinfo()'s rc, errno and list) into
+ * *out or *f. */
+static int
+lookup_result(int rc, int err, const struct addrinfo *res, const char *name,
+	      struct net_addrs *out, struct failure *f)
+{
+	if (rc != 0) {
+		gai_failure(f, name, rc, err);
+		return -1;
+	}
+	addrs_collect(res, out);
+	if (out->n == 0) {
+		fail_set(f, PHASE_RESOLVE, FAIL_DNS,
+			 "%s has no IPv4 or IPv6 address", name);
+		return -1;
+	}
+	net_addrs_interleave(out);
+	return 0;
+}
+
 /* Turn the finished lookup of job j into *out or *f. */
 static int
 job_result(struct resolve_job *j, const char *name, struct net_addrs *out,
@@ -384,18 +404,27 @@ job_result(struct resolve_job *j, const char *name, struct net_addrs *out,
 	rc = j->done ? j->rc : EAI_SYSTEM;
 	err = j->done ? j->err : EINVAL;
 	pthread_mutex_unlock(&j->lock);
-	if (rc != 0) {
-		gai_failure(f, name, rc, err);
-		return -1;
-	}
-	addrs_collect(j->res, out);
-	if (out->n == 0) {
-		fail_set(f, PHASE_RESOLVE, FAIL_DNS,
-			 "%s has no IPv4 or IPv6 address", name);
-		return -1;
-	}
-	net_addrs_interleave(out);
-	return 0;
+	return lookup_result(rc, err, j->res, name, out, f);
+}
+
+/* An address literal needs no lookup: AI_NUMERICHOST never asks a
+ * resolver, so it is parsed here rather than on a thread. */
+static int
+resolve_literal(const char *host, uint16_t port, enum addr_kind kind,
+		const char *name, struct net_addrs *out, struct failure *f)
+{
+	struct addrinfo hints, *res = NULL;
+	char service[8];
+	int rc, err;
+
+	job_hints(&hints, kind);
+	snprintf(service, sizeof(service), "%u", (unsigned)port);
+	rc = getaddrinfo(host, service, &hints, &res);
+	err = errno;
+	rc = lookup_result(rc, err, res, name, out, f);
+	if (res != NULL)
+		freeaddrinfo(res);
+	return rc;
 }
 
 int
@@ -416,6 +445,8 @@ net_resolve(const char *host, uint16_t port, enum addr_kind kind,
 			 "host name too long (%zu bytes)", strlen(host));
 		return -1;
 	}
+	if (kind == ADDR_IPV4 || kind == ADDR_IPV6)
+		return resolve_literal(host, port, kind, name, out, f);
 	rc = job_new(host, port, kind, &j, f);
 	if (rc != 0)
 		return rc;

@@ -46,10 +46,11 @@ struct net_addrs {
 };
 
 /* Resolve host (a name, or an address when kind is ADDR_IPV4 or
- * ADDR_IPV6) for TCP port.  The lookup runs on a detached thread; the
- * caller waits for it with the deadline and cancel_fd (may be -1) of
- * net_wait() and returns as soon as either ends the wait, leaving the
- * thread to free its own state when the lookup returns.  On success
+ * ADDR_IPV6) for TCP port.  An address is parsed in place.  A name's
+ * lookup runs on a detached thread; the caller waits for it with the
+ * deadline and cancel_fd (may be -1) of net_wait() and returns as soon
+ * as either ends the wait, leaving the thread to free its own state
+ * when the lookup returns.  On success
  * returns 0 and fills *out (caller-owned) with at most NET_ADDRS_MAX
  * distinct addresses in the order of net_addrs_interleave().  On error
  * returns -1 and fills *f with phase PHASE_RESOLVE and class FAIL_DNS,

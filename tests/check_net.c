@@ -497,6 +497,34 @@ START_TEST(resolve_deadline_past)
 }
 END_TEST
 
+/* An address literal is parsed, not looked up: neither a deadline
+ * already past nor a pending cancel can stop it. */
+START_TEST(resolve_literal_no_wait)
+{
+	struct net_addrs out;
+	struct failure f;
+	int cancel[2];
+
+	ck_assert_int_eq(pipe(cancel), 0);
+	ck_assert_int_eq(write(cancel[1], "c", 1), 1);
+	ck_assert_int_eq(net_resolve("127.0.0.1", 143, ADDR_IPV4,
+				     clock_ms() - 1000, cancel[0], &out, &f),
+			 0);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_str_eq(out.a[0].text, "127.0.0.1:143");
+	ck_assert_int_eq(net_resolve("::1", 993, ADDR_IPV6, clock_ms() - 1000,
+				     cancel[0], &out, &f), 0);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_str_eq(out.a[0].text, "[::1]:993");
+	ck_assert_int_ne(net_resolve("300.1.2.3", 143, ADDR_IPV4,
+				     clock_ms() + 1000, -1, &out, &f), 0);
+	ck_assert_int_eq(f.cls, FAIL_DNS);
+	ck_assert_int_eq(f.phase, PHASE_RESOLVE);
+	close(cancel[0]);
+	close(cancel[1]);
+}
+END_TEST
+
 /* ---- interleaving ------------------------------------------------- */
 
 static const struct interleave_case {
@@ -893,6 +921,7 @@ suite_net(void)
 	tcase_add_test(tr, resolve_too_long);
 	tcase_add_test(tr, resolve_cancelled);
 	tcase_add_test(tr, resolve_deadline_past);
+	tcase_add_test(tr, resolve_literal_no_wait);
 	tcase_add_loop_test(tr, interleave_table, 0, N(interleave_cases));
 	tcase_add_test(tr, interleave_full_list);
 	suite_add_tcase(s, tr);
