@@ -1,10 +1,13 @@
 /* fuzz_session.c - libFuzzer target: a whole session against a server
  * whose byte stream is the fuzz input.
  *
- * A listener on 127.0.0.1 is opened once.  For each input a server
- * thread accepts the session's connection, writes the stream (after
- * byte 0), shuts its side down and reads whatever the client sends
- * until it closes.  Byte 0 picks the settings: STARTTLS mode, a user
+ * A listener on 127.0.0.1 is opened once.  For each input the fuzzer's
+ * thread plays the server: it accepts the session's connection, writes
+ * the stream (after byte 0) and shuts its side down, takes the events
+ * until the session ends, then reads whatever the client sent (the
+ * socket buffers hold it: inputs and the client's bytes are small).
+ * No thread of its own and no hand-over keep each run cheap.  Byte 0
+ * picks the settings: STARTTLS mode, a user
  * (with plain-text login allowed or not), a mailbox to open read-only
  * or read-write.  The session runs with a short timeout and does not
  * stay open; every event is taken from the queue.
@@ -59,15 +62,7 @@ struct server_run {
 static int listen_fd = -1;
 static uint16_t listen_port;
 static bool skip_caps;
-
-/* One server thread serves every run: the fuzzer thread posts a job
- * (the run below) and waits until it is done. */
-static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
-static bool job_posted, job_done;
 static struct server_run the_run;
-
-static void *server_loop(void *arg);
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -76,7 +71,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	socklen_t len = sizeof(sa);
 	const char *e = getenv("FUZZ_SESSION_SKIP_CAPS");
 	pthread_attr_t attr;
-	pthread_t tid;
 
 	(void)argc;
 	(void)argv;
@@ -104,8 +98,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    || getsockname(listen_fd, (struct sockaddr *)&sa, &len) != 0)
 		abort();
 	listen_port = ntohs(sa.sin_port);
-	if (pthread_create(&tid, NULL, server_loop, NULL) != 0)
-		abort();
 	return 0;
 }
 
@@ -138,30 +130,24 @@ server_read(int fd, struct server_run *r)
 	return true;
 }
 
-/* Accept the session's connection, write the stream, read to EOF. */
-static void
-serve_one(struct server_run *r)
+/* Accept the session's connection, write the stream and shut the
+ * writing side; the connection, or -1 if the session never came. */
+static int
+serve_start(struct server_run *r)
 {
 	size_t off = 0;
 	int fd;
 
 	if (!wait_fd(listen_fd, POLLIN))
-		return;
+		return -1;
 	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
-		return;
+		return -1;
 	while (off < r->size) {
-		struct pollfd p[1] = {
-			{ .fd = fd, .events = POLLOUT | POLLIN }
-		};
 		ssize_t n;
 
-		if (poll(p, 1, IO_WAIT_MS) != 1)
+		if (!wait_fd(fd, POLLOUT))
 			break;
-		if ((p[0].revents & POLLIN) && !server_read(fd, r))
-			break;
-		if (!(p[0].revents & POLLOUT))
-			continue;
 		n = send(fd, r->data + off, r->size - off,
 			 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
@@ -170,28 +156,18 @@ serve_one(struct server_run *r)
 			off += (size_t)n;
 	}
 	shutdown(fd, SHUT_WR);
+	return fd;
+}
+
+/* After the session ended: keep what the client sent, then close. */
+static void
+serve_finish(int fd, struct server_run *r)
+{
+	if (fd < 0)
+		return;
 	while (server_read(fd, r))
 		;
 	close(fd);
-}
-
-static void *
-server_loop(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		pthread_mutex_lock(&job_lock);
-		while (!job_posted)
-			pthread_cond_wait(&job_cond, &job_lock);
-		job_posted = false;
-		pthread_mutex_unlock(&job_lock);
-		serve_one(&the_run);
-		pthread_mutex_lock(&job_lock);
-		job_done = true;
-		pthread_cond_broadcast(&job_cond);
-		pthread_mutex_unlock(&job_lock);
-	}
-	return NULL;
 }
 
 static bool
@@ -344,6 +320,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct session *s;
 	struct failure f;
 	bool plain_ok;
+	int fd;
 
 	if (size < 1)
 		return 0;
@@ -358,21 +335,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	q = event_queue_new();
 	if (q == NULL)
 		abort();
-	pthread_mutex_lock(&job_lock);
-	job_posted = true;
-	job_done = false;
-	pthread_cond_broadcast(&job_cond);
-	pthread_mutex_unlock(&job_lock);
 	s = session_start(&cfg, q, &f);
 	config_wipe(&cfg);
 	if (s == NULL)
 		abort();
+	fd = serve_start(run);
 	drain(q);
 	session_free(s);
-	pthread_mutex_lock(&job_lock);
-	while (!job_done)
-		pthread_cond_wait(&job_cond, &job_lock);
-	pthread_mutex_unlock(&job_lock);
+	serve_finish(fd, run);
 	event_queue_free(q);
 	if (!plain_ok && (memmem(run->got, run->got_len, PASSWORD,
 				 strlen(PASSWORD)) != NULL
