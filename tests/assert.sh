@@ -1,8 +1,32 @@
 # shellcheck shell=bash
-# assert.sh - the pass/fail counters and assertions the test libraries
-# share; sourced by tests/integration/lib.sh and tests/hostile/lib.sh,
-# each of which defines _dump_run (what to show after a failure) and
-# jf (a field of the last run's JSON).
+# assert.sh - the messages, pass/fail counters and assertions the test
+# libraries share; sourced first by tests/integration/lib.sh and
+# tests/hostile/lib.sh, each of which sets TEST_NAME and defines
+# _dump_run (what to show after a failure) and jf (a field of the last
+# run's JSON).
+
+say() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
+
+# skip_all WHY: the whole script is skipped (exit 77).
+skip_all() {
+	say "SKIP: $*"
+	exit 77
+}
+
+# hard_fail WHY: the script cannot go on.
+hard_fail() {
+	say "ERROR: $*" >&2
+	exit 1
+}
+
+# stop_pids PID...: the test's servers, ended and reaped.
+stop_pids() {
+	local pid
+	for pid in "$@"; do
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+}
 
 # pass WHAT
 pass() {

@@ -12,6 +12,8 @@
 # shellcheck shell=bash disable=SC2034
 
 _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../assert.sh
+. "$_lib_dir/../assert.sh"
 top_srcdir=${top_srcdir:-$(cd "$_lib_dir/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 IMAPCONN=${IMAPCONN:-$top_builddir/imapconn}
@@ -29,24 +31,9 @@ MARGIN_MS=${HOSTILE_MARGIN_MS:-3000}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-hostile-$TEST_NAME.XXXXXX")
 SERVER_PIDS=()
 
-say() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
-
-skip_all() {
-	say "SKIP: $*"
-	exit 77
-}
-
-hard_fail() {
-	say "ERROR: $*" >&2
-	exit 1
-}
-
 _cleanup() {
-	local rc=$? pid
-	for pid in "${SERVER_PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
+	local rc=$?
+	stop_pids "${SERVER_PIDS[@]}"
 	if [ "${HOSTILE_KEEP:-0}" = 1 ]; then
 		say "kept $WORK"
 	else
@@ -349,8 +336,6 @@ _dump_run() {
 
 # ---------------------------------------------------------------- asserts
 
-# shellcheck source-path=SCRIPTDIR source=../assert.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../assert.sh"
 
 
 

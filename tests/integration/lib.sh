@@ -13,6 +13,8 @@
 # shellcheck shell=bash disable=SC2034
 
 _lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../assert.sh
+. "$_lib_dir/../assert.sh"
 top_srcdir=${top_srcdir:-$(cd "$_lib_dir/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 IMAPCONN=${IMAPCONN:-$top_builddir/imapconn}
@@ -31,24 +33,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-it-$TEST_NAME.XXXXXX")
 DOVECOT_DIR_T=
 SCRIPTED_PIDS=()
 
-say() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
-
-skip_all() {
-	say "SKIP: $*"
-	exit 77
-}
-
-hard_fail() {
-	say "ERROR: $*" >&2
-	exit 1
-}
-
 _cleanup() {
-	local rc=$? pid
-	for pid in "${SCRIPTED_PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
+	local rc=$?
+	stop_pids "${SCRIPTED_PIDS[@]}"
 	if [ -n "$DOVECOT_DIR_T" ]; then
 		"$DOVECOT_HARNESS" stop "$DOVECOT_DIR_T" >/dev/null 2>&1 || true
 	fi
@@ -248,8 +235,6 @@ _dump_run() {
 
 # ---------------------------------------------------------------- asserts
 
-# shellcheck source-path=SCRIPTDIR source=../assert.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../assert.sh"
 
 
 
