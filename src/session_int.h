@@ -29,6 +29,11 @@ struct tls_client;
  * smaller bounds keep the peak memory far under 64 MB. */
 #define SESS_LITERAL_MAX (1024 * 1024)
 #define SESS_RESPONSE_MAX (4 * 1024 * 1024)
+/* What one LIST may make the session keep: 200,000 mailboxes of short
+ * names take about 50 MB, and 8 MiB of names is 40 bytes for each of
+ * them.  Replies past either bound are counted, not kept. */
+#define SESS_MAILBOXES_MAX 200000
+#define SESS_MAILBOX_BYTES_MAX (8 * 1024 * 1024)
 #define SESS_RAW_MAX 1024	/* bytes of a response shown in the
 				 * transcript (escaped, then cut) */
 

@@ -25,6 +25,8 @@ struct batch {
 	char select_delim;
 	struct mailbox_entry *pending;	/* waits for its STATUS */
 	size_t listed;
+	size_t name_bytes;		/* of the mailboxes kept */
+	size_t unkept;			/* LIST replies past the limits */
 };
 
 enum mech
@@ -351,6 +353,12 @@ on_list(struct session *s, struct batch *b, const struct imap_list_entry *e)
 	int bad;
 
 	emit_pending(s, b);
+	if (b->listed >= SESS_MAILBOXES_MAX
+	    || e->name_len > SESS_MAILBOX_BYTES_MAX - b->name_bytes) {
+		b->unkept++;
+		return 0;
+	}
+	b->name_bytes += e->name_len;
 	bad = mboxname_display(e->name, e->name_len, display,
 			       sizeof(display));
 	m = mailbox_entry_new(e->name, e->name_len, display);
@@ -425,6 +433,17 @@ read_list_reply(struct session *s, struct batch *b)
 		return -1;
 	}
 	imap_response_free(done);
+	if (b->unkept > 0) {
+		sess_note(s, "the server listed %zu more mailbox%s than are "
+			  "kept (at most %d, with %d MiB of names); %s not "
+			  "shown", b->unkept, b->unkept == 1 ? "" : "es",
+			  SESS_MAILBOXES_MAX,
+			  SESS_MAILBOX_BYTES_MAX / (1024 * 1024),
+			  b->unkept == 1 ? "it is" : "they are");
+		sess_phase_end(s, PHASE_OK, "%zu mailboxes (%zu more not "
+			       "kept)", b->listed, b->unkept);
+		return 0;
+	}
 	sess_phase_end(s, PHASE_OK, "%zu mailbox%s", b->listed,
 		       b->listed == 1 ? "" : "es");
 	return 0;

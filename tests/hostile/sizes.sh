@@ -180,6 +180,42 @@ $SRV_LOGOUT"
 	say "$n mailboxes (JSON): peak RSS $RUN_KB KB in $RUN_MS ms"
 }
 
+# Past the limits (200,000 mailboxes, 8 MiB of names) the rest are
+# counted and said, not kept: a server that lists without end cannot
+# take the memory.
+check_mailbox_limit() {
+	local max=200000 extra=40000
+	say "$((max + extra)) LIST replies: $max kept"
+	list_then "repeat-lines $((max + extra)) * LIST () \"/\" \"F%d\"" \
+		'sendln $TAG OK done'
+	RUN_LIMIT_S=180 run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 60000
+	assert_class 0 null
+	assert_json "$max mailboxes are kept" '.mailboxes | length' "$max"
+	assert_json "the last kept is F$max" '.mailboxes[-1].name' "F$max"
+	assert_contains "a note says how many were not kept" \
+		"listed $extra more mailboxes than are kept" \
+		"$(jf '[.notes[]?] | join("|")')"
+	say "$((max + extra)) LIST replies: peak RSS $RUN_KB KB in $RUN_MS ms"
+
+	say "nine names of 1 MiB: eight kept (8 MiB of names)"
+	local lines=() c
+	for c in a b c d e f g h i; do
+		lines+=('sendln * LIST () "/" {1048576}' "repeat 1048576 $c"
+			'sendln')
+	done
+	list_then "${lines[@]}" 'sendln $TAG OK done'
+	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 20000
+	assert_class 0 null
+	assert_json "eight mailboxes are kept" '.mailboxes | length' 8
+	assert_contains "a note says one was not kept" \
+		"listed 1 more mailbox than are kept" \
+		"$(jf '[.notes[]?] | join("|")')"
+}
+
 main() {
 	need_tools jq
 	check_literal_counts
@@ -187,6 +223,7 @@ main() {
 	check_endless_line
 	check_nesting
 	check_many_mailboxes
+	check_mailbox_limit
 	finish
 }
 
