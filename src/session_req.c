@@ -212,9 +212,12 @@ serve_status(struct session *s, const struct request *r)
 	return rc < 0 ? -1 : 0;
 }
 
+/* The FETCH answers kept: only for the messages asked for (lo..hi) and
+ * no more than were asked for, whatever else the server sends. */
 struct fetched {
 	struct message_summary *m;
-	size_t n, cap;
+	size_t n, cap, max;
+	uint32_t lo, hi;
 };
 
 static int
@@ -225,6 +228,8 @@ fetch_untagged(struct session *s, const struct imap_response *r, void *arg)
 
 	(void)s;
 	if (envelope_from_fetch(r, &one) != 0)
+		return 0;
+	if (one.seq < f->lo || one.seq > f->hi || f->n >= f->max)
 		return 0;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 32;
@@ -276,6 +281,9 @@ fetch_newest(struct session *s, uint32_t exists, unsigned newest)
 	if (exists == 0 || newest == 0)
 		return 0;
 	memset(&f, 0, sizeof(f));
+	f.max = newest;
+	f.hi = exists;
+	f.lo = newest >= exists ? 1 : exists - newest + 1;
 	if (imap_cmd_fetch_newest(s->cmd, &s->tagger, exists, newest) != 0)
 		return 0;	/* nothing to fetch: the request is done */
 	rc = run_command(s, fetch_untagged, &f, &done);

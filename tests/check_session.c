@@ -1,10 +1,14 @@
 /* check_session.c - a session ends at once when cancelled in any phase,
- * and a silent server ends it as a timeout in the right phase. */
+ * a silent server ends it as a timeout in the right phase, and a server
+ * that answers a FETCH with more than was asked cannot make the session
+ * keep it. */
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +16,7 @@
 #include "clock.h"
 #include "config.h"
 #include "event.h"
+#include "message.h"
 #include "session.h"
 #include "testnet.h"
 
@@ -82,6 +87,30 @@ wait_for(struct event_queue *q, enum event_type t, enum phase p,
 				*seen = *ev->failure;
 			if (ev->type == t && (p == PHASE_NONE || ev->phase == p))
 				return ev;
+			event_free(ev);
+			continue;
+		}
+		left = deadline - clock_ms();
+		if (left <= 0)
+			return NULL;
+		poll(&pfd, 1, (int)left);
+	}
+}
+
+/* The next event of type a or b (caller frees), or NULL. */
+static struct event *
+wait_for_either(struct event_queue *q, enum event_type a,
+		enum event_type b, int64_t deadline)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = event_queue_fd(q),
+				      .events = POLLIN };
+		struct event *ev = event_queue_pop(q);
+		int64_t left;
+
+		if (ev != NULL && (ev->type == a || ev->type == b))
+			return ev;
+		if (ev != NULL) {
 			event_free(ev);
 			continue;
 		}
@@ -202,6 +231,127 @@ START_TEST(test_refused_events)
 }
 END_TEST
 
+/* ---- a peer that floods FETCH ------------------------------------ */
+
+#define FLOOD_EXISTS 10
+#define FLOOD_ROUNDS 200	/* of FETCH for messages 1..EXISTS + 2 */
+
+static void
+peer_send(int fd, const char *text)
+{
+	size_t off = 0, len = strlen(text);
+
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+
+		if (n <= 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void
+peer_fetch_flood(int fd, const char *tag)
+{
+	char line[200];
+
+	for (int r = 0; r < FLOOD_ROUNDS; r++) {
+		for (int n = 1; n <= FLOOD_EXISTS + 2; n++) {
+			snprintf(line, sizeof(line), "* %d FETCH (UID %d "
+				 "FLAGS () ENVELOPE (NIL \"m%d\" NIL NIL NIL "
+				 "NIL NIL NIL NIL NIL))\r\n", n, n, n);
+			peer_send(fd, line);
+		}
+	}
+	snprintf(line, sizeof(line), "%s OK done\r\n", tag);
+	peer_send(fd, line);
+}
+
+/* Answers each command by its name until LOGOUT or the end. */
+static void *
+flood_peer(void *arg)
+{
+	int lfd = *(int *)arg, fd = accept(lfd, NULL, NULL);
+	FILE *in;
+	char line[1024], tag[64], cmd[64], out[200];
+
+	if (fd < 0)
+		return NULL;
+	in = fdopen(dup(fd), "r");
+	peer_send(fd, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
+		if (sscanf(line, "%63s %63s", tag, cmd) != 2)
+			continue;
+		if (strcasecmp(cmd, "LIST") == 0)
+			peer_send(fd, "* LIST () \"/\" INBOX\r\n");
+		else if (strcasecmp(cmd, "EXAMINE") == 0)
+			peer_send(fd, "* 10 EXISTS\r\n");
+		if (strcasecmp(cmd, "FETCH") == 0) {
+			peer_fetch_flood(fd, tag);
+			continue;
+		}
+		snprintf(out, sizeof(out), "%s OK done\r\n", tag);
+		peer_send(fd, out);
+		if (strcasecmp(cmd, "LOGOUT") == 0)
+			break;
+	}
+	if (in != NULL)
+		fclose(in);
+	close(fd);
+	return NULL;
+}
+
+/* Asked for the newest 3 of 10, the session keeps messages 8 to 10
+ * once each, whatever else the server sends. */
+START_TEST(test_fetch_flood_kept_to_request)
+{
+	struct conn_config c;
+	struct event_queue *q = event_queue_new();
+	struct failure f;
+	struct session *s;
+	struct event *ev;
+	uint32_t seqs[8];
+	size_t n = 0;
+	uint16_t port;
+	int lfd = test_listen_loopback(1, &port);
+	pthread_t peer;
+
+	ck_assert_int_eq(pthread_create(&peer, NULL, flood_peer, &lfd), 0);
+	config_for(&c, port, false, 10);
+	c.stay_open = true;
+	s = session_start(&c, q, &f);
+	ck_assert_ptr_nonnull(s);
+	ev = wait_for(q, EV_READY, PHASE_NONE, clock_ms() + 10000, NULL);
+	ck_assert_ptr_nonnull(ev);
+	event_free(ev);
+	ck_assert_int_eq(session_request_examine(s, "INBOX", 5, 3), 0);
+	for (;;) {
+		ev = wait_for_either(q, EV_MESSAGE, EV_REQUEST_DONE,
+				     clock_ms() + 10000);
+		ck_assert_ptr_nonnull(ev);
+		if (ev->type != EV_MESSAGE)
+			break;
+		ck_assert_uint_lt(n, sizeof(seqs) / sizeof(seqs[0]));
+		seqs[n++] = ev->message->seq;
+		event_free(ev);
+	}
+	ck_assert_int_eq(ev->type, EV_REQUEST_DONE);
+	event_free(ev);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(seqs[0], 10);
+	ck_assert_uint_eq(seqs[1], 9);
+	ck_assert_uint_eq(seqs[2], 8);
+	ck_assert_int_eq(session_request_quit(s), 0);
+	ev = wait_for(q, EV_DONE, PHASE_NONE, clock_ms() + 10000, NULL);
+	ck_assert_ptr_nonnull(ev);
+	event_free(ev);
+	session_free(s);
+	event_queue_free(q);
+	pthread_join(peer, NULL);
+	close(lfd);
+}
+END_TEST
+
 Suite *
 suite_session(void)
 {
@@ -213,6 +363,10 @@ suite_session(void)
 			    sizeof(cancel_cases) / sizeof(cancel_cases[0]));
 	tcase_add_test(tc, test_greeting_timeout);
 	tcase_add_test(tc, test_refused_events);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fetch");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_fetch_flood_kept_to_request);
 	suite_add_tcase(s, tc);
 	return s;
 }
