@@ -516,10 +516,34 @@ learn_auth(struct detect_probe *p, const char *caps)
 	}
 }
 
+/* "Dovecot 2.3.19" from the name and version of an ID answer, else
+ * its pairs ("vendor=Example"); "" when it told nothing.  The values
+ * are escaped already. */
+static void
+learn_server(struct detect_probe *p, const struct server_id *id)
+{
+	const char *name = server_id_get(id, "name");
+	const char *version = server_id_get(id, "version");
+
+	p->server[0] = '\0';
+	if (id->result != SERVER_ID_ANSWERED || id->n == 0)
+		return;
+	if (name != NULL && name[0] != '\0')
+		snprintf(p->server, sizeof(p->server), "%s%s%s", name,
+			 version != NULL && version[0] ? " " : "",
+			 version != NULL ? version : "");
+	else
+		server_id_line(id, p->server, sizeof(p->server));
+}
+
 static void
 probe_event(struct detect_probe *p, const struct event *ev)
 {
 	switch (ev->type) {
+	case EV_SERVER_ID:
+		if (ev->server_id != NULL)
+			learn_server(p, ev->server_id);
+		break;
 	case EV_TLS:
 		snprintf(p->tls_version, sizeof(p->tls_version), "%s",
 			 ev->tls->version);
@@ -890,6 +914,26 @@ text_details(const struct detect_result *r, FILE *out)
 	}
 }
 
+/* What each server that answered ID calls itself. */
+static void
+text_servers(const struct detect_result *r, FILE *out)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct detect_probe *p = &r->probes[i];
+
+		if (p->server[0] == '\0')
+			continue;
+		if (!header)
+			fprintf(out, "\nservers, as their ID answers name "
+				"them\n");
+		header = true;
+		fprintf(out, "  %s port %u, %s: %s\n", p->host, p->port,
+			detect_mode_words(p->implicit_tls), p->server);
+	}
+}
+
 static void
 text_recommendation(const struct detect_result *r, FILE *out)
 {
@@ -925,6 +969,7 @@ detect_print_text(const struct detect_result *r, FILE *out)
 	text_notes(r, out);
 	text_table(r, out);
 	text_details(r, out);
+	text_servers(r, out);
 	text_recommendation(r, out);
 }
 
@@ -986,6 +1031,7 @@ json_probe(struct json *j, const struct detect_probe *p)
 	json_bool(j, "verified", p->verified);
 	json_auth(j, p->auth);
 	json_bool(j, "login_disabled", p->login_disabled);
+	json_str(j, "server", p->server[0] ? p->server : NULL);
 	json_int(j, "ms", p->ms);
 	json_obj_close(j);
 }

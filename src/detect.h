@@ -18,6 +18,7 @@
 #include "config.h"
 #include "fail.h"
 #include "options.h"
+#include "server_id.h"
 
 #define DETECT_SRV_MAX 4	/* records kept per service */
 #define DETECT_PROBES_MAX 32
@@ -77,6 +78,9 @@ struct detect_probe {
 	char auth[256];		/* AUTH= mechanisms after TLS: "PLAIN
 				 * LOGIN"; "" if none */
 	bool login_disabled;	/* LOGINDISABLED after TLS */
+	char server[SERVER_ID_VALUE_SHOWN];	/* what its ID answer calls
+						 * it, escaped: "Dovecot";
+						 * "" if nothing */
 	int64_t ms;		/* from start to end of the probe */
 };
 

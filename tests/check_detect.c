@@ -672,6 +672,8 @@ made_up_result(void)
 		 "TLSv1.3");
 	snprintf(r->probes[2].auth, sizeof(r->probes[2].auth),
 		 "PLAIN LOGIN");
+	snprintf(r->probes[2].server, sizeof(r->probes[2].server),
+		 "Dovecot 2.3.19");
 	r->recommended = detect_recommend(r);
 	return r;
 }
@@ -707,6 +709,9 @@ START_TEST(test_text_output)
 	ck_assert_ptr_nonnull(strstr(out, "  example.com         993  "
 				     "implicit TLS  ok                   "
 				     "TLSv1.3  PLAIN LOGIN\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nservers, as their ID answers "
+				     "name them\n  example.com port 993, "
+				     "implicit TLS: Dovecot 2.3.19\n\n"));
 	ck_assert_ptr_nonnull(strstr(out, "recommended: example.com port "
 				     "993, implicit TLS, certificate "
 				     "verified for example.com\n"));
@@ -732,7 +737,11 @@ START_TEST(test_json_output)
 				     "\"mode\":\"implicit-tls\","
 				     "\"checked_name\":\"example.com\","
 				     "\"result\":\"certificate\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"auth\":[\"PLAIN\",\"LOGIN\"]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"auth\":[\"PLAIN\",\"LOGIN\"],"
+				     "\"login_disabled\":false,\"server\":"
+				     "\"Dovecot 2.3.19\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"login_disabled\":false,"
+				     "\"server\":null"));
 	ck_assert_ptr_nonnull(strstr(out, "\"recommended\":{\"host\":"
 				     "\"example.com\",\"port\":993,"
 				     "\"mode\":\"implicit-tls\""));

@@ -285,7 +285,9 @@ draw_chosen(struct ui *ui, const struct detect_result *r, int y)
 	} else if (p->outcome == DETECT_OK) {
 		draw_textf(stdscr, y + 1, 3, COLS - 4, ui_attr(ui, ROLE_DIM),
 			   "greeting and capabilities read over TLS in %lld "
-			   "ms, then LOGOUT", (long long)p->ms);
+			   "ms, then LOGOUT%s%s", (long long)p->ms,
+			   p->server[0] ? "; its ID answer says " : "",
+			   p->server);
 	}
 }
 

@@ -86,6 +86,8 @@ check_both_found() {
 		"$(probe 'auth | tojson' localhost "$IMAP_PORT" starttls)"
 	assert_eq "checked for the name typed" localhost \
 		"$(probe checked_name localhost "$IMAP_PORT" starttls)"
+	assert_eq "implicit TLS: the server's ID answer names it" Dovecot \
+		"$(probe server localhost "$IMAPS_PORT" implicit-tls)"
 	assert_jsons \
 		"recommended: localhost" .recommended.host localhost \
 		"recommended: the implicit TLS port" .recommended.port \
