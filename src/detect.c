@@ -896,41 +896,37 @@ text_table(const struct detect_result *r, FILE *out)
 	}
 }
 
-static void
-text_details(const struct detect_result *r, FILE *out)
+static const char *
+probe_detail(const struct detect_probe *p)
 {
-	bool header = false;
-
-	for (size_t i = 0; i < r->n; i++) {
-		const struct detect_probe *p = &r->probes[i];
-
-		if (p->detail[0] == '\0')
-			continue;
-		if (!header)
-			fprintf(out, "\ndetails\n");
-		header = true;
-		fprintf(out, "  %s port %u, %s: %s\n", p->host, p->port,
-			detect_mode_words(p->implicit_tls), p->detail);
-	}
+	return p->detail;
 }
 
-/* What each server that answered ID calls itself. */
+static const char *
+probe_server(const struct detect_probe *p)
+{
+	return p->server;
+}
+
+/* A section of one line per probe that has something to say: the
+ * failure details, or what each server calls itself in its ID answer. */
 static void
-text_servers(const struct detect_result *r, FILE *out)
+text_per_probe(const struct detect_result *r, FILE *out, const char *title,
+	       const char *(*what)(const struct detect_probe *))
 {
 	bool header = false;
 
 	for (size_t i = 0; i < r->n; i++) {
 		const struct detect_probe *p = &r->probes[i];
+		const char *text = what(p);
 
-		if (p->server[0] == '\0')
+		if (text[0] == '\0')
 			continue;
 		if (!header)
-			fprintf(out, "\nservers, as their ID answers name "
-				"them\n");
+			fprintf(out, "\n%s\n", title);
 		header = true;
 		fprintf(out, "  %s port %u, %s: %s\n", p->host, p->port,
-			detect_mode_words(p->implicit_tls), p->server);
+			detect_mode_words(p->implicit_tls), text);
 	}
 }
 
@@ -968,8 +964,9 @@ detect_print_text(const struct detect_result *r, FILE *out)
 	text_srv(r, out);
 	text_notes(r, out);
 	text_table(r, out);
-	text_details(r, out);
-	text_servers(r, out);
+	text_per_probe(r, out, "details", probe_detail);
+	text_per_probe(r, out, "servers, as their ID answers name them",
+		       probe_server);
 	text_recommendation(r, out);
 }
 

@@ -70,11 +70,12 @@ config_for(struct conn_config *c, uint16_t port, bool ssl, double timeout)
 	c->timeout_s = timeout;
 }
 
-/* Pop events until one of type t (returned, caller frees) or the
- * deadline; the failure of an EV_FAILURE seen on the way is kept. */
+/* Pop events until one of type a or b in phase p (any phase for
+ * PHASE_NONE), returned (caller frees), or the deadline; the failure of
+ * an EV_FAILURE seen on the way is kept. */
 static struct event *
-wait_for(struct event_queue *q, enum event_type t, enum phase p,
-	 int64_t deadline, struct failure *seen)
+wait_for_either(struct event_queue *q, enum event_type a, enum event_type b,
+		enum phase p, int64_t deadline, struct failure *seen)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = event_queue_fd(q),
@@ -85,7 +86,8 @@ wait_for(struct event_queue *q, enum event_type t, enum phase p,
 		if (ev != NULL) {
 			if (ev->type == EV_FAILURE && seen != NULL)
 				*seen = *ev->failure;
-			if (ev->type == t && (p == PHASE_NONE || ev->phase == p))
+			if ((ev->type == a || ev->type == b)
+			    && (p == PHASE_NONE || ev->phase == p))
 				return ev;
 			event_free(ev);
 			continue;
@@ -97,28 +99,11 @@ wait_for(struct event_queue *q, enum event_type t, enum phase p,
 	}
 }
 
-/* The next event of type a or b (caller frees), or NULL. */
 static struct event *
-wait_for_either(struct event_queue *q, enum event_type a,
-		enum event_type b, int64_t deadline)
+wait_for(struct event_queue *q, enum event_type t, enum phase p,
+	 int64_t deadline, struct failure *seen)
 {
-	for (;;) {
-		struct pollfd pfd = { .fd = event_queue_fd(q),
-				      .events = POLLIN };
-		struct event *ev = event_queue_pop(q);
-		int64_t left;
-
-		if (ev != NULL && (ev->type == a || ev->type == b))
-			return ev;
-		if (ev != NULL) {
-			event_free(ev);
-			continue;
-		}
-		left = deadline - clock_ms();
-		if (left <= 0)
-			return NULL;
-		poll(&pfd, 1, (int)left);
-	}
+	return wait_for_either(q, t, t, p, deadline, seen);
 }
 
 static const struct {
@@ -327,7 +312,7 @@ START_TEST(test_fetch_flood_kept_to_request)
 	ck_assert_int_eq(session_request_examine(s, "INBOX", 5, 3), 0);
 	for (;;) {
 		ev = wait_for_either(q, EV_MESSAGE, EV_REQUEST_DONE,
-				     clock_ms() + 10000);
+				     PHASE_NONE, clock_ms() + 10000, NULL);
 		ck_assert_ptr_nonnull(ev);
 		if (ev->type != EV_MESSAGE)
 			break;
