@@ -50,11 +50,11 @@ struct net_addrs {
  * lookup runs on a detached thread; the caller waits for it with the
  * deadline and cancel_fd (may be -1) of net_wait() and returns as soon
  * as either ends the wait, leaving the thread to free its own state
- * when the lookup returns.  On success
- * returns 0 and fills *out (caller-owned) with at most NET_ADDRS_MAX
- * distinct addresses in the order of net_addrs_interleave().  On error
- * returns -1 and fills *f with phase PHASE_RESOLVE and class FAIL_DNS,
- * FAIL_TIMEOUT (waited_ms set), FAIL_CANCELLED or FAIL_INTERNAL. */
+ * when the lookup returns.  On success returns 0 and fills *out
+ * (caller-owned) with at most NET_ADDRS_MAX distinct addresses in the
+ * order of net_addrs_interleave().  On error returns -1 and fills *f
+ * with phase PHASE_RESOLVE and class FAIL_DNS, FAIL_TIMEOUT (waited_ms
+ * set), FAIL_CANCELLED or FAIL_INTERNAL. */
 int net_resolve(const char *host, uint16_t port, enum addr_kind kind,
 		int64_t deadline_ms, int cancel_fd, struct net_addrs *out,
 		struct failure *f);
