@@ -47,6 +47,7 @@ screen | grep -qE "^  imap\.localhost +$IMAPS_PORT implicit TLS" ||
 
 # The recommended row is the chosen one: Enter fills the form.
 shows "localhost port $IMAPS_PORT, implicit TLS: certificate checked for localhost"
+shows "then LOGOUT; its ID answer says Dovecot"
 keys Enter
 wait_for "connect to an IMAP server"
 wait_for "form filled: localhost port $IMAPS_PORT, implicit TLS (ok in the detection)"
