@@ -336,9 +336,6 @@ _dump_run() {
 
 # ---------------------------------------------------------------- asserts
 
-
-
-
 # check WHAT COMMAND...: passes when the command succeeds.
 check() {
 	local what=$1
