@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "clock.h"
 #include "net.h"
+#include "thread.h"
 
 #define WAIT_SLICE_MS (60 * 60 * 1000)	/* longest single poll */
 #define HOST_TEXT_MAX (CONFIG_HOST_MAX * 4)	/* host name, escaped */
@@ -265,21 +265,13 @@ job_start(struct resolve_job *j)
 {
 	pthread_attr_t attr;
 	pthread_t tid;
-	sigset_t all, old;
 	int rc;
 
 	rc = pthread_attr_init(&attr);
 	if (rc != 0)
 		return rc;
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&tid, &attr, resolve_thread, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = thread_start(&tid, &attr, resolve_thread, j);
 	pthread_attr_destroy(&attr);
 	return rc;
 }

@@ -4,12 +4,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "detectrun.h"
+#include "thread.h"
 
 struct detectrun {
 	pthread_t thread;
@@ -69,26 +69,6 @@ run(void *arg)
 	return NULL;
 }
 
-/* Start the thread with every signal blocked in it, so that the
- * interface's thread keeps getting them (a resize interrupts its
- * poll). */
-static int
-spawn(struct detectrun *d)
-{
-	sigset_t all, old;
-	int rc;
-
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&d->thread, NULL, run, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return rc;
-}
-
 struct detectrun *
 detectrun_start(const struct detect_params *p)
 {
@@ -105,7 +85,7 @@ detectrun_start(const struct detect_params *p)
 	d->started_ms = clock_ms();
 	if (pipe2(d->cancel, O_CLOEXEC | O_NONBLOCK) != 0
 	    || pipe2(d->done, O_CLOEXEC | O_NONBLOCK) != 0
-	    || spawn(d) != 0) {
+	    || thread_start(&d->thread, NULL, run, d) != 0) {
 		destroy(d);
 		return NULL;
 	}
