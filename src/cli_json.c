@@ -331,6 +331,7 @@ cli_json_print(const struct check_run *run)
 	json_caps_compared(&j, run);
 	json_server_id(&j, run);
 	json_by_type(&j, run, EV_NOTE, "notes");
+	json_by_type(&j, run, EV_RETRY, "retried");
 	json_mailboxes(&j, run);
 	json_failure(&j, run);
 	json_obj_close(&j);

@@ -82,7 +82,14 @@ struct conn_config {
 					 * (the terminal interface) */
 	bool id_send_name;		/* ID tells our name and version
 					 * instead of NIL */
+	unsigned auth_mechs;		/* CONN_AUTH_* allowed (--auth);
+					 * 0: any */
+	bool no_pipelining;		/* one command per round trip */
 };
+
+/* Login mechanisms --auth may name. */
+#define CONN_AUTH_LOGIN 1u
+#define CONN_AUTH_PLAIN 2u
 
 /* Defaults of the reference and of secure practice: verify on,
  * TLS 1.2 minimum, STARTTLS off, timeout 30 s. */

@@ -535,6 +535,7 @@ timeout_hint(struct failure *f, const struct diag_input *in)
 	struct line l = { .len = 0 };
 
 	line_add(&l, "no answer within %g s for %s", in->o->cfg.timeout_s,
+		 f->awaited[0] != '\0' ? f->awaited :
 		 phase_waiting_for(f->phase));
 	earlier_text(in, f->phase, &l);
 	if (cause != NULL)
@@ -1408,6 +1409,9 @@ static const struct rule rules[] = {
 	{ FAIL_USAGE, ANY, NULL, NULL, "see imapconn --help" },
 	{ FAIL_INTERNAL, ANY, NULL, NULL, "this is a bug in imapconn or the "
 	  "system is out of resources" },
+	{ FAIL_PIPELINING, ANY, NULL, NULL, "the server mishandles commands "
+	  "sent together: --no-pipelining sends one command per round trip "
+	  "(slower, but this server needs it)" },
 };
 
 static bool

@@ -138,7 +138,18 @@ sess_wait_event(struct session *s, int64_t deadline_ms)
 	if (ev == NULL)
 		return;
 	ev->deadline_ms = deadline_ms;
+	if (s->awaiting[0] != '\0'
+	    && event_set_text(ev, s->awaiting, strlen(s->awaiting)) != 0) {
+		event_free(ev);
+		return;
+	}
 	sess_emit(s, ev);
+}
+
+void
+sess_password_done(struct session *s)
+{
+	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
 }
 
 int64_t
@@ -253,6 +264,67 @@ emit_failure(struct session *s)
 	sess_emit(s, ev);
 }
 
+/* Forget the connection that failed, to make a new one: what the
+ * server said, the tags, the parser; the settings and the secrets
+ * stay. */
+static void
+sess_restart(struct session *s)
+{
+	link_close(&s->link);
+	flow_tls_discard(s);
+	imap_parser_free(s->parser);
+	s->parser = NULL;
+	s->rpos = s->rlen = 0;
+	imap_response_free(s->held);
+	s->held = NULL;
+	sess_caps_clear(&s->caps);
+	s->cmd_flags = 0;
+	s->usable = s->preauth = s->caps_after_tls_needed = false;
+	s->mech_before_tls = 0;
+	s->id_before_tls = s->id_asked = s->id_with_logout = false;
+	s->logging_out = false;
+	s->awaiting[0] = '\0';
+	imap_tagger_init(&s->tagger, "A");
+	pipe_reset(&s->pipe);
+	memset(&s->fail, 0, sizeof(s->fail));
+}
+
+static void
+emit_retry(struct session *s)
+{
+	struct event *ev = event_new(EV_RETRY, s->fail.phase);
+	char buf[FAIL_DETAIL_MAX + 160];
+
+	if (ev == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s; trying again on a new connection, "
+		 "one command per round trip", s->fail.detail);
+	if (event_set_text(ev, buf, strlen(buf)) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+/* The connection, once more without pipelining when the server
+ * mishandled commands sent together (never when the user cancelled:
+ * that failure is not the server's). */
+static int
+sess_attempts(struct session *s)
+{
+	int rc = sess_run(s);
+
+	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
+		return rc;
+	if (s->phase_open)
+		sess_phase_end(s, PHASE_FAILED, "%s",
+			       fail_class_name(s->fail.cls));
+	emit_retry(s);
+	sess_restart(s);
+	s->pipe.off = true;
+	return sess_run(s);
+}
+
 static void *
 session_main(void *arg)
 {
@@ -269,7 +341,7 @@ session_main(void *arg)
 		fail_set(&s->fail, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		rc = -1;
 	} else {
-		rc = sess_run(s);
+		rc = sess_attempts(s);
 	}
 	if (rc != 0) {
 		if (s->phase_open)
@@ -325,6 +397,7 @@ session_start(const struct conn_config *cfg, struct event_queue *q,
 	s->cfg = *cfg;
 	s->q = q;
 	s->link.fd = -1;
+	s->pipe.off = cfg->no_pipelining;
 	if (redact_secrets(s) != 0) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		goto fail;

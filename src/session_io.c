@@ -23,6 +23,8 @@ sess_send(struct session *s, struct imap_cmd *cmd)
 		int64_t deadline = clock_deadline(s->cfg.timeout_s);
 
 		imap_cmd_segment(cmd, i, &seg);
+		if (i == 0)
+			pipe_record(s, imap_cmd_tag(cmd), seg.shown);
 		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
 		if (link_write_all(&s->link, seg.data, seg.len, deadline,
 				   s->phase, &s->fail) != 0) {

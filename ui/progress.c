@@ -117,6 +117,7 @@ draw_waiting(struct ui *ui, int y)
 		return;
 	draw_textf(stdscr, y, COL_LABEL, COLS - 4, ui_attr(ui, ROLE_RUNNING),
 		   "waiting for %s: %lld s left (Esc cancels)",
+		   c->wait_what[0] != '\0' ? c->wait_what :
 		   phase_waiting_for(c->wait_phase),
 		   (long long)((left + 999) / 1000));
 }
