@@ -65,11 +65,12 @@ print_header(const struct check_run *run)
 	const struct conn_config *c = &run->o->cfg;
 	const struct endpoint *ep = &c->ep;
 
-	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait\n",
-		ep->host, endpoint_port(ep), ep->ssl ? "implicit TLS" :
-		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
-		ep->starttls == STARTTLS_OPPORTUNISTIC ?
-		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s);
+	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait, "
+		"%g s in all\n", ep->host, endpoint_port(ep), ep->ssl ?
+		"implicit TLS" : ep->starttls == STARTTLS_REQUIRED ?
+		"STARTTLS required" : ep->starttls == STARTTLS_OPPORTUNISTIC ?
+		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s,
+		config_deadline_s(c));
 	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))
 		fprintf(run->out, "WARNING: certificate verification is OFF "
 			"(--insecure)\n");

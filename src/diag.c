@@ -1306,6 +1306,9 @@ static const struct rule rules[] = {
 	{ FAIL_UNREACHABLE, ANY, NULL, connect_hint, NULL },
 	{ FAIL_UNREACHABLE, ANY, NULL, NULL, "no route to that address: "
 	  "check the address and this machine's network" },
+	{ FAIL_TIMEOUT, ANY, "(--deadline)", NULL, "the server answered "
+	  "each wait in time but never finished: it is overloaded, or "
+	  "trickling on purpose; if it is only slow, raise --deadline" },
 	{ FAIL_TIMEOUT, PHASE_CONNECT, NULL, connect_hint, NULL },
 	{ FAIL_TIMEOUT, ANY, NULL, timeout_hint, NULL },
 

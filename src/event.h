@@ -62,6 +62,8 @@ struct event {
 	int64_t wall_ms;	/* wall clock, for transcripts */
 	int64_t elapsed_ms;	/* EV_PHASE_END, EV_ATTEMPT */
 	int64_t deadline_ms;	/* EV_WAIT: clock_ms() deadline */
+	int64_t end_by_ms;	/* EV_WAIT: clock_ms() bound on the whole
+				 * connection; 0: none */
 	int result;		/* enum phase_result, or attempt state */
 	bool flag;
 	char dir;		/* EV_TRANSCRIPT: 'C' client, 'S' server */

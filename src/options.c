@@ -51,7 +51,8 @@ enum opt_id {
 	OPT_DETECT,
 	OPT_DETECT_PORTS,
 	OPT_AUTH,
-	OPT_NO_PIPELINING
+	OPT_NO_PIPELINING,
+	OPT_DEADLINE
 };
 
 static const struct option long_options[] = {
@@ -97,6 +98,7 @@ static const struct option long_options[] = {
 	{ "detect-ports", required_argument, NULL, OPT_DETECT_PORTS },
 	{ "auth", required_argument, NULL, OPT_AUTH },
 	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
+	{ "deadline", required_argument, NULL, OPT_DEADLINE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -141,6 +143,8 @@ static const char usage_text[] =
 "      --starttls[=MODE]    required (the default), opportunistic or off\n"
 "      --timeout=SECONDS    how long to wait for the server each time\n"
 "                           (default 30; fractions allowed)\n"
+"      --deadline=SECONDS   bound on the whole connection up to the\n"
+"                           list (default four times the timeout)\n"
 "\n"
 "TLS (verification is on and TLS 1.2 is the minimum by default):\n"
 "      --ca-file=FILE       trust the CA certificates in FILE\n"
@@ -238,8 +242,10 @@ parse_port(const char *arg, uint16_t *port, char *err, size_t errcap)
 	return 0;
 }
 
+/* Seconds for --timeout or --deadline (name), fractions allowed. */
 static int
-parse_timeout(const char *arg, double *out, char *err, size_t errcap)
+parse_seconds(const char *arg, const char *name, double *out, char *err,
+	      size_t errcap)
 {
 	char *end;
 	double v;
@@ -248,9 +254,9 @@ parse_timeout(const char *arg, double *out, char *err, size_t errcap)
 	v = strtod(arg, &end);
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v)
 	    || v <= 0 || v > 86400)
-		return fail_msg(err, errcap, "--timeout '%s': expected seconds"
-				" greater than 0 and at most 86400 (e.g. 30 "
-				"or 2.5)", arg);
+		return fail_msg(err, errcap, "--%s '%s': expected seconds "
+				"greater than 0 and at most 86400 (e.g. 30 or "
+				"2.5)", name, arg);
 	*out = v;
 	return 0;
 }
@@ -385,7 +391,8 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 		return parse_starttls(arg, &cs->ep.starttls, err, errcap);
 	case OPT_TIMEOUT:
 		o->timeout_given = true;
-		return parse_timeout(arg, &c->timeout_s, err, errcap);
+		return parse_seconds(arg, "timeout", &c->timeout_s, err,
+				     errcap);
 	case OPT_USER:
 		return copy_arg(c->user, sizeof(c->user), arg, "user", err,
 				errcap);
@@ -508,7 +515,7 @@ parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 	return 0;
 }
 
-/* --auth and --no-pipelining. */
+/* --auth, --no-pipelining and --deadline. */
 static int
 apply_login_option(struct options *o, int id, const char *arg, char *err,
 		   size_t errcap)
@@ -519,6 +526,9 @@ apply_login_option(struct options *o, int id, const char *arg, char *err,
 	case OPT_NO_PIPELINING:
 		o->cfg.no_pipelining = true;
 		return 0;
+	case OPT_DEADLINE:
+		return parse_seconds(arg, "deadline", &o->cfg.deadline_s, err,
+				     errcap);
 	}
 	return 1;
 }

@@ -138,6 +138,7 @@ sess_wait_event(struct session *s, int64_t deadline_ms)
 	if (ev == NULL)
 		return;
 	ev->deadline_ms = deadline_ms;
+	ev->end_by_ms = s->end_by;
 	if (s->awaiting[0] != '\0'
 	    && event_set_text(ev, s->awaiting, strlen(s->awaiting)) != 0) {
 		event_free(ev);
@@ -153,12 +154,42 @@ sess_password_done(struct session *s)
 }
 
 int64_t
-sess_deadline(struct session *s)
+sess_wait_until(const struct session *s)
 {
 	int64_t d = clock_deadline(s->cfg.timeout_s);
 
+	if (s->end_by != 0 && s->end_by < d)
+		return s->end_by;
+	return d;
+}
+
+int64_t
+sess_deadline(struct session *s)
+{
+	int64_t d = sess_wait_until(s);
+
 	sess_wait_event(s, d);
 	return d;
+}
+
+void
+sess_deadline_check(struct session *s)
+{
+	struct failure *f = &s->fail;
+	int64_t now = clock_ms();
+
+	if (f->cls != FAIL_TIMEOUT || s->end_by == 0 || now < s->end_by
+	    || s->end_by_passed)
+		return;
+	s->end_by_passed = true;
+	fail_set(f, f->phase, FAIL_TIMEOUT, "the whole connection took "
+		 "longer than its deadline of %g s (--deadline), still in "
+		 "%s after %zu repl%s since the last completed command: the "
+		 "server answers each wait within the %g s timeout but "
+		 "never finishes (trickling)", config_deadline_s(&s->cfg),
+		 phase_name(f->phase), s->pipe.since_done,
+		 s->pipe.since_done == 1 ? "y" : "ies", s->cfg.timeout_s);
+	f->waited_ms = now - s->t0;
 }
 
 void
@@ -333,6 +364,7 @@ session_main(void *arg)
 	int rc;
 
 	s->t0 = clock_ms();
+	s->end_by = s->t0 + (int64_t)(config_deadline_s(&s->cfg) * 1000);
 	if (!s->cfg.stay_open)
 		sess_requests_close(s);
 	imap_tagger_init(&s->tagger, "A");
@@ -344,6 +376,7 @@ session_main(void *arg)
 		rc = sess_attempts(s);
 	}
 	if (rc != 0) {
+		sess_deadline_check(s);
 		if (s->phase_open)
 			sess_phase_end(s, PHASE_FAILED, "%s",
 				       fail_class_name(s->fail.cls));

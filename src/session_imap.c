@@ -388,8 +388,12 @@ sess_logout(struct session *s)
 		return;
 	sess_phase_begin(s, PHASE_LOGOUT);
 	s->logging_out = true;
+	/* LOGOUT has a short wait of its own, even past the deadline. */
+	s->end_by = 0;
 	if (s->cfg.timeout_s > 5)
 		s->cfg.timeout_s = 5;
+	if (s->end_by_passed && s->cfg.timeout_s > 2)
+		s->cfg.timeout_s = 2;
 	if (logout_exchange(s, &done) == 0)
 		sess_phase_end(s, PHASE_OK, "%s", "");
 	else

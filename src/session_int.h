@@ -75,6 +75,9 @@ struct session {
 
 	/* Owned by the worker thread from here on. */
 	int64_t t0;			/* clock_ms() at start */
+	int64_t end_by;			/* clock_ms() bound on the whole
+					 * connection; 0: none (requests) */
+	bool end_by_passed;		/* a wait was cut by end_by */
 	enum phase phase;		/* the phase running now */
 	int64_t phase_t0;
 	bool phase_open;
@@ -129,6 +132,12 @@ void sess_password_done(struct session *s);
 /* A deadline for the next wait: now + the configured timeout, and an
  * EV_WAIT event so a countdown can show it. */
 int64_t sess_deadline(struct session *s);
+/* The same without the event: the sooner of now + the timeout and the
+ * bound on the whole connection. */
+int64_t sess_wait_until(const struct session *s);
+/* After a timeout (s->fail): when it was the bound on the whole
+ * connection that ran out, say so, with the server's trickle. */
+void sess_deadline_check(struct session *s);
 
 /* Protocol I/O (session_io.c).  Each is 0, or -1 with s->fail set. */
 /* Send a finished command, every segment; 1 when the server refused

@@ -328,7 +328,7 @@ flow_send_together(struct session *s, struct imap_cmd *const *cmds,
 	if (first != NULL)
 		pipe_sent_together(s, first, last);
 	rc = link_write_all(&s->link, buf, total,
-			    clock_deadline(s->cfg.timeout_s), s->phase,
+			    sess_wait_until(s), s->phase,
 			    &s->fail);
 	OPENSSL_cleanse(buf, total);
 	free(buf);

@@ -164,7 +164,8 @@ pipe_timed_out(struct session *s, const char *awaited)
 	unsigned long n = tag_num(s, awaited);
 	char wait[80];
 
-	if (s->fail.cls != FAIL_TIMEOUT)
+	sess_deadline_check(s);
+	if (s->fail.cls != FAIL_TIMEOUT || s->end_by_passed)
 		return;
 	pipe_awaited(s, awaited, wait, sizeof(wait));
 	if (n == 0 || n < p->behind_lo || n > p->behind_hi

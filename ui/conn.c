@@ -522,6 +522,7 @@ on_wait(struct conn *c, const struct event *ev)
 	snprintf(c->wait_what, sizeof(c->wait_what), "%s",
 		 ev->text != NULL ? ev->text : "");
 	c->wait_deadline = ev->deadline_ms;
+	c->wait_end_by = ev->end_by_ms;
 	c->wait_total = (int64_t)(c->diag_o.cfg.timeout_s * 1000);
 	if (c->wait_total <= 0)
 		c->wait_total = ev->deadline_ms - clock_ms();
@@ -723,8 +724,8 @@ make_title(struct conn *c, const struct conn_config *cfg)
 }
 
 /* The session gets cfg without the mailbox to open.  The form has no
- * field for --id-send-name, --auth or --no-pipelining: the command line
- * (o) decides them. */
+ * field for --id-send-name, --auth, --no-pipelining or --deadline: the
+ * command line (o) decides them. */
 static struct session *
 start_session(struct conn *c, const struct conn_config *cfg,
 	      const struct options *o, struct failure *f)
@@ -743,6 +744,8 @@ start_session(struct conn *c, const struct conn_config *cfg,
 	if (copy->auth_mechs == 0)
 		copy->auth_mechs = o->cfg.auth_mechs;
 	copy->no_pipelining = cfg->no_pipelining || o->cfg.no_pipelining;
+	if (copy->deadline_s <= 0)
+		copy->deadline_s = o->cfg.deadline_s;
 	s = session_start(copy, c->q, f);
 	config_wipe(copy);
 	free(copy);
