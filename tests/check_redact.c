@@ -86,14 +86,14 @@ START_TEST(escaped_and_quoted_forms)
 	struct redact q;
 
 	redact_init(&q);
-	ck_assert_int_eq(redact_add_secret(&q, USER, "a\"b\\c\x1b" "d"), 0);
+	ck_assert_int_eq(redact_add_secret(&q, USER, "a\"b\\tc\x1b" "d"), 0);
 	{
 		const char *texts[] = {
-			"x a\"b\\c\x1b" "d y",	/* as typed */
-			"x a\\\"b\\\\c\x1b" "d y",	/* quoted string */
-			"x a\"b\\\\c\\ed y",	/* escape_text */
-			"x a\"b\\c\\ed y",	/* escape_line */
-			"x a\\\\\"b\\\\\\\\c\\ed y",	/* both */
+			"x a\"b\\tc\x1b" "d y",	/* as typed */
+			"x a\\\"b\\\\tc\x1b" "d y",	/* quoted string */
+			"x a\"b\\\\tc\\ed y",	/* escape_text */
+			"x a\"b\\tc\\ed y",	/* escape_line */
+			"x a\\\"b\\\\\\\\tc\\ed y",	/* both */
 		};
 
 		for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]);
