@@ -236,6 +236,8 @@ sess_caps_clear(struct sess_caps *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->name[i]);
+	free(c->name);
+	c->name = NULL;
 	c->n = 0;
 }
 
