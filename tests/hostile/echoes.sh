@@ -100,7 +100,7 @@ check_short() {
 }
 
 main() {
-	need_tools
+	need_tools grep
 	check_text
 	check_json
 	check_short
