@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "escape.h"
 #include "imap_parse.h"
+#include "mailbox.h"
+#include "message.h"
 #include "session.h"
 #include "redact.h"
 #include "server_id.h"
@@ -32,8 +34,80 @@ redact_server_id(struct session *s, struct server_id *id)
 	redact_buf(&s->redact, id->text, sizeof(id->text));
 }
 
+/* in[0..len) with the secret hidden: in itself when it holds none, a
+ * copy left in *owned (the caller frees it), or REDACT_MARK when out of
+ * memory.  Its length in *outlen. */
+static const char *
+clean_bytes(const struct redact *r, const char *in, size_t len,
+	    size_t *outlen, char **owned)
+{
+	int oom;
+
+	*owned = redact_bytes(r, in, len, outlen, &oom);
+	if (*owned != NULL)
+		return *owned;
+	*outlen = oom ? strlen(REDACT_MARK) : len;
+	return oom ? REDACT_MARK : in;
+}
+
+/* A mailbox named with the secret: both names hidden (the raw one is
+ * shown too, and in the JSON), the entry replaced by a clean copy, or
+ * emptied when there is no memory for one. */
+static void
+redact_mailbox(struct session *s, struct event *ev)
+{
+	struct mailbox_entry *m = ev->mailbox, *c;
+	const char *raw, *display;
+	char *raw_owned, *display_owned;
+	size_t raw_len, display_len, dlen = strlen(m->display);
+
+	raw = clean_bytes(&s->redact, m->raw, m->raw_len, &raw_len,
+			  &raw_owned);
+	display = clean_bytes(&s->redact, m->display, dlen, &display_len,
+			      &display_owned);
+	if (raw != m->raw || display != m->display) {
+		c = mailbox_entry_new(raw, raw_len, display);
+		if (c != NULL) {
+			c->delim = m->delim;
+			c->flags = m->flags;
+			c->special = m->special;
+			c->name_valid = m->name_valid;
+			c->has_status = m->has_status;
+			c->messages = m->messages;
+			c->unseen = m->unseen;
+		}
+		OPENSSL_cleanse(m->raw, m->raw_len + 1 + dlen);
+		m->raw_len = 0;
+		m->display = m->raw;
+		if (c != NULL) {
+			free(m);
+			ev->mailbox = c;
+		}
+	}
+	free(raw_owned);
+	free(display_owned);
+}
+
+static void
+redact_selected(struct session *s, struct mailbox_data *d)
+{
+	redact_buf(&s->redact, d->name, sizeof(d->name));
+	redact_buf(&s->redact, d->flags, sizeof(d->flags));
+	redact_buf(&s->redact, d->permanent_flags,
+		   sizeof(d->permanent_flags));
+}
+
+static void
+redact_message(struct session *s, struct message_summary *m)
+{
+	redact_buf(&s->redact, m->date, sizeof(m->date));
+	redact_buf(&s->redact, m->from, sizeof(m->from));
+	redact_buf(&s->redact, m->subject, sizeof(m->subject));
+}
+
 /* A server may echo the password back (in a refusal, an ALERT, the
- * SASL message in base64): no text leaves the session with it. */
+ * SASL message in base64, as a mailbox name, a flag, a sender or a
+ * subject): no event leaves the session with it. */
 static void
 redact_event(struct session *s, struct event *ev)
 {
@@ -56,6 +130,12 @@ redact_event(struct session *s, struct event *ev)
 	}
 	if (ev->server_id != NULL)
 		redact_server_id(s, ev->server_id);
+	if (ev->mailbox != NULL)
+		redact_mailbox(s, ev);
+	if (ev->selected != NULL)
+		redact_selected(s, ev->selected);
+	if (ev->message != NULL)
+		redact_message(s, ev->message);
 }
 
 void
@@ -267,6 +347,8 @@ sess_caps_clear(struct sess_caps *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->name[i]);
+	free(c->name);
+	c->name = NULL;
 	c->n = 0;
 }
 

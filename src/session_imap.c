@@ -40,15 +40,8 @@ flow_learn_caps(struct session *s, const struct imap_response *r)
 	if (imap_resp_capabilities(r, &names, &n) != 0)
 		return false;
 	sess_caps_clear(&s->caps);
-	if (n > SESS_CAPS_MAX) {
-		for (size_t i = SESS_CAPS_MAX; i < n; i++)
-			free(names[i]);
-		n = SESS_CAPS_MAX;
-	}
-	for (size_t i = 0; i < n; i++)
-		s->caps.name[i] = names[i];
+	s->caps.name = names;
 	s->caps.n = n;
-	free(names);
 	s->cmd_flags = 0;
 	if (sess_caps_has(&s->caps, "LITERAL+"))
 		s->cmd_flags |= IMAP_CMD_LITERAL_PLUS;

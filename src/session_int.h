@@ -22,7 +22,6 @@ struct request;
 struct tls_client;
 
 #define SESS_RBUF 16384
-#define SESS_CAPS_MAX 256
 /* What one server may make the session hold.  It fetches no message
  * bodies, only names, counts, flags and envelopes: a literal over
  * 1 MiB or a response over 4 MiB is an attack or a broken server, and
@@ -37,9 +36,12 @@ struct tls_client;
 #define SESS_RAW_MAX 1024	/* bytes of a response shown in the
 				 * transcript (escaped, then cut) */
 
+/* Every capability the server named: no count limit but the size of
+ * the response that carried them (SESS_RESPONSE_MAX), so none that
+ * matters (LOGINDISABLED, STARTTLS, AUTH=) can be dropped. */
 struct sess_caps {
 	size_t n;
-	char *name[SESS_CAPS_MAX];	/* upper-cased, owned */
+	char **name;	/* n names, upper-cased; array and names owned */
 };
 
 /* Commands sent together in one write, and the replies read
@@ -156,7 +158,6 @@ size_t sess_buffered(const struct session *s);
 
 /* Capabilities. */
 void sess_caps_clear(struct sess_caps *c);
-void sess_caps_set(struct sess_caps *c, char **names, size_t n);
 bool sess_caps_has(const struct sess_caps *c, const char *name);
 
 /* The phases, in order (session_flow.c).  0 or -1 with s->fail set. */

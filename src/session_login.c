@@ -773,10 +773,16 @@ login_refused_mech(struct session *s)
 }
 
 /* No user: nothing to log in with.  After STARTTLS the capabilities
- * are still read, ID beside them; otherwise ID waits for LOGOUT. */
+ * are still read, ID beside them; otherwise ID waits for LOGOUT.  A
+ * mailbox to open needs a login (or PREAUTH, known only from the
+ * greeting, so this is checked here rather than with the options). */
 static int
 no_login(struct session *s)
 {
+	if (s->cfg.select[0] != '\0')
+		return refuse_auth(s, FAIL_USAGE, "a user is needed to open "
+				   "a mailbox (--select): no user given and "
+				   "the server did not PREAUTH");
 	if (s->caps_after_tls_needed && caps_with_id(s) != 0)
 		return -1;
 	s->id_with_logout = !s->cfg.stay_open;
