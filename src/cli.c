@@ -210,8 +210,14 @@ print_failure(const struct check_run *run)
 {
 	const struct failure *f = &run->failure;
 
-	fprintf(run->out, "FAILED in %s (%s): %s\n", phase_name(f->phase),
-		fail_class_name(f->cls), f->detail);
+	/* Before any phase, the detail names the option at fault. */
+	if (f->phase == PHASE_NONE)
+		fprintf(run->out, "FAILED before connecting (%s): %s\n",
+			fail_class_name(f->cls), f->detail);
+	else
+		fprintf(run->out, "FAILED in %s (%s): %s\n",
+			phase_name(f->phase), fail_class_name(f->cls),
+			f->detail);
 	if (f->hint[0] != '\0')
 		fprintf(run->out, "hint: %s\n", f->hint);
 }

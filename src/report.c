@@ -22,6 +22,7 @@
 #include "escape.h"
 #include "net.h"
 #include "report.h"
+#include "safefile.h"
 #include "server_id.h"
 #include "tls.h"
 
@@ -337,8 +338,12 @@ print_result(const struct report *r, FILE *out)
 	const struct failure *f = &r->failure;
 
 	if (r->have_failure) {
-		fprintf(out, "result    FAILED in %s (%s): ",
-			phase_name(f->phase), fail_class_name(f->cls));
+		if (f->phase == PHASE_NONE)
+			fprintf(out, "result    FAILED before connecting "
+				"(%s): ", fail_class_name(f->cls));
+		else
+			fprintf(out, "result    FAILED in %s (%s): ",
+				phase_name(f->phase), fail_class_name(f->cls));
 		put_text(out, f->detail);
 		fputc('\n', out);
 		if (f->hint[0] != '\0') {
@@ -718,28 +723,7 @@ report_print(const struct report *r, FILE *out)
 FILE *
 report_create(const char *path, struct failure *f)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *out;
-
-	if (fd < 0) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
-			 strerror(errno));
-		return NULL;
-	}
-	if (fchmod(fd, 0600) != 0) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: cannot "
-			 "make it private (mode 600): %s", path,
-			 strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	out = fdopen(fd, "w");
-	if (out == NULL) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
-			 strerror(errno));
-		close(fd);
-	}
-	return out;
+	return safefile_fopen("--report", path, true, f);
 }
 
 int

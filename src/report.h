@@ -42,9 +42,10 @@ void report_set_failure(struct report *r, const struct failure *f);
  * and certificates is escaped (escape_line) before it is written. */
 void report_print(const struct report *r, FILE *out);
 
-/* Create (or truncate) path with mode 0600 (also when it existed with
- * another mode) for a report.  Returns the stream, or NULL with *f set
- * (FAIL_INPUT naming the file and the reason). */
+/* Create (or truncate) path for a report by the rule of safefile_open()
+ * with mode 0600 (also when it existed with another mode; a symbolic
+ * link is refused).  Returns the stream, or NULL with *f set
+ * (FAIL_INPUT naming --report, the file and what to fix). */
 FILE *report_create(const char *path, struct failure *f);
 
 /* report_create(), report_print() and close: 0, or -1 with *f set. */

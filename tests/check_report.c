@@ -352,8 +352,47 @@ START_TEST(test_file_private)
 	ck_assert_int_eq(report_write(r, path, &f), -1);
 	ck_assert_int_eq(f.cls, FAIL_INPUT);
 	ck_assert_ptr_nonnull(strstr(f.detail, path));
-	ck_assert_ptr_nonnull(strstr(f.detail, "No such file"));
+	ck_assert_ptr_nonnull(strstr(f.detail, "--report "));
+	ck_assert_ptr_nonnull(strstr(f.detail, "does not exist"));
 	report_free(r);
+}
+END_TEST
+
+/* A symbolic link is not followed: its target keeps its text and mode. */
+START_TEST(test_file_symlink_refused)
+{
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char target[64], link[64], buf[16] = "";
+	struct failure f;
+	struct report *r;
+	struct conn_config c;
+	struct stat st;
+	FILE *in;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	in = fopen(target, "w");
+	ck_assert_ptr_nonnull(in);
+	fputs("keep", in);
+	fclose(in);
+	ck_assert_int_eq(chmod(target, 0644), 0);
+	ck_assert_int_eq(symlink(target, link), 0);
+	config_init(&c);
+	r = report_new(&c);
+	ck_assert_int_eq(report_write(r, link, &f), -1);
+	ck_assert_ptr_nonnull(strstr(f.detail, "symbolic link"));
+	report_free(r);
+	in = fopen(target, "r");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), in));
+	fclose(in);
+	ck_assert_str_eq(buf, "keep");
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	unlink(link);
+	unlink(target);
+	rmdir(dir);
 }
 END_TEST
 
@@ -401,6 +440,7 @@ suite_report(void)
 	tcase_add_test(tc, test_still_open);
 	tcase_add_test(tc, test_long_transcript);
 	tcase_add_test(tc, test_file_private);
+	tcase_add_test(tc, test_file_symlink_refused);
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_option);
 	suite_add_tcase(s, tc);
