@@ -38,14 +38,6 @@ on_sigint(int sig)
 	errno = saved;
 }
 
-long
-cli_days_left(int64_t epoch)
-{
-	int64_t now = (int64_t)time(NULL);
-
-	return (long)((epoch - now) / 86400);
-}
-
 static const char *
 result_name(int r)
 {
@@ -77,22 +69,6 @@ print_header(const struct check_run *run)
 }
 
 static void
-print_cert(FILE *out, int i, const struct tls_cert_info *ci)
-{
-	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
-		" (self-signed)" : "");
-	fprintf(out, "    subject   %s\n", ci->subject);
-	fprintf(out, "    issuer    %s\n", ci->issuer);
-	fprintf(out, "    valid     %s .. %s (%ld days left)\n",
-		ci->not_before, ci->not_after,
-		cli_days_left(ci->not_after_epoch));
-	if (ci->sans[0] != '\0')
-		fprintf(out, "    names     %s\n", ci->sans);
-	fprintf(out, "    SHA-256   %s\n", ci->sha256);
-	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
-}
-
-static void
 print_tls(const struct check_run *run, const struct tls_summary *t)
 {
 	FILE *out = run->out;
@@ -110,7 +86,7 @@ print_tls(const struct check_run *run, const struct tls_summary *t)
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
 	for (int i = 0; i < t->chain_len; i++)
-		print_cert(out, i, &t->chain[i]);
+		report_print_cert(out, i, &t->chain[i]);
 	if (t->chain_sent > t->chain_len)
 		fprintf(out, "  (%d more certificates not shown)\n",
 			t->chain_sent - t->chain_len);

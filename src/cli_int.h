@@ -43,7 +43,4 @@ int cli_capdiff(const struct check_run *run, struct capdiff *d);
 /* The server's answer to ID, or NULL when none came. */
 const struct server_id *cli_server_id(const struct check_run *run);
 
-/* Days from now until an epoch time (negative when past). */
-long cli_days_left(int64_t epoch);
-
 #endif

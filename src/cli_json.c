@@ -2,6 +2,7 @@
  * The fields are documented in doc/imapconn.1 (JSON OUTPUT). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ac_config.h"
 #include "capdiff.h"
@@ -13,6 +14,7 @@
 #include "net.h"
 #include "server_id.h"
 #include "tls.h"
+#include "validity.h"
 
 static const char *
 result_word(int r)
@@ -68,12 +70,18 @@ json_attempts(struct json *j, const struct check_run *run)
 static void
 json_cert(struct json *j, const struct tls_cert_info *c)
 {
+	char words[64];
+	int64_t now = (int64_t)time(NULL);
+
+	validity_words(c->not_before_epoch, c->not_after_epoch, now, words,
+		       sizeof(words));
 	json_obj_open(j, NULL);
 	json_str(j, "subject", c->subject);
 	json_str(j, "issuer", c->issuer);
 	json_str(j, "not_before", c->not_before);
 	json_str(j, "not_after", c->not_after);
-	json_int(j, "days_left", cli_days_left(c->not_after_epoch));
+	json_int(j, "days_left", validity_days_left(c->not_after_epoch, now));
+	json_str(j, "validity", words);
 	json_str(j, "names", c->sans);
 	json_str(j, "sha256", c->sha256);
 	json_str(j, "spki_sha256", c->spki_sha256);

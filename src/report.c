@@ -25,6 +25,7 @@
 #include "safefile.h"
 #include "server_id.h"
 #include "tls.h"
+#include "validity.h"
 
 /* One event, as far as the report needs it. */
 struct rep_item {
@@ -589,18 +590,19 @@ print_server_id(const struct report *r, FILE *out)
 	fprintf(out, "%s\n", why_no_id(r));
 }
 
-static void
-print_cert(FILE *out, int i, const struct tls_cert_info *ci)
+void
+report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 {
-	time_t now = time(NULL);
+	char words[64];
 
+	validity_words(ci->not_before_epoch, ci->not_after_epoch,
+		       (int64_t)time(NULL), words, sizeof(words));
 	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
 		" (self-signed)" : "");
 	fprintf(out, "    subject   %s\n", ci->subject);
 	fprintf(out, "    issuer    %s\n", ci->issuer);
-	fprintf(out, "    valid     %s .. %s (%lld days left)\n",
-		ci->not_before, ci->not_after,
-		(long long)((ci->not_after_epoch - (int64_t)now) / 86400));
+	fprintf(out, "    valid     %s .. %s (%s)\n", ci->not_before,
+		ci->not_after, words);
 	if (ci->sans[0] != '\0')
 		fprintf(out, "    names     %s\n", ci->sans);
 	fprintf(out, "    SHA-256   %s\n", ci->sha256);
@@ -627,7 +629,7 @@ print_tls_one(const struct rep_item *it, FILE *out)
 	fprintf(out, "  chain     %d sent, %d in the verified chain\n",
 		t->chain_sent, t->verified_chain_len);
 	for (int i = 0; i < t->chain_len; i++)
-		print_cert(out, i, &t->chain[i]);
+		report_print_cert(out, i, &t->chain[i]);
 	if (it->text != NULL) {
 		fputs("  as sent (PEM):\n", out);
 		put_lines(out, "    ", it->text);

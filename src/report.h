@@ -16,6 +16,7 @@
 #include "config.h"
 #include "event.h"
 #include "fail.h"
+#include "tls.h"
 
 /* Transcript lines kept: the first and the last this many each. */
 #define REPORT_TRANSCRIPT_HEAD 2000
@@ -41,6 +42,11 @@ void report_set_failure(struct report *r, const struct failure *f);
 /* Write the report to out.  Never writes a secret.  Text from servers
  * and certificates is escaped (escape_line) before it is written. */
 void report_print(const struct report *r, FILE *out);
+
+/* One certificate of a chain, number i, as the report and the --check
+ * timeline show it: subject, issuer, validity (validity_words), names
+ * and fingerprints, two-space indented. */
+void report_print_cert(FILE *out, int i, const struct tls_cert_info *ci);
 
 /* Create (or truncate) path for a report by the rule of safefile_open()
  * with mode 0600 (also when it existed with another mode; a symbolic

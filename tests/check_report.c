@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_units.h"
@@ -358,6 +359,34 @@ START_TEST(test_file_private)
 }
 END_TEST
 
+/* An expired certificate reads as the interface says it. */
+START_TEST(test_cert_expired_words)
+{
+	struct conn_config c;
+	struct report *r;
+	struct event *ev = event_new(EV_TLS, PHASE_TLS);
+	struct tls_summary *t = calloc(1, sizeof(*t));
+	int64_t now = (int64_t)time(NULL);
+	char *out;
+
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(t);
+	t->chain_len = t->chain_sent = 1;
+	t->chain[0].not_before_epoch = now - 3000 * 86400LL;
+	t->chain[0].not_after_epoch = now - 2501 * 86400LL - 3600;
+	ev->tls = t;
+	config_init(&c);
+	r = report_new(&c);
+	report_event(r, ev);
+	event_free(ev);
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out, " (EXPIRED 2501 days ago)\n"));
+	ck_assert_ptr_null(strstr(out, "days left"));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
 /* A symbolic link is not followed: its target keeps its text and mode. */
 START_TEST(test_file_symlink_refused)
 {
@@ -441,6 +470,7 @@ suite_report(void)
 	tcase_add_test(tc, test_long_transcript);
 	tcase_add_test(tc, test_file_private);
 	tcase_add_test(tc, test_file_symlink_refused);
+	tcase_add_test(tc, test_cert_expired_words);
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_option);
 	suite_add_tcase(s, tc);
