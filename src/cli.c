@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "diag.h"
+#include "escape.h"
 #include "export.h"
 #include "mailbox.h"
 #include "net.h"
@@ -165,6 +166,10 @@ print_mailbox(FILE *out, const struct mailbox_entry *m)
 static void
 print_selected(FILE *out, const struct mailbox_data *d)
 {
+	char delim[8];
+
+	/* The separator is a byte from the server: ESC or 0x9b too. */
+	escape_line(&d->delim, 1, delim, sizeof(delim));
 	fprintf(out, "mailbox %s (%s)\n", d->name, d->read_only ?
 		"read-only" : "read-write");
 	fprintf(out, "  messages        %u\n", d->exists);
@@ -178,7 +183,7 @@ print_selected(FILE *out, const struct mailbox_data *d)
 	fprintf(out, "  flags           %s\n", d->flags);
 	fprintf(out, "  permanent flags %s\n", d->permanent_flags);
 	if (d->delim != '\0')
-		fprintf(out, "  separator       %c\n", d->delim);
+		fprintf(out, "  separator       %s\n", delim);
 }
 
 static void

@@ -276,6 +276,25 @@ json_mailbox(struct json *j, const struct mailbox_entry *m)
 	json_obj_close(j);
 }
 
+/* A space-separated list ("\\Seen \\Answered") as an array of its
+ * words, like mailboxes[].flags. */
+static void
+json_word_list(struct json *j, const char *key, const char *list)
+{
+	const char *p = list;
+
+	json_arr_open(j, key);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0)
+			json_strn(j, NULL, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	json_arr_close(j);
+}
+
 static void
 json_selected(struct json *j, const struct mailbox_data *d)
 {
@@ -292,8 +311,8 @@ json_selected(struct json *j, const struct mailbox_data *d)
 		json_int(j, "uidnext", d->uidnext);
 	if (d->have_unseen)
 		json_int(j, "first_unseen", d->first_unseen);
-	json_str(j, "flags", d->flags);
-	json_str(j, "permanent_flags", d->permanent_flags);
+	json_word_list(j, "flags", d->flags);
+	json_word_list(j, "permanent_flags", d->permanent_flags);
 	json_str(j, "separator", d->delim ? delim : NULL);
 	json_obj_close(j);
 }
