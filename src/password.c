@@ -11,6 +11,7 @@
 
 #include <openssl/crypto.h>
 
+#include "escape.h"
 #include "password.h"
 
 /* Keep the first line of a read buffer: cut at CR or LF.  A NUL in
@@ -135,6 +136,7 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 static int
 from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 {
+	char shown[CONFIG_STR_MAX * 4 + 1];
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
 	struct termios old, quiet;
 	bool overflow;
@@ -146,7 +148,9 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 			 "--password-file or --password-command)");
 		return -1;
 	}
-	dprintf(fd, "Password for %s: ", user);
+	/* The user name may come from a URL: no terminal controls. */
+	escape_text(user, strlen(user), shown, sizeof(shown));
+	dprintf(fd, "Password for %s: ", shown);
 	tcgetattr(fd, &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
