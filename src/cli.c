@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,22 +21,9 @@
 #include "report.h"
 #include "server_id.h"
 #include "session.h"
+#include "sigwatch.h"
 #include "tls.h"
 #include "transcript.h"
-
-static int sigint_pipe[2] = { -1, -1 };
-
-static void
-on_sigint(int sig)
-{
-	int saved = errno;
-
-	(void)sig;
-	if (write(sigint_pipe[1], "i", 1) < 0) {
-		/* nothing to do in a signal handler */
-	}
-	errno = saved;
-}
 
 static const char *
 result_name(int r)
@@ -368,6 +354,27 @@ explain(const struct check_run *run, struct failure *f)
 	diag_explain(f, &in);
 }
 
+/* A cancel that came from a signal says which. */
+static void
+by_signal(const struct check_run *run, struct failure *f)
+{
+	char was[sizeof(f->detail)];
+
+	if (run->signal == 0 || f->cls != FAIL_CANCELLED)
+		return;
+	snprintf(was, sizeof(was), "%s", f->detail);
+	snprintf(f->detail, sizeof(f->detail), "%s by %s", was,
+		 sigwatch_name(run->signal));
+}
+
+int
+cli_exit_code(const struct check_run *run)
+{
+	if (run->signal != 0)
+		return sigwatch_exit_status(run->signal);
+	return run->failed ? fail_exit_code(run->failure.cls) : 0;
+}
+
 static void
 on_event(struct check_run *run, struct event *ev)
 {
@@ -375,6 +382,7 @@ on_event(struct check_run *run, struct event *ev)
 	report_event(run->report, ev);
 	if (ev->type == EV_FAILURE) {
 		run->failure = *ev->failure;
+		by_signal(run, &run->failure);
 		explain(run, &run->failure);
 		run->failed = true;
 	}
@@ -393,8 +401,9 @@ on_event(struct check_run *run, struct event *ev)
 	keep(run, ev);
 }
 
-/* Wait for events until the session says it is done.  Ctrl-C cancels
- * the session, which then ends on its own. */
+/* Wait for events until the session says it is done.  SIGINT, SIGTERM
+ * or SIGHUP cancels the session, which then logs out (briefly) and ends
+ * on its own. */
 static void
 event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 {
@@ -403,17 +412,14 @@ event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 	while (!done) {
 		struct pollfd pfd[2] = {
 			{ .fd = event_queue_fd(q), .events = POLLIN },
-			{ .fd = sigint_pipe[0], .events = POLLIN },
+			{ .fd = sigwatch_fd(), .events = POLLIN },
 		};
 		struct event *ev;
 
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
-			char c;
-
-			while (read(sigint_pipe[0], &c, 1) > 0)
-				;
+			run->signal = sigwatch_take();
 			session_cancel(s);
 		}
 		for (ev = event_queue_pop(q); ev != NULL;
@@ -423,20 +429,6 @@ event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 			on_event(run, ev);
 		}
 	}
-}
-
-static void
-setup_sigint(struct sigaction *old)
-{
-	struct sigaction sa;
-
-	if (sigint_pipe[0] < 0 && pipe2(sigint_pipe, O_CLOEXEC | O_NONBLOCK)
-	    != 0)
-		sigint_pipe[0] = sigint_pipe[1] = -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, old);
 }
 
 static int
@@ -454,7 +446,6 @@ static int
 run_session(struct check_run *run, struct options *o, struct failure *f)
 {
 	struct event_queue *q = event_queue_new();
-	struct sigaction old;
 	struct session *s;
 
 	if (q == NULL) {
@@ -467,10 +458,8 @@ run_session(struct check_run *run, struct options *o, struct failure *f)
 		event_queue_free(q);
 		return -1;
 	}
-	setup_sigint(&old);
 	event_loop(run, q, s);
 	session_free(s);
-	sigaction(SIGINT, &old, NULL);
 	event_queue_free(q);
 	return 0;
 }
@@ -561,8 +550,10 @@ print_export(struct check_run *run, int rc)
 static int
 finish(struct check_run *run)
 {
-	int rc = run->failed ? fail_exit_code(run->failure.cls) : 0;
+	int rc;
 
+	run->signal = sigwatch_take();
+	rc = cli_exit_code(run);
 	if (run->o->json)
 		cli_json_print(run);
 	else
@@ -587,21 +578,26 @@ cli_check(struct options *o, FILE *out)
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.out = out;
+	sigwatch_start();
 	if (!o->json)
 		print_header(&run);
-	if (o->cfg.user[0] != '\0')
-		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
-	if (rc == 0)
-		rc = open_transcript(&run, &f);
+	/* The files first: a bad path stops the run before the prompt. */
+	rc = open_transcript(&run, &f);
 	if (rc == 0)
 		rc = open_report(&run, &f);
+	if (rc == 0 && o->cfg.user[0] != '\0')
+		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
 	if (rc == 0)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {
+		run.signal = sigwatch_take();
 		run.failure = f;
+		by_signal(&run, &run.failure);
 		explain(&run, &run.failure);
 		run.failed = true;
 	}
 	config_wipe(&o->cfg);
-	return finish(&run);
+	rc = finish(&run);
+	sigwatch_stop();
+	return rc;
 }

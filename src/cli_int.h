@@ -30,7 +30,12 @@ struct check_run {
 	const struct tls_summary *tls_pending;	/* printed after its phase */
 	struct report *report;		/* --report: what it collects */
 	FILE *report_file;		/* --report: opened at the start */
+	int signal;			/* what stopped the run, or 0 */
 };
+
+/* The exit status of the run: 128 + the signal that stopped it, else
+ * that of its failure class, else 0. */
+int cli_exit_code(const struct check_run *run);
 
 /* The whole run as one JSON document. */
 void cli_json_print(const struct check_run *run);

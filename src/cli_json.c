@@ -365,8 +365,7 @@ cli_json_print(const struct check_run *run)
 	json_obj_open(&j, NULL);
 	json_str(&j, "imapconn", PACKAGE_VERSION);
 	json_bool(&j, "ok", !run->failed);
-	json_int(&j, "exit_code", run->failed ?
-		 fail_exit_code(run->failure.cls) : 0);
+	json_int(&j, "exit_code", cli_exit_code(run));
 	json_int(&j, "total_ms", run->total_ms);
 	dryrun_endpoint_json(&j, c);
 	json_bool(&j, "insecure", !c->ep.tls.verify);
