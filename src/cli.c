@@ -19,6 +19,7 @@
 #include "net.h"
 #include "password.h"
 #include "report.h"
+#include "safefile.h"
 #include "server_id.h"
 #include "session.h"
 #include "sigwatch.h"
@@ -515,36 +516,76 @@ starttls_done(const struct check_run *run)
 	return false;
 }
 
-/* --export: the settings that worked, after the timeline.  Returns the
- * exit status: rc, or 64 when the format cannot express them. */
+/* --export FORMAT:FILE: the new file, created now so that a bad FILE
+ * stops the run before it connects.  (Without FILE the export goes to
+ * the standard output cli_check() was given.) */
+static int
+open_export(struct check_run *run, struct failure *f)
+{
+	const char *path = run->o->export_path;
+
+	if (!run->o->have_export || path[0] == '\0')
+		return 0;
+	run->export_out = safefile_fopen("--export", path, false, f);
+	return run->export_out != NULL ? 0 : -1;
+}
+
+/* The export file closed, and kept only when it holds the export.
+ * Returns rc, or the exit status of a failed close. */
+static int
+close_export(struct check_run *run, bool written, int rc)
+{
+	const char *path = run->o->export_path;
+
+	if (path[0] == '\0' || run->export_out == NULL)
+		return rc;
+	if (fclose(run->export_out) != 0 && written) {
+		fprintf(stderr, "imapconn: --export %s: %s\n", path,
+			strerror(errno));
+		written = false;
+		rc = fail_exit_code(FAIL_INPUT);
+	}
+	run->export_out = NULL;
+	if (!written)
+		unlink(path);
+	else if (!run->o->json)
+		fprintf(run->out, "export written to %s\n", path);
+	return rc;
+}
+
+/* --export: the settings that worked, alone on their stream.  Returns
+ * the exit status: rc, or 64 when the format cannot express them. */
 static int
 print_export(struct check_run *run, int rc)
 {
 	const struct options *o = run->o;
 	char err[EXPORT_ERR_MAX];
 	struct conn_config *c;
+	bool written = false;
 
 	if (!o->have_export)
 		return rc;
 	if (run->failed || !run->success) {
 		fprintf(run->out, "\nno export: the connection did not "
 			"succeed\n");
-		return rc;
+		return close_export(run, false, rc);
 	}
 	c = malloc(sizeof(*c));
 	if (c == NULL)
-		return fail_exit_code(FAIL_INTERNAL);
+		return close_export(run, false, fail_exit_code(FAIL_INTERNAL));
 	*c = o->cfg;
 	export_settle(c, starttls_done(run));
-	fputc('\n', run->out);
-	if (export_write(o->export_fmt, c, run->out, err, sizeof(err)) != 0) {
+	if (export_write(o->export_fmt, c, run->export_out, err,
+			 sizeof(err)) != 0) {
 		fprintf(stderr, "imapconn: --export %s: %s\n",
 			export_format_name(o->export_fmt), err);
 		rc = fail_exit_code(FAIL_USAGE);
+	} else {
+		written = true;
 	}
 	config_wipe(c);
 	free(c);
-	return rc;
+	return close_export(run, written, rc);
 }
 
 static int
@@ -578,6 +619,11 @@ cli_check(struct options *o, FILE *out)
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.out = out;
+	/* --export without a file: out holds the export alone. */
+	if (o->have_export && o->export_path[0] == '\0') {
+		run.out = stderr;
+		run.export_out = out;
+	}
 	sigwatch_start();
 	if (!o->json)
 		print_header(&run);
@@ -585,6 +631,8 @@ cli_check(struct options *o, FILE *out)
 	rc = open_transcript(&run, &f);
 	if (rc == 0)
 		rc = open_report(&run, &f);
+	if (rc == 0)
+		rc = open_export(&run, &f);
 	if (rc == 0 && o->cfg.user[0] != '\0')
 		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
 	if (rc == 0)

@@ -18,7 +18,8 @@ struct report;
 /* Every event is kept, in order: the outputs walk them. */
 struct check_run {
 	const struct options *o;
-	FILE *out;
+	FILE *out;			/* the timeline (or the JSON) */
+	FILE *export_out;		/* --export: where it goes */
 	FILE *transcript;
 	struct event **ev;
 	size_t n, cap;

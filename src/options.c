@@ -130,9 +130,11 @@ static const char usage_text[] =
 "                           993 and 143, probed without credentials\n"
 "      --detect-ports=TLS,STARTTLS  probe these ports instead of 993,143\n"
 "                           (with --detect, or the interface's F5)\n"
-"      --export=FORMAT      with --check, after a successful connection:\n"
-"                           print its settings for neomutt, mbsync, curl,\n"
-"                           openssl or lisp (never the password)\n"
+"      --export=FORMAT[:FILE]  with --check, after a successful connection:\n"
+"                           its settings for neomutt, mbsync, curl,\n"
+"                           openssl or lisp (never the password), alone\n"
+"                           on standard output (the timeline goes to\n"
+"                           standard error), or to a new FILE (mode 600)\n"
 "      --report=FILE        with --check: write a report for a support\n"
 "                           ticket to FILE (mode 600, no password)\n"
 "\n"
@@ -533,6 +535,26 @@ apply_login_option(struct options *o, int id, const char *arg, char *err,
 	return 1;
 }
 
+/* --export FORMAT or FORMAT:FILE. */
+static int
+parse_export(struct options *o, const char *arg, char *err, size_t errcap)
+{
+	const char *colon = strchr(arg, ':');
+	char name[32];
+
+	snprintf(name, sizeof(name), "%.*s", colon != NULL ?
+		 (int)(colon - arg) : (int)strlen(arg), arg);
+	if (export_format_parse(name, &o->export_fmt) != 0)
+		return fail_msg(err, errcap, "--export '%s': expected %s, "
+				"or FORMAT:FILE", arg, export_format_names());
+	o->have_export = true;
+	o->export_path[0] = '\0';
+	if (colon == NULL)
+		return 0;
+	return copy_arg(o->export_path, sizeof(o->export_path), colon + 1,
+			"export FORMAT:FILE", err, errcap);
+}
+
 /* --export, --report, --detect and --detect-ports. */
 static int
 apply_extra_option(struct options *o, int id, const char *arg, char *err,
@@ -540,11 +562,7 @@ apply_extra_option(struct options *o, int id, const char *arg, char *err,
 {
 	switch (id) {
 	case OPT_EXPORT:
-		if (export_format_parse(arg, &o->export_fmt) != 0)
-			return fail_msg(err, errcap, "--export '%s': expected "
-					"%s", arg, export_format_names());
-		o->have_export = true;
-		return 0;
+		return parse_export(o, arg, err, errcap);
 	case OPT_REPORT:
 		return copy_arg(o->report_path, sizeof(o->report_path), arg,
 				"report", err, errcap);
@@ -674,9 +692,10 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 {
 	if (o->have_export && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--export goes with --check");
-	if (o->have_export && o->json)
-		return fail_msg(err, errcap, "--export prints text: leave out "
-				"--json");
+	if (o->have_export && o->json && o->export_path[0] == '\0')
+		return fail_msg(err, errcap, "--export prints text on standard "
+				"output: leave out --json, or write it to a "
+				"file with --export FORMAT:FILE");
 	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--report goes with --check");
 	/* The interface detects too (F5 on the form). */

@@ -8,6 +8,7 @@
 #include "check_units.h"
 #include "config.h"
 #include "options.h"
+#include "testopts.h"
 
 #define ARGS_MAX 8
 #define NEEDLES_MAX 4
@@ -628,6 +629,34 @@ START_TEST(test_small_err)
 }
 END_TEST
 
+/* --export FORMAT or FORMAT:FILE; JSON only with a file. */
+START_TEST(test_export_file)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "neomutt", "h", NULL), 0);
+	ck_assert(o.have_export);
+	ck_assert_int_eq(o.export_fmt, EXPORT_NEOMUTT);
+	ck_assert_str_eq(o.export_path, "");
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--json", "--export=neomutt:/x/a:b",
+					  "h", NULL), 0);
+	ck_assert_int_eq(o.export_fmt, EXPORT_NEOMUTT);
+	ck_assert_str_eq(o.export_path, "/x/a:b");
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--json", "--export", "curl", "h",
+					  NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err, "FORMAT:FILE"));
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "curl:", "h", NULL), -1);
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "bogus:/f", "h", NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bogus:/f"));
+}
+END_TEST
+
 START_TEST(test_usage)
 {
 	const char *u = options_usage();
@@ -680,6 +709,7 @@ suite_options(void)
 	tcase_add_test(one, test_host_too_long);
 	tcase_add_test(one, test_small_err);
 	tcase_add_test(one, test_usage);
+	tcase_add_test(one, test_export_file);
 	suite_add_tcase(s, one);
 	return s;
 }
