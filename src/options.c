@@ -545,8 +545,8 @@ parse_export(struct options *o, const char *arg, char *err, size_t errcap)
 	snprintf(name, sizeof(name), "%.*s", colon != NULL ?
 		 (int)(colon - arg) : (int)strlen(arg), arg);
 	if (export_format_parse(name, &o->export_fmt) != 0)
-		return fail_msg(err, errcap, "--export '%s': expected %s, "
-				"or FORMAT:FILE", arg, export_format_names());
+		return fail_msg(err, errcap, "--export '%s': expected %s",
+				arg, export_format_names());
 	o->have_export = true;
 	o->export_path[0] = '\0';
 	if (colon == NULL)
@@ -693,9 +693,9 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 	if (o->have_export && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--export goes with --check");
 	if (o->have_export && o->json && o->export_path[0] == '\0')
-		return fail_msg(err, errcap, "--export prints text on standard "
-				"output: leave out --json, or write it to a "
-				"file with --export FORMAT:FILE");
+		return fail_msg(err, errcap, "--export prints text: leave out "
+				"--json, or write it to a file with "
+				"--export FORMAT:FILE");
 	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--report goes with --check");
 	/* The interface detects too (F5 on the form). */
