@@ -636,7 +636,8 @@ START_TEST(test_export_file)
 	char err[OPTIONS_ERR_MAX];
 
 	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
-					  "--export", "neomutt", "h", NULL), 0);
+					  "--export", "neomutt", "h", NULL),
+			 0);
 	ck_assert(o.have_export);
 	ck_assert_int_eq(o.export_fmt, EXPORT_NEOMUTT);
 	ck_assert_str_eq(o.export_path, "");
@@ -652,7 +653,8 @@ START_TEST(test_export_file)
 	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
 					  "--export", "curl:", "h", NULL), -1);
 	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
-					  "--export", "bogus:/f", "h", NULL), -1);
+					  "--export", "bogus:/f", "h", NULL),
+			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "bogus:/f"));
 }
 END_TEST

@@ -38,7 +38,7 @@ export_run() {
 	first='^(#|;;) .*\(imapconn --export '"$fmt"'\)$'
 	EXPORT=$(cat "$EXPORT_OUT")
 	assert_eq "$fmt over $mode: the check succeeded" 0 "$EXPORT_RC"
-	assert_match "$fmt over $mode: standard output starts with the export" \
+	assert_match "$fmt over $mode: the export starts standard output" \
 		"$first" "$(head -n 1 "$EXPORT_OUT")"
 	assert_not_contains "$fmt over $mode: no timeline on standard output" \
 		"result: ok" "$EXPORT"
@@ -256,9 +256,10 @@ check_file() {
 		--export "neomutt:$file" --ssl "localhost:$IMAPS_PORT" \
 		>"$out" 2>&1 </dev/null || rc=$?
 	assert_eq "existing FILE: exit status 66" 66 "$rc"
-	assert_contains "existing FILE: says so" \
-		"--export $file: $file exists: remove it or name another file" \
+	assert_contains "existing FILE: says so" "--export $file: $file" \
 		"$(cat "$out")"
+	assert_contains "existing FILE: says what to do" \
+		"exists: remove it or name another file" "$(cat "$out")"
 	assert_eq "existing FILE: left alone" mine "$(cat "$file")"
 
 	say "--export neomutt:FILE refuses a symbolic link"

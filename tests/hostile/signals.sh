@@ -24,7 +24,7 @@ expect-tag LIST
 
 # signal_run SIGNAL STATUS
 signal_run() {
-	local sig=$1 want=$2 report pid i
+	local sig=$1 status=$2 report pid i want
 	say "SIG$sig while LIST is unanswered"
 	srv_start "$STALL_LIST"
 	RUN_COUNT=$((RUN_COUNT + 1))
@@ -47,7 +47,7 @@ signal_run() {
 	RUN_RC=0
 	wait "$pid" || RUN_RC=$?
 	srv_stop
-	assert_eq "SIG$sig: exit status $want" "$want" "$RUN_RC"
+	assert_eq "SIG$sig: exit status $status" "$status" "$RUN_RC"
 	assert_match "SIG$sig: LOGOUT reached the server" \
 		'^plain: [^ ]+ LOGOUT' "$(client_lines | tail -n 1)"
 	assert_contains "SIG$sig: the summary" \
@@ -55,9 +55,9 @@ signal_run() {
 		"$(cat "$RUN_OUT")"
 	assert_contains "SIG$sig: the report is named" \
 		"report written to $report" "$(cat "$RUN_OUT")"
+	want="FAILED in list \\(cancelled\\): cancelled by SIG$sig"
 	assert_match "SIG$sig: the report holds the result" \
-		"^result    FAILED in list \\(cancelled\\): cancelled by SIG$sig\$" \
-		"$(cat "$report" 2>/dev/null)"
+		"^result    $want\$" "$(cat "$report" 2>/dev/null)"
 	assert_no_secret "SIG$sig: no password" "$USER_NAME" "$PASSWORD" \
 		"$RUN_OUT" "$RUN_ERR" "$report"
 }
