@@ -28,7 +28,6 @@ static Suite *(*const suites[])(void) = {
 	suite_redact,
 	suite_report,
 	suite_rfc2047,
-	suite_safefile,
 	suite_savefile,
 	suite_server_id,
 	suite_session,

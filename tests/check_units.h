@@ -28,7 +28,6 @@ Suite *suite_password(void);
 Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
-Suite *suite_safefile(void);
 Suite *suite_savefile(void);
 Suite *suite_server_id(void);
 Suite *suite_session(void);

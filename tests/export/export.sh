@@ -228,17 +228,33 @@ check_refusals() {
 	assert_eq "--export with --json: usage error" 64 "$rc"
 }
 
+# file_run PASSWORD FILE [ARG...]: --check --export neomutt:FILE over
+# implicit TLS as alice; output and errors in $FILE_OUT, status in
+# FILE_RC.
+file_run() {
+	local pw=$1 file=$2
+	shift 2
+	FILE_OUT=$WORK/file.out
+	FILE_RC=0
+	IMAPCONN_PASSWORD=$pw timeout -k 5 60 "$IMAPCONN" --check "$@" \
+		--ca-file "$CA_FILE" -u "$TEST_USER" --export "neomutt:$file" \
+		--ssl "localhost:$IMAPS_PORT" >"$FILE_OUT" 2>"$FILE_OUT.err" \
+		</dev/null || FILE_RC=$?
+}
+
+# exists PATH: "yes" or "no".
+exists() {
+	if [ -e "$1" ] || [ -L "$1" ]; then echo yes; else echo no; fi
+}
+
 # --export FORMAT:FILE: the export in a new file of its own (mode 600),
 # the timeline where it was; an existing file or a symbolic link is
 # refused before connecting, and a failed run leaves no file.
 check_file() {
-	local file=$WORK/export.neomuttrc out=$WORK/file.out rc=0
+	local file=$WORK/export.neomuttrc
 	say "--export neomutt:FILE"
-	IMAPCONN_PASSWORD=$TEST_PASSWORD timeout -k 5 60 "$IMAPCONN" \
-		--check --ca-file "$CA_FILE" -u "$TEST_USER" \
-		--export "neomutt:$file" --ssl "localhost:$IMAPS_PORT" \
-		>"$out" 2>&1 </dev/null || rc=$?
-	assert_eq "FILE: exit status 0" 0 "$rc"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "FILE: exit status 0" 0 "$FILE_RC"
 	assert_match "FILE: the export is in it" \
 		'^# .*\(imapconn --export neomutt\)$' "$(head -n 1 "$file")"
 	assert_contains "FILE: only the export" "set folder" "$(cat "$file")"
@@ -246,48 +262,35 @@ check_file() {
 		"$(cat "$file")"
 	assert_eq "FILE: mode 600" 600 "$(stat -c %a "$file")"
 	assert_contains "FILE: the timeline names it" \
-		"export written to $file" "$(cat "$out")"
+		"export written to $file" "$(cat "$FILE_OUT")"
 
 	say "--export neomutt:FILE refuses an existing file"
 	printf 'mine\n' >"$file"
-	rc=0
-	IMAPCONN_PASSWORD=$TEST_PASSWORD timeout -k 5 60 "$IMAPCONN" \
-		--check --ca-file "$CA_FILE" -u "$TEST_USER" \
-		--export "neomutt:$file" --ssl "localhost:$IMAPS_PORT" \
-		>"$out" 2>&1 </dev/null || rc=$?
-	assert_eq "existing FILE: exit status 66" 66 "$rc"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "existing FILE: exit status 66" 66 "$FILE_RC"
 	assert_contains "existing FILE: says so" "--export $file: $file" \
-		"$(cat "$out")"
+		"$(cat "$FILE_OUT")"
 	assert_contains "existing FILE: says what to do" \
-		"exists: remove it or name another file" "$(cat "$out")"
+		"exists: remove it or name another file" "$(cat "$FILE_OUT")"
 	assert_eq "existing FILE: left alone" mine "$(cat "$file")"
 
 	say "--export neomutt:FILE refuses a symbolic link"
 	rm -f "$file"
 	ln -s "$WORK/link-target" "$file"
-	rc=0
-	IMAPCONN_PASSWORD=$TEST_PASSWORD timeout -k 5 60 "$IMAPCONN" \
-		--check --ca-file "$CA_FILE" -u "$TEST_USER" \
-		--export "neomutt:$file" --ssl "localhost:$IMAPS_PORT" \
-		>"$out" 2>&1 </dev/null || rc=$?
-	assert_eq "symbolic link: exit status 66" 66 "$rc"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "symbolic link: exit status 66" 66 "$FILE_RC"
 	assert_contains "symbolic link: says so" "is a symbolic link" \
-		"$(cat "$out")"
+		"$(cat "$FILE_OUT")"
 	assert_eq "symbolic link: its target not created" no \
-		"$([ -e "$WORK/link-target" ] && echo yes || echo no)"
+		"$(exists "$WORK/link-target")"
 	rm -f "$file"
 
-	say "--export neomutt:FILE after a failed login"
-	rc=0
-	IMAPCONN_PASSWORD=Not.The-Password timeout -k 5 60 "$IMAPCONN" \
-		--check --json --ca-file "$CA_FILE" -u "$TEST_USER" \
-		--export "neomutt:$file" --ssl "localhost:$IMAPS_PORT" \
-		>"$out" 2>"$out.err" </dev/null || rc=$?
-	assert_eq "failed login: exit status 77" 77 "$rc"
+	say "--export neomutt:FILE after a failed login, with --json"
+	file_run Not.The-Password "$file" --json
+	assert_eq "failed login: exit status 77" 77 "$FILE_RC"
 	assert_eq "failed login: JSON on standard output" auth \
-		"$(jq -r .failure.class "$out" 2>/dev/null)"
-	assert_eq "failed login: no file left" no \
-		"$([ -e "$file" ] && echo yes || echo no)"
+		"$(jq -r .failure.class "$FILE_OUT" 2>/dev/null)"
+	assert_eq "failed login: no file left" no "$(exists "$file")"
 }
 
 main() {
