@@ -29,6 +29,8 @@ wait_exit
 [ "$(echo_state)" = "echo" ] ||
 	fail "Ctrl-C at the prompt left the terminal with $(echo_state)"
 tmux -L "$sock" kill-server
+sock=$sock-2	# a server of its own: the first may still be ending
+rm -f "$tmp/exit" "$tmp/pid"
 
 # A user name with ESC [ 2 J (clear the screen) in a URL.
 start_ui --check 'imap://x%1B%5B2Jy@127.0.0.1:1/'
