@@ -23,6 +23,7 @@
 #include "session.h"
 #include "tls.h"
 #include "transcript.h"
+#include "tunnel.h"
 
 static int sigint_pipe[2] = { -1, -1 };
 
@@ -65,10 +66,20 @@ print_header(const struct check_run *run)
 	const struct conn_config *c = &run->o->cfg;
 	const struct endpoint *ep = &c->ep;
 
-	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait, "
-		"%g s in all\n", ep->host, endpoint_port(ep), ep->ssl ?
-		"implicit TLS" : ep->starttls == STARTTLS_REQUIRED ?
-		"STARTTLS required" : ep->starttls == STARTTLS_OPPORTUNISTIC ?
+	char tunnel[TUNNEL_SHOWN_MAX];
+
+	tunnel_command_shown(c->tunnel, c->user, c->password, tunnel,
+			     sizeof(tunnel));
+	if (c->tunnel[0] != '\0')
+		fprintf(run->out, "imapconn: tunnel %s%s%s, ", tunnel,
+			ep->host[0] ? " for " : "", ep->host);
+	else
+		fprintf(run->out, "imapconn: %s port %u, ", ep->host,
+			endpoint_port(ep));
+	fprintf(run->out, "%s, timeout %g s per wait, %g s in all\n",
+		ep->ssl ? "implicit TLS" :
+		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
+		ep->starttls == STARTTLS_OPPORTUNISTIC ?
 		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s,
 		config_deadline_s(c));
 	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))

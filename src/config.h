@@ -87,6 +87,8 @@ struct conn_config {
 	bool no_pipelining;		/* one command per round trip */
 	double deadline_s;		/* the whole connection up to the
 					 * list; 0: config_deadline_s() */
+	char tunnel[CONFIG_PATH_MAX];	/* --tunnel: a command for sh -c
+					 * instead of a socket; "" none */
 };
 
 /* Login mechanisms --auth may name. */

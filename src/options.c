@@ -52,7 +52,8 @@ enum opt_id {
 	OPT_DETECT_PORTS,
 	OPT_AUTH,
 	OPT_NO_PIPELINING,
-	OPT_DEADLINE
+	OPT_DEADLINE,
+	OPT_TUNNEL
 };
 
 static const struct option long_options[] = {
@@ -99,6 +100,7 @@ static const struct option long_options[] = {
 	{ "auth", required_argument, NULL, OPT_AUTH },
 	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
 	{ "deadline", required_argument, NULL, OPT_DEADLINE },
+	{ "tunnel", required_argument, NULL, OPT_TUNNEL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -145,6 +147,10 @@ static const char usage_text[] =
 "                           (default 30; fractions allowed)\n"
 "      --deadline=SECONDS   bound on the whole connection up to the\n"
 "                           list (default four times the timeout)\n"
+"      --tunnel=CMD         speak IMAP over the standard input and output\n"
+"                           of CMD (run with /bin/sh -c), e.g. 'ssh host\n"
+"                           /usr/lib/dovecot/imap'; HOST is then optional;\n"
+"                           no TLS unless --ssl or --starttls is given\n"
 "\n"
 "TLS (verification is on and TLS 1.2 is the minimum by default):\n"
 "      --ca-file=FILE       trust the CA certificates in FILE\n"
@@ -408,6 +414,9 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 	case OPT_ID_SEND_NAME:
 		c->id_send_name = true;
 		return 0;
+	case OPT_TUNNEL:
+		return copy_arg(c->tunnel, sizeof(c->tunnel), arg, "tunnel",
+				err, errcap);
 	case OPT_TRANSCRIPT:
 		return copy_arg(c->transcript_path,
 				sizeof(c->transcript_path), arg, "transcript",
@@ -669,6 +678,29 @@ merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
 	return 0;
 }
 
+/* --tunnel replaces the socket: no port; TLS over it needs a name to
+ * check the certificate against. */
+static int
+check_tunnel(const struct options *o, char *err, size_t errcap)
+{
+	const struct endpoint *ep = &o->cfg.ep;
+
+	if (o->cfg.tunnel[0] == '\0')
+		return 0;
+	if (o->mode == MODE_DETECT)
+		return fail_msg(err, errcap, "--tunnel and --detect: give "
+				"only one");
+	if (ep->port != 0)
+		return fail_msg(err, errcap, "--tunnel replaces the "
+				"connection: a port has no meaning with it");
+	if ((ep->ssl || ep->starttls != STARTTLS_OFF) && ep->tls.verify
+	    && ep->host[0] == '\0' && ep->tls.server_name[0] == '\0')
+		return fail_msg(err, errcap, "TLS over --tunnel checks the "
+				"certificate against a name: give HOST or "
+				"--server-name (or --insecure)");
+	return 0;
+}
+
 static int
 check_extra_consistency(const struct options *o, char *err, size_t errcap)
 {
@@ -687,7 +719,7 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 	if (o->mode == MODE_DETECT && o->have_host)
 		return fail_msg(err, errcap, "--detect takes the name to "
 				"probe: give no HOST as well");
-	return 0;
+	return check_tunnel(o, err, errcap);
 }
 
 static int
@@ -710,8 +742,8 @@ check_consistency(struct options *o, char *err, size_t errcap)
 				"--dry-run or --detect");
 	if (check_extra_consistency(o, err, errcap) != 0)
 		return -1;
-	if (!o->have_host && (o->mode == MODE_CHECK
-			      || o->mode == MODE_DRY_RUN))
+	if (!o->have_host && c->tunnel[0] == '\0'
+	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN))
 		return fail_msg(err, errcap, "a HOST is needed (try --help)");
 	return 0;
 }

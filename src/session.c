@@ -21,6 +21,7 @@
 #include "server_id.h"
 #include "session_int.h"
 #include "tls.h"
+#include "tunnel.h"
 
 static void
 redact_server_id(struct session *s, struct server_id *id)
@@ -462,11 +463,16 @@ session_main(void *arg)
 		if (s->phase_open)
 			sess_phase_end(s, PHASE_FAILED, "%s",
 				       fail_class_name(s->fail.cls));
+		if (!s->usable)
+			sess_tunnel_close(s, true);
 		emit_failure(s);
 	}
 	sess_requests_close(s);
 	sess_logout(s);
 	link_close(&s->link);
+	sess_tunnel_close(s, false);
+	tunnel_free(s->tunnel);
+	s->tunnel = NULL;
 	flow_tls_discard(s);
 	config_wipe(&s->cfg);
 	imap_parser_free(s->parser);

@@ -220,10 +220,13 @@ sess_run(struct session *s)
 	struct net_addrs addrs;
 
 	tls_prepare(s);
-	if (phase_resolve(s, &addrs) != 0)
+	if (s->cfg.tunnel[0] != '\0') {
+		if (flow_tunnel_open(s) != 0)
+			return -1;
+	} else if (phase_resolve(s, &addrs) != 0 ||
+		   phase_connect(s, &addrs) != 0) {
 		return -1;
-	if (phase_connect(s, &addrs) != 0)
-		return -1;
+	}
 	if (s->cfg.ep.ssl && phase_tls(s) != 0)
 		return -1;
 	s->parser = sess_parser_new();

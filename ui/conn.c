@@ -88,8 +88,12 @@ add_phase_row(struct conn *c, enum phase p)
 static void
 plan_rows(struct conn *c, const struct conn_config *cfg)
 {
-	add_phase_row(c, PHASE_RESOLVE);
-	add_phase_row(c, PHASE_CONNECT);
+	if (cfg->tunnel[0] != '\0') {
+		add_phase_row(c, PHASE_TUNNEL);
+	} else {
+		add_phase_row(c, PHASE_RESOLVE);
+		add_phase_row(c, PHASE_CONNECT);
+	}
 	if (cfg->ep.ssl)
 		add_phase_row(c, PHASE_TLS);
 	add_phase_row(c, PHASE_GREETING);
