@@ -32,6 +32,7 @@ static Suite *(*const suites[])(void) = {
 	suite_server_id,
 	suite_session,
 	suite_tls,
+	suite_tunnel,
 };
 
 int

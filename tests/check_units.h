@@ -32,5 +32,6 @@ Suite *suite_savefile(void);
 Suite *suite_server_id(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
+Suite *suite_tunnel(void);
 
 #endif
