@@ -469,8 +469,10 @@ session_main(void *arg)
 	}
 	sess_requests_close(s);
 	sess_logout(s);
-	link_close(&s->link);
+	if (s->tunnel != NULL)
+		link_end_output(&s->link);
 	sess_tunnel_close(s, false);
+	link_close(&s->link);
 	tunnel_free(s->tunnel);
 	s->tunnel = NULL;
 	flow_tls_discard(s);
