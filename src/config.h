@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define CONFIG_HOST_MAX 256	/* DNS names are at most 253 octets */
+#define CONFIG_HOST_UNICODE_MAX 1024	/* the same with U-labels */
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_STR_MAX 512
 #define CONFIG_SECRET_MAX 1024
@@ -55,7 +56,12 @@ struct tls_opts {
 
 /* Where to connect and how, as a host specification describes it. */
 struct endpoint {
-	char host[CONFIG_HOST_MAX];	/* name or address, no brackets */
+	char host[CONFIG_HOST_MAX];	/* name or address, no brackets;
+					 * an international name in its
+					 * A-labels (xn--) */
+	char host_unicode[CONFIG_HOST_UNICODE_MAX];	/* its U-labels, when
+							 * it has A-labels;
+							 * else "" */
 	enum addr_kind kind;
 	uint16_t port;			/* 0: not given (see endpoint_port) */
 	bool ssl;			/* implicit TLS */

@@ -98,9 +98,14 @@ plan_tls_steps(const struct conn_config *c, struct plan *pl)
 static void
 plan_connect(const struct endpoint *ep, struct plan *pl)
 {
+	char u[CONFIG_HOST_UNICODE_MAX];
+
+	escape_text(ep->host_unicode, strlen(ep->host_unicode), u,
+		    sizeof(u));
 	if (ep->kind == ADDR_NAME)
-		plan_add(pl, PHASE_RESOLVE, "look up %s (IPv6 and IPv4)",
-			 ep->host);
+		plan_add(pl, PHASE_RESOLVE, "look up %s%s%s%s (IPv6 and "
+			 "IPv4)", ep->host, u[0] ? ", written " : "", u,
+			 u[0] ? "," : "");
 	else
 		plan_add(pl, PHASE_RESOLVE, "none: an address literal");
 	plan_add(pl, PHASE_CONNECT, "TCP to port %u, each address in turn "
@@ -181,6 +186,22 @@ print_tls_text(const struct tls_opts *t, FILE *out)
 		fprintf(out, "  verify depth: %d\n", t->verify_depth);
 }
 
+/* The host; an international name in both forms. */
+static void
+print_host(const struct endpoint *ep, FILE *out)
+{
+	char u[CONFIG_HOST_UNICODE_MAX * 4];
+
+	fprintf(out, "  host:         %s (%s)\n", ep->host,
+		kind_name(ep->kind));
+	if (ep->host_unicode[0] == '\0')
+		return;
+	escape_text(ep->host_unicode, strlen(ep->host_unicode), u,
+		    sizeof(u));
+	fprintf(out, "  written:      %s (A-labels above are looked up and "
+		"checked in the certificate)\n", u);
+}
+
 static void
 print_tunnel(const struct conn_config *c, FILE *out)
 {
@@ -202,8 +223,7 @@ print_text(const struct options *o, const struct plan *pl, FILE *out)
 	if (c->tunnel[0] != '\0')
 		print_tunnel(c, out);
 	else
-		fprintf(out, "  host:         %s (%s)\n", ep->host,
-			kind_name(ep->kind));
+		print_host(ep, out);
 	if (c->tunnel[0] == '\0')
 		fprintf(out, "  port:         %u (%s)\n", endpoint_port(ep),
 			port_source(ep));
@@ -258,6 +278,8 @@ dryrun_endpoint_json(struct json *j, const struct conn_config *c)
 			     sizeof(cmd));
 	json_obj_open(j, "endpoint");
 	json_str(j, "host", ep->host);
+	json_str(j, "host_unicode", ep->host_unicode[0] ? ep->host_unicode :
+		 NULL);
 	json_str(j, "tunnel", c->tunnel[0] ? cmd : NULL);
 	json_str(j, "address_kind", ep->kind == ADDR_NAME ? "name" :
 		 ep->kind == ADDR_IPV4 ? "ipv4" : "ipv6");

@@ -11,6 +11,7 @@
 #include "detect.h"
 #include "export.h"
 #include "hostspec.h"
+#include "idna.h"
 #include "options.h"
 
 enum opt_id {
@@ -347,6 +348,24 @@ long_name(int id)
 	return "?";
 }
 
+/* --server-name, an international name in its A-labels. */
+static int
+parse_server_name(struct tls_opts *t, const char *arg, char *err,
+		  size_t errcap)
+{
+	struct idna_error ierr;
+	char ascii[CONFIG_HOST_MAX];
+
+	if (!idna_is_idn(arg, strlen(arg)))
+		return copy_arg(t->server_name, sizeof(t->server_name), arg,
+				"server-name", err, errcap);
+	if (idna_to_ascii(arg, strlen(arg), ascii, sizeof(ascii),
+			  &ierr) != 0)
+		return fail_msg(err, errcap, "--server-name: %s", ierr.why);
+	return copy_arg(t->server_name, sizeof(t->server_name), ascii,
+			"server-name", err, errcap);
+}
+
 static int
 apply_tls_option(struct cli_set *cs, int id, const char *arg, char *err,
 		 size_t errcap)
@@ -355,6 +374,8 @@ apply_tls_option(struct cli_set *cs, int id, const char *arg, char *err,
 	size_t cap;
 	char *field = tls_string_field(t, id, &cap);
 
+	if (id == OPT_SERVER_NAME)
+		return parse_server_name(t, arg, err, errcap);
 	if (field != NULL)
 		return copy_arg(field, cap, arg, long_name(id), err, errcap);
 	switch (id) {

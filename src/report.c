@@ -405,6 +405,7 @@ print_settings(const struct report *r, FILE *out)
 	fprintf(out, "%-16s", "host");
 	put_text(out, c->ep.host);
 	fprintf(out, " (%s)\n", kinds[c->ep.kind]);
+	setting(out, "written", c->ep.host_unicode);
 	fprintf(out, "%-16s%u\n", "port", endpoint_port(&c->ep));
 	fprintf(out, "%-16s%s\n", "TLS", tls_mode_words(&c->ep));
 	fprintf(out, "%-16s%s\n", "verify", t->verify ? "yes" :

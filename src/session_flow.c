@@ -63,6 +63,10 @@ phase_resolve(struct session *s, struct net_addrs *addrs)
 	const struct endpoint *ep = &s->cfg.ep;
 
 	sess_phase_begin(s, PHASE_RESOLVE);
+	if (ep->host_unicode[0] != '\0')
+		sess_note(s, "%s is an international name: its A-labels %s "
+			  "are looked up and checked in the certificate",
+			  ep->host_unicode, ep->host);
 	if (net_resolve(ep->host, endpoint_port(ep), ep->kind,
 			sess_deadline(s), s->cancel[0], addrs, &s->fail) != 0)
 		return -1;

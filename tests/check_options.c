@@ -116,6 +116,12 @@ static const struct ok_case ok_cases[] = {
 	{ { "--ssl", "--port=993", "--starttls", "-u", "bob", "--insecure",
 	    "h" }, "host=h port=993 ssl=1 starttls=required verify=0 "
 	  "user=bob" },
+	/* an international --server-name, in its A-labels */
+	{ { "--server-name=Mail.B\xC3\xBC""cher.example", "h" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
+	{ { "--server-name=mail.b\xC3\xBC""cher.example",
+	    "(\"h\" :server-name \"mail.xn--bcher-kva.example\")" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
 	/* --tunnel: HOST optional; TLS over it with a name to check */
 	{ { "--check", "--tunnel", "ssh h imapd" },
 	  "mode=check tunnel=ssh h imapd" },
@@ -164,6 +170,8 @@ static const struct bad_case bad_cases[] = {
 	  { "--password-file", "--password-command" } },
 	{ { "--password-command=b", "--password-file=a", "h" },
 	  { "--password-file", "--password-command" } },
+	{ { "--server-name=a.\xE2\x98\x83", "h" },
+	  { "--server-name", "label '\xE2\x98\x83'", "disallows" } },
 	/* --tunnel */
 	{ { "--check", "--tunnel=c", "--port=143" },
 	  { "--tunnel", "port has no meaning" } },
