@@ -1027,10 +1027,7 @@ server_name_idn(struct parser *p, const struct value *v, char *name,
 	char ascii[CONFIG_HOST_MAX];
 	struct idna_error ierr;
 
-	if (!idna_is_idn(name, strlen(name)))
-		return 0;
-	if (idna_to_ascii(name, strlen(name), ascii, sizeof(ascii),
-			  &ierr) != 0)
+	if (idna_name(name, ascii, sizeof(ascii), &ierr) != 0)
 		return fail(p, v->start + ierr.pos, "server-name: %s",
 			    ierr.why);
 	snprintf(name, cap, "%s", ascii);

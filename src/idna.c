@@ -157,6 +157,24 @@ idna_to_ascii(const char *name, size_t len, char *out, size_t cap,
 	return 0;
 }
 
+int
+idna_name(const char *name, char *out, size_t cap, struct idna_error *err)
+{
+	size_t len = strlen(name);
+
+	if (idna_is_idn(name, len))
+		return idna_to_ascii(name, len, out, cap, err);
+	err->pos = 0;
+	err->why[0] = '\0';
+	if (len >= cap) {
+		snprintf(err->why, sizeof(err->why), "name too long (%zu "
+			 "bytes, at most %zu)", len, cap - 1);
+		return -1;
+	}
+	memcpy(out, name, len + 1);
+	return 0;
+}
+
 void
 idna_to_unicode(const char *ascii, char *out, size_t cap)
 {

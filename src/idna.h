@@ -34,6 +34,13 @@ bool idna_is_idn(const char *name, size_t len);
 int idna_to_ascii(const char *name, size_t len, char *out, size_t cap,
 		  struct idna_error *err);
 
+/* A NUL-terminated name as TLS and the resolver take it: copied as it
+ * is when IDNA does not concern it (idna_is_idn), else
+ * idna_to_ascii().  0, or -1 with *err set (also when it does not fit
+ * in cap bytes). */
+int idna_name(const char *name, char *out, size_t cap,
+	      struct idna_error *err);
+
 /* The U-label form of an ASCII name, for display ("mail.bücher.example"
  * for "mail.xn--bcher-kva.example"); the name itself when it has no
  * A-label or does not decode.  Always NUL-terminated when cap > 0. */

@@ -356,11 +356,7 @@ parse_server_name(struct tls_opts *t, const char *arg, char *err,
 	struct idna_error ierr;
 	char ascii[CONFIG_HOST_MAX];
 
-	if (!idna_is_idn(arg, strlen(arg)))
-		return copy_arg(t->server_name, sizeof(t->server_name), arg,
-				"server-name", err, errcap);
-	if (idna_to_ascii(arg, strlen(arg), ascii, sizeof(ascii),
-			  &ierr) != 0)
+	if (idna_name(arg, ascii, sizeof(ascii), &ierr) != 0)
 		return fail_msg(err, errcap, "--server-name: %s", ierr.why);
 	return copy_arg(t->server_name, sizeof(t->server_name), ascii,
 			"server-name", err, errcap);

@@ -542,12 +542,7 @@ peer_name_ascii(struct tls_client *t, const char *name, struct failure *f)
 {
 	struct idna_error ierr;
 
-	if (!idna_is_idn(name, strlen(name))) {
-		snprintf(t->name, sizeof(t->name), "%s", name);
-		return 0;
-	}
-	if (idna_to_ascii(name, strlen(name), t->name, sizeof(t->name),
-			  &ierr) == 0)
+	if (idna_name(name, t->name, sizeof(t->name), &ierr) == 0)
 		return 0;
 	fail_set(f, PHASE_NONE, FAIL_USAGE, "server name: %s", ierr.why);
 	return -1;
