@@ -21,7 +21,6 @@
 #include "server_id.h"
 #include "session_int.h"
 #include "tls.h"
-#include "tunnel.h"
 
 static void
 redact_server_id(struct session *s, struct server_id *id)
@@ -384,7 +383,7 @@ emit_failure(struct session *s)
 static void
 sess_restart(struct session *s)
 {
-	link_close(&s->link);
+	sess_link_end(s, true);
 	flow_tls_discard(s);
 	imap_parser_free(s->parser);
 	s->parser = NULL;
@@ -469,12 +468,7 @@ session_main(void *arg)
 	}
 	sess_requests_close(s);
 	sess_logout(s);
-	if (s->tunnel != NULL)
-		link_end_output(&s->link);
-	sess_tunnel_close(s, false);
-	link_close(&s->link);
-	tunnel_free(s->tunnel);
-	s->tunnel = NULL;
+	sess_link_end(s, false);
 	flow_tls_discard(s);
 	config_wipe(&s->cfg);
 	imap_parser_free(s->parser);

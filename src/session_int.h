@@ -180,6 +180,10 @@ bool sess_tunnel_trusted(const struct session *s);
  * own; when failing, add them to s->fail.  Once only; no-op without a
  * tunnel. */
 void sess_tunnel_close(struct session *s, bool failing);
+/* End the link: over a tunnel, the end of the command's input, its
+ * exit reported (sess_tunnel_close), then the command freed; the link
+ * closed either way.  A new tunnel may start after it. */
+void sess_link_end(struct session *s, bool failing);
 /* Greeting, capabilities, STARTTLS (session_imap.c). */
 int flow_greeting(struct session *s);
 int flow_capability(struct session *s);

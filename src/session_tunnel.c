@@ -71,6 +71,18 @@ note_stderr(struct session *s, const char *err)
 }
 
 void
+sess_link_end(struct session *s, bool failing)
+{
+	if (s->tunnel != NULL)
+		link_end_output(&s->link);
+	sess_tunnel_close(s, failing);
+	link_close(&s->link);
+	tunnel_free(s->tunnel);
+	s->tunnel = NULL;
+	s->tunnel_closed = false;
+}
+
+void
 sess_tunnel_close(struct session *s, bool failing)
 {
 	char status[160];
