@@ -611,10 +611,14 @@ cli_check(struct options *o, FILE *out)
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.out = out;
-	if (!o->json)
+	/* A tunnel's command is shown once the password is known, so
+	 * that it can be hidden in it. */
+	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
 	if (o->cfg.user[0] != '\0')
 		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
+	if (!o->json && o->cfg.tunnel[0] != '\0')
+		print_header(&run);
 	if (rc == 0)
 		rc = open_transcript(&run, &f);
 	if (rc == 0)

@@ -124,7 +124,8 @@ const char *tls_version_name(enum tls_version v);
 /* Parse "1.0".."1.3" (also "tls1.2", "TLSv1.2"); 0 on success. */
 int tls_version_parse(const char *s, enum tls_version *out);
 
-/* Wipe every secret in *c (OPENSSL_cleanse). */
+/* Wipe every secret in *c (OPENSSL_cleanse); a password that appears
+ * in the tunnel command is replaced there by REDACT_MARK. */
 void config_wipe(struct conn_config *c);
 void tls_opts_wipe(struct tls_opts *t);
 

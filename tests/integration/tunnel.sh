@@ -181,6 +181,28 @@ check_starttls_over_tunnel() {
 	assert_rc 80 tls-verify starttls
 }
 
+# A password that appears in the command or its error output is shown
+# as [secret], in the timeline, the failure, the JSON and the report.
+check_password_in_command() {
+	local pw='Tunnel-Pw.6d2f'
+	say "the password in the command line and in its error output"
+	IMAPCONN_PASSWORD=$pw run_check -u alice --report "$WORK/pw-report.txt" \
+		--tunnel "sshpass -p '$pw' ssh h 2>/dev/null || echo 'bad password $pw' >&2; exit 5"
+	assert_rc 74 network greeting
+	assert_contains "the status is still named" "exited with status 5" \
+		"$RUN_DETAIL"
+	assert_contains "the password is shown as [secret]" \
+		"bad password [secret]" "$RUN_DETAIL"
+	assert_no_secret "no password in the outputs or the report" alice \
+		"$pw" "$RUN_OUT" "$RUN_ERR" "$WORK/pw-report.txt"
+	IMAPCONN_PASSWORD=$pw "$IMAPCONN" --check -u alice \
+		--tunnel "echo '$pw' >&2; exit 5" >"$WORK/pw.txt" 2>&1 || true
+	assert_contains "text output: the command is shown" \
+		"imapconn: tunnel echo '[secret]'" "$(cat "$WORK/pw.txt")"
+	assert_no_secret "no password in the text output" alice "$pw" \
+		"$WORK/pw.txt"
+}
+
 check_usage() {
 	local err
 	say "usage errors"
@@ -201,6 +223,7 @@ dovecot_start
 # refuses a socket as its input ("started from inetd").
 IMAP_AS_ALICE="setpriv --reuid=8 --regid=$(id -g mail) --clear-groups env USER=alice HOME=$DOVECOT_DIR/home/alice $DOVECOT_IMAP -c $DOVECOT_CONF"
 check_usage
+check_password_in_command
 check_preauth
 check_failing_commands
 check_hang_timeout
