@@ -719,9 +719,14 @@ make_title(struct conn *c, const struct conn_config *cfg)
 		[STARTTLS_OPPORTUNISTIC] = "STARTTLS if offered",
 	};
 	bool v6 = ep->kind == ADDR_IPV6;
+	char where[32];
 
-	snprintf(c->title, sizeof(c->title), "%s%s%s port %u, %s%s%s%s",
-		 v6 ? "[" : "", ep->host, v6 ? "]" : "", endpoint_port(ep),
+	if (cfg->tunnel[0] != '\0')
+		snprintf(where, sizeof(where), "through the tunnel");
+	else
+		snprintf(where, sizeof(where), "port %u", endpoint_port(ep));
+	snprintf(c->title, sizeof(c->title), "%s%s%s %s, %s%s%s%s",
+		 v6 ? "[" : "", ep->host, v6 ? "]" : "", where,
 		 ep->ssl ? "implicit TLS" : starttls_text[ep->starttls],
 		 ep->ssl && ep->starttls != STARTTLS_OFF ? " + STARTTLS" : "",
 		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);
