@@ -142,7 +142,8 @@ expect-tag LOGIN
 expect-tag LIST
 read-all 5000
 $SEQUENTIAL" --many
-	relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$SRV_PORT || exit 1; cat <&3 & exec cat >&3'"
+	relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$SRV_PORT || exit 1;"
+	relay+=" cat <&3 & exec cat >&3'"
 	run_json --timeout 2 -u alice --tunnel "$relay"
 	srv_stop
 	assert_sane 3000
