@@ -100,15 +100,18 @@ $SEQUENTIAL" --many
 		"$(logins_per_connection)"
 }
 
-check_retries() {
-	retried "a second completion for ID" "$GREET
+# A first connection that completes ID twice.
+TWICE="$GREET
 expect-tag ID NIL
 sendln * ID NIL
 sendln \$TAG OK
 sendln \$TAG OK
 expect-tag LOGIN
 expect-tag LIST
-read-all 5000" "a second time"
+read-all 5000"
+
+check_retries() {
+	retried "a second completion for ID" "$TWICE" "a second time"
 
 	retried "a reply for a tag never sent" "$GREET
 expect-tag ID NIL
@@ -133,14 +136,7 @@ read-all 5000" "the reply to LIST"
 check_retry_tunnel() {
 	local relay
 	say "a retry over a tunnel: one command per connection, both reaped"
-	srv_start "$GREET
-expect-tag ID NIL
-sendln * ID NIL
-sendln \$TAG OK
-sendln \$TAG OK
-expect-tag LOGIN
-expect-tag LIST
-read-all 5000
+	srv_start "$TWICE
 $SEQUENTIAL" --many
 	relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$SRV_PORT || exit 1;"
 	relay+=" cat <&3 & exec cat >&3'"
