@@ -25,6 +25,7 @@
 #include "sigwatch.h"
 #include "tls.h"
 #include "transcript.h"
+#include "tunnel.h"
 
 static const char *
 result_name(int r)
@@ -45,10 +46,20 @@ print_header(const struct check_run *run)
 	const struct conn_config *c = &run->o->cfg;
 	const struct endpoint *ep = &c->ep;
 
-	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait, "
-		"%g s in all\n", ep->host, endpoint_port(ep), ep->ssl ?
-		"implicit TLS" : ep->starttls == STARTTLS_REQUIRED ?
-		"STARTTLS required" : ep->starttls == STARTTLS_OPPORTUNISTIC ?
+	char tunnel[TUNNEL_SHOWN_MAX];
+
+	tunnel_command_shown(c->tunnel, c->user, c->password, tunnel,
+			     sizeof(tunnel));
+	if (c->tunnel[0] != '\0')
+		fprintf(run->out, "imapconn: tunnel %s%s%s, ", tunnel,
+			ep->host[0] ? " for " : "", ep->host);
+	else
+		fprintf(run->out, "imapconn: %s port %u, ", ep->host,
+			endpoint_port(ep));
+	fprintf(run->out, "%s, timeout %g s per wait, %g s in all\n",
+		ep->ssl ? "implicit TLS" :
+		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
+		ep->starttls == STARTTLS_OPPORTUNISTIC ?
 		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s,
 		config_deadline_s(c));
 	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))
@@ -625,7 +636,9 @@ cli_check(struct options *o, FILE *out)
 		run.export_out = out;
 	}
 	sigwatch_start();
-	if (!o->json)
+	/* A tunnel's command is shown once the password is known, so
+	 * that it can be hidden in it. */
+	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
 	/* The files first: a bad path stops the run before the prompt. */
 	rc = open_transcript(&run, &f);
@@ -635,6 +648,8 @@ cli_check(struct options *o, FILE *out)
 		rc = open_export(&run, &f);
 	if (rc == 0 && o->cfg.user[0] != '\0')
 		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
+	if (rc == 0 && !o->json && o->cfg.tunnel[0] != '\0')
+		print_header(&run);
 	if (rc == 0)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {

@@ -26,6 +26,7 @@
 #include "server_id.h"
 #include "tls.h"
 #include "validity.h"
+#include "tunnel.h"
 
 /* One event, as far as the report needs it. */
 struct rep_item {
@@ -400,9 +401,17 @@ print_settings(const struct report *r, FILE *out)
 	static const char *const kinds[] = { "name", "IPv4", "IPv6" };
 
 	section(out, "Settings");
+	if (c->tunnel[0] != '\0') {
+		char cmd[TUNNEL_SHOWN_MAX];
+
+		tunnel_command_shown(c->tunnel, c->user, c->password, cmd,
+				     sizeof(cmd));
+		fprintf(out, "%-16s%s\n", "tunnel", cmd);
+	}
 	fprintf(out, "%-16s", "host");
 	put_text(out, c->ep.host);
 	fprintf(out, " (%s)\n", kinds[c->ep.kind]);
+	setting(out, "written", c->ep.host_unicode);
 	fprintf(out, "%-16s%u\n", "port", endpoint_port(&c->ep));
 	fprintf(out, "%-16s%s\n", "TLS", tls_mode_words(&c->ep));
 	fprintf(out, "%-16s%s\n", "verify", t->verify ? "yes" :

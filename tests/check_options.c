@@ -117,6 +117,23 @@ static const struct ok_case ok_cases[] = {
 	{ { "--ssl", "--port=993", "--starttls", "-u", "bob", "--insecure",
 	    "h" }, "host=h port=993 ssl=1 starttls=required verify=0 "
 	  "user=bob" },
+	/* an international --server-name, in its A-labels */
+	{ { "--server-name=Mail.B\xC3\xBC""cher.example", "h" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
+	{ { "--server-name=mail.b\xC3\xBC""cher.example",
+	    "(\"h\" :server-name \"mail.xn--bcher-kva.example\")" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
+	/* --tunnel: HOST optional; TLS over it with a name to check */
+	{ { "--check", "--tunnel", "ssh h imapd" },
+	  "mode=check tunnel=ssh h imapd" },
+	{ { "--dry-run", "--tunnel=ssh h imapd", "h" },
+	  "mode=dry-run host=h tunnel=ssh h imapd" },
+	{ { "--check", "--tunnel=c", "--starttls", "h" },
+	  "mode=check host=h starttls=required tunnel=c" },
+	{ { "--check", "--tunnel=c", "--ssl", "--server-name=h" },
+	  "mode=check ssl=1 sni=h tunnel=c" },
+	{ { "--check", "--tunnel=c", "--starttls", "--insecure" },
+	  "mode=check starttls=required verify=0 tunnel=c" },
 };
 
 /* A command line that must be refused, and words its message holds. */
@@ -154,6 +171,20 @@ static const struct bad_case bad_cases[] = {
 	  { "--password-file", "--password-command" } },
 	{ { "--password-command=b", "--password-file=a", "h" },
 	  { "--password-file", "--password-command" } },
+	{ { "--server-name=a.\xE2\x98\x83", "h" },
+	  { "--server-name", "label '\xE2\x98\x83'", "disallows" } },
+	/* --tunnel */
+	{ { "--check", "--tunnel=c", "--port=143" },
+	  { "--tunnel", "port has no meaning" } },
+	{ { "--check", "--tunnel=c", "h:993" },
+	  { "--tunnel", "port has no meaning" } },
+	{ { "--check", "--tunnel=c", "--starttls" },
+	  { "TLS over --tunnel", "HOST or --server-name" } },
+	{ { "--check", "--tunnel=c", "imaps://" },
+	  { "imaps://" } },
+	{ { "--tunnel=c", "--detect=example.com" },
+	  { "--tunnel", "--detect" } },
+	{ { "--check", "--tunnel=", "h" }, { "--tunnel", "empty" } },
 	/* bad values */
 	{ { "--timeout=0", "h" }, { "--timeout", "'0'", "greater than 0" } },
 	{ { "--timeout=-1", "h" }, { "--timeout", "'-1'" } },
@@ -384,6 +415,7 @@ render(const struct options *o, char *buf, size_t cap)
 	if (c->timeout_s != 30.0)
 		add(buf, cap, "timeout=%g", c->timeout_s);
 	add_str(buf, cap, "transcript", c->transcript_path);
+	add_str(buf, cap, "tunnel", c->tunnel);
 	if (c->have_password || c->password[0] != '\0')
 		add(buf, cap, "password-set");
 	if (o->pw_source == PW_ENV)

@@ -88,8 +88,12 @@ add_phase_row(struct conn *c, enum phase p)
 static void
 plan_rows(struct conn *c, const struct conn_config *cfg)
 {
-	add_phase_row(c, PHASE_RESOLVE);
-	add_phase_row(c, PHASE_CONNECT);
+	if (cfg->tunnel[0] != '\0') {
+		add_phase_row(c, PHASE_TUNNEL);
+	} else {
+		add_phase_row(c, PHASE_RESOLVE);
+		add_phase_row(c, PHASE_CONNECT);
+	}
 	if (cfg->ep.ssl)
 		add_phase_row(c, PHASE_TLS);
 	add_phase_row(c, PHASE_GREETING);
@@ -715,9 +719,14 @@ make_title(struct conn *c, const struct conn_config *cfg)
 		[STARTTLS_OPPORTUNISTIC] = "STARTTLS if offered",
 	};
 	bool v6 = ep->kind == ADDR_IPV6;
+	char where[32];
 
-	snprintf(c->title, sizeof(c->title), "%s%s%s port %u, %s%s%s%s",
-		 v6 ? "[" : "", ep->host, v6 ? "]" : "", endpoint_port(ep),
+	if (cfg->tunnel[0] != '\0')
+		snprintf(where, sizeof(where), "through the tunnel");
+	else
+		snprintf(where, sizeof(where), "port %u", endpoint_port(ep));
+	snprintf(c->title, sizeof(c->title), "%s%s%s %s, %s%s%s%s",
+		 v6 ? "[" : "", ep->host, v6 ? "]" : "", where,
 		 ep->ssl ? "implicit TLS" : starttls_text[ep->starttls],
 		 ep->ssl && ep->starttls != STARTTLS_OFF ? " + STARTTLS" : "",
 		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);

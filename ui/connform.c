@@ -515,6 +515,8 @@ connform_config(struct connform *f, struct conn_config *cfg, char *err,
 	if (build(f, cfg, err, cap) != 0)
 		return -1;
 	cfg->stay_open = true;
+	/* --tunnel has no field: the command line's stays. */
+	snprintf(cfg->tunnel, sizeof(cfg->tunnel), "%s", f->start.cfg.tunnel);
 	/* A URL's mailbox, else --select: opened once listed. */
 	if (cfg->ep.mailbox[0] != '\0')
 		snprintf(cfg->select, sizeof(cfg->select), "%s",

@@ -30,6 +30,7 @@ static const char *const phase_labels[PHASE_COUNT] = {
 	[PHASE_NONE] = "Start",
 	[PHASE_RESOLVE] = "Resolve the name",
 	[PHASE_CONNECT] = "Connect (TCP)",
+	[PHASE_TUNNEL] = "Start the tunnel command",
 	[PHASE_TLS] = "TLS handshake",
 	[PHASE_GREETING] = "Greeting",
 	[PHASE_CAPABILITY] = "Capabilities",
@@ -39,6 +40,7 @@ static const char *const phase_labels[PHASE_COUNT] = {
 	[PHASE_LIST] = "List mailboxes",
 	[PHASE_SELECT] = "Open mailbox",
 	[PHASE_LOGOUT] = "Log out",
+	[PHASE_TUNNEL_EXIT] = "Tunnel command exit",
 };
 
 static const enum theme_role state_roles[CONN_STATE_COUNT] = {
