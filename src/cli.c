@@ -648,8 +648,11 @@ cli_check(struct options *o, FILE *out)
 		rc = open_export(&run, &f);
 	if (rc == 0 && o->cfg.user[0] != '\0')
 		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
-	if (rc == 0 && !o->json && o->cfg.tunnel[0] != '\0')
-		print_header(&run);
+	if (rc == 0 && o->cfg.tunnel[0] != '\0') {
+		report_set_config(run.report, &o->cfg);
+		if (!o->json)
+			print_header(&run);
+	}
 	if (rc == 0)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {

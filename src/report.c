@@ -73,10 +73,18 @@ report_new(const struct conn_config *c)
 
 	if (r == NULL)
 		return NULL;
+	report_set_config(r, c);
+	return r;
+}
+
+void
+report_set_config(struct report *r, const struct conn_config *c)
+{
+	if (r == NULL)
+		return;
 	r->cfg = *c;
 	config_wipe(&r->cfg);
 	r->cfg.have_password = false;
-	return r;
 }
 
 static void

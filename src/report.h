@@ -28,6 +28,10 @@ struct report;
  * copied), or NULL when out of memory.  Free with report_free(). */
 struct report *report_new(const struct conn_config *c);
 
+/* The settings again, once the password is known (a tunnel command
+ * that holds it is then kept with it hidden).  NULL r is fine. */
+void report_set_config(struct report *r, const struct conn_config *c);
+
 /* Copy from one event what the report shows: phases, addresses,
  * attempts, TLS summaries and chains, capabilities, the server's ID,
  * notes, failures, transcript lines (already redacted by the session),
