@@ -32,6 +32,15 @@ conn_state_name(enum conn_state s)
 	return state_names[s];
 }
 
+enum conn_state
+conn_phase_state(const struct conn *c, enum phase p)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].kind == CONN_ROW_PHASE && c->rows[i].phase == p)
+			return c->rows[i].state;
+	return CONN_WAITING;
+}
+
 /* ---------------------------------------------------------------- rows */
 
 static struct conn_row *
@@ -657,6 +666,31 @@ conn_capdiff(const struct conn *c, struct capdiff *d)
 	return capdiff_build(d, lists);
 }
 
+/* Why a connection that ended had no TLS. */
+static enum conn_security
+ended_without_tls(const struct conn *c, char *buf, size_t cap)
+{
+	const struct failure *f = &c->fail;
+
+	if (c->failed && (f->phase == PHASE_TLS || f->phase == PHASE_STARTTLS)) {
+		snprintf(buf, cap, "TLS FAILED: %s", f->detail);
+		return CONN_SEC_FAILED;
+	}
+	if (conn_phase_state(c, PHASE_STARTTLS) == CONN_SKIPPED) {
+		snprintf(buf, cap, "no TLS: plain text (the server did not "
+			 "offer STARTTLS)");
+		return CONN_SEC_PLAIN;
+	}
+	if (conn_phase_state(c, PHASE_GREETING) == CONN_OK) {
+		snprintf(buf, cap, "no TLS: plain text (it ended before TLS)");
+		return CONN_SEC_PLAIN;
+	}
+	snprintf(buf, cap, "no TLS: the connection ended before TLS%s%s",
+		 c->failed ? " in " : "", c->failed ? phase_name(f->phase) :
+		 "");
+	return CONN_SEC_FAILED;
+}
+
 enum conn_security
 conn_security(const struct conn *c, char *buf, size_t cap)
 {
@@ -684,12 +718,11 @@ conn_security(const struct conn *c, char *buf, size_t cap)
 			 "STARTTLS (opportunistic mode went on without)");
 		return CONN_SEC_PLAIN;
 	}
-	if (t != NULL && c->done) {
-		snprintf(buf, cap, "TLS could not be negotiated");
+	if (!c->done) {
+		snprintf(buf, cap, "TLS not negotiated yet");
 		return CONN_SEC_PENDING;
 	}
-	snprintf(buf, cap, "TLS not negotiated yet");
-	return CONN_SEC_PENDING;
+	return ended_without_tls(c, buf, cap);
 }
 
 int64_t

@@ -56,6 +56,7 @@ static const enum theme_role security_roles[] = {
 	[CONN_SEC_VERIFIED] = ROLE_OK,
 	[CONN_SEC_UNVERIFIED] = ROLE_FAIL,
 	[CONN_SEC_PLAIN] = ROLE_FAIL,
+	[CONN_SEC_FAILED] = ROLE_FAIL,
 };
 
 struct progress *
@@ -375,24 +376,43 @@ progress_list(struct ui *ui)
 	return &ui->progress->lv;
 }
 
+/* The keys of both tables: Esc cancels only while something runs. */
+#define PROGRESS_BINDINGS						\
+	{ { 'e' }, "e", "edit the settings (cancels a running attempt)", \
+	  cancel_or_edit, "edit" },					\
+	{ { 'r' }, "r", "retry with the same settings", ui_connect,	\
+	  "retry" },							\
+	{ { 't' }, "t", "TLS: chain, verification, server ID, "	\
+	  "capabilities", ui_show_tls, "TLS" },				\
+	{ { 'l' }, "l", "transcript of the exchange",			\
+	  ui_show_transcript, "transcript" },				\
+	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) },	\
+	  "Enter", "back to the mailboxes when connected", to_browser,	\
+	  NULL },							\
+	UI_LIST_BINDINGS,						\
+	UI_HELP_BINDING,						\
+	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },	\
+	{ { 0 }, NULL, NULL, NULL, NULL }
+
 static const struct ui_binding progress_bindings[] = {
 	{ { UI_ESC }, "Esc", "cancel and go back to the form (values kept)",
 	  cancel_or_edit, "cancel" },
-	{ { 'e' }, "e", "edit the settings (cancels a running attempt)",
-	  cancel_or_edit, "edit" },
-	{ { 'r' }, "r", "retry with the same settings", ui_connect,
-	  "retry" },
-	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
-	  ui_show_tls, "TLS" },
-	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
-	  "transcript" },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) }, "Enter",
-	  "back to the mailboxes when connected", to_browser, NULL },
-	UI_LIST_BINDINGS,
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
-	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },
-	{ { 0 }, NULL, NULL, NULL, NULL }
+	PROGRESS_BINDINGS
 };
+
+/* Once the connection ended there is nothing to cancel. */
+static const struct ui_binding progress_done_bindings[] = {
+	{ { UI_ESC }, "Esc", "back to the form (values kept)",
+	  cancel_or_edit, NULL },
+	PROGRESS_BINDINGS
+};
+
+static const struct ui_binding *
+progress_keys(const struct ui *ui)
+{
+	return ui->conn != NULL && ui->conn->done ? progress_done_bindings :
+	       progress_bindings;
+}
 
 const struct ui_screen progress_screen = {
 	.title = "progress",
@@ -402,4 +422,5 @@ const struct ui_screen progress_screen = {
 	.on_event = NULL,
 	.list = progress_list,
 	.bindings = progress_bindings,
+	.bindings_now = progress_keys,
 };

@@ -516,7 +516,7 @@ static const struct ui_binding tlsview_bindings[] = {
 	UI_LIST_BINDINGS,
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
