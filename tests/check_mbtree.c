@@ -624,10 +624,10 @@ START_TEST(test_folded)
 	}
 	mbtree_build(t);
 	mbtree_expand_all(t);
+	ck_assert_uint_le(mbtree_memory(t), 8 * FOLD_NAMES * FOLD_LEN);
 	ck_assert_uint_eq(mbtree_count(t), FOLD_NAMES);
 	ck_assert_uint_eq(mbtree_folded(t), FOLD_NAMES);
 	ck_assert_uint_eq(mbtree_rows(t), FOLD_NAMES * DEEP);
-	ck_assert_uint_le(mbtree_memory(t), 8 * FOLD_NAMES * FOLD_LEN);
 	mbtree_row(t, DEEP - 1, &r);
 	ck_assert_uint_eq(r.depth, DEEP - 1);
 	ck_assert_ptr_nonnull(r.entry);

@@ -370,10 +370,12 @@ draw_notes(struct ui *ui, int y)
 
 	if (folded > 0)
 		draw_textf(stdscr, y + used++, 1, COLS - 2,
-			   ui_attr(ui, ROLE_WARN), "note: %zu mailbox%s nested "
-			   "deeper than %d levels: the rest of each such name "
-			   "shows as one folder on level %d", folded, folded == 1 ? "" : "es",
-			   MBTREE_DEPTH_MAX, MBTREE_DEPTH_MAX);
+			   ui_attr(ui, ROLE_WARN), "note: %zu mailbox%s "
+			   "nested deeper than %d levels: the rest of each "
+			   "such name "
+			   "shows as one folder on level %d", folded,
+			   folded == 1 ? "" : "es", MBTREE_DEPTH_MAX,
+			   MBTREE_DEPTH_MAX);
 	for (size_t i = first; i < c->nnotes; i++)
 		draw_textf(stdscr, y + used++, 1, COLS - 2,
 			   ui_attr(ui, ROLE_WARN), "note: %s", c->notes[i]);

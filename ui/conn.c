@@ -672,7 +672,8 @@ ended_without_tls(const struct conn *c, char *buf, size_t cap)
 {
 	const struct failure *f = &c->fail;
 
-	if (c->failed && (f->phase == PHASE_TLS || f->phase == PHASE_STARTTLS)) {
+	if (c->failed
+	    && (f->phase == PHASE_TLS || f->phase == PHASE_STARTTLS)) {
 		snprintf(buf, cap, "TLS FAILED: %s", f->detail);
 		return CONN_SEC_FAILED;
 	}
@@ -718,7 +719,7 @@ conn_security(const struct conn *c, char *buf, size_t cap)
 			 "STARTTLS (opportunistic mode went on without)");
 		return CONN_SEC_PLAIN;
 	}
-	if (!c->done) {
+	if (!c->done && !c->failed) {
 		snprintf(buf, cap, "TLS not negotiated yet");
 		return CONN_SEC_PENDING;
 	}

@@ -1087,9 +1087,9 @@ plan_line(struct connform *f, char *buf, size_t cap)
 	}
 	if (!ssl && st == STARTTLS_OPPORTUNISTIC) {
 		snprintf(buf, cap, "STARTTLS if offered; if not, plain text "
-			 "%s", user[0] == '\0' ? "(no user: no login)" : clear ?
-			 "and the password sent IN CLEAR" : "and the password "
-			 "is not sent");
+			 "%s", user[0] == '\0' ? "(no user: no login)" :
+			 clear ? "and the password sent IN CLEAR" :
+			 "and the password is not sent");
 		return ROLE_WARN;
 	}
 	snprintf(buf, cap, "%s, certificate and host name verified",

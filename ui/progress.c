@@ -400,17 +400,20 @@ static const struct ui_binding progress_bindings[] = {
 	PROGRESS_BINDINGS
 };
 
-/* Once the connection ended there is nothing to cancel. */
+/* Once the phases are over (connected, or ended) there is nothing to
+ * cancel. */
 static const struct ui_binding progress_done_bindings[] = {
-	{ { UI_ESC }, "Esc", "back to the form (values kept)",
-	  cancel_or_edit, NULL },
+	{ { UI_ESC }, "Esc", "back to the form (values kept; logs out "
+	  "first)", cancel_or_edit, NULL },
 	PROGRESS_BINDINGS
 };
 
 static const struct ui_binding *
 progress_keys(const struct ui *ui)
 {
-	return ui->conn != NULL && ui->conn->done ? progress_done_bindings :
+	const struct conn *c = ui->conn;
+
+	return c != NULL && (c->done || c->ready) ? progress_done_bindings :
 	       progress_bindings;
 }
 

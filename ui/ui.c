@@ -513,8 +513,8 @@ help_entries(WINDOW *w, const struct ui_binding *const *tables,
 				continue;
 			draw_text(w, y, HELP_NAME_COL, HELP_TEXT_COL -
 				  HELP_NAME_COL - 1, b->name, A_BOLD);
-			y += draw_wrapped(w, y, HELP_TEXT_COL, tw, last - y + 1,
-					  b->help, 0);
+			y += draw_wrapped(w, y, HELP_TEXT_COL, tw,
+					  last - y + 1, b->help, 0);
 			shown++;
 		}
 	return keys - shown;
@@ -543,8 +543,8 @@ draw_help(struct ui *ui)
 	left = help_entries(w, tables, width, height - 3);
 	if (left > 0)
 		draw_textf(w, height - 2, 2, width - 4, ui_attr(ui, ROLE_WARN),
-			   "%s %d more (a taller terminal shows them); any key "
-			   "closes this help", draw_ellipsis(), left);
+			   "%s %d more (a taller terminal shows them); any "
+			   "key closes this help", draw_ellipsis(), left);
 	else
 		draw_text(w, height - 2, 2, width - 4, "any key closes this "
 			  "help", ui_attr(ui, ROLE_DIM));
