@@ -781,6 +781,18 @@ to_field_end(struct connform *f)
 		form_driver(f->form, REQ_END_LINE);
 }
 
+/* Post the form again (first show, resize): that clears the screen
+ * and puts the cursor at the start of the field. */
+static void
+repost(struct connform *f)
+{
+	if (f->posted)
+		unpost_form(f->form);
+	f->posted = post_form(f->form) == E_OK;
+	if (f->posted)
+		to_field_end(f);
+}
+
 /* Whether the current field holds a value. */
 static bool
 has_value(struct connform *f)
@@ -1009,6 +1021,10 @@ connform_key(struct ui *ui, int key)
 
 	if (f->form == NULL)
 		return false;
+	/* Keys right after a resize come before the next draw: libform
+	 * takes them only on a posted form. */
+	if (!f->posted)
+		repost(f);
 	switch (fdefs[cur_id(f)].kind) {
 	case FK_SECRET:
 		return secret_key(f, key);
@@ -1148,18 +1164,6 @@ clear_around_fields(struct connform *f)
 		}
 		draw_fill(stdscr, y, x, COLS - x, 0);
 	}
-}
-
-/* Post the form again (first show, resize): that clears the screen
- * and puts the cursor at the start of the field. */
-static void
-repost(struct connform *f)
-{
-	if (f->posted)
-		unpost_form(f->form);
-	f->posted = post_form(f->form) == E_OK;
-	if (f->posted)
-		to_field_end(f);
 }
 
 static void
