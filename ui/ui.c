@@ -24,6 +24,7 @@
 #include "progress.h"
 #include "prompt.h"
 #include "reportsave.h"
+#include "sigwatch.h"
 #include "tlsview.h"
 #include "transcript.h"
 #include "tview.h"
@@ -410,9 +411,10 @@ read_signals(struct ui *ui)
 {
 	char buf[16];
 
-	/* Interrupted: leave as a cancelled --check does. */
+	/* Each byte is a signal: leave with the status --check gives. */
 	while (read(ui->sig_fd, buf, sizeof(buf)) > 0) {
-		ui->exit_status = fail_exit_code(FAIL_CANCELLED);
+		if (ui->exit_status == 0)
+			ui->exit_status = sigwatch_exit_status(buf[0]);
 		ui_quit(ui);
 	}
 }

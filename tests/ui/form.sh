@@ -3,7 +3,7 @@
 # replaced by what is typed and edited by the editing keys, fields show
 # their whole value and keep to their length, the plan line says what
 # happens to the password without TLS, F1 shows the keys where ? is
-# typed, and Ctrl-C leaves with 130.
+# typed, and Ctrl-C leaves with 130 (SIGTERM 143).
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=form
@@ -64,8 +64,15 @@ wait_for "keys: connection form"
 keys Escape
 wait_gone "keys: connection form"
 
-# Ctrl-C leaves as a cancelled --check does.
+# Ctrl-C leaves as --check does, and so does SIGTERM.
 keys C-c
 wait_exit
 [ "$status" -eq 130 ] || fail "exit status $status after Ctrl-C, not 130"
+tmux -L "$sock" kill-server
+rm -f "$tmp/exit" "$tmp/pid"
+start_ui --form 127.0.0.1
+wait_for "connect to an IMAP server"
+kill -TERM "$(ui_pid)"
+wait_exit
+[ "$status" -eq 143 ] || fail "exit status $status after SIGTERM, not 143"
 say "ok"
