@@ -96,6 +96,7 @@ struct session {
 	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */
 	int mech_before_tls;		/* enum mech guessed before TLS */
 	bool id_before_tls;		/* ID offered before STARTTLS */
+	bool modern_before_tls;		/* ID or SASL-IR before STARTTLS */
 	bool id_asked;			/* ID sent: once per connection */
 	bool id_with_logout;		/* ID not asked yet may go out
 					 * with LOGOUT */
@@ -211,6 +212,12 @@ enum mech {
 	MECH_LOGIN
 };
 
+/* Whether commands may follow LOGIN in its write: the server offers
+ * ID or SASL-IR (before STARTTLS, while the capabilities after it are
+ * unknown).  Servers without either, such as Courier IMAP, hand the
+ * connection to another process after the login and lose what came
+ * behind it. */
+bool flow_login_pipelines(const struct session *s);
 /* Whether cfg->auth_mechs (--auth) allows m. */
 bool flow_mech_allowed(const struct conn_config *cfg, enum mech m);
 /* The login mechanism the capabilities and cfg->auth_mechs allow:

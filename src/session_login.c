@@ -232,22 +232,33 @@ build_rest(struct session *s, struct batch *b, bool auth)
 	return build_select(s, b);
 }
 
-/* Where the batch's writes begin and end: AUTHENTICATE goes alone,
- * everything else with its neighbours.  Fills from[] with the first
- * command of each group (ending with CMD_COUNT); returns the count. */
-static int
-batch_groups(const struct batch *b, int *from)
+bool
+flow_login_pipelines(const struct session *s)
 {
-	if (b->cmd[CMD_AUTH] == NULL || b->mech == MECH_LOGIN) {
-		from[0] = 0;
-		from[1] = CMD_COUNT;
-		return 1;
-	}
-	from[0] = 0;
-	from[1] = CMD_AUTH;
-	from[2] = CMD_AUTH + 1;
-	from[3] = CMD_COUNT;
-	return 3;
+	if (s->caps_after_tls_needed)
+		return s->modern_before_tls;
+	return sess_caps_has(&s->caps, "ID")
+	       || sess_caps_has(&s->caps, "SASL-IR");
+}
+
+/* Where the batch's writes begin and end.  Nothing shares a write with
+ * AUTHENTICATE; nothing follows LOGIN in its write on a server that may
+ * lose it; everything else goes with its neighbours.  Fills from[] with
+ * the first command of each group (ending with CMD_COUNT); returns the
+ * count. */
+static int
+batch_groups(const struct session *s, const struct batch *b, int *from)
+{
+	int n = 0;
+
+	from[n++] = 0;
+	if (b->cmd[CMD_AUTH] != NULL && b->mech != MECH_LOGIN)
+		from[n++] = CMD_AUTH;
+	if (b->cmd[CMD_AUTH] != NULL && (b->mech != MECH_LOGIN
+					 || !flow_login_pipelines(s)))
+		from[n++] = CMD_AUTH + 1;
+	from[n] = CMD_COUNT;
+	return n;
 }
 
 /* True when commands [from, to) can go in one write: pipelining is on
@@ -274,7 +285,7 @@ add_id(struct session *s, struct batch *b, struct imap_tagger *t)
 	int from[CMD_COUNT + 1];
 	bool other = false;
 
-	batch_groups(b, from);
+	batch_groups(s, b, from);
 	for (int i = from[0]; i < from[1]; i++)
 		other |= b->cmd[i] != NULL;
 	if (!other || !group_one_write(s, b, from[0], from[1]))
@@ -702,7 +713,7 @@ static int
 run_batch(struct session *s, struct batch *b)
 {
 	int from[CMD_COUNT + 1];
-	int n = batch_groups(b, from);
+	int n = batch_groups(s, b, from);
 
 	for (int g = 0; g < n; g++)
 		if (run_group(s, b, from[g], from[g + 1]) != 0)
