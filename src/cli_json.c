@@ -11,6 +11,7 @@
 #include "json.h"
 #include "mailbox.h"
 #include "mboxname.h"
+#include "mbtree.h"
 #include "net.h"
 #include "server_id.h"
 #include "tls.h"
@@ -321,15 +322,19 @@ static void
 json_mailboxes(struct json *j, const struct check_run *run)
 {
 	const struct mailbox_data *sel = NULL;
+	const struct mbtree *t = cli_tree(run);
+	struct mbtree_row row;
 
 	json_arr_open(j, "mailboxes");
-	for (size_t i = 0; i < run->n; i++) {
-		if (run->ev[i]->type == EV_MAILBOX)
-			json_mailbox(j, run->ev[i]->mailbox);
-		if (run->ev[i]->type == EV_SELECTED)
-			sel = run->ev[i]->selected;
+	for (size_t i = 0; i < mbtree_rows(t); i++) {
+		mbtree_row(t, i, &row);
+		if (row.entry != NULL)
+			json_mailbox(j, row.entry);
 	}
 	json_arr_close(j);
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_SELECTED)
+			sel = run->ev[i]->selected;
 	if (sel != NULL)
 		json_selected(j, sel);
 	else
