@@ -42,7 +42,8 @@ struct tunnel;
  * matters (LOGINDISABLED, STARTTLS, AUTH=) can be dropped. */
 struct sess_caps {
 	size_t n;
-	char **name;	/* n names, upper-cased; array and names owned */
+	char **name;	/* n names as the server spelt them (compare with
+			 * sess_caps_has); array and names owned */
 };
 
 /* Commands sent together in one write, and the replies read
@@ -159,7 +160,8 @@ void sess_reset_parser(struct session *s);
 struct imap_parser *sess_parser_new(void);
 size_t sess_buffered(const struct session *s);
 
-/* Capabilities. */
+/* Capabilities: clear frees them; has compares without regard to case,
+ * as IMAP does (the names keep the server's spelling). */
 void sess_caps_clear(struct sess_caps *c);
 bool sess_caps_has(const struct sess_caps *c, const char *name);
 

@@ -52,7 +52,7 @@ assert_safe() {
 }
 
 # caps_in FILE WHICH: the capability names the transcript FILE shows the
-# server sending, upper-cased, one a line: WHICH "greeting" (the first
+# server sending, as it spelt them, one a line: WHICH "greeting" (the first
 # line's [CAPABILITY ...]) or "data" (the first * CAPABILITY line).
 caps_in() {
 	local line
@@ -63,7 +63,7 @@ caps_in() {
 		line=$(grep -m1 ' S: \* CAPABILITY ' "$1" |
 			sed 's/.* S: \* CAPABILITY //')
 	fi
-	tr ' ' '\n' <<<"$line" | tr '[:lower:]' '[:upper:]' | grep -v '^$'
+	tr ' ' '\n' <<<"$line" | grep -v '^$'
 }
 
 # --------------------------------------------------------------- Dovecot
@@ -139,9 +139,12 @@ check_starttls_json() {
 		'.capabilities_compared[] | select(.name == "STARTTLS")
 		 | [.before_tls, .after_tls, .change] | map(tostring)
 		 | join(" ")' 'true false removed' \
-		"IMAP4REV1 the same" \
-		'.capabilities_compared[] | select(.name == "IMAP4REV1")
+		"IMAP4rev1 the same, spelt as Dovecot sends it" \
+		'.capabilities_compared[] | select(.name == "IMAP4rev1")
 		 | .change' same \
+		"the lists keep Dovecot's spelling" \
+		'[.capabilities[].list | split(" ") | index("IMAP4rev1")
+		  != null] | all' true \
 		"no warning for Dovecot" \
 		'[.capabilities_compared[] | select(.warning != null)]
 		 | length' 0 \
@@ -169,7 +172,8 @@ check_implicit() {
 		'^  \(implicit TLS: no plain-text capabilities\)$' "$RUN_TXT"
 	assert_not_contains "no empty before-TLS column" "before TLS" \
 		"$(cat "$RUN_TXT")"
-	assert_line "the list itself" '^    IMAP4REV1 .*AUTH=' "$RUN_TXT"
+	assert_line "the list itself, spelt as Dovecot sends it" \
+		'^    IMAP4rev1 .*AUTH=' "$RUN_TXT"
 	assert_line "the report says it too" \
 		'^\(implicit TLS: no plain-text capabilities\)$' "$r"
 	assert_line "the report's Server ID section" \
@@ -405,6 +409,36 @@ $LOGIN_LIST_LOGOUT"
 		"$RUN_TXT"
 }
 
+# Names are shown as the server spelt them and compared without regard
+# to case: lower-case auth=plain and Sasl-IR still make the login
+# AUTHENTICATE PLAIN with an initial response.
+check_spelling() {
+	local greet='sendln * OK [CAPABILITY IMAP4rev1 auth=plain Sasl-IR'
+	greet+=' RIGHTS=kxten] hi'
+	say "capability names keep the server's spelling"
+	scripted_start "$greet
+expect-tag AUTHENTICATE PLAIN AGFsaWNl
+$(tail -n +2 <<<"$LOGIN_LIST_LOGOUT")"
+	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
+		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
+	scripted_wait 5
+	assert_eq "text run: exit status 0" 0 "$TEXT_RC"
+	assert_eq "auth=plain and Sasl-IR chose PLAIN with its response" 0 \
+		"$SCRIPTED_STATUS"
+	assert_line "the text shows the names as sent" \
+		'^    IMAP4rev1 auth=plain Sasl-IR RIGHTS=kxten$' "$RUN_TXT"
+	run_scripted "$greet
+expect-tag AUTHENTICATE PLAIN AGFsaWNl
+$(tail -n +2 <<<"$LOGIN_LIST_LOGOUT")"
+	assert_rc 0 null
+	assert_jsons \
+		"the JSON list as sent" '.capabilities[0].list' \
+		'IMAP4rev1 auth=plain Sasl-IR RIGHTS=kxten' \
+		"the compared rows as sent" \
+		'[.capabilities_compared[].name] | join(" ")' \
+		'IMAP4rev1 auth=plain Sasl-IR RIGHTS=kxten'
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -416,6 +450,7 @@ main() {
 	check_unpipelined_login
 	check_send_name
 	check_not_offered
+	check_spelling
 	dovecot_start
 	check_starttls_text
 	check_starttls_json

@@ -32,8 +32,8 @@ wait_for "TLS: certificate chain and verification"
 keys End
 wait_for "Capabilities before and after TLS"
 wait_for_re '^ +before TLS +after TLS$'
-screen | grep -qE '^ +IMAP4REV1 +IMAP4REV1$' ||
-	fail "IMAP4REV1 not in both columns"
+screen | grep -qE '^ +IMAP4rev1 +IMAP4rev1$' ||
+	fail "IMAP4rev1 not in both columns"
 screen | grep -qE '^ +AUTH=PLAIN +AUTH=PLAIN$' ||
 	fail "AUTH=PLAIN not in both columns"
 screen | grep -qE '^ +- STARTTLS$' || fail "STARTTLS not marked gone"
