@@ -85,6 +85,7 @@ print_tls(const struct check_run *run, const struct tls_summary *t)
 			t->verify_enabled ? "" : " (--insecure)",
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
+	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
 	for (int i = 0; i < t->chain_len; i++)
 		report_print_cert(out, i, &t->chain[i]);
 	if (t->chain_sent > t->chain_len)

@@ -107,6 +107,7 @@ json_tls_one(struct json *j, const struct event *ev)
 	json_str(j, "verify_error_text", t->verify_error_text[0] ?
 		 t->verify_error_text : NULL);
 	json_int(j, "verify_error_depth", t->verify_error_depth);
+	json_str(j, "trust", t->trust[0] ? t->trust : NULL);
 	json_int(j, "chain_sent", t->chain_sent);
 	json_int(j, "verified_chain_len", t->verified_chain_len);
 	json_arr_open(j, "chain");
