@@ -243,7 +243,8 @@ size_t imap_parser_pending(const struct imap_parser *p);
  * is owned by the caller and independent of r. */
 
 /* Capabilities of "* CAPABILITY ..." or of a "[CAPABILITY ...]" code,
- * spelt as the server sent them (compare them without regard to case).  Free with imap_strv_free(*caps, *n). */
+ * spelt as the server sent them (compare them without regard to case).
+ * Free with imap_strv_free(*caps, *n). */
 int imap_resp_capabilities(const struct imap_response *r, char ***caps,
 			   size_t *n);
 

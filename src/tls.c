@@ -1267,8 +1267,8 @@ store_holds(X509_STORE *s, X509 *x)
 	if (c == NULL)
 		return false;
 	if (X509_STORE_CTX_init(c, s, NULL, NULL) == 1)
-		o = X509_STORE_CTX_get_obj_by_subject(c, X509_LU_X509,
-						      X509_get_subject_name(x));
+		o = X509_STORE_CTX_get_obj_by_subject(
+			c, X509_LU_X509, X509_get_subject_name(x));
 	if (o != NULL)
 		found = X509_cmp(X509_OBJECT_get0_X509(o), x) == 0;
 	X509_OBJECT_free(o);

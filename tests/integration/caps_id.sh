@@ -232,6 +232,15 @@ run_scripted() {
 	scripted_wait 5
 }
 
+# run_scripted_text SCRIPT: the same for one --check text run (RUN_TXT,
+# TEXT_RC).
+run_scripted_text() {
+	scripted_start "$1"
+	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
+		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
+	scripted_wait 5
+}
+
 # The login batch as the scripted servers see it, ID first.
 readonly GREET_ID='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR ID] hi'
 readonly LOGIN_LIST_LOGOUT='expect-tag LOGIN
@@ -394,11 +403,8 @@ $LOGIN_LIST_LOGOUT" --id-send-name
 check_not_offered() {
 	local greet='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi'
 	say "no ID capability: nothing sent, and the text says so"
-	scripted_start "$greet
+	run_scripted_text "$greet
 $LOGIN_LIST_LOGOUT"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
-		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
-	scripted_wait 5
 	assert_eq "text run: exit status 0" 0 "$TEXT_RC"
 	assert_eq "the scripted server played its script" 0 \
 		"$SCRIPTED_STATUS"
@@ -416,20 +422,17 @@ check_spelling() {
 	local greet='sendln * OK [CAPABILITY IMAP4rev1 auth=plain Sasl-IR'
 	greet+=' RIGHTS=kxten] hi'
 	say "capability names keep the server's spelling"
-	scripted_start "$greet
+	local script
+	script="$greet
 expect-tag AUTHENTICATE PLAIN AGFsaWNl
 $(tail -n +2 <<<"$LOGIN_LIST_LOGOUT")"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
-		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
-	scripted_wait 5
+	run_scripted_text "$script"
 	assert_eq "text run: exit status 0" 0 "$TEXT_RC"
 	assert_eq "auth=plain and Sasl-IR chose PLAIN with its response" 0 \
 		"$SCRIPTED_STATUS"
 	assert_line "the text shows the names as sent" \
 		'^    IMAP4rev1 auth=plain Sasl-IR RIGHTS=kxten$' "$RUN_TXT"
-	run_scripted "$greet
-expect-tag AUTHENTICATE PLAIN AGFsaWNl
-$(tail -n +2 <<<"$LOGIN_LIST_LOGOUT")"
+	run_scripted "$script"
 	assert_rc 0 null
 	assert_jsons \
 		"the JSON list as sent" '.capabilities[0].list' \

@@ -19,6 +19,15 @@ text_names() {
 		  sub(/ +$/, ""); print }' "$1" | paste -sd '|'
 }
 
+# scripted_text SCRIPT FILE: one --check text run against the scripted
+# server playing SCRIPT, its output in FILE.
+scripted_text() {
+	scripted_start "$1"
+	timeout -k 5 30 "$IMAPCONN" --check --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT" >"$2" 2>&1 </dev/null || true
+	scripted_wait
+}
+
 # The tree order of alice's folders on the test Dovecot.
 ALICE_TREE='INBOX|Archive|Café & Co|Drafts|Entwürfe|Junk|Projects'
 ALICE_TREE+='|Projects/2026|Projects/2026/Q4|Sent|Trash|日本語'
@@ -38,38 +47,34 @@ check_dovecot() {
 		"$(text_names "$txt")"
 }
 
+# list_script LINE...: a server that pre-authenticates, answers LIST
+# with LINE... (LIST replies, without "sendln * LIST "), then LOGOUT.
+list_script() {
+	printf '%s\n' 'sendln * PREAUTH [CAPABILITY IMAP4rev1] ready' \
+		'expect-tag LIST'
+	printf 'sendln * LIST %s\n' "$@"
+	printf '%s\n' 'sendln $TAG OK LIST completed' 'expect-tag LOGOUT' \
+		'sendln * BYE bye' 'sendln $TAG OK bye' close
+}
+
 # Courier: INBOX.Name with ".", children before parents, INBOX late.
-COURIER='sendln * PREAUTH [CAPABILITY IMAP4rev1] ready
-expect-tag LIST
-sendln * LIST (\\HasNoChildren) "." "INBOX.Work.b"
-sendln * LIST (\\HasNoChildren) "." "INBOX.sent"
-sendln * LIST (\\HasChildren) "." "INBOX.Work"
-sendln * LIST (\\HasNoChildren) "." "INBOX.Work.A"
-sendln * LIST (\\HasChildren) "." "INBOX"
-sendln * LIST (\\HasNoChildren) "." "INBOX.Drafts"
-sendln $TAG OK LIST completed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
+COURIER=$(list_script '(\\HasNoChildren) "." "INBOX.Work.b"' \
+	'(\\HasNoChildren) "." "INBOX.sent"' \
+	'(\\HasChildren) "." "INBOX.Work"' \
+	'(\\HasNoChildren) "." "INBOX.Work.A"' \
+	'(\\HasChildren) "." "INBOX"' \
+	'(\\HasNoChildren) "." "INBOX.Drafts"')
 COURIER_TREE='INBOX|INBOX.Drafts|INBOX.sent|INBOX.Work|INBOX.Work.A'
 COURIER_TREE+='|INBOX.Work.b'
 
 # Cyrus: other users' folders under "Other Users", which is not listed.
-CYRUS='sendln * PREAUTH [CAPABILITY IMAP4rev1] ready
-expect-tag LIST
-sendln * LIST (\\HasNoChildren) "." "Other Users.bob.Sent"
-sendln * LIST (\\HasNoChildren) "." "Archive"
-sendln * LIST (\\HasChildren) "." "Other Users.bob"
-sendln * LIST (\\HasNoChildren) "." "INBOX"
-sendln $TAG OK Completed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
+CYRUS=$(list_script '(\\HasNoChildren) "." "Other Users.bob.Sent"' \
+	'(\\HasNoChildren) "." "Archive"' \
+	'(\\HasChildren) "." "Other Users.bob"' \
+	'(\\HasNoChildren) "." "INBOX"')
 
 check_scripted() {
-	local txt
+	local txt BOB='Other Users.bob'
 	say "Courier's shuffled LIST: text and JSON in tree order"
 	scripted_start "$COURIER"
 	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
@@ -78,28 +83,21 @@ check_scripted() {
 	assert_eq "JSON: tree order" "$COURIER_TREE" \
 		"$(jf '.mailboxes[].name' | paste -sd '|')"
 	txt=$WORK/courier.txt
-	scripted_start "$COURIER"
-	timeout -k 5 30 "$IMAPCONN" --check --timeout 5 \
-		"127.0.0.1:$SCRIPTED_PORT" >"$txt" 2>&1 </dev/null || true
-	scripted_wait
+	scripted_text "$COURIER" "$txt"
 	assert_eq "text: tree order" "$COURIER_TREE" "$(text_names "$txt")"
 
 	say "Cyrus' unlisted Other Users: shown before its children"
 	txt=$WORK/cyrus.txt
-	scripted_start "$CYRUS"
-	timeout -k 5 30 "$IMAPCONN" --check --timeout 5 \
-		"127.0.0.1:$SCRIPTED_PORT" >"$txt" 2>&1 </dev/null || true
-	scripted_wait
+	scripted_text "$CYRUS" "$txt"
 	assert_eq "text: the made-up parents in place" \
-		'INBOX|Archive|Other Users|Other Users.bob|Other Users.bob.Sent' \
-		"$(text_names "$txt")"
+		"INBOX|Archive|Other Users|$BOB|$BOB.Sent" "$(text_names "$txt")"
 	assert_line_is "text: Other Users is marked as not listed" \
 		'^  Other Users +\(not listed\)$' "$txt"
 	scripted_start "$CYRUS"
 	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait
 	assert_eq "JSON: only listed mailboxes, in tree order" \
-		'INBOX|Archive|Other Users.bob|Other Users.bob.Sent' \
+		"INBOX|Archive|$BOB|$BOB.Sent" \
 		"$(jf '.mailboxes[].name' | paste -sd '|')"
 }
 

@@ -119,7 +119,8 @@ check_trust_source() {
 	timeout -k 5 60 "$IMAPCONN" --check --ssl --ca-file "$CA_FILE" \
 		--report "$report" "localhost:$IMAPS_PORT" >"$txt" 2>&1 \
 		</dev/null || true
-	assert_eq "text: a trust line under TLS" "  trust     --ca-file $CA_FILE" \
+	assert_eq "text: a trust line under TLS" \
+		"  trust     --ca-file $CA_FILE" \
 		"$(grep '^  trust ' "$txt" || true)"
 	assert_eq "report: the same trust line" \
 		"  trust     --ca-file $CA_FILE" \
