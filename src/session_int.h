@@ -232,6 +232,10 @@ void flow_emit_selected(struct session *s, const char *raw, size_t len,
 /* Requests after the list (session_req.c): serve until quit (0) or a
  * failure (-1); close refuses further ones. */
 int sess_serve_requests(struct session *s);
+/* A flow_untagged_fn: "* STATUS" as an EV_STATUS event (others are
+ * ignored); arg unused. */
+int sess_status_untagged(struct session *s, const struct imap_response *r,
+			 void *arg);
 void sess_requests_close(struct session *s);
 /* LOGOUT when the link is still usable; never fails the session.
  * ID goes in the same write when id_with_logout and still wanted. */
