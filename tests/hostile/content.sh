@@ -51,8 +51,8 @@ check_utf7_names() {
 	assert_json "... and the name is valid UTF-7" \
 		'.mailboxes[] | select(.raw == "&ABs-[2J") | .name_valid' true
 	assert_json "NUL decoded, escaped by JSON" \
-		'.mailboxes[] | select(.raw == "a&AAA-b") | .name == "a\u0000b"' \
-		true
+		'.mailboxes[] | select(.raw == "a&AAA-b")
+		 | .name == "a\u0000b"' true
 	assert_json "... valid" \
 		'.mailboxes[] | select(.raw == "a&AAA-b") | .name_valid' true
 	assert_json "U+202E decoded, escaped by JSON" \

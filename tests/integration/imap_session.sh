@@ -202,8 +202,9 @@ check_text_counts() {
 			'^  Projects/2026/Q4 +1 messages +1 unseen' \
 			"$(cat "$out")"
 		assert_eq "$how: two LIST commands, no STATUS command" \
-			"$lists" "$(grep -E ' C: [A-Z]+[0-9]+ (LIST|STATUS) ' "$tr" |
-				sed 's/.* C: [A-Z]*[0-9]* //' | paste -sd '|')"
+			"$lists" "$(grep -E ' C: [A-Z0-9]+ (LIST|STATUS) ' \
+				"$tr" | sed 's/.* C: [A-Z]*[0-9]* //' |
+				paste -sd '|')"
 		rm -f "$tr"
 	done
 }

@@ -90,7 +90,8 @@ check_scripted() {
 	txt=$WORK/cyrus.txt
 	scripted_text "$CYRUS" "$txt"
 	assert_eq "text: the made-up parents in place" \
-		"INBOX|Archive|Other Users|$BOB|$BOB.Sent" "$(text_names "$txt")"
+		"INBOX|Archive|Other Users|$BOB|$BOB.Sent" \
+		"$(text_names "$txt")"
 	assert_line_is "text: Other Users is marked as not listed" \
 		'^  Other Users +\(not listed\)$' "$txt"
 	scripted_start "$CYRUS"
