@@ -14,6 +14,10 @@
 #include "mboxname.h"
 #include "session_int.h"
 
+/* At most this many listed mailboxes get their counts in a LIST after
+ * the login: the server opens each one, seconds per thousand. */
+#define COUNTS_MAX 500
+
 /* The commands of a batch, in the order they are sent and answered. */
 enum { CMD_ID, CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
 
@@ -27,6 +31,7 @@ struct batch {
 	size_t listed;
 	size_t name_bytes;		/* of the mailboxes kept */
 	size_t unkept;			/* LIST replies past the limits */
+	unsigned list_ret;		/* the LIST's RETURN options */
 };
 
 bool
@@ -222,8 +227,8 @@ build_rest(struct session *s, struct batch *b, bool auth)
 		return -1;
 	if (new_cmd(s, b, CMD_LIST) != 0)
 		return -1;
-	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger,
-			  list_options(&s->caps)) != 0)
+	b->list_ret = list_options(&s->caps);
+	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger, b->list_ret) != 0)
 		return build_failed(s, b->cmd[CMD_LIST], PHASE_LIST);
 	if (s->cfg.select[0] == '\0')
 		return 0;
@@ -721,6 +726,56 @@ run_batch(struct session *s, struct batch *b)
 	return 0;
 }
 
+/* --check shows counts, but the LIST could not ask for them: it was
+ * built from the capabilities known before the login, and only those
+ * learnt since (the login's reply) offer LIST-STATUS.  The interface
+ * asks for the counts of the rows it shows instead. */
+static bool
+counts_missing(const struct session *s, const struct batch *b)
+{
+	return !s->cfg.stay_open && b->listed > 0 &&
+	       !(b->list_ret & IMAP_LIST_STATUS) &&
+	       (list_options(&s->caps) & IMAP_LIST_STATUS);
+}
+
+/* The counts of every listed mailbox in one more round trip: LIST
+ * RETURN (STATUS (MESSAGES UNSEEN)), whose STATUS replies become
+ * EV_STATUS events (its LIST replies were seen already).  A refusal
+ * only leaves the counts out; so do more than COUNTS_MAX mailboxes. */
+static int
+list_counts(struct session *s, const struct batch *b)
+{
+	struct imap_response *done = NULL;
+	struct imap_cmd *c;
+	char text[400];
+	int rc;
+
+	if (!counts_missing(s, b))
+		return 0;
+	if (b->listed + b->unkept > COUNTS_MAX) {
+		sess_note(s, "no message counts: %zu mailboxes, more than "
+			  "the %d whose counts are asked for", b->listed +
+			  b->unkept, COUNTS_MAX);
+		return 0;
+	}
+	c = imap_cmd_new();
+	if (c == NULL || imap_cmd_list(c, &s->tagger, IMAP_LIST_STATUS) != 0) {
+		imap_cmd_free(c);
+		return 0;
+	}
+	rc = sess_send(s, c) < 0 ? -1 :
+	     flow_until_tagged(s, imap_cmd_tag(c), sess_status_untagged,
+			       NULL, &done);
+	if (rc == 0 && done->status != IMAP_ST_OK) {
+		flow_server_text(done, text, sizeof(text));
+		sess_note(s, "no message counts: the server refused LIST "
+			  "RETURN (STATUS): %s", text);
+	}
+	imap_response_free(done);
+	imap_cmd_free(c);
+	return rc;
+}
+
 /* CAPABILITY after STARTTLS on its own (no login follows, or none can
  * be chosen before it is answered), with ID in the same write when it
  * was offered before TLS. */
@@ -832,6 +887,8 @@ flow_login_and_list(struct session *s)
 	rc = build_batch(s, &b, auth > 0);
 	if (rc == 0)
 		rc = run_batch(s, &b);
+	if (rc == 0)
+		rc = list_counts(s, &b);
 	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
 		sess_password_done(s);
 	batch_free(&b);
