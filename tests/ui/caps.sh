@@ -13,9 +13,8 @@ need_tmux
 need_dovecot
 setup
 start_dovecot
-UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui --starttls \
-	--ca-file "$CA_FILE" -u "$TEST_USER" "localhost:$IMAP_PORT"
-tmux -L "$sock" resize-window -t ui -x 80 -y 24
+UI_SIZE=80x24 UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui \
+	--starttls --ca-file "$CA_FILE" -u "$TEST_USER" "localhost:$IMAP_PORT"
 
 # Logged in, the browser shows; p goes back to the phases.
 wait_for "mailboxes: localhost port $IMAP_PORT"

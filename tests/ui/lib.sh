@@ -97,8 +97,10 @@ start_scripted() {
 	exit 1
 }
 
-# start_ui [ARG...]: imapconn in a 100x30 tmux pane; its exit status
-# goes to $tmp/exit.  Extra environment in UI_ENV (NAME=VALUE ...).
+# start_ui [ARG...]: imapconn in a 100x30 tmux pane (UI_SIZE=80x24
+# for another size, set before the program starts: a resize racing its
+# start could go unseen); its exit status goes to $tmp/exit.  Extra
+# environment in UI_ENV (NAME=VALUE ...).
 start_ui() {
 	{
 		printf '#!/usr/bin/env bash\n'
@@ -117,8 +119,10 @@ start_ui() {
 		printf 'sleep 600\n'
 	} >"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
-	tmux -L "$sock" -f /dev/null new-session -d -s ui -x 100 -y 30 \
-		"$tmp/run.sh" || { say "FAIL: tmux did not start"; exit 1; }
+	local size=${UI_SIZE:-100x30}
+	tmux -L "$sock" -f /dev/null new-session -d -s ui -x "${size%x*}" \
+		-y "${size#*x}" "$tmp/run.sh" ||
+		{ say "FAIL: tmux did not start"; exit 1; }
 }
 
 screen() {
