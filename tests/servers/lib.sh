@@ -86,6 +86,16 @@ prepare_dir() {
 	: >"$DIR/setup.log"
 }
 
+# check_access USER: the server's processes run as USER and must reach
+# DIR; a parent that others cannot search (mktemp -d makes 0700 ones, a
+# home directory may be one) would stop them.
+check_access() {
+	setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups -- \
+		test -x "$DIR" ||
+		die "the user $1 cannot reach $DIR: a directory above it is" \
+			"not searchable by others"
+}
+
 # parse_many ARGS...: the --many N option of start; sets MANY.
 parse_many() {
 	MANY=0
