@@ -457,10 +457,11 @@ srv_multiarch() {
 	printf '%s\n' "$triplet"
 }
 
-# Prints the version apt would install of PACKAGE (empty if unknown).
-srv_candidate_version() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
-		sed -n 's/^Version: //p' | head -n 1
+# srv_candidate_versions PACKAGE...: prints "PACKAGE VERSION" for each
+# package apt knows, the version it would install (one apt-cache run).
+srv_candidate_versions() {
+	apt-cache show --no-all-versions "$@" 2>/dev/null |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }'
 }
 
 # srv_cached_dir PACKAGE: prints the newest unpacked version of PACKAGE
@@ -474,15 +475,12 @@ srv_cached_dir() {
 	printf '%s\n' "${have[@]%/}" | sort -V | tail -n 1
 }
 
-# srv_package_dir PACKAGE [current]: prints the directory PACKAGE is
+# srv_package_dir PACKAGE [VERSION]: prints the directory PACKAGE is
 # unpacked in, downloading (apt-get download) and unpacking it first if
-# the cache has none, or with "current" none of the version apt offers
-# now.  A ':' of the version becomes "%3a" in the directory's name.
+# the cache has none, or none of VERSION when given.  A ':' of the
+# version becomes "%3a" in the directory's name.
 srv_package_dir() {
-	local pkg=$1 version='' dir tmp deb
-	if [ "${2:-}" = current ]; then
-		version=$(srv_candidate_version "$pkg")
-	fi
+	local pkg=$1 version=${2:-} dir tmp deb
 	if [ -n "$version" ]; then
 		dir=$SRV_CACHE/${pkg}_${version//:/%3a}
 		[ -d "$dir" ] && { printf '%s\n' "$dir"; return 0; }
@@ -543,14 +541,15 @@ srv_check_deps() {
 		die "unshare not found (Debian package util-linux)"
 }
 
-# srv_unpack KIND [current]: PKGDIR[package]=its unpacked directory, for
-# every server package of KIND (see srv_package_dir).
-declare -A PKGDIR=()
+# srv_unpack KIND: PKGDIR[package]=its unpacked directory, for every
+# server package of KIND, in the version SRV_WANT[package] names if set
+# (see srv_package_dir).
+declare -A PKGDIR=() SRV_WANT=()
 srv_unpack() {
 	local -n pkgs="SRV_PACKAGES_$1"
 	local p dir
 	for p in "${pkgs[@]}"; do
-		dir=$(srv_package_dir "$p" "${2:-}") ||
+		dir=$(srv_package_dir "$p" "${SRV_WANT[$p]:-}") ||
 			die "cannot unpack $p into $SRV_CACHE"
 		PKGDIR[$p]=$dir
 	done
@@ -559,9 +558,18 @@ srv_unpack() {
 # srv_fill_cache: unpacks every server package into the cache, in the
 # version apt offers.
 srv_fill_cache() {
-	local kind
+	local kind p version
+	local -a all=()
 	for kind in "${SRV_KINDS[@]}"; do
-		srv_unpack "$kind" current
+		local -n pkgs="SRV_PACKAGES_$kind"
+		all+=("${pkgs[@]}")
+		unset -n pkgs
+	done
+	while read -r p version; do
+		SRV_WANT[$p]=$version
+	done < <(srv_candidate_versions "${all[@]}")
+	for kind in "${SRV_KINDS[@]}"; do
+		srv_unpack "$kind"
 	done
 }
 
