@@ -397,6 +397,26 @@ imap_quote() {
 	printf '"%s"\n' "$s"
 }
 
+# expected_mailboxes SEP PREFIX REFUSED [EXTRA...]: what LIST "" "*"
+# gives alice, sorted (LC_ALL=C): INBOX, alice_folders with SEP (but the
+# names matching the extended regular expression REFUSED, if not empty)
+# and special_folders, under PREFIX, and the EXTRA names.
+expected_mailboxes() {
+	local sep=$1 prefix=$2 refused=$3 wire _utf8 name _attr
+	shift 3
+	{
+		printf 'INBOX\n'
+		while IFS=$'\t' read -r wire _utf8; do
+			[ -n "$refused" ] && [[ $wire =~ $refused ]] && continue
+			printf '%s%s\n' "$prefix" "$wire"
+		done < <(alice_folders "$sep")
+		while read -r name _attr; do
+			printf '%s%s\n' "$prefix" "$name"
+		done < <(special_folders)
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+	} | LC_ALL=C sort
+}
+
 # many_names N SEP: the N folder names of "many", one a line: a tree
 # Team-NNN/List-MM of FOLDERS_PER_TEAM folders per team (Team-001,
 # Team-001SEPList-01 .. List-19, Team-002, ...), NNN of 3 digits or more.
@@ -730,4 +750,82 @@ append_command() {
 	msg+=$'\n'
 	len=$(printf '%s' "$msg" | LC_ALL=C wc -c)
 	printf 'APPEND %s () {%d+}\r\n%s\0' "$1" "$len" "$msg"
+}
+
+# srv_env_head KIND: the first lines of every DIR/env: the kind, the
+# ports, the CA, DIR and the users.
+srv_env_head() {
+	printf '# Private %s for imapconn tests; written by %s.\n' \
+		"$SERVER_NAME" "$PROG"
+	printf 'SERVER_KIND=%s\n' "$1"
+	printf 'IMAP_PORT=%q\n' "$IMAP_PORT"
+	printf 'IMAPS_PORT=%q\n' "$IMAPS_PORT"
+	printf 'CA_FILE=%q\n' "$DIR/ca.pem"
+	printf 'SERVER_DIR=%q\n' "$DIR"
+	printf 'TEST_USER=alice\n'
+	printf 'TEST_PASSWORD=%q\n' "$ALICE_PASSWORD"
+	printf 'EMPTY_USER=bob\n'
+	printf 'EMPTY_PASSWORD=%q\n' "$BOB_PASSWORD"
+	if [ "$MANY" -gt 0 ]; then
+		printf 'MANY_USER=many\n'
+		printf 'MANY_PASSWORD=%q\n' "$MANY_PASSWORD"
+		printf 'MANY_FOLDERS=%q\n' "$MANY"
+	fi
+}
+
+# srv_env_write TEXT: DIR/env becomes TEXT, the INBOX counts and PID
+# (the namespace's first process), in one rename.
+srv_env_write() {
+	local pid
+	pid=$(srv_leader_pid "$DIR") || die "$SERVER_NAME is gone"
+	{
+		printf '%s\n' "$1"
+		printf 'INBOX_MESSAGES=3\n'
+		printf 'INBOX_UNSEEN=3\n'
+		printf 'PID=%q\n' "$pid"
+	} >"$DIR/env.tmp"
+	mv "$DIR/env.tmp" "$DIR/env"
+}
+
+# ------------------------------------------------------------ commands
+
+# The command line every harness in tests/servers shares; the harness
+# sets SERVER_NAME (for messages) and defines cmd_start DIR [--many N],
+# which sets DIR, LAUNCHED=yes once the server runs, and traps
+# srv_on_start_exit on EXIT.
+srv_usage() {
+	printf 'usage: %s start DIR [--many N] | stop DIR | env DIR\n' \
+		"$PROG" >&2
+	exit 64
+}
+
+# A start that fails after the server was launched stops it again.
+srv_on_start_exit() {
+	local rc=$?
+	[ "$BASHPID" = "$MAIN_PID" ] || return "$rc"
+	if [ "$rc" -ne 0 ] && [ "$LAUNCHED" = yes ]; then
+		say "stopping the $SERVER_NAME of the failed start"
+		srv_stop "$DIR" || true
+	fi
+	return "$rc"
+}
+
+srv_main() {
+	[ $# -ge 1 ] || srv_usage
+	local cmd=$1
+	shift
+	case "$cmd" in
+	start) cmd_start "$@" ;;
+	stop)
+		[ $# -eq 1 ] || srv_usage
+		srv_stop "$1"
+		;;
+	env)
+		[ $# -eq 1 ] || srv_usage
+		[ -r "$1/env" ] ||
+			die "$1/env not found (is $SERVER_NAME started there?)"
+		cat "$1/env"
+		;;
+	*) srv_usage ;;
+	esac
 }
