@@ -25,7 +25,9 @@ readonly MANY_PASSWORD='Many.1000'
 readonly FOLDERS_PER_TEAM=20
 readonly MANY_MAX=200000
 
-# Server packages to unpack, and the installed packages they need.
+# Server packages to unpack, and the installed packages they need (read
+# through namerefs).
+# shellcheck disable=SC2034
 SRV_PACKAGES_cyrus=(cyrus-common cyrus-imapd)
 SRV_PACKAGES_courier=(courier-base courier-imap)
 SRV_PACKAGES_mailutils=(mailutils-common libmailutils9 mailutils-imap4d)
@@ -487,12 +489,12 @@ srv_candidate_versions() {
 # srv_cached_dir PACKAGE: prints the newest unpacked version of PACKAGE
 # in the cache, or fails.
 srv_cached_dir() {
-	local -a have
+	local -a found
 	shopt -s nullglob
-	have=("$SRV_CACHE/${1}_"*/)
+	found=("$SRV_CACHE/${1}_"*/)
 	shopt -u nullglob
-	[ "${#have[@]}" -gt 0 ] || return 1
-	printf '%s\n' "${have[@]%/}" | sort -V | tail -n 1
+	[ "${#found[@]}" -gt 0 ] || return 1
+	printf '%s\n' "${found[@]%/}" | sort -V | tail -n 1
 }
 
 # srv_package_dir PACKAGE [VERSION]: prints the directory PACKAGE is

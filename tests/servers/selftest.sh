@@ -12,7 +12,7 @@
 # not installed: ./quickstart build installs them).
 set -uo pipefail
 
-TEST_NAME=servers-selftest
+TEST_NAME='servers-selftest'
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 servers=$top_srcdir/tests/servers
 # shellcheck source=tests/assert.sh
@@ -149,8 +149,11 @@ check_env() {
 	assert_eq "$1: env sets every variable" '' "$missing"
 	assert_eq "$1: SERVER_KIND" "$1" "${SERVER_KIND:-}"
 	assert_eq "$1: MANY_FOLDERS" "$MANY_N" "${MANY_FOLDERS:-}"
-	[ -n "${INBOX_PREFIX+set}" ] && pass "$1: env sets INBOX_PREFIX" ||
+	if [ -n "${INBOX_PREFIX+set}" ]; then
+		pass "$1: env sets INBOX_PREFIX"
+	else
 		fail "$1: env sets INBOX_PREFIX" set unset
+	fi
 }
 
 # check_listener KIND WHAT MODE PORT MAILBOXES
@@ -218,9 +221,11 @@ check_stop() {
 	local kind=$1 dir=$tmp/$1 port open=''
 	# shellcheck disable=SC1091
 	. "$dir/env"
-	[ -n "$(instance_pids "$dir")" ] &&
-		pass "$kind: processes found before stop" ||
+	if [ -n "$(instance_pids "$dir")" ]; then
+		pass "$kind: processes found before stop"
+	else
 		fail "$kind: processes found before stop" 'some' 'none'
+	fi
 	"$servers/imapconn-$kind" stop "$dir"
 	assert_eq "$kind: stop leaves no process" '' \
 		"$(instance_pids "$dir" | tr '\n' ' ')"
