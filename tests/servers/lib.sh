@@ -26,18 +26,23 @@ readonly FOLDERS_PER_TEAM=20
 readonly MANY_MAX=200000
 
 # Server packages to unpack, and the installed packages they need (read
-# through namerefs).
+# through namerefs, hence the shellcheck directives).
 # shellcheck disable=SC2034
 SRV_PACKAGES_cyrus=(cyrus-common cyrus-imapd)
+# shellcheck disable=SC2034
 SRV_PACKAGES_courier=(courier-base courier-imap)
+# shellcheck disable=SC2034
 SRV_PACKAGES_mailutils=(mailutils-common libmailutils9 mailutils-imap4d)
+# shellcheck disable=SC2034
 SRV_DEPS_cyrus=(sasl2-bin libsasl2-2 libsasl2-modules libsasl2-modules-db
 	libcom-err2 libwrap0 zlib1g libssl3 libclamav12 libical3 libicu72
 	libjansson4 libkrb5-3 libldap-2.5-0 libpcre3 libpq5 libsqlite3-0
 	libstdc++6 libxapian30 libxml2 libzephyr4 util-linux openssl)
+# shellcheck disable=SC2034
 SRV_DEPS_courier=(courier-authlib courier-authdaemon courier-authlib-userdb
 	libcourier-unicode4 libgamin0 libgdbm6 libidn12 libpcre3 libgnutls30
 	util-linux openssl)
+# shellcheck disable=SC2034
 SRV_DEPS_mailutils=(libgnutls30 libgsasl18 libgssapi-krb5-2 libk5crypto3
 	libkrb5-3 libldap-2.5-0 libnsl2 libpam0g libunistring2 libwrap0
 	libcrypt1 libcom-err2 guile-3.0-libs libltdl7 libmariadb3 libpq5
