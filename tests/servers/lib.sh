@@ -429,10 +429,11 @@ make_maildirs() {
 	)
 }
 
-# maildir_deliver MAILDIR NAME < MESSAGE: writes an unread message with
-# CRLF line ends into MAILDIR/cur as file NAME:2, (no flags).
+# maildir_deliver MAILDIR NAME < MESSAGE: writes an unread message into
+# MAILDIR/cur as file NAME:2, (no flags), with LF line ends as Maildir
+# keeps them.
 maildir_deliver() {
-	sed 's/$/\r/' >"$1/cur/$2:2,"
+	cat >"$1/cur/$2:2,"
 }
 
 # -------------------------------------------------------- package cache
