@@ -406,10 +406,34 @@ many_names() {
 	done
 }
 
-# maildir_deliver MAILDIR NAME < MESSAGE: writes an unread message with
-# CRLF line ends into MAILDIR/cur as file NAME:2, (no flags).
+# make_maildirs BASE [folder] < NAMES: makes BASE/NAME/{cur,new,tmp} for
+# every NAME (one a line; NAME may hold "/"); with "folder", also
+# NAME/maildirfolder (Maildir++).  Few processes, whatever the number of
+# names: the caller gives the tree to its owner with one chown -R.
+make_maildirs() {
+	local base=$1 kind=${2:-} name
+	local -a names=()
+	mapfile -t names
+	[ "${#names[@]}" -eq 0 ] && return 0
+	(
+		cd "$base" || exit 1
+		for name in "${names[@]}"; do
+			printf '%s\0' "$name"
+		done | xargs -0 -n 4000 mkdir -p || exit 1
+		for name in "${names[@]}"; do
+			printf '%s/cur\0%s/new\0%s/tmp\0' "$name" "$name" "$name"
+		done | xargs -0 -n 4000 -P 2 mkdir || exit 1
+		[ "$kind" = folder ] || exit 0
+		printf '%s/maildirfolder\0' "${names[@]}" |
+			xargs -0 -n 5000 -P 2 touch || exit 1
+	)
+}
+
+# maildir_deliver MAILDIR NAME < MESSAGE: writes an unread message into
+# MAILDIR/cur as file NAME:2, (no flags), with LF line ends as Maildir
+# keeps them.
 maildir_deliver() {
-	sed 's/$/\r/' >"$1/cur/$2:2,"
+	cat >"$1/cur/$2:2,"
 }
 
 # -------------------------------------------------------- package cache
@@ -566,16 +590,20 @@ srv_launch() {
 	LAUNCHED=yes
 }
 
-# Prints the processes in the mount namespace NS (never the host's).
+# Prints the processes in the mount namespace NS, "mnt:[INODE]" as
+# readlink shows it (never the host's).  One stat for all processes:
+# a readlink each takes seconds on a busy machine.
 srv_namespace_pids() {
-	local ns=$1 proc
+	local ns=$1 inode
 	[ -n "$ns" ] || return 0
 	[ "$ns" = "$(readlink /proc/1/ns/mnt)" ] && return 0
 	[ "$ns" = "$(readlink /proc/self/ns/mnt)" ] && return 0
-	for proc in /proc/[0-9]*; do
-		[ "$(readlink "$proc/ns/mnt" 2>/dev/null)" = "$ns" ] &&
-			printf '%s\n' "${proc#/proc/}"
-	done
+	inode=${ns#mnt:[}
+	inode=${inode%]}
+	case "$inode" in '' | *[!0-9]*) return 0 ;; esac
+	stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null |
+		awk -v want="$inode" '$1 == want {
+			split($2, part, "/"); print part[3] }'
 	return 0
 }
 
