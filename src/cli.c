@@ -65,11 +65,12 @@ print_header(const struct check_run *run)
 	const struct conn_config *c = &run->o->cfg;
 	const struct endpoint *ep = &c->ep;
 
-	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait\n",
-		ep->host, endpoint_port(ep), ep->ssl ? "implicit TLS" :
-		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
-		ep->starttls == STARTTLS_OPPORTUNISTIC ?
-		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s);
+	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait, "
+		"%g s in all\n", ep->host, endpoint_port(ep), ep->ssl ?
+		"implicit TLS" : ep->starttls == STARTTLS_REQUIRED ?
+		"STARTTLS required" : ep->starttls == STARTTLS_OPPORTUNISTIC ?
+		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s,
+		config_deadline_s(c));
 	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))
 		fprintf(run->out, "WARNING: certificate verification is OFF "
 			"(--insecure)\n");
@@ -236,6 +237,9 @@ print_live(struct check_run *run, const struct event *ev)
 	case EV_NOTE:
 		fprintf(out, "  note: %s\n", ev->text);
 		break;
+	case EV_RETRY:
+		fprintf(out, "  retried: %s\n", ev->text);
+		break;
 	case EV_TLS:
 		run->tls_pending = ev->tls;
 		break;
@@ -343,6 +347,28 @@ keep(struct check_run *run, struct event *ev)
 	return 0;
 }
 
+/* A new connection follows a failed one: what the failed one
+ * reported of the server (TLS, capabilities, ID, mailboxes) goes;
+ * its timeline and notes stay. */
+static void
+forget_given_up(struct check_run *run)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < run->n; i++) {
+		enum event_type t = run->ev[i]->type;
+
+		if (t == EV_TLS || t == EV_CAPS || t == EV_SERVER_ID
+		    || t == EV_MAILBOX || t == EV_SELECTED || t == EV_STATUS) {
+			event_free(run->ev[i]);
+			continue;
+		}
+		run->ev[kept++] = run->ev[i];
+	}
+	run->n = kept;
+	run->tls_pending = NULL;
+}
+
 /* Fill f's hint from the settings and the events kept so far. */
 static void
 explain(const struct check_run *run, struct failure *f)
@@ -369,6 +395,8 @@ on_event(struct check_run *run, struct event *ev)
 		run->success = ev->flag;
 		run->total_ms = ev->at_ms;
 	}
+	if (ev->type == EV_RETRY)
+		forget_given_up(run);
 	if (!run->o->json)
 		print_live(run, ev);
 	if (ev->type == EV_TRANSCRIPT || ev->type == EV_WAIT) {

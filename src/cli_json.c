@@ -1,5 +1,6 @@
 /* cli_json.c - --check --json: the whole run as one JSON document.
  * The fields are documented in doc/imapconn.1 (JSON OUTPUT). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ac_config.h"
@@ -8,6 +9,7 @@
 #include "dryrun.h"
 #include "json.h"
 #include "mailbox.h"
+#include "mboxname.h"
 #include "net.h"
 #include "server_id.h"
 #include "tls.h"
@@ -229,6 +231,23 @@ json_flag_list(struct json *j, unsigned flags)
 	json_arr_close(j);
 }
 
+/* The name as the server meant it, decoded from modified UTF-7 and
+ * escaped once, by JSON (which keeps the document terminal-safe); a
+ * name that is not valid modified UTF-7 goes in its displayed form. */
+static void
+json_mailbox_name(struct json *j, const struct mailbox_entry *m)
+{
+	size_t cap = 9 * m->raw_len / 8 + 2, len;
+	char *name = malloc(cap);
+
+	if (m->name_valid && name != NULL
+	    && mboxname_decode(m->raw, m->raw_len, name, cap, &len) == 0)
+		json_strn(j, "name", name, len);
+	else
+		json_str(j, "name", m->display);
+	free(name);
+}
+
 static void
 json_mailbox(struct json *j, const struct mailbox_entry *m)
 {
@@ -236,7 +255,7 @@ json_mailbox(struct json *j, const struct mailbox_entry *m)
 	const char *special = mailbox_special_name(m->special);
 
 	json_obj_open(j, NULL);
-	json_str(j, "name", m->display);
+	json_mailbox_name(j, m);
 	json_strn(j, "raw", m->raw, m->raw_len);
 	json_bool(j, "name_valid", m->name_valid);
 	json_str(j, "delimiter", m->delim ? delim : NULL);
@@ -331,6 +350,7 @@ cli_json_print(const struct check_run *run)
 	json_caps_compared(&j, run);
 	json_server_id(&j, run);
 	json_by_type(&j, run, EV_NOTE, "notes");
+	json_by_type(&j, run, EV_RETRY, "retried");
 	json_mailboxes(&j, run);
 	json_failure(&j, run);
 	json_obj_close(&j);

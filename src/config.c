@@ -33,6 +33,12 @@ config_init(struct conn_config *c)
 	c->timeout_s = 30.0;
 }
 
+double
+config_deadline_s(const struct conn_config *c)
+{
+	return c->deadline_s > 0 ? c->deadline_s : 4 * c->timeout_s;
+}
+
 uint16_t
 endpoint_port(const struct endpoint *ep)
 {

@@ -82,13 +82,27 @@ struct conn_config {
 					 * (the terminal interface) */
 	bool id_send_name;		/* ID tells our name and version
 					 * instead of NIL */
+	unsigned auth_mechs;		/* CONN_AUTH_* allowed (--auth);
+					 * 0: any */
+	bool no_pipelining;		/* one command per round trip */
+	double deadline_s;		/* the whole connection up to the
+					 * list; 0: config_deadline_s() */
 };
+
+/* Login mechanisms --auth may name. */
+#define CONN_AUTH_LOGIN 1u
+#define CONN_AUTH_PLAIN 2u
 
 /* Defaults of the reference and of secure practice: verify on,
  * TLS 1.2 minimum, STARTTLS off, timeout 30 s. */
 void tls_opts_init(struct tls_opts *t);
 void endpoint_init(struct endpoint *ep);
 void config_init(struct conn_config *c);
+
+/* The bound on the whole connection up to the list: deadline_s, or
+ * four times the timeout of one wait (120 s by default), so that a
+ * server answering each wait just in time cannot stretch it. */
+double config_deadline_s(const struct conn_config *c);
 
 /* The port to use: the one given, else 993 with implicit TLS, else 143. */
 uint16_t endpoint_port(const struct endpoint *ep);

@@ -535,6 +535,7 @@ timeout_hint(struct failure *f, const struct diag_input *in)
 	struct line l = { .len = 0 };
 
 	line_add(&l, "no answer within %g s for %s", in->o->cfg.timeout_s,
+		 f->awaited[0] != '\0' ? f->awaited :
 		 phase_waiting_for(f->phase));
 	earlier_text(in, f->phase, &l);
 	if (cause != NULL)
@@ -1305,6 +1306,9 @@ static const struct rule rules[] = {
 	{ FAIL_UNREACHABLE, ANY, NULL, connect_hint, NULL },
 	{ FAIL_UNREACHABLE, ANY, NULL, NULL, "no route to that address: "
 	  "check the address and this machine's network" },
+	{ FAIL_TIMEOUT, ANY, "(--deadline)", NULL, "the server answered "
+	  "each wait in time but never finished: it is overloaded, or "
+	  "trickling on purpose; if it is only slow, raise --deadline" },
 	{ FAIL_TIMEOUT, PHASE_CONNECT, NULL, connect_hint, NULL },
 	{ FAIL_TIMEOUT, ANY, NULL, timeout_hint, NULL },
 
@@ -1408,6 +1412,9 @@ static const struct rule rules[] = {
 	{ FAIL_USAGE, ANY, NULL, NULL, "see imapconn --help" },
 	{ FAIL_INTERNAL, ANY, NULL, NULL, "this is a bug in imapconn or the "
 	  "system is out of resources" },
+	{ FAIL_PIPELINING, ANY, NULL, NULL, "the server mishandles commands "
+	  "sent together: --no-pipelining sends one command per round trip "
+	  "(slower, but this server needs it)" },
 };
 
 static bool

@@ -85,6 +85,24 @@ text_control(uint32_t c, char *u)
 	}
 }
 
+/* Whether a backslash followed by in[0..len) could be read as the
+ * start of an escape: unless the next character is printable ASCII
+ * other than a backslash or a letter an escape starts with (e t n r x
+ * u), the backslash is doubled.  So "back\slash" shows as it is and
+ * no text can pass for an escape. */
+static bool
+backslash_ambiguous(const char *in, size_t len)
+{
+	unsigned char c;
+
+	if (len == 0)
+		return true;
+	c = (unsigned char)in[0];
+	if (c < 0x20 || c > 0x7e)
+		return true;
+	return strchr("\\etnrxu", c) != NULL;
+}
+
 static size_t
 terminal_unit(const char *in, size_t len, char *u, size_t *used,
 	      bool double_backslash)
@@ -100,7 +118,8 @@ terminal_unit(const char *in, size_t len, char *u, size_t *used,
 	*used = n;
 	if (c < 0x20 || c == 0x7f)
 		return text_control(c, u);
-	if (c == '\\' && double_backslash)
+	if (c == '\\' && double_backslash
+	    && backslash_ambiguous(in + 1, len - 1))
 		return (size_t)snprintf(u, UNIT_MAX, "\\\\");
 	if (unsafe_code_point(c))
 		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);

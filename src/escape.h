@@ -27,7 +27,10 @@ size_t escape_utf8_decode(const char *in, size_t len, uint32_t *cp);
  * report, into out (cap bytes, owned by the caller).  Valid printable
  * UTF-8 passes through; everything else becomes a visible escape:
  *   ESC \e, TAB \t, LF \n, CR \r, other C0 controls and DEL \xNN
- *   (NUL is \x00), a backslash \\ (so escapes cannot be forged),
+ *   (NUL is \x00), a backslash \\ where it could be read as the start
+ *   of an escape (at the end, or before another backslash, a letter
+ *   e t n r x u or anything not printable ASCII; elsewhere it is kept
+ *   as it is, so escapes cannot be forged and "a\b" stays a\b),
  *   C1 controls (U+0080..U+009F), bidirectional controls (U+061C,
  *   U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line and
  *   paragraph separators (U+2028, U+2029) \uNNNN in lower-case hex,

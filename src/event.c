@@ -66,6 +66,7 @@ static const char *const event_names[] = {
 	[EV_CAPS] = "capabilities",
 	[EV_SERVER_ID] = "server-id",
 	[EV_NOTE] = "note",
+	[EV_RETRY] = "retry",
 	[EV_TRANSCRIPT] = "transcript",
 	[EV_MAILBOX] = "mailbox",
 	[EV_SELECTED] = "selected",

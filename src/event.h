@@ -22,7 +22,9 @@ struct server_id;
 enum event_type {
 	EV_PHASE_START,		/* phase begins */
 	EV_PHASE_END,		/* phase ends: result, elapsed_ms */
-	EV_WAIT,		/* waiting for the server until deadline_ms */
+	EV_WAIT,		/* waiting for the server until deadline_ms;
+				 * text: what for ("the reply to ID (A1)"),
+				 * NULL: what the phase waits for */
 	EV_ADDRESS,		/* text: an address the name resolved to */
 	EV_ATTEMPT,		/* text: address; result: net_attempt_state */
 	EV_TLS,			/* tls: the TLS summary; text: the chain
@@ -32,6 +34,10 @@ enum event_type {
 				 * reply */
 	EV_SERVER_ID,		/* server_id: the reply to ID */
 	EV_NOTE,		/* text: something the user must know */
+	EV_RETRY,		/* text: why the connection failed; a new
+				 * one follows, one command per round
+				 * trip: data events before it are of the
+				 * connection given up */
 	EV_TRANSCRIPT,		/* text: one line; dir: 'C' or 'S' */
 	EV_MAILBOX,		/* mailbox: one entry of the list */
 	EV_SELECTED,		/* selected: the opened mailbox's data */
@@ -56,6 +62,8 @@ struct event {
 	int64_t wall_ms;	/* wall clock, for transcripts */
 	int64_t elapsed_ms;	/* EV_PHASE_END, EV_ATTEMPT */
 	int64_t deadline_ms;	/* EV_WAIT: clock_ms() deadline */
+	int64_t end_by_ms;	/* EV_WAIT: clock_ms() bound on the whole
+				 * connection; 0: none */
 	int result;		/* enum phase_result, or attempt state */
 	bool flag;
 	char dir;		/* EV_TRANSCRIPT: 'C' client, 'S' server */

@@ -26,6 +26,7 @@ static const struct {
 	[FAIL_SERVER] = { "server", 83 },
 	[FAIL_AUTH] = { "auth", 77 },
 	[FAIL_INTERNAL] = { "internal", 70 },
+	[FAIL_PIPELINING] = { "pipelining", 76 },
 };
 
 const char *

@@ -22,6 +22,8 @@ enum fail_class {
 	FAIL_SERVER,		/* the server refused (BYE, NO, BAD) */
 	FAIL_AUTH,		/* authentication failed or not allowed */
 	FAIL_INTERNAL,		/* out of memory, thread, bug */
+	FAIL_PIPELINING,	/* the server mishandled commands sent
+				 * together in one write */
 	FAIL_CLASS_COUNT
 };
 
@@ -32,6 +34,8 @@ struct failure {
 	enum phase phase;
 	enum fail_class cls;
 	long long waited_ms;	/* for timeouts: how long it waited */
+	char awaited[80];	/* for timeouts: what it waited for ("the
+				 * reply to ID (A1)"); "": the phase's */
 	char detail[FAIL_DETAIL_MAX];	/* errno text, OpenSSL reason,
 					 * server text (already escaped) */
 	char hint[FAIL_HINT_MAX];	/* one line: what to try */

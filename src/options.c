@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "detect.h"
 #include "export.h"
@@ -48,7 +49,10 @@ enum opt_id {
 	OPT_EXPORT,
 	OPT_REPORT,
 	OPT_DETECT,
-	OPT_DETECT_PORTS
+	OPT_DETECT_PORTS,
+	OPT_AUTH,
+	OPT_NO_PIPELINING,
+	OPT_DEADLINE
 };
 
 static const struct option long_options[] = {
@@ -92,6 +96,9 @@ static const struct option long_options[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "detect", required_argument, NULL, OPT_DETECT },
 	{ "detect-ports", required_argument, NULL, OPT_DETECT_PORTS },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
+	{ "deadline", required_argument, NULL, OPT_DEADLINE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -136,6 +143,8 @@ static const char usage_text[] =
 "      --starttls[=MODE]    required (the default), opportunistic or off\n"
 "      --timeout=SECONDS    how long to wait for the server each time\n"
 "                           (default 30; fractions allowed)\n"
+"      --deadline=SECONDS   bound on the whole connection up to the\n"
+"                           list (default four times the timeout)\n"
 "\n"
 "TLS (verification is on and TLS 1.2 is the minimum by default):\n"
 "      --ca-file=FILE       trust the CA certificates in FILE\n"
@@ -160,6 +169,10 @@ static const char usage_text[] =
 "                           (otherwise IMAPCONN_PASSWORD, or a prompt)\n"
 "      --allow-plaintext-auth  allow the password over an unencrypted\n"
 "                           connection\n"
+"      --auth=MECH[,MECH]   log in only with these: login, plain\n"
+"                           (default: LOGIN, else AUTHENTICATE PLAIN)\n"
+"      --no-pipelining      one command per round trip (for servers\n"
+"                           that mishandle commands sent together)\n"
 "      --select=MAILBOX     open MAILBOX read-only (EXAMINE) after login\n"
 "      --select-rw          open it read-write (SELECT)\n"
 "      --transcript=FILE    write the protocol exchange to FILE, the\n"
@@ -229,8 +242,10 @@ parse_port(const char *arg, uint16_t *port, char *err, size_t errcap)
 	return 0;
 }
 
+/* Seconds for --timeout or --deadline (name), fractions allowed. */
 static int
-parse_timeout(const char *arg, double *out, char *err, size_t errcap)
+parse_seconds(const char *arg, const char *name, double *out, char *err,
+	      size_t errcap)
 {
 	char *end;
 	double v;
@@ -239,9 +254,9 @@ parse_timeout(const char *arg, double *out, char *err, size_t errcap)
 	v = strtod(arg, &end);
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v)
 	    || v <= 0 || v > 86400)
-		return fail_msg(err, errcap, "--timeout '%s': expected seconds"
-				" greater than 0 and at most 86400 (e.g. 30 "
-				"or 2.5)", arg);
+		return fail_msg(err, errcap, "--%s '%s': expected seconds "
+				"greater than 0 and at most 86400 (e.g. 30 or "
+				"2.5)", name, arg);
 	*out = v;
 	return 0;
 }
@@ -376,7 +391,8 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 		return parse_starttls(arg, &cs->ep.starttls, err, errcap);
 	case OPT_TIMEOUT:
 		o->timeout_given = true;
-		return parse_timeout(arg, &c->timeout_s, err, errcap);
+		return parse_seconds(arg, "timeout", &c->timeout_s, err,
+				     errcap);
 	case OPT_USER:
 		return copy_arg(c->user, sizeof(c->user), arg, "user", err,
 				errcap);
@@ -471,6 +487,52 @@ parse_detect_ports(struct options *o, const char *arg, char *err,
 	return 0;
 }
 
+/* --auth login,plain: the mechanisms a login may use. */
+static int
+parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
+{
+	const char *p = arg;
+
+	*out = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		if (n == 5 && strncasecmp(p, "login", 5) == 0)
+			*out |= CONN_AUTH_LOGIN;
+		else if (n == 5 && strncasecmp(p, "plain", 5) == 0)
+			*out |= CONN_AUTH_PLAIN;
+		else
+			return fail_msg(err, errcap, "--auth '%s': '%.*s' is "
+					"not a mechanism imapconn knows "
+					"(login, plain)", arg, (int)n, p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (*out == 0)
+		return fail_msg(err, errcap, "--auth '%s': name at least one "
+				"mechanism (login, plain)", arg);
+	return 0;
+}
+
+/* --auth, --no-pipelining and --deadline. */
+static int
+apply_login_option(struct options *o, int id, const char *arg, char *err,
+		   size_t errcap)
+{
+	switch (id) {
+	case OPT_AUTH:
+		return parse_auth(arg, &o->cfg.auth_mechs, err, errcap);
+	case OPT_NO_PIPELINING:
+		o->cfg.no_pipelining = true;
+		return 0;
+	case OPT_DEADLINE:
+		return parse_seconds(arg, "deadline", &o->cfg.deadline_s, err,
+				     errcap);
+	}
+	return 1;
+}
+
 /* --export, --report, --detect and --detect-ports. */
 static int
 apply_extra_option(struct options *o, int id, const char *arg, char *err,
@@ -507,6 +569,9 @@ apply_option(struct options *o, struct cli_set *cs, int id,
 	if (rc <= 0)
 		return rc;
 	rc = apply_extra_option(o, id, arg, err, errcap);
+	if (rc <= 0)
+		return rc;
+	rc = apply_login_option(o, id, arg, err, errcap);
 	if (rc <= 0)
 		return rc;
 	rc = apply_conn_option(o, cs, id, arg, err, errcap);

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "escape.h"
+#include "mboxname.h"
 #include "redact.h"
 
 void
@@ -22,16 +23,19 @@ redact_empty(const struct redact *r)
 	return r->n == 0;
 }
 
-/* Add a copy of len bytes unless too short, already there or full;
- * 0, or -1 when out of memory. */
+/* Add a copy of len bytes unless empty, already there or full; a form
+ * under REDACT_MIN_LEN is kept only as a whole word.  0, or -1 when out
+ * of memory. */
 static int
-add_form(struct redact *r, const char *s, size_t len)
+add_form(struct redact *r, const char *s, size_t len, bool whole)
 {
-	if (len < REDACT_MIN_LEN || r->n == REDACT_FORMS)
+	if (len == 0 || (len < REDACT_MIN_LEN && !whole)
+	    || r->n == REDACT_FORMS)
 		return 0;
 	for (size_t i = 0; i < r->n; i++)
 		if (r->len[i] == len && memcmp(r->form[i], s, len) == 0)
 			return 0;
+	r->whole[r->n] = whole;
 	r->form[r->n] = malloc(len + 1);
 	if (r->form[r->n] == NULL)
 		return -1;
@@ -43,7 +47,7 @@ add_form(struct redact *r, const char *s, size_t len)
 
 /* Add s and the two escaped forms of it the session's texts use. */
 static int
-add_escaped(struct redact *r, const char *s, size_t len)
+add_escaped(struct redact *r, const char *s, size_t len, bool whole)
 {
 	size_t cap = len * 6 + 1, n;
 	char *buf = malloc(cap);
@@ -51,13 +55,13 @@ add_escaped(struct redact *r, const char *s, size_t len)
 
 	if (buf == NULL)
 		return -1;
-	if (add_form(r, s, len) != 0)
+	if (add_form(r, s, len, whole) != 0)
 		goto out;
 	n = escape_text(s, len, buf, cap);
-	if (add_form(r, buf, n) != 0)
+	if (add_form(r, buf, n, whole) != 0)
 		goto out;
 	n = escape_line(s, len, buf, cap);
-	if (add_form(r, buf, n) != 0)
+	if (add_form(r, buf, n, whole) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -69,7 +73,7 @@ out:
 /* The inside of an IMAP quoted string holding s: '"' and '\' get a
  * backslash. */
 static int
-add_quoted(struct redact *r, const char *s, size_t len)
+add_quoted(struct redact *r, const char *s, size_t len, bool whole)
 {
 	char *q = malloc(len * 2 + 1);
 	size_t n = 0;
@@ -82,14 +86,15 @@ add_quoted(struct redact *r, const char *s, size_t len)
 			q[n++] = '\\';
 		q[n++] = s[i];
 	}
-	rc = n == len ? 0 : add_escaped(r, q, n);
+	rc = n == len ? 0 : add_escaped(r, q, n, whole);
 	OPENSSL_cleanse(q, len * 2 + 1);
 	free(q);
 	return rc;
 }
 
 static int
-add_base64(struct redact *r, const unsigned char *msg, size_t len)
+add_base64(struct redact *r, const unsigned char *msg, size_t len,
+	   bool whole)
 {
 	size_t cap = (len + 2) / 3 * 4 + 1;
 	unsigned char *b64 = malloc(cap);
@@ -98,7 +103,7 @@ add_base64(struct redact *r, const unsigned char *msg, size_t len)
 	if (b64 == NULL)
 		return -1;
 	n = EVP_EncodeBlock(b64, msg, (int)len);
-	rc = add_form(r, (const char *)b64, n > 0 ? (size_t)n : 0);
+	rc = add_form(r, (const char *)b64, n > 0 ? (size_t)n : 0, whole);
 	OPENSSL_cleanse(b64, cap);
 	free(b64);
 	return rc;
@@ -122,11 +127,30 @@ add_sasl_plain(struct redact *r, const char *user, const char *secret)
 	msg[2 * ul + 1] = '\0';
 	memcpy(msg + 2 * ul + 2, secret, sl);
 	/* The second form is the tail of the first. */
-	rc = add_base64(r, msg, cap);
+	rc = add_base64(r, msg, cap, false);
 	if (rc == 0)
-		rc = add_base64(r, msg + ul, cap - ul);
+		rc = add_base64(r, msg + ul, cap - ul, false);
 	OPENSSL_cleanse(msg, cap);
 	free(msg);
+	return rc;
+}
+
+/* The secret as a server would list a mailbox of that name: modified
+ * UTF-7 (when that differs), and its escaped forms. */
+static int
+add_mutf7(struct redact *r, const char *s, size_t len, bool whole)
+{
+	size_t cap = 4 * len + 8, n = 0;
+	char *m = malloc(cap);
+	int rc = 0;
+
+	if (m == NULL)
+		return -1;
+	if (mboxname_encode(s, len, m, cap, &n) == 0
+	    && (n != len || memcmp(m, s, len) != 0))
+		rc = add_escaped(r, m, n, whole);
+	OPENSSL_cleanse(m, cap);
+	free(m);
 	return rc;
 }
 
@@ -134,21 +158,41 @@ int
 redact_add_secret(struct redact *r, const char *user, const char *secret)
 {
 	size_t len = strlen(secret);
+	bool whole = len < REDACT_MIN_LEN;
 
-	if (len < REDACT_MIN_LEN)
+	if (len == 0)
 		return 0;
-	if (add_escaped(r, secret, len) != 0
-	    || add_quoted(r, secret, len) != 0
-	    || add_base64(r, (const unsigned char *)secret, len) != 0)
+	if (add_escaped(r, secret, len, whole) != 0
+	    || add_quoted(r, secret, len, whole) != 0
+	    || add_mutf7(r, secret, len, whole) != 0
+	    || add_base64(r, (const unsigned char *)secret, len, whole) != 0)
 		return -1;
 	if (user != NULL && add_sasl_plain(r, user, secret) != 0)
 		return -1;
 	return 0;
 }
 
+/* A byte that may be part of a word: an ASCII letter or digit, or a
+ * byte of a UTF-8 character. */
+static bool
+word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+	       || (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+/* Whether text[i..i+fl) stands as a whole word in text[0..len). */
+static bool
+whole_word(const char *text, size_t i, size_t fl, size_t len)
+{
+	if (i > 0 && word_byte((unsigned char)text[i - 1]))
+		return false;
+	return i + fl == len || !word_byte((unsigned char)text[i + fl]);
+}
+
 /* Length of the form that starts at text[i], or 0.  A form cut by the
  * end of the text counts when at least half of it (and the minimum)
- * is there. */
+ * is there; a whole-word form counts only whole. */
 static size_t
 match_at(const struct redact *r, const char *text, size_t i, size_t len)
 {
@@ -157,7 +201,11 @@ match_at(const struct redact *r, const char *text, size_t i, size_t len)
 	for (size_t k = 0; k < r->n; k++) {
 		size_t fl = r->len[k];
 
-		if (rest >= fl) {
+		if (r->whole[k]) {
+			if (rest >= fl && memcmp(text + i, r->form[k], fl) == 0
+			    && whole_word(text, i, fl, len))
+				return fl;
+		} else if (rest >= fl) {
 			if (memcmp(text + i, r->form[k], fl) == 0)
 				return fl;
 		} else if (rest >= REDACT_MIN_LEN && 2 * rest >= fl
@@ -210,15 +258,15 @@ redact_into(const struct redact *r, const char *text, size_t len,
 }
 
 char *
-redact_text(const struct redact *r, const char *text, int *oom)
+redact_bytes(const struct redact *r, const char *text, size_t len,
+	     size_t *outlen, int *oom)
 {
-	size_t len, out_len;
+	size_t out_len;
 	char *out;
 
 	*oom = 0;
 	if (r->n == 0 || text == NULL)
 		return NULL;
-	len = strlen(text);
 	out_len = redacted_len(r, text, len);
 	if (out_len == 0)
 		return NULL;
@@ -228,7 +276,19 @@ redact_text(const struct redact *r, const char *text, int *oom)
 		return NULL;
 	}
 	redact_into(r, text, len, out);
+	*outlen = out_len;
 	return out;
+}
+
+char *
+redact_text(const struct redact *r, const char *text, int *oom)
+{
+	size_t n;
+
+	*oom = 0;
+	if (text == NULL)
+		return NULL;
+	return redact_bytes(r, text, strlen(text), &n, oom);
 }
 
 void

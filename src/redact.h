@@ -6,16 +6,24 @@
  * the session passes every text it reports through redact_text().
  * The forms searched: the secret as typed, as the escape functions and
  * an IMAP quoted string would show it, and the base64 of the secret and
- * of AUTHENTICATE PLAIN's message.  Text cut in the middle of a form
- * (a transcript line at its length limit) loses the cut part too. */
+ * of AUTHENTICATE PLAIN's message, and the secret as a mailbox name in
+ * modified UTF-7.  Text cut in the middle of a form (a transcript line
+ * at its length limit) loses the cut part too.
+ *
+ * A secret shorter than REDACT_MIN_LEN bytes would blank every word that
+ * holds it ("abc" in "abcdef"), so its forms are hidden only where they
+ * stand as a whole word: the bytes on either side, if any, are neither
+ * ASCII letters or digits nor part of a UTF-8 character.  A mailbox, a
+ * flag or a subject that is exactly the secret is hidden; a longer word
+ * that holds it is left alone. */
 #ifndef IMAPCONN_REDACT_H
 #define IMAPCONN_REDACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#define REDACT_FORMS 24
-/* Shorter secrets are not searched for: "abc" would blank every word
- * that holds it, and a server echoing it back tells nothing new. */
+#define REDACT_FORMS 40
+/* Shorter secrets are hidden only as whole words (see above). */
 #define REDACT_MIN_LEN 4
 #define REDACT_MARK "[secret]"
 
@@ -23,6 +31,7 @@ struct redact {
 	size_t n;
 	char *form[REDACT_FORMS];	/* owned, wiped when freed */
 	size_t len[REDACT_FORMS];
+	bool whole[REDACT_FORMS];	/* hidden only as a whole word */
 };
 
 /* Empty set: redact_text() changes nothing. */
@@ -40,6 +49,12 @@ int redact_empty(const struct redact *r);
 /* A copy of text with every form replaced by REDACT_MARK, or NULL when
  * text holds none (or out of memory: then *oom is set). */
 char *redact_text(const struct redact *r, const char *text, int *oom);
+
+/* The same for len bytes of any kind (NUL included): a copy with the
+ * forms replaced, its length in *outlen, or NULL when none is there (or
+ * out of memory: then *oom is set). */
+char *redact_bytes(const struct redact *r, const char *text, size_t len,
+		   size_t *outlen, int *oom);
 
 /* The same, in place, in a buffer of cap bytes (cut to fit). */
 void redact_buf(const struct redact *r, char *buf, size_t cap);

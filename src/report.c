@@ -226,6 +226,7 @@ report_event(struct report *r, const struct event *ev)
 	case EV_CAPS:
 	case EV_SERVER_ID:
 	case EV_NOTE:
+	case EV_RETRY:
 		break;
 	default:
 		return;
@@ -456,6 +457,8 @@ timeline_item(const struct rep_item *it, FILE *out)
 		return;
 	} else if (it->type == EV_NOTE) {
 		fputs("           note: ", out);
+	} else if (it->type == EV_RETRY) {
+		fputs("           retried: ", out);
 	} else {
 		return;
 	}

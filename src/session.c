@@ -14,6 +14,8 @@
 #include "clock.h"
 #include "escape.h"
 #include "imap_parse.h"
+#include "mailbox.h"
+#include "message.h"
 #include "session.h"
 #include "redact.h"
 #include "server_id.h"
@@ -32,8 +34,80 @@ redact_server_id(struct session *s, struct server_id *id)
 	redact_buf(&s->redact, id->text, sizeof(id->text));
 }
 
+/* in[0..len) with the secret hidden: in itself when it holds none, a
+ * copy left in *owned (the caller frees it), or REDACT_MARK when out of
+ * memory.  Its length in *outlen. */
+static const char *
+clean_bytes(const struct redact *r, const char *in, size_t len,
+	    size_t *outlen, char **owned)
+{
+	int oom;
+
+	*owned = redact_bytes(r, in, len, outlen, &oom);
+	if (*owned != NULL)
+		return *owned;
+	*outlen = oom ? strlen(REDACT_MARK) : len;
+	return oom ? REDACT_MARK : in;
+}
+
+/* A mailbox named with the secret: both names hidden (the raw one is
+ * shown too, and in the JSON), the entry replaced by a clean copy, or
+ * emptied when there is no memory for one. */
+static void
+redact_mailbox(struct session *s, struct event *ev)
+{
+	struct mailbox_entry *m = ev->mailbox, *c;
+	const char *raw, *display;
+	char *raw_owned, *display_owned;
+	size_t raw_len, display_len, dlen = strlen(m->display);
+
+	raw = clean_bytes(&s->redact, m->raw, m->raw_len, &raw_len,
+			  &raw_owned);
+	display = clean_bytes(&s->redact, m->display, dlen, &display_len,
+			      &display_owned);
+	if (raw != m->raw || display != m->display) {
+		c = mailbox_entry_new(raw, raw_len, display);
+		if (c != NULL) {
+			c->delim = m->delim;
+			c->flags = m->flags;
+			c->special = m->special;
+			c->name_valid = m->name_valid;
+			c->has_status = m->has_status;
+			c->messages = m->messages;
+			c->unseen = m->unseen;
+		}
+		OPENSSL_cleanse(m->raw, m->raw_len + 1 + dlen);
+		m->raw_len = 0;
+		m->display = m->raw;
+		if (c != NULL) {
+			free(m);
+			ev->mailbox = c;
+		}
+	}
+	free(raw_owned);
+	free(display_owned);
+}
+
+static void
+redact_selected(struct session *s, struct mailbox_data *d)
+{
+	redact_buf(&s->redact, d->name, sizeof(d->name));
+	redact_buf(&s->redact, d->flags, sizeof(d->flags));
+	redact_buf(&s->redact, d->permanent_flags,
+		   sizeof(d->permanent_flags));
+}
+
+static void
+redact_message(struct session *s, struct message_summary *m)
+{
+	redact_buf(&s->redact, m->date, sizeof(m->date));
+	redact_buf(&s->redact, m->from, sizeof(m->from));
+	redact_buf(&s->redact, m->subject, sizeof(m->subject));
+}
+
 /* A server may echo the password back (in a refusal, an ALERT, the
- * SASL message in base64): no text leaves the session with it. */
+ * SASL message in base64, as a mailbox name, a flag, a sender or a
+ * subject): no event leaves the session with it. */
 static void
 redact_event(struct session *s, struct event *ev)
 {
@@ -56,6 +130,12 @@ redact_event(struct session *s, struct event *ev)
 	}
 	if (ev->server_id != NULL)
 		redact_server_id(s, ev->server_id);
+	if (ev->mailbox != NULL)
+		redact_mailbox(s, ev);
+	if (ev->selected != NULL)
+		redact_selected(s, ev->selected);
+	if (ev->message != NULL)
+		redact_message(s, ev->message);
 }
 
 void
@@ -138,16 +218,58 @@ sess_wait_event(struct session *s, int64_t deadline_ms)
 	if (ev == NULL)
 		return;
 	ev->deadline_ms = deadline_ms;
+	ev->end_by_ms = s->end_by;
+	if (s->awaiting[0] != '\0'
+	    && event_set_text(ev, s->awaiting, strlen(s->awaiting)) != 0) {
+		event_free(ev);
+		return;
+	}
 	sess_emit(s, ev);
+}
+
+void
+sess_password_done(struct session *s)
+{
+	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
+}
+
+int64_t
+sess_wait_until(const struct session *s)
+{
+	int64_t d = clock_deadline(s->cfg.timeout_s);
+
+	if (s->end_by != 0 && s->end_by < d)
+		return s->end_by;
+	return d;
 }
 
 int64_t
 sess_deadline(struct session *s)
 {
-	int64_t d = clock_deadline(s->cfg.timeout_s);
+	int64_t d = sess_wait_until(s);
 
 	sess_wait_event(s, d);
 	return d;
+}
+
+void
+sess_deadline_check(struct session *s)
+{
+	struct failure *f = &s->fail;
+	int64_t now = clock_ms();
+
+	if (f->cls != FAIL_TIMEOUT || s->end_by == 0 || now < s->end_by
+	    || s->end_by_passed)
+		return;
+	s->end_by_passed = true;
+	fail_set(f, f->phase, FAIL_TIMEOUT, "the whole connection took "
+		 "longer than its deadline of %g s (--deadline), still in "
+		 "%s after %zu repl%s since the last completed command: the "
+		 "server answers each wait within the %g s timeout but "
+		 "never finishes (trickling)", config_deadline_s(&s->cfg),
+		 phase_name(f->phase), s->pipe.since_done,
+		 s->pipe.since_done == 1 ? "y" : "ies", s->cfg.timeout_s);
+	f->waited_ms = now - s->t0;
 }
 
 void
@@ -225,6 +347,8 @@ sess_caps_clear(struct sess_caps *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->name[i]);
+	free(c->name);
+	c->name = NULL;
 	c->n = 0;
 }
 
@@ -253,6 +377,67 @@ emit_failure(struct session *s)
 	sess_emit(s, ev);
 }
 
+/* Forget the connection that failed, to make a new one: what the
+ * server said, the tags, the parser; the settings and the secrets
+ * stay. */
+static void
+sess_restart(struct session *s)
+{
+	link_close(&s->link);
+	flow_tls_discard(s);
+	imap_parser_free(s->parser);
+	s->parser = NULL;
+	s->rpos = s->rlen = 0;
+	imap_response_free(s->held);
+	s->held = NULL;
+	sess_caps_clear(&s->caps);
+	s->cmd_flags = 0;
+	s->usable = s->preauth = s->caps_after_tls_needed = false;
+	s->mech_before_tls = 0;
+	s->id_before_tls = s->id_asked = s->id_with_logout = false;
+	s->logging_out = false;
+	s->awaiting[0] = '\0';
+	imap_tagger_init(&s->tagger, "A");
+	pipe_reset(&s->pipe);
+	memset(&s->fail, 0, sizeof(s->fail));
+}
+
+static void
+emit_retry(struct session *s)
+{
+	struct event *ev = event_new(EV_RETRY, s->fail.phase);
+	char buf[FAIL_DETAIL_MAX + 160];
+
+	if (ev == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s; trying again on a new connection, "
+		 "one command per round trip", s->fail.detail);
+	if (event_set_text(ev, buf, strlen(buf)) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+/* The connection, once more without pipelining when the server
+ * mishandled commands sent together (never when the user cancelled:
+ * that failure is not the server's). */
+static int
+sess_attempts(struct session *s)
+{
+	int rc = sess_run(s);
+
+	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
+		return rc;
+	if (s->phase_open)
+		sess_phase_end(s, PHASE_FAILED, "%s",
+			       fail_class_name(s->fail.cls));
+	emit_retry(s);
+	sess_restart(s);
+	s->pipe.off = true;
+	return sess_run(s);
+}
+
 static void *
 session_main(void *arg)
 {
@@ -261,6 +446,7 @@ session_main(void *arg)
 	int rc;
 
 	s->t0 = clock_ms();
+	s->end_by = s->t0 + (int64_t)(config_deadline_s(&s->cfg) * 1000);
 	if (!s->cfg.stay_open)
 		sess_requests_close(s);
 	imap_tagger_init(&s->tagger, "A");
@@ -269,9 +455,10 @@ session_main(void *arg)
 		fail_set(&s->fail, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		rc = -1;
 	} else {
-		rc = sess_run(s);
+		rc = sess_attempts(s);
 	}
 	if (rc != 0) {
+		sess_deadline_check(s);
 		if (s->phase_open)
 			sess_phase_end(s, PHASE_FAILED, "%s",
 				       fail_class_name(s->fail.cls));
@@ -325,6 +512,7 @@ session_start(const struct conn_config *cfg, struct event_queue *q,
 	s->cfg = *cfg;
 	s->q = q;
 	s->link.fd = -1;
+	s->pipe.off = cfg->no_pipelining;
 	if (redact_secrets(s) != 0) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		goto fail;

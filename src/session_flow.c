@@ -242,5 +242,7 @@ sess_run(struct session *s)
 		return -1;
 	if (!s->cfg.stay_open)
 		return 0;
+	/* Browsing has no end the server could stretch. */
+	s->end_by = 0;
 	return sess_serve_requests(s);
 }

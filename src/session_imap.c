@@ -40,15 +40,8 @@ flow_learn_caps(struct session *s, const struct imap_response *r)
 	if (imap_resp_capabilities(r, &names, &n) != 0)
 		return false;
 	sess_caps_clear(&s->caps);
-	if (n > SESS_CAPS_MAX) {
-		for (size_t i = SESS_CAPS_MAX; i < n; i++)
-			free(names[i]);
-		n = SESS_CAPS_MAX;
-	}
-	for (size_t i = 0; i < n; i++)
-		s->caps.name[i] = names[i];
+	s->caps.name = names;
 	s->caps.n = n;
-	free(names);
 	s->cmd_flags = 0;
 	if (sess_caps_has(&s->caps, "LITERAL+"))
 		s->cmd_flags |= IMAP_CMD_LITERAL_PLUS;
@@ -80,49 +73,33 @@ bye_failure(struct session *s, const struct imap_response *r)
 	return -1;
 }
 
-/* A reply to a command of ours sent before the one awaited, whose
- * reply was abandoned (a pipelined command after a failed login). */
-static bool
-stale_tag(const struct session *s, const char *tag, const char *expected)
-{
-	size_t pl = strlen(s->tagger.prefix);
-
-	if (!imap_tagger_is_ours(&s->tagger, tag, strlen(tag)))
-		return false;
-	return strtoul(tag + pl, NULL, 10) < strtoul(expected + pl, NULL, 10);
-}
-
 int
 flow_until_tagged(struct session *s, const char *tag, flow_untagged_fn fn,
 		  void *arg, struct imap_response **done)
 {
+	pipe_awaited(s, tag, s->awaiting, sizeof(s->awaiting));
 	for (;;) {
 		struct imap_response *r;
 		int rc = 0;
 
-		if (sess_read_response(s, &r) != 0)
+		if (sess_read_response(s, &r) != 0) {
+			pipe_timed_out(s, tag);
 			return -1;
-		if (r->kind == IMAP_RESP_TAGGED && strcmp(r->tag, tag) == 0) {
-			alert_note(s, r);
-			*done = r;
-			return 0;
-		}
-		if (r->kind == IMAP_RESP_TAGGED && stale_tag(s, r->tag, tag)) {
-			imap_response_free(r);
-			continue;
 		}
 		if (r->kind == IMAP_RESP_TAGGED) {
-			char t[IMAP_TAG_MAX * 4];
-
-			escape_text(r->tag, strlen(r->tag), t, sizeof(t));
-			fail_set(&s->fail, s->phase, FAIL_PROTOCOL, "a reply "
-				 "for tag %s while waiting for %s: the server "
-				 "answered a command that was not sent", t,
-				 tag);
-			s->usable = false;
+			rc = pipe_tagged(s, r->tag, tag);
+			if (rc == 0) {
+				s->awaiting[0] = '\0';
+				alert_note(s, r);
+				*done = r;
+				return 0;
+			}
 			imap_response_free(r);
-			return -1;
+			if (rc < 0)
+				return -1;
+			continue;
 		}
+		pipe_untagged(s);
 		if (imap_resp_is_bye(r) && !s->logging_out) {
 			rc = bye_failure(s, r);
 			imap_response_free(r);
@@ -315,7 +292,7 @@ starttls_handshake(struct session *s)
 		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
-	s->mech_before_tls = flow_guess_mech_after_tls(&s->caps);
+	s->mech_before_tls = flow_guess_mech_after_tls(&s->caps, &s->cfg);
 	s->id_before_tls = sess_caps_has(&s->caps, "ID");
 	sess_caps_clear(&s->caps);
 	s->cmd_flags = 0;
@@ -378,12 +355,15 @@ logout_exchange(struct session *s, struct imap_response **done)
 	int rc;
 
 	rc = imap_cmd_logout(s->cmd, &s->tagger);
-	if (rc == 0 && id != NULL)
+	if (rc == 0 && id != NULL && !s->pipe.off)
 		rc = flow_send_together(s, both, 2);
-	else if (rc == 0 && sess_send(s, s->cmd) < 0)
+	else if (rc == 0 && id != NULL && sess_send(s, id) < 0)
 		rc = -1;
 	if (rc == 0 && id != NULL)
 		rc = flow_id_read(s, imap_cmd_tag(id));
+	if (rc == 0 && (id == NULL || s->pipe.off)
+	    && sess_send(s, s->cmd) < 0)
+		rc = -1;
 	if (rc == 0)
 		rc = flow_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL,
 				       done);
@@ -401,8 +381,12 @@ sess_logout(struct session *s)
 		return;
 	sess_phase_begin(s, PHASE_LOGOUT);
 	s->logging_out = true;
+	/* LOGOUT has a short wait of its own, even past the deadline. */
+	s->end_by = 0;
 	if (s->cfg.timeout_s > 5)
 		s->cfg.timeout_s = 5;
+	if (s->end_by_passed && s->cfg.timeout_s > 2)
+		s->cfg.timeout_s = 2;
 	if (logout_exchange(s, &done) == 0)
 		sess_phase_end(s, PHASE_OK, "%s", "");
 	else

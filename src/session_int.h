@@ -22,7 +22,6 @@ struct request;
 struct tls_client;
 
 #define SESS_RBUF 16384
-#define SESS_CAPS_MAX 256
 /* What one server may make the session hold.  It fetches no message
  * bodies, only names, counts, flags and envelopes: a literal over
  * 1 MiB or a response over 4 MiB is an attack or a broken server, and
@@ -37,9 +36,32 @@ struct tls_client;
 #define SESS_RAW_MAX 1024	/* bytes of a response shown in the
 				 * transcript (escaped, then cut) */
 
+/* Every capability the server named: no count limit but the size of
+ * the response that carried them (SESS_RESPONSE_MAX), so none that
+ * matters (LOGINDISABLED, STARTTLS, AUTH=) can be dropped. */
 struct sess_caps {
 	size_t n;
-	char *name[SESS_CAPS_MAX];	/* upper-cased, owned */
+	char **name;	/* n names, upper-cased; array and names owned */
+};
+
+/* Commands sent together in one write, and the replies read
+ * (session_pipe.c).  Tags are numbers here: "A12" is 12. */
+#define SESS_PIPE_DONE 64
+#define SESS_PIPE_SENT 16
+struct sess_sent {
+	unsigned long num;
+	char verb[16];			/* "LOGIN", for naming waits */
+};
+struct sess_pipe {
+	bool off;			/* one command per round trip */
+	bool used;			/* a write carried several */
+	unsigned long behind_lo;	/* tags sent behind another in */
+	unsigned long behind_hi;	/* the last such write; 0: none */
+	unsigned long done[SESS_PIPE_DONE];	/* completions read */
+	size_t ndone;
+	struct sess_sent sent[SESS_PIPE_SENT];	/* the last commands */
+	size_t nsent;
+	size_t since_done;		/* responses since a completion */
 };
 
 struct session {
@@ -55,6 +77,9 @@ struct session {
 
 	/* Owned by the worker thread from here on. */
 	int64_t t0;			/* clock_ms() at start */
+	int64_t end_by;			/* clock_ms() bound on the whole
+					 * connection; 0: none (requests) */
+	bool end_by_passed;		/* a wait was cut by end_by */
 	enum phase phase;		/* the phase running now */
 	int64_t phase_t0;
 	bool phase_open;
@@ -82,6 +107,9 @@ struct session {
 	struct sess_caps caps;
 	struct failure fail;
 	struct redact redact;		/* secrets' forms, until the end */
+	struct sess_pipe pipe;
+	char awaiting[80];		/* "the reply to ID (A1)" while
+					 * waiting for it; "": the phase's */
 };
 
 /* Events.  Each builds one event and pushes it; out of memory drops
@@ -100,9 +128,18 @@ void sess_transcript(struct session *s, char dir, const char *text,
 void sess_emit_tls(struct session *s);
 void sess_emit_caps(struct session *s, bool after_tls);
 
+/* Wipe the password: no connection will send it again. */
+void sess_password_done(struct session *s);
+
 /* A deadline for the next wait: now + the configured timeout, and an
  * EV_WAIT event so a countdown can show it. */
 int64_t sess_deadline(struct session *s);
+/* The same without the event: the sooner of now + the timeout and the
+ * bound on the whole connection. */
+int64_t sess_wait_until(const struct session *s);
+/* After a timeout (s->fail): when it was the bound on the whole
+ * connection that ran out, say so, with the server's trickle. */
+void sess_deadline_check(struct session *s);
 
 /* Protocol I/O (session_io.c).  Each is 0, or -1 with s->fail set. */
 /* Send a finished command, every segment; 1 when the server refused
@@ -121,7 +158,6 @@ size_t sess_buffered(const struct session *s);
 
 /* Capabilities. */
 void sess_caps_clear(struct sess_caps *c);
-void sess_caps_set(struct sess_caps *c, char **names, size_t n);
 bool sess_caps_has(const struct sess_caps *c, const char *name);
 
 /* The phases, in order (session_flow.c).  0 or -1 with s->fail set. */
@@ -157,11 +193,16 @@ enum mech {
 	MECH_LOGIN
 };
 
-/* The login mechanism the capabilities allow. */
-enum mech flow_choose_mech(const struct sess_caps *c);
+/* Whether cfg->auth_mechs (--auth) allows m. */
+bool flow_mech_allowed(const struct conn_config *cfg, enum mech m);
+/* The login mechanism the capabilities and cfg->auth_mechs allow:
+ * LOGIN first (it shares a write with LIST), then AUTHENTICATE PLAIN. */
+enum mech flow_choose_mech(const struct sess_caps *c,
+			   const struct conn_config *cfg);
 /* The mechanism to use right after STARTTLS, from what was said
  * before TLS; MECH_NONE when only CAPABILITY can tell. */
-enum mech flow_guess_mech_after_tls(const struct sess_caps *before);
+enum mech flow_guess_mech_after_tls(const struct sess_caps *before,
+				    const struct conn_config *cfg);
 /* Login, list and select, pipelined where safe (session_login.c). */
 int flow_login_and_list(struct session *s);
 /* EV_SELECTED for a mailbox opened with EXAMINE or SELECT. */
@@ -179,6 +220,30 @@ void sess_logout(struct session *s);
  * write, in order; 0, or -1 with s->fail set (session_login.c). */
 int flow_send_together(struct session *s, struct imap_cmd *const *cmds,
 		       size_t n);
+
+/* Pipelining (session_pipe.c). */
+/* A command about to go out: its tag and transcript text ("A3 LOGIN
+ * <user> <password>"), so that a wait can name what it waits for. */
+void pipe_record(struct session *s, const char *tag, const char *shown);
+/* Commands from tag first to tag last went out in one write. */
+void pipe_sent_together(struct session *s, const char *first,
+			const char *last);
+/* "the reply to LOGIN (A3)" for the command sent with tag. */
+void pipe_awaited(const struct session *s, const char *tag, char *buf,
+		  size_t cap);
+/* A tagged reply came while waiting for awaited: 0 it is the one, 1 it
+ * completes an abandoned earlier command (skip it), -1 the server
+ * misbehaved (s->fail set: class FAIL_PIPELINING when this connection
+ * sent commands together, else FAIL_PROTOCOL). */
+int pipe_tagged(struct session *s, const char *tag, const char *awaited);
+/* An untagged response was read. */
+void pipe_untagged(struct session *s);
+/* The wait for awaited timed out (s->fail): name the command, and
+ * call it the server's pipelining when a command sent behind another
+ * in one write got nothing while the one before it was answered. */
+void pipe_timed_out(struct session *s, const char *awaited);
+/* Forget everything but the mode, for a new connection. */
+void pipe_reset(struct sess_pipe *p);
 
 /* ID, RFC 2971 (session_id.c).  Never a round trip of its own: it
  * rides with commands sent anyway. */

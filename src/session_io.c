@@ -20,9 +20,11 @@ sess_send(struct session *s, struct imap_cmd *cmd)
 
 	for (size_t i = 0; i < n; i++) {
 		struct imap_cmd_segment seg;
-		int64_t deadline = clock_deadline(s->cfg.timeout_s);
+		int64_t deadline = sess_wait_until(s);
 
 		imap_cmd_segment(cmd, i, &seg);
+		if (i == 0)
+			pipe_record(s, imap_cmd_tag(cmd), seg.shown);
 		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
 		if (link_write_all(&s->link, seg.data, seg.len, deadline,
 				   s->phase, &s->fail) != 0) {
@@ -185,7 +187,7 @@ feed_buffered(struct session *s, struct imap_response **out)
 int
 sess_read_response(struct session *s, struct imap_response **out)
 {
-	int64_t deadline = clock_deadline(s->cfg.timeout_s);
+	int64_t deadline = sess_wait_until(s);
 	bool announced = false;
 
 	if (s->held != NULL) {

@@ -29,25 +29,42 @@ struct batch {
 	size_t unkept;			/* LIST replies past the limits */
 };
 
-enum mech
-flow_choose_mech(const struct sess_caps *c)
+bool
+flow_mech_allowed(const struct conn_config *cfg, enum mech m)
 {
-	if (sess_caps_has(c, "AUTH=PLAIN"))
+	unsigned want = m == MECH_LOGIN ? CONN_AUTH_LOGIN : CONN_AUTH_PLAIN;
+
+	return cfg->auth_mechs == 0 || (cfg->auth_mechs & want) != 0;
+}
+
+/* LOGIN first: LIST goes in the same write as LOGIN, while nothing
+ * may follow AUTHENTICATE in its write (RFC 4422: a mechanism may
+ * install a security layer, and servers such as Cyrus reset their
+ * input after it), so AUTHENTICATE costs a round trip more. */
+enum mech
+flow_choose_mech(const struct sess_caps *c, const struct conn_config *cfg)
+{
+	if (!sess_caps_has(c, "LOGINDISABLED")
+	    && flow_mech_allowed(cfg, MECH_LOGIN))
+		return MECH_LOGIN;
+	if (sess_caps_has(c, "AUTH=PLAIN")
+	    && flow_mech_allowed(cfg, MECH_PLAIN))
 		return sess_caps_has(c, "SASL-IR") ? MECH_PLAIN_IR :
 		       MECH_PLAIN;
-	if (!sess_caps_has(c, "LOGINDISABLED"))
-		return MECH_LOGIN;
 	return MECH_NONE;
 }
 
 enum mech
-flow_guess_mech_after_tls(const struct sess_caps *before)
+flow_guess_mech_after_tls(const struct sess_caps *before,
+			  const struct conn_config *cfg)
 {
-	if (sess_caps_has(before, "AUTH=PLAIN")
-	    || !sess_caps_has(before, "LOGINDISABLED"))
-		return flow_choose_mech(before);
-	/* LOGIN is disabled until TLS: servers then offer PLAIN. */
-	return sess_caps_has(before, "SASL-IR") ? MECH_PLAIN_IR : MECH_NONE;
+	/* LOGIN allowed before TLS stays allowed after it; anything else
+	 * waits for CAPABILITY, which costs nothing: AUTHENTICATE could
+	 * not share its write anyway. */
+	if (!sess_caps_has(before, "LOGINDISABLED")
+	    && flow_mech_allowed(cfg, MECH_LOGIN))
+		return MECH_LOGIN;
+	return MECH_NONE;
 }
 
 static int
@@ -86,25 +103,57 @@ build_failed(struct session *s, struct imap_cmd *c, enum phase p)
 }
 
 static int
+build_login(struct session *s, struct imap_cmd *c, enum mech m)
+{
+	const struct conn_config *cfg = &s->cfg;
+
+	imap_cmd_set_flags(c, s->cmd_flags);
+	if (m == MECH_LOGIN)
+		return imap_cmd_login(c, &s->tagger, cfg->user,
+				      strlen(cfg->user), cfg->password,
+				      strlen(cfg->password));
+	return imap_cmd_authenticate_plain(c, &s->tagger, cfg->user,
+					   strlen(cfg->user), cfg->password,
+					   strlen(cfg->password),
+					   m == MECH_PLAIN_IR);
+}
+
+/* LOGIN that needs a synchronising literal waits for "+" before the
+ * password: AUTHENTICATE PLAIN (base64, one line) is quicker when the
+ * capabilities known offer it. */
+static enum mech
+plain_instead(const struct session *s, const struct imap_cmd *c,
+	      enum mech m)
+{
+	if (m != MECH_LOGIN || imap_cmd_nsegments(c) == 1
+	    || s->caps_after_tls_needed)
+		return m;
+	if (!sess_caps_has(&s->caps, "AUTH=PLAIN")
+	    || !flow_mech_allowed(&s->cfg, MECH_PLAIN))
+		return m;
+	return sess_caps_has(&s->caps, "SASL-IR") ? MECH_PLAIN_IR :
+	       MECH_PLAIN;
+}
+
+static int
 build_auth(struct session *s, struct batch *b)
 {
 	struct imap_cmd *c = b->cmd[CMD_AUTH];
-	const struct conn_config *cfg = &s->cfg;
-	int rc;
+	struct imap_tagger t = s->tagger;
+	enum mech m;
 
-	imap_cmd_set_flags(c, s->cmd_flags);
-	if (b->mech == MECH_LOGIN)
-		rc = imap_cmd_login(c, &s->tagger, cfg->user, strlen(cfg->user),
-				    cfg->password, strlen(cfg->password));
-	else
-		rc = imap_cmd_authenticate_plain(c, &s->tagger, cfg->user,
-						 strlen(cfg->user),
-						 cfg->password,
-						 strlen(cfg->password),
-						 b->mech == MECH_PLAIN_IR);
-	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
-	if (rc != 0)
+	if (build_login(s, c, b->mech) != 0)
 		return build_failed(s, c, PHASE_AUTH);
+	m = plain_instead(s, c, b->mech);
+	if (m != b->mech) {
+		s->tagger = t;
+		b->mech = m;
+		if (build_login(s, c, m) != 0)
+			return build_failed(s, c, PHASE_AUTH);
+	}
+	/* A retry on a new connection needs the password again. */
+	if (s->pipe.off)
+		sess_password_done(s);
 	return 0;
 }
 
@@ -178,25 +227,52 @@ build_rest(struct session *s, struct batch *b, bool auth)
 	return build_select(s, b);
 }
 
-/* True when every command is one segment: they can go in one write. */
-static bool
-batch_pipelines(const struct batch *b)
+/* Where the batch's writes begin and end: AUTHENTICATE goes alone,
+ * everything else with its neighbours.  Fills from[] with the first
+ * command of each group (ending with CMD_COUNT); returns the count. */
+static int
+batch_groups(const struct batch *b, int *from)
 {
-	for (int i = 0; i < CMD_COUNT; i++)
+	if (b->cmd[CMD_AUTH] == NULL || b->mech == MECH_LOGIN) {
+		from[0] = 0;
+		from[1] = CMD_COUNT;
+		return 1;
+	}
+	from[0] = 0;
+	from[1] = CMD_AUTH;
+	from[2] = CMD_AUTH + 1;
+	from[3] = CMD_COUNT;
+	return 3;
+}
+
+/* True when commands [from, to) can go in one write: pipelining is on
+ * and every command is one segment (none waits for "+"). */
+static bool
+group_one_write(const struct session *s, const struct batch *b, int from,
+		int to)
+{
+	if (s->pipe.off)
+		return false;
+	for (int i = from; i < to; i++)
 		if (b->cmd[i] != NULL && imap_cmd_nsegments(b->cmd[i]) != 1)
 			return false;
 	return true;
 }
 
 /* ID goes first, with the tag kept for it (t), so that even a refused
- * login learns who the server is; but only when the whole batch goes
- * in one write.  Sent one command at a time, it would cost a round
- * trip of its own: LOGOUT carries ID then, and the kept tag stays
- * unused. */
+ * login learns who the server is; but only when it shares the first
+ * write with another command.  Alone it would cost a round trip of
+ * its own: LOGOUT carries ID then, and the kept tag stays unused. */
 static int
 add_id(struct session *s, struct batch *b, struct imap_tagger *t)
 {
-	if (!batch_pipelines(b))
+	int from[CMD_COUNT + 1];
+	bool other = false;
+
+	batch_groups(b, from);
+	for (int i = from[0]; i < from[1]; i++)
+		other |= b->cmd[i] != NULL;
+	if (!other || !group_one_write(s, b, from[0], from[1]))
 		return 0;
 	if (new_cmd(s, b, CMD_ID) != 0)
 		return -1;
@@ -225,6 +301,7 @@ flow_send_together(struct session *s, struct imap_cmd *const *cmds,
 		   size_t n)
 {
 	struct imap_cmd_segment seg;
+	const char *first = NULL, *last = NULL;
 	size_t total = 0, off = 0;
 	char *buf;
 	int rc;
@@ -242,10 +319,16 @@ flow_send_together(struct session *s, struct imap_cmd *const *cmds,
 			continue;
 		memcpy(buf + off, seg.data, seg.len);
 		off += seg.len;
+		pipe_record(s, imap_cmd_tag(cmds[i]), seg.shown);
 		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
+		if (first == NULL)
+			first = imap_cmd_tag(cmds[i]);
+		last = imap_cmd_tag(cmds[i]);
 	}
+	if (first != NULL)
+		pipe_sent_together(s, first, last);
 	rc = link_write_all(&s->link, buf, total,
-			    clock_deadline(s->cfg.timeout_s), s->phase,
+			    sess_wait_until(s), s->phase,
 			    &s->fail);
 	OPENSSL_cleanse(buf, total);
 	free(buf);
@@ -272,7 +355,7 @@ read_caps_reply(struct session *s, struct batch *b)
 		return -1;
 	s->caps_after_tls_needed = false;
 	sess_emit_caps(s, true);
-	now = flow_choose_mech(&s->caps);
+	now = flow_choose_mech(&s->caps, &s->cfg);
 	if (b->cmd[CMD_AUTH] != NULL && now != b->mech
 	    && !(now == MECH_PLAIN_IR && b->mech == MECH_PLAIN))
 		sess_note(s, "the login was sent with %s, chosen from what "
@@ -541,15 +624,24 @@ out:
 	return rc;
 }
 
-/* The phase of the first reply to come back. */
+/* The phase a group of commands starting at i runs in: ID shares the
+ * phase of the command after it. */
 static enum phase
-first_phase(const struct batch *b)
+group_phase(const struct batch *b, int i)
 {
-	if (b->cmd[CMD_CAPS] != NULL)
-		return PHASE_CAPABILITY_TLS;
-	if (b->cmd[CMD_AUTH] != NULL)
-		return PHASE_AUTH;
-	return PHASE_LIST;
+	static const enum phase of[CMD_COUNT] = {
+		[CMD_ID] = PHASE_AUTH,
+		[CMD_CAPS] = PHASE_CAPABILITY_TLS,
+		[CMD_AUTH] = PHASE_AUTH,
+		[CMD_LIST] = PHASE_LIST,
+		[CMD_SELECT] = PHASE_SELECT,
+	};
+
+	while (i + 1 < CMD_COUNT && b->cmd[i] == NULL)
+		i++;
+	if (i == CMD_ID)
+		return group_phase(b, i + 1);
+	return of[i];
 }
 
 /* Read the reply to command i of the batch. */
@@ -573,45 +665,44 @@ read_reply(struct session *s, struct batch *b, int i)
 	}
 }
 
-/* Every command in one write, then the replies in the order the
- * commands went out. */
+/* Commands [from, to) of the batch: in one write when they can go
+ * together, then their replies in the order the commands went out;
+ * else one at a time, each reply read before the next goes out (a
+ * literal or AUTHENTICATE without SASL-IR waits for the server's "+":
+ * an earlier command's reply arriving then would be taken for a
+ * refusal, and what it carried lost). */
 static int
-run_together(struct session *s, struct batch *b)
+run_group(struct session *s, struct batch *b, int from, int to)
 {
-	if (flow_send_together(s, b->cmd, CMD_COUNT) != 0)
-		return -1;
-	for (int i = 0; i < CMD_COUNT; i++)
-		if (b->cmd[i] != NULL && read_reply(s, b, i) != 0)
-			return -1;
-	return 0;
-}
+	bool together = group_one_write(s, b, from, to);
 
-/* One command at a time, each reply read before the next goes out.
- * A literal or AUTHENTICATE without SASL-IR waits for the server's
- * "+": an earlier command's reply arriving then would be taken for a
- * refusal, and what it carried (the capabilities) lost. */
-static int
-run_one_by_one(struct session *s, struct batch *b)
-{
-	for (int i = 0; i < CMD_COUNT; i++) {
+	if (from < to)
+		sess_phase_begin(s, group_phase(b, from));
+	if (together && flow_send_together(s, b->cmd + from,
+					   (size_t)(to - from)) != 0)
+		return -1;
+	for (int i = from; i < to; i++) {
 		if (b->cmd[i] == NULL)
 			continue;
-		if (i == CMD_AUTH && b->cmd[CMD_CAPS] != NULL)
-			sess_phase_begin(s, PHASE_AUTH);
-		if (sess_send(s, b->cmd[i]) < 0 || read_reply(s, b, i) != 0)
+		if (!together && sess_send(s, b->cmd[i]) < 0)
+			return -1;
+		if (read_reply(s, b, i) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Send the batch and read its replies: together when every command is
- * one segment, else one command at a time. */
+/* Send the batch and read its replies, write by write. */
 static int
 run_batch(struct session *s, struct batch *b)
 {
-	if (batch_pipelines(b))
-		return run_together(s, b);
-	return run_one_by_one(s, b);
+	int from[CMD_COUNT + 1];
+	int n = batch_groups(b, from);
+
+	for (int g = 0; g < n; g++)
+		if (run_group(s, b, from[g], from[g + 1]) != 0)
+			return -1;
+	return 0;
 }
 
 /* CAPABILITY after STARTTLS on its own (no login follows, or none can
@@ -621,39 +712,33 @@ static int
 caps_with_id(struct session *s)
 {
 	struct batch b;
-	int rc = 0;
+	int rc;
 
 	memset(&b, 0, sizeof(b));
-	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
-	if (flow_id_wanted(s)) {
+	rc = new_cmd(s, &b, CMD_CAPS);
+	if (rc == 0 && flow_id_wanted(s) && !s->pipe.off) {
 		rc = new_cmd(s, &b, CMD_ID);
 		if (rc == 0)
 			rc = flow_id_build(s, b.cmd[CMD_ID], &s->tagger);
 	}
-	if (rc == 0)
-		rc = new_cmd(s, &b, CMD_CAPS);
 	if (rc == 0 && imap_cmd_capability(b.cmd[CMD_CAPS], &s->tagger) != 0)
 		rc = build_failed(s, b.cmd[CMD_CAPS], PHASE_CAPABILITY_TLS);
 	if (rc == 0)
-		rc = flow_send_together(s, b.cmd, CMD_COUNT);
-	if (rc == 0 && b.cmd[CMD_ID] != NULL)
-		rc = flow_id_read(s, imap_cmd_tag(b.cmd[CMD_ID]));
-	if (rc == 0)
-		rc = read_caps_reply(s, &b);
+		rc = run_group(s, &b, 0, CMD_COUNT);
 	batch_free(&b);
 	return rc;
 }
 
 /* After STARTTLS the capabilities are unknown until CAPABILITY is
- * answered.  The mechanism may still be chosen from what was said
- * before TLS when that choice cannot weaken anything (both send the
- * password, now over verified TLS); LOGINDISABLED before TLS with no
- * AUTH=PLAIN leaves no safe guess, so CAPABILITY goes alone first. */
+ * answered.  LOGIN, allowed before TLS, may still be chosen from what
+ * was said then: the choice cannot weaken anything (the password goes
+ * over verified TLS either way).  Anything else waits for CAPABILITY,
+ * at no cost: AUTHENTICATE goes in a write of its own anyway. */
 static int
 choose_batch_mech(struct session *s, struct batch *b)
 {
 	if (!s->caps_after_tls_needed) {
-		b->mech = flow_choose_mech(&s->caps);
+		b->mech = flow_choose_mech(&s->caps, &s->cfg);
 		return 0;
 	}
 	b->mech = (enum mech)s->mech_before_tls;
@@ -661,23 +746,43 @@ choose_batch_mech(struct session *s, struct batch *b)
 		return 0;
 	if (caps_with_id(s) != 0)
 		return -1;
-	b->mech = flow_choose_mech(&s->caps);
+	b->mech = flow_choose_mech(&s->caps, &s->cfg);
 	return 0;
 }
 
+/* No mechanism the server offers is one the user allows. */
 static int
 login_refused_mech(struct session *s)
 {
-	return refuse_auth(s, FAIL_AUTH, "the server disables LOGIN on this "
-			   "connection (LOGINDISABLED) and offers no "
-			   "AUTHENTICATE PLAIN; no credentials were sent");
+	const struct conn_config *cfg = &s->cfg;
+	bool login = flow_mech_allowed(cfg, MECH_LOGIN);
+	bool plain = flow_mech_allowed(cfg, MECH_PLAIN);
+
+	if (login && plain)
+		return refuse_auth(s, FAIL_AUTH, "the server disables LOGIN "
+				   "on this connection (LOGINDISABLED) and "
+				   "offers no AUTHENTICATE PLAIN; no "
+				   "credentials were sent");
+	if (login)
+		return refuse_auth(s, FAIL_AUTH, "--auth login: the server "
+				   "disables LOGIN on this connection "
+				   "(LOGINDISABLED); no credentials were sent");
+	return refuse_auth(s, FAIL_AUTH, "--auth plain: the server does not "
+			   "offer AUTHENTICATE PLAIN (no AUTH=PLAIN) on this "
+			   "connection; no credentials were sent");
 }
 
 /* No user: nothing to log in with.  After STARTTLS the capabilities
- * are still read, ID beside them; otherwise ID waits for LOGOUT. */
+ * are still read, ID beside them; otherwise ID waits for LOGOUT.  A
+ * mailbox to open needs a login (or PREAUTH, known only from the
+ * greeting, so this is checked here rather than with the options). */
 static int
 no_login(struct session *s)
 {
+	if (s->cfg.select[0] != '\0')
+		return refuse_auth(s, FAIL_USAGE, "a user is needed to open "
+				   "a mailbox (--select): no user given and "
+				   "the server did not PREAUTH");
 	if (s->caps_after_tls_needed && caps_with_id(s) != 0)
 		return -1;
 	s->id_with_logout = !s->cfg.stay_open;
@@ -704,16 +809,15 @@ flow_login_and_list(struct session *s)
 		return login_refused_mech(s);
 	if (auth == 0)
 		sess_phase_skip(s, PHASE_AUTH, "PREAUTH: already logged in");
+	/* ID offered only after login, or left out of the batch: LOGOUT
+	 * carries it (--check).  The terminal interface logs out much
+	 * later, when the answer is of no use. */
+	s->id_with_logout = !s->cfg.stay_open;
 	rc = build_batch(s, &b, auth > 0);
 	if (rc == 0)
-		sess_phase_begin(s, first_phase(&b));
-	if (rc == 0)
 		rc = run_batch(s, &b);
-	/* ID offered only after login, or left out of a batch that could
-	 * not go in one write: LOGOUT carries it (--check).  The terminal
-	 * interface logs out much later, when the answer is of no use. */
-	if (rc == 0)
-		s->id_with_logout = !s->cfg.stay_open;
+	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
+		sess_password_done(s);
 	batch_free(&b);
 	return rc;
 }

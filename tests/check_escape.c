@@ -24,7 +24,7 @@ static const struct escape_case text_cases[] = {
 	{ S("a\0b"), "a\\x00b" },
 	{ S("\r\n\t"), "\\r\\n\\t" },
 	{ S("\x01\x1f\x7f"), "\\x01\\x1f\\x7f" },
-	{ S("back\\slash \\e"), "back\\\\slash \\\\e" },
+	{ S("back\\slash \\e"), "back\\slash \\\\e" },
 	{ S("caf\xc3\xa9 \xe5\x8f\xb0\xe5\x8c\x97"),
 	  "caf\xc3\xa9 \xe5\x8f\xb0\xe5\x8c\x97" },
 	{ S("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80" },
@@ -46,6 +46,15 @@ static const struct escape_case text_cases[] = {
 	{ S("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80" },
 	{ S("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf" },
 	{ S("\x80x"), "\\x80x" },
+	/* A backslash is doubled only where it could start an escape. */
+	{ S("a\\b c\\d"), "a\\b c\\d" },
+	{ S("C:\\temp"), "C:\\\\temp" },
+	{ S("\\e\\t\\n\\r\\x41\\u202e"),
+	  "\\\\e\\\\t\\\\n\\\\r\\\\x41\\\\u202e" },
+	{ S("a\\\\b"), "a\\\\\\b" },
+	{ S("end\\"), "end\\\\" },
+	{ S("\\\x1b"), "\\\\\\e" },
+	{ S("\\\xc3\xa9"), "\\\\\xc3\xa9" },
 };
 
 static const struct escape_case json_cases[] = {
@@ -279,6 +288,69 @@ START_TEST(test_zero_cap)
 }
 END_TEST
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Read escape_text()'s output back into bytes (\uNNNN only for the
+ * code points it uses, all three bytes long in UTF-8): a backslash not
+ * starting an escape is itself. */
+static size_t
+unescape(const char *in, char *out)
+{
+	static const char simple[] = "\\\\e\x1bt\tn\nr\r";
+	size_t o = 0;
+	const char *p;
+
+	while (*in != '\0') {
+		p = in[0] == '\\' && in[1] != '\0' ? strchr(simple, in[1])
+						   : NULL;
+		if (p != NULL && (p - simple) % 2 == 0) {
+			out[o++] = p[1];
+			in += 2;
+		} else if (in[0] == '\\' && in[1] == 'x'
+			   && hex_digit(in[2]) >= 0 && hex_digit(in[3]) >= 0) {
+			out[o++] = (char)(hex_digit(in[2]) * 16
+					  + hex_digit(in[3]));
+			in += 4;
+		} else {
+			out[o++] = *in++;
+		}
+	}
+	return o;
+}
+
+/* Every string of up to four characters from a set of backslashes,
+ * escape letters, hex digits, controls and invalid bytes escapes into
+ * text that reads back as the string: no text passes for an escape. */
+START_TEST(test_text_backslash_unambiguous)
+{
+	static const char alphabet[] = "\\ex4tsu\x1b\xff";
+	const size_t k = sizeof(alphabet) - 1;
+	char in[4], out[BIG], back[BIG];
+	size_t total = 1, len, n, v;
+
+	for (len = 1; len <= 4; len++) {
+		total *= k;
+		for (size_t idx = 0; idx < total; idx++) {
+			v = idx;
+			for (size_t i = 0; i < len; i++, v /= k)
+				in[i] = alphabet[v % k];
+			escape_text(in, len, out, sizeof(out));
+			n = unescape(out, back);
+			ck_assert_msg(n == len && memcmp(in, back, len) == 0,
+				      "\"%s\" reads back differently", out);
+		}
+	}
+}
+END_TEST
+
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 Suite *
@@ -302,6 +374,10 @@ suite_escape(void)
 	tcase_add_loop_test(tc, test_json_truncation, 0, N(trunc_inputs));
 	tcase_add_test(tc, test_exact_fit);
 	tcase_add_test(tc, test_zero_cap);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("backslash");
+	tcase_add_test(tc, test_text_backslash_unambiguous);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1860,6 +1860,29 @@ START_TEST(test_random_mutations)
 }
 END_TEST
 
+/* A quoted string's escapes are undone once: "back\\slash" on the wire
+ * is the 10 bytes back\slash, "a\"b" is a"b. */
+START_TEST(test_quoted_backslash)
+{
+	struct imap_response *r;
+	struct imap_list_entry le;
+
+	r = PARSE_OK("* LIST () \"/\" \"back\\\\slash\"\r\n");
+	ck_assert_int_eq(imap_resp_list(r, &le), 0);
+	ck_assert_uint_eq(le.name_len, 10);
+	ck_assert_mem_eq(le.name, "back\\slash", 10);
+	imap_list_entry_free(&le);
+	imap_response_free(r);
+
+	r = PARSE_OK("* LIST () \"/\" \"a\\\"b\\\\\\\\c\"\r\n");
+	ck_assert_int_eq(imap_resp_list(r, &le), 0);
+	ck_assert_uint_eq(le.name_len, 6);
+	ck_assert_mem_eq(le.name, "a\"b\\\\c", 6);
+	imap_list_entry_free(&le);
+	imap_response_free(r);
+}
+END_TEST
+
 Suite *
 suite_imap_parse(void)
 {
@@ -1900,6 +1923,7 @@ suite_imap_parse(void)
 	tcase_add_test(tc, test_status_info);
 	tcase_add_test(tc, test_mailbox_info);
 	tcase_add_test(tc, test_id_enabled_bye);
+	tcase_add_test(tc, test_quoted_backslash);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("random mutations");

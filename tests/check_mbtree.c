@@ -184,7 +184,7 @@ static const struct build_case build_cases[] = {
 	  "Bad&Jjo/x|caf\xc3\xa9|ok?|.&AOk|z\\xff", 4 },
 	{ "terminal escapes",
 	  { { "a&ABs-b", '/' }, { "back\\slash", '/' }, END },
-	  "a\\eb|back\\\\slash", 2 },
+	  "a\\eb|back\\slash", 2 },
 	{ "duplicates",
 	  { { "a", '/' }, { "a/b", '/' }, { "a", '/' }, { "a/b", '/' },
 	    END },

@@ -865,6 +865,36 @@ play_expect_tag(struct conn *c, const struct directive *d)
 	free(want);
 }
 
+/* Like expect-tag, and the line must have come alone: nothing else
+ * in the same write (a client that sent more behind it pipelined). */
+static void
+play_expect_alone(struct conn *c, const struct directive *d)
+{
+	bool behind;
+
+	play_expect_tag(c, d);
+	if (c->end != NULL)
+		return;
+	behind = c->inlen > 0;
+	if (!behind && !c->eof && c->inlen < IN_MAX)
+		behind = conn_read(c, now_ms() + 150) == IO_OK && c->inlen > 0;
+	if (!behind)
+		return;
+	c->srv->mismatches++;
+	log_event(&c->srv->log, "mismatch line=%d expected=\"a line alone\" "
+	    "got=\"more bytes in the same write\"", d->lineno);
+	fprintf(stderr, PROG ": script line %d: more bytes came in the same "
+	    "write\n", d->lineno);
+}
+
+/* Ends one connection's part of the script (see section_start()). */
+static void
+play_next_connection(struct conn *c, const struct directive *d)
+{
+	(void)c;
+	(void)d;
+}
+
 static void
 play_readline(struct conn *c, const struct directive *d)
 {
@@ -1068,6 +1098,8 @@ static const struct op ops[] = {
 	{ "sendln", ARG_OPT_TEXT, false, play_send },
 	{ "expect", ARG_OPT_TEXT, true, play_expect },
 	{ "expect-tag", ARG_OPT_TEXT, true, play_expect_tag },
+	{ "expect-alone", ARG_OPT_TEXT, true, play_expect_alone },
+	{ "next-connection", ARG_NONE, false, play_next_connection },
 	{ "readline", ARG_NONE, true, play_readline },
 	{ "read-all", ARG_OPT_NUM, false, play_read_all },
 	{ "tls", ARG_NONE, false, play_tls },
@@ -1086,6 +1118,12 @@ static const struct op ops[] = {
 
 /* Playing one connection ------------------------------------------- */
 
+static bool
+is_section_end(const struct directive *d)
+{
+	return d->op->play == play_next_connection;
+}
+
 /* Logs why the script stopped at directive i; an unplayed line read
  * from i on counts as a mismatch. */
 static void
@@ -1097,7 +1135,7 @@ script_stopped(struct conn *c, size_t i)
 	log_event(&c->srv->log, "script-stopped line=%d reason=%s",
 	    s->d[i].lineno, c->end);
 	snprintf(got, sizeof(got), "(%s)", c->end);
-	for (size_t j = i; j < s->n; j++) {
+	for (size_t j = i; j < s->n && !is_section_end(&s->d[j]); j++) {
 		const struct directive *d = &s->d[j];
 		unsigned char *want;
 		size_t len;
@@ -1111,13 +1149,29 @@ script_stopped(struct conn *c, size_t i)
 	}
 }
 
+/* Where connection number (from 1) starts: after the number-1'th
+ * next-connection, or the last part when there are fewer. */
+static size_t
+section_start(const struct script *s, unsigned long number)
+{
+	size_t start = 0;
+	unsigned long seen = 1;
+
+	for (size_t i = 0; i < s->n && seen < number; i++)
+		if (is_section_end(&s->d[i])) {
+			start = i + 1;
+			seen++;
+		}
+	return start;
+}
+
 static void
-play_script(struct conn *c)
+play_script(struct conn *c, unsigned long number)
 {
 	const struct script *s = &c->srv->script;
-	size_t i = 0;
+	size_t i = section_start(s, number);
 
-	while (i < s->n) {
+	while (i < s->n && !is_section_end(&s->d[i])) {
 		if (c->fd < 0) {
 			conn_end(c, "closed");
 			break;
@@ -1179,7 +1233,7 @@ run_conn(struct server *srv, int fd, unsigned long number)
 	c->fd = fd;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	log_peer(c, number);
-	play_script(c);
+	play_script(c, number);
 	conn_close(c, false);
 	free(c);
 }

@@ -497,11 +497,32 @@ on_note(struct conn *c, const struct event *ev)
 	set_text(c->notes[c->nnotes++], sizeof(c->notes[0]), ev->text);
 }
 
+/* A new connection follows, one command per round trip: what the
+ * connection given up listed goes; the phases and TLS details are
+ * overwritten as the new one reports them. */
+static void
+on_retry(struct conn *c, const struct event *ev)
+{
+	struct mbtree *t = mbtree_new();
+
+	if (t != NULL) {
+		mbtree_free(c->tree);
+		c->tree = t;
+	}
+	if (ev->text == NULL || c->nnotes == CONN_NOTES_MAX)
+		return;
+	snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "retried: %s",
+		 ev->text);
+}
+
 static void
 on_wait(struct conn *c, const struct event *ev)
 {
 	c->wait_phase = ev->phase;
+	snprintf(c->wait_what, sizeof(c->wait_what), "%s",
+		 ev->text != NULL ? ev->text : "");
 	c->wait_deadline = ev->deadline_ms;
+	c->wait_end_by = ev->end_by_ms;
 	c->wait_total = (int64_t)(c->diag_o.cfg.timeout_s * 1000);
 	if (c->wait_total <= 0)
 		c->wait_total = ev->deadline_ms - clock_ms();
@@ -587,6 +608,9 @@ conn_apply(struct conn *c, struct event *ev)
 		break;
 	case EV_NOTE:
 		on_note(c, ev);
+		break;
+	case EV_RETRY:
+		on_retry(c, ev);
 		break;
 	case EV_TRANSCRIPT:
 		transcript_write(c->transcript, ev);
@@ -700,7 +724,8 @@ make_title(struct conn *c, const struct conn_config *cfg)
 }
 
 /* The session gets cfg without the mailbox to open.  The form has no
- * field for --id-send-name: the command line (o) decides it. */
+ * field for --id-send-name, --auth, --no-pipelining or --deadline: the
+ * command line (o) decides them. */
 static struct session *
 start_session(struct conn *c, const struct conn_config *cfg,
 	      const struct options *o, struct failure *f)
@@ -716,6 +741,11 @@ start_session(struct conn *c, const struct conn_config *cfg,
 	copy->select[0] = '\0';
 	copy->select_rw = false;
 	copy->id_send_name = cfg->id_send_name || o->cfg.id_send_name;
+	if (copy->auth_mechs == 0)
+		copy->auth_mechs = o->cfg.auth_mechs;
+	copy->no_pipelining = cfg->no_pipelining || o->cfg.no_pipelining;
+	if (copy->deadline_s <= 0)
+		copy->deadline_s = o->cfg.deadline_s;
 	s = session_start(copy, c->q, f);
 	config_wipe(copy);
 	free(copy);

@@ -111,8 +111,10 @@ struct conn {
 	struct conn_row rows[CONN_ROWS_MAX];
 	size_t nrows;
 	enum phase wait_phase;	/* the last EV_WAIT */
+	char wait_what[80];	/* what it waits for; "": the phase's */
 	int64_t wait_deadline;	/* clock_ms() units; 0: none */
 	int64_t wait_total;	/* its length in ms */
+	int64_t wait_end_by;	/* the whole connection's bound; 0: none */
 
 	struct tls_summary *tls;	/* NULL until EV_TLS */
 	bool starttls_done;	/* a TLS handshake after STARTTLS */

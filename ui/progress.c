@@ -106,19 +106,27 @@ draw_countdown(struct ui *ui, const struct conn_row *r, int y, int x,
 			 ui_attr(ui, ROLE_CURSOR), ui_attr(ui, ROLE_DIM));
 }
 
-/* "waiting for the greeting: 27 s left" while a phase waits. */
+/* "waiting for the greeting: 27 s left, 117 s in all" while a phase
+ * waits (the second figure: the bound on the whole connection). */
 static void
 draw_waiting(struct ui *ui, int y)
 {
 	const struct conn *c = ui->conn;
-	int64_t total, left = conn_wait_left(c, clock_ms(), &total);
+	int64_t now = clock_ms(), total, left = conn_wait_left(c, now,
+							       &total);
+	char all[48] = "";
 
 	if (left < 0)
 		return;
+	if (c->wait_end_by != 0)
+		snprintf(all, sizeof(all), ", %lld s in all", (long long)
+			 ((c->wait_end_by > now ? c->wait_end_by - now : 0)
+			  + 999) / 1000);
 	draw_textf(stdscr, y, COL_LABEL, COLS - 4, ui_attr(ui, ROLE_RUNNING),
-		   "waiting for %s: %lld s left (Esc cancels)",
+		   "waiting for %s: %lld s left%s (Esc cancels)",
+		   c->wait_what[0] != '\0' ? c->wait_what :
 		   phase_waiting_for(c->wait_phase),
-		   (long long)((left + 999) / 1000));
+		   (long long)((left + 999) / 1000), all);
 }
 
 static void

@@ -6,6 +6,8 @@
  * the stream (after byte 0) and shuts its side down, takes the events
  * until the session ends, then reads whatever the client sent (the
  * socket buffers hold it: inputs and the client's bytes are small).
+ * A session that gives a connection up for one without pipelining
+ * gets the same stream on the new one.
  * No thread of its own and no hand-over keep each run cheap.  Byte 0
  * picks the settings: STARTTLS mode, a user
  * (with plain-text login allowed or not), a mailbox to open read-only
@@ -270,8 +272,21 @@ check_event(const struct event *ev)
 	return ev->type == EV_DONE;
 }
 
+/* The connection given up for a new one without pipelining: keep what
+ * the client sent on it, then play the same stream on the new one. */
 static void
-drain(struct event_queue *q)
+serve_again(int *fd, struct server_run *r)
+{
+	if (*fd >= 0) {
+		while (server_read(*fd, r))
+			;
+		close(*fd);
+	}
+	*fd = serve_start(r);
+}
+
+static void
+drain(struct event_queue *q, int *fd, struct server_run *r)
 {
 	bool done = false;
 
@@ -288,6 +303,8 @@ drain(struct event_queue *q)
 		     ev = event_queue_pop(q)) {
 			if (check_event(ev))
 				done = true;
+			if (ev->type == EV_RETRY)
+				serve_again(fd, r);
 			event_free(ev);
 		}
 	}
@@ -349,7 +366,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (s == NULL)
 		abort();
 	fd = serve_start(run);
-	drain(q);
+	drain(q, &fd, run);
 	session_free(s);
 	serve_finish(fd, run);
 	event_queue_free(q);

@@ -44,15 +44,17 @@ check_utf7_names() {
 	assert_sane 1000
 	assert_class 0 null
 	assert_json "five mailboxes" '.mailboxes | length' 5
-	assert_json "ESC decoded, shown escaped" '.mailboxes[0].name' '\e[2J'
+	assert_json "ESC decoded, escaped once, by JSON" \
+		'.mailboxes[0].name == "\u001b[2J"' true
 	assert_json "... and the name is valid UTF-7" \
 		'.mailboxes[0].name_valid' true
 	assert_json "... the raw name kept for commands" '.mailboxes[0].raw' \
 		'&ABs-[2J'
-	assert_json "NUL decoded, shown escaped" '.mailboxes[1].name' 'a\x00b'
+	assert_json "NUL decoded, escaped by JSON" \
+		'.mailboxes[1].name == "a\u0000b"' true
 	assert_json "... valid" '.mailboxes[1].name_valid' true
-	assert_json "U+202E decoded, shown escaped" '.mailboxes[2].name' \
-		'x\u202egpj.exe'
+	assert_json "U+202E decoded, escaped by JSON" \
+		'.mailboxes[2].name == "x\u202egpj.exe"' true
 	assert_json "a raw ESC: invalid, shown escaped" \
 		'[.mailboxes[3].name_valid, .mailboxes[3].name] | @json' \
 		'[false,"bad\\e]52;c;aGk=\\x07"]'
@@ -221,10 +223,26 @@ sendln $TAG OK [READ-ONLY] done
 		'(.selected.messages // 0) < 4294967295' true
 }
 
+# A backslash before a letter that an escape could start (\t): the
+# JSON name is the server's name, escaped once, by JSON.
+check_backslash_json() {
+	say "a mailbox named C:\\temp"
+	list_then 'sendln * LIST () "/" "C:\\\\temp"' \
+		'sendln $TAG OK listed'
+	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_class 0 null
+	assert_json "the JSON name is C:\\temp, one backslash" \
+		'.mailboxes[0].name == "C:\\temp"' true
+	assert_json "... and so is raw" '.mailboxes[0].raw == "C:\\temp"' \
+		true
+}
+
 main() {
 	need_tools jq
 	check_nul_quoted
 	check_utf7_names
+	check_backslash_json
 	check_flag_escapes
 	check_printf_text
 	check_unknown_tags

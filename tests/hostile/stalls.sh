@@ -90,6 +90,42 @@ sendln $TAG OK done'
 		'.capabilities | length' 0
 }
 
+# One complete LIST line every timeout-minus-one seconds satisfies every
+# wait: the bound on the whole connection ends it, named as trickling.
+check_trickle() {
+	local script='sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
+expect-tag LIST' i
+	for ((i = 1; i <= 30; i++)); do
+		script+=$'\nsleep 1500\nsendln * LIST () "/" Trickle'$i
+	done
+	script+=$'\nsleep 1500\nsendln $TAG OK listed\nread-all 60000'
+	say "a LIST line every 1.5 s, --timeout 2 --deadline 6"
+	srv_start "$script"
+	run_json --timeout 2 --deadline 6 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 6000
+	assert_class 75 timeout list
+	assert_contains "the detail names the deadline" "deadline of 6 s" \
+		"$(jf .failure.detail)"
+	assert_contains "the detail says the server was trickling" \
+		"trickling" "$(jf .failure.detail)"
+	assert_contains "the hint names --deadline" "--deadline" \
+		"$(jf .failure.hint)"
+	assert_between "waited_ms is the whole connection (ms)" 5900 \
+		$((6000 + SLACK_MS)) "$(jf .failure.waited_ms)"
+
+	say "the default deadline is four timeouts"
+	srv_start "$script"
+	run_text --timeout 1.6 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 6400
+	assert_eq "default deadline: exit status 75" 75 "$RUN_RC"
+	assert_contains "default deadline: 6.4 s in all" \
+		"timeout 1.6 s per wait, 6.4 s in all" "$(head -n 1 "$RUN_OUT")"
+	assert_contains "default deadline: named" "deadline of 6.4 s" \
+		"$(cat "$RUN_OUT")"
+}
+
 check_literal_stall() {
 	say "a LIST reply announcing {10}, then silence"
 	srv_start 'sendln * PREAUTH [CAPABILITY IMAP4rev1] hi
@@ -122,6 +158,7 @@ main() {
 	check_silent
 	check_handshake_stall
 	check_drip
+	check_trickle
 	check_literal_stall
 	finish
 }

@@ -108,7 +108,7 @@ starttls
 expect-tag CAPABILITY
 sendln * CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR XPOSTTLS
 sendln \$TAG OK done
-expect-tag AUTHENTICATE PLAIN
+expect-tag LOGIN
 sendln \$TAG OK logged in
 expect-tag LIST
 sendln * LIST (\\\\HasNoChildren) \"/\" INBOX
@@ -142,7 +142,7 @@ close" "${TLS_OPTS[@]}"
 	assert_not_contains "the injected folder is not in the output" \
 		PreTlsInjected "$(cat "$RUN_OUT")"
 	check "the login went over TLS" grep -q \
-		'^tls: A[0-9]* AUTHENTICATE PLAIN ' "$SRV_LOG"
+		'^tls: A[0-9]* LOGIN ' "$SRV_LOG"
 	assert_match "the client sent nothing in plain text after STARTTLS" \
 		'^plain: A1 STARTTLS' \
 		"$(grep '^plain:' "$SRV_LOG" | tail -n 1)"
@@ -156,7 +156,7 @@ starttls
 expect-tag CAPABILITY
 sendln * CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR XPOSTTLS
 sendln \$TAG OK done
-expect-tag AUTHENTICATE PLAIN
+expect-tag LOGIN
 sendln \$TAG OK logged in
 expect-tag LIST
 sendln * LIST (\\\\HasNoChildren) \"/\" PostTlsReal
@@ -280,7 +280,7 @@ sendln * LIST () "/" INBOX
 sendln $TAG OK listed
 '"$SRV_LOGOUT" "${TLS_OPTS[@]}"
 	mapfile -t args < <(tls_client_args)
-	run_json "${args[@]}"
+	run_json --auth plain "${args[@]}"
 	srv_stop
 	assert_sane 2000
 	assert_class 0 null

@@ -117,7 +117,7 @@ check_starttls_text() {
 	# ID rides with the login: right after ID NIL comes CAPABILITY,
 	# with no server line between them.
 	assert_eq "ID NIL goes out just before CAPABILITY and the login" \
-		"ID NIL|CAPABILITY|AUTHENTICATE" \
+		"ID NIL|CAPABILITY|LOGIN" \
 		"$(grep -A2 ' C: [A-Z]*[0-9]* ID NIL$' "$tr" |
 			sed 's/.* [CS]: [A-Z]*[0-9]* //; s/ .*//' |
 			sed 's/^ID$/ID NIL/' | paste -sd '|')"
@@ -230,7 +230,7 @@ run_scripted() {
 
 # The login batch as the scripted servers see it, ID first.
 readonly GREET_ID='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR ID] hi'
-readonly LOGIN_LIST_LOGOUT='expect-tag AUTHENTICATE PLAIN
+readonly LOGIN_LIST_LOGOUT='expect-tag LOGIN
 sendln $TAG OK logged in
 expect-tag LIST
 sendln * LIST () "/" INBOX
@@ -328,7 +328,7 @@ $LOGIN_LIST_LOGOUT"
 check_late_id() {
 	say "ID offered only after login: it goes with LOGOUT"
 	run_scripted 'sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
-expect-tag AUTHENTICATE PLAIN
+expect-tag LOGIN
 sendln $TAG OK [CAPABILITY IMAP4rev1 ID MOVE] logged in
 expect-tag LIST
 sendln * LIST () "/" INBOX
@@ -365,7 +365,7 @@ sendln $TAG OK
 expect-tag LOGOUT
 sendln * BYE bye
 sendln $TAG OK bye
-close'
+close' --auth plain
 	assert_rc 0 null
 	assert_eq "the scripted server played its script" 0 \
 		"$SCRIPTED_STATUS"

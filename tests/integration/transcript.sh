@@ -32,10 +32,12 @@ check_dovecot() {
 		say "alice over $mode with --transcript"
 		if [ "$mode" = implicit ]; then
 			IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --ssl \
+				--auth plain \
 				--ca-file "$CA_FILE" -u "$TEST_USER" --select INBOX \
 				--transcript "$tr" "localhost:$IMAPS_PORT"
 		else
 			IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls \
+				--auth plain \
 				--ca-file "$CA_FILE" -u "$TEST_USER" --select INBOX \
 				--transcript "$tr" "localhost:$IMAP_PORT"
 		fi
@@ -117,7 +119,7 @@ sendln * BYE bye
 sendln $TAG OK bye
 close'
 	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
-		--timeout 5 -u alice --transcript "$tr" \
+		--auth plain --timeout 5 -u alice --transcript "$tr" \
 		"127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 	assert_rc 0 null

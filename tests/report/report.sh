@@ -30,7 +30,8 @@ check_success() {
 	local r=$WORK/ok.report out re
 	say "success over implicit TLS"
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --ssl --ca-file "$CA_FILE" \
-		-u "$TEST_USER" --report "$r" "localhost:$IMAPS_PORT"
+		--auth plain -u "$TEST_USER" --report "$r" \
+		"localhost:$IMAPS_PORT"
 	assert_rc 0 null
 	assert_common "implicit TLS" "$r"
 	out=$(cat "$r")

@@ -100,7 +100,7 @@ has "$tmp/ok.txt" '^ +[0-9]+ +list +[0-9]+ ms +ok +12 mailboxes'
 has "$tmp/ok.txt" '^  verified  yes'
 has "$tmp/ok.txt" '^with TLS +.*AUTH=PLAIN'
 has "$tmp/ok.txt" '^Transcript'
-has "$tmp/ok.txt" ' C: A[0-9]+ AUTHENTICATE PLAIN <sasl>'
+has "$tmp/ok.txt" ' C: A[0-9]+ LOGIN "?'"$TEST_USER"'"? <password>'
 has "$tmp/ok.txt" ' S: A[0-9]+ OK .*Logged in'
 [ "$(sed -n '/^Failure$/{n;n;p;}' "$tmp/ok.txt")" = "(none)" ] ||
 	fail "a failure in the report of a login that worked"

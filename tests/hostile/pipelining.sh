@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# pipelining.sh - servers that mishandle commands sent together.
+# Nothing goes behind AUTHENTICATE in its write; a second completion for
+# a tag, a reply for a tag never sent, or silence after an earlier
+# command of the same write is named as the server's pipelining, and a
+# new connection, one command per round trip, follows once; the password
+# goes out at most once per connection; --no-pipelining sends every
+# command alone; each wait names the command it waits for.
+# Server scripts hold a literal $TAG:
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PASSWORD='Pw-pipe-7c1d'
+export IMAPCONN_PASSWORD=$PASSWORD
+GREET='sendln * OK [CAPABILITY IMAP4rev1 ID AUTH=PLAIN SASL-IR] hi'
+
+# The second connection, as a server that takes one command at a time
+# sees it: every command alone, ID with LOGOUT.
+SEQUENTIAL="next-connection
+$GREET
+expect-alone LOGIN alice
+sendln \$TAG OK logged in
+expect-alone LIST
+sendln * LIST () \"/\" INBOX
+sendln * LIST () \"/\" Sequential
+sendln \$TAG OK listed
+expect-alone ID NIL
+sendln * ID NIL
+sendln \$TAG OK
+expect-alone LOGOUT
+sendln * BYE
+sendln \$TAG OK
+close"
+
+# logins_per_connection: the largest number of LOGIN or AUTHENTICATE
+# lines the last server got on one connection.
+logins_per_connection() {
+	awk '/^event: connection /{ n = 0 }
+	     /^(plain|tls): [^ ]+ (LOGIN|AUTHENTICATE)/{ if (++n > max) max = n }
+	     END { print max + 0 }' "$SRV_LOG"
+}
+
+# assert_played WHAT: the server saw every line it expected, in order.
+assert_played() {
+	assert_eq "$1: the server saw what it expected" 0 \
+		"$(grep -c '^event: mismatch' "$SRV_LOG" || true)"
+}
+
+# A server with LOGINDISABLED takes AUTHENTICATE: alone in its write.
+check_authenticate_alone() {
+	say "AUTHENTICATE goes in a write of its own"
+	srv_start 'sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN SASL-IR] hi
+expect-alone AUTHENTICATE PLAIN
+sendln $TAG OK authenticated
+expect-tag LIST
+sendln * LIST () "/" INBOX
+sendln $TAG OK listed
+expect-tag LOGOUT
+sendln * BYE
+sendln $TAG OK
+close'
+	run_json --allow-plaintext-auth --timeout 5 -u alice \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_eq "AUTHENTICATE alone: exit status 0" 0 "$RUN_RC"
+	assert_played "AUTHENTICATE alone"
+	assert_json "AUTHENTICATE alone: INBOX listed" \
+		'[.mailboxes[].name] | join(",")' INBOX
+}
+
+# retried WHAT SCRIPT WHY: the first connection mishandles pipelining
+# (SCRIPT), the second takes one command at a time; WHY is in the
+# reason given.
+retried() {
+	local what=$1 script=$2 why=$3
+	say "$what: named, then one command per round trip"
+	srv_start "$script
+$SEQUENTIAL" --many
+	run_json --allow-plaintext-auth --timeout 2 -u alice \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 3000
+	assert_eq "$what: exit status 0 after the retry" 0 "$RUN_RC"
+	assert_eq "$what: two connections" 2 "$(connections "$SRV_LOG")"
+	assert_played "$what"
+	assert_contains "$what: the reason is given" "$why" \
+		"$(jf '.retried[0] // ""')"
+	assert_contains "$what: the retry is named" "one command per round" \
+		"$(jf '.retried[0] // ""')"
+	assert_json "$what: a phase failed as pipelining" \
+		'[.phases[] | select(.result == "failed") | .detail] | join(",")' \
+		pipelining
+	assert_json "$what: the second connection's list" \
+		'[.mailboxes[].name] | join(",")' INBOX,Sequential
+	assert_eq "$what: the password at most once per connection" 1 \
+		"$(logins_per_connection)"
+}
+
+check_retries() {
+	retried "a second completion for ID" "$GREET
+expect-tag ID NIL
+sendln * ID NIL
+sendln \$TAG OK
+sendln \$TAG OK
+expect-tag LOGIN
+expect-tag LIST
+read-all 5000" "a second time"
+
+	retried "a reply for a tag never sent" "$GREET
+expect-tag ID NIL
+sendln * ID NIL
+sendln A77 OK
+expect-tag LOGIN
+expect-tag LIST
+read-all 5000" "not sent"
+
+	retried "no reply to LIST sent behind LOGIN" "$GREET
+expect-tag ID NIL
+sendln * ID NIL
+sendln \$TAG OK
+expect-tag LOGIN
+sendln \$TAG OK logged in
+expect-tag LIST
+read-all 5000" "the reply to LIST"
+}
+
+# The retry fails too: its failure is the one reported, and there is
+# no third connection.
+check_retry_fails() {
+	say "the connection without pipelining fails too"
+	srv_start "$GREET
+expect-tag ID NIL
+sendln \$TAG OK
+sendln \$TAG OK
+read-all 5000
+next-connection
+$GREET
+expect-alone LOGIN alice
+sendln \$TAG OK logged in
+sendln \$TAG OK logged in
+read-all 5000" --many
+	run_json --allow-plaintext-auth --timeout 2 -u alice \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 3000
+	assert_class 76 protocol
+	assert_eq "retry fails: two connections, no third" 2 \
+		"$(connections "$SRV_LOG")"
+	assert_contains "retry fails: the detail says what the server did" \
+		"a second time" "$(jf .failure.detail)"
+}
+
+# --no-pipelining: every command alone on the first connection; a
+# stalled reply names its command and is a plain timeout, not retried.
+check_no_pipelining() {
+	say "--no-pipelining: one command per round trip, no retry"
+	srv_start "$GREET
+expect-alone LOGIN alice
+sendln \$TAG OK logged in
+expect-alone LIST
+read-all 5000" --many
+	run_json --no-pipelining --allow-plaintext-auth --timeout 1.5 \
+		-u alice "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 3000
+	assert_class 75 timeout list
+	assert_played "--no-pipelining"
+	assert_eq "--no-pipelining: one connection" 1 \
+		"$(connections "$SRV_LOG")"
+	assert_contains "--no-pipelining: the wait names LIST" \
+		"the reply to LIST" "$(jf .failure.detail)"
+}
+
+# ID goes first in the login's write: when its reply stalls, the
+# failure says so (not "the login reply"), and it is a timeout.
+check_id_wait_named() {
+	say "a stalled reply to ID is named as such"
+	srv_start "$GREET
+expect-tag ID NIL
+expect-tag LOGIN
+expect-tag LIST
+read-all 5000"
+	run_json --allow-plaintext-auth --timeout 1.5 -u alice \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 3000
+	assert_class 75 timeout
+	assert_contains "stalled ID: the detail names ID" "the reply to ID" \
+		"$(jf .failure.detail)"
+	assert_contains "stalled ID: the hint names ID" "the reply to ID" \
+		"$(jf .failure.hint)"
+}
+
+main() {
+	need_tools
+	check_authenticate_alone
+	check_retries
+	check_retry_fails
+	check_no_pipelining
+	check_id_wait_named
+	finish
+}
+
+main "$@"
