@@ -3,7 +3,7 @@
 # on every test server kind.
 #
 # Usage: bench/roundtrips.sh [--runs N] [--delay-ms MS] [--servers LIST]
-#                            [--no-results]
+#                            [--timeout S] [--no-results]
 #
 # Starts, at once, each test server of LIST (default "dovecot cyrus
 # courier mailutils": tests/dovecot/imapconn-dovecot and
@@ -17,6 +17,10 @@
 #   imapconn --check --json --starttls imap://...  STARTTLS
 #   curl imaps://.../                              implicit TLS, LIST
 #   curl --ssl-reqd imap://.../                    STARTTLS, LIST
+# imapconn waits at most S seconds each time (--timeout, default 5): a
+# server that drops commands sent together costs one such wait before
+# imapconn tries again on a new connection, one command per round trip
+# (the table's "connections" column).
 # Per run the proxy reports the exchanges it relayed (see delayproxy.c);
 # the client's own log (imapconn --transcript, curl --trace-ascii
 # --trace-time) tells when the tagged reply to LIST arrived.  The
@@ -41,6 +45,7 @@ results=$top/bench/results/roundtrips.md
 runs=5
 delay_ms=25
 write_results=1
+wait_s=5
 target_tls=3
 target_starttls=4
 
@@ -61,6 +66,11 @@ while [ $# -gt 0 ]; do
 		delay_ms=$2
 		shift 2
 		;;
+	--timeout)
+		[ $# -ge 2 ] || die "--timeout S"
+		wait_s=$2
+		shift 2
+		;;
 	--servers)
 		[ $# -ge 2 ] || die "--servers LIST"
 		servers=$2
@@ -73,6 +83,7 @@ while [ $# -gt 0 ]; do
 done
 case $runs in ''|*[!0-9]*) die "--runs: a number" ;; esac
 case $delay_ms in ''|*[!0-9]*) die "--delay-ms: a number" ;; esac
+case $wait_s in ''|*[!0-9.]*) die "--timeout: seconds" ;; esac
 [ "$runs" -ge 1 ] || die "--runs: at least 1"
 
 for f in "$imapconn" "$delayproxy"; do
@@ -157,7 +168,9 @@ for kind in "${kinds[@]}"; do
 	pass_of[$kind]=$pass
 done
 
-per_proxy=$(( (runs + 1) * 2 ))
+# Two clients a run; imapconn opens a second connection to a server
+# that drops pipelined commands.
+per_proxy=$(( (runs + 1) * 4 ))
 
 # start_proxy NAME TARGET_PORT: a delay proxy; its port in $work/NAME.port.
 start_proxy() {
@@ -298,7 +311,7 @@ EOF
 )
 
 # Rows of $work/runs.tsv: server client mode run exchanges to_list
-# list_ms wall_ms rc client_ms server_ms
+# list_ms wall_ms rc client_ms server_ms connections
 : >"$work/runs.tsv"
 
 # client_args KIND CLIENT MODE PORT LOG: the client's command line.
@@ -312,7 +325,8 @@ client_args() {
 		else
 			args=(--starttls imap://127.0.0.1:"$port")
 		fi
-		args=("$imapconn" --check --json --ca-file "${ca_of[$kind]}"
+		args=("$imapconn" --check --json --timeout "$wait_s"
+		      --ca-file "${ca_of[$kind]}"
 		      --server-name localhost --transcript "$log.transcript"
 		      -u "${user_of[$kind]}" "${args[@]}")
 		return
@@ -330,11 +344,13 @@ client_args() {
 	      --trace-ascii "$log.trace" --trace-time "${args[@]}" "$url")
 }
 
-# run_one KIND CLIENT MODE RUN
+# run_one KIND CLIENT MODE RUN: one run; a run that took more than one
+# connection counts the exchanges of the earlier ones in its round trips
+# and measures connect -> list from the first accept.
 run_one() {
 	local kind=$1 client=$2 mode=$3 run=$4 port log t0 t1 rc=0 before
-	local line cutoff start all wall_ms split='' proxy=$1-$3
-	local to_list list_ms client_ms server_ms
+	local line cutoff start all wall_ms split='' proxy=$1-$3 conns=1
+	local to_list list_ms client_ms server_ms earlier=0 first
 	local -a args
 	port=${proxy_port[$proxy]}
 	before=0
@@ -345,28 +361,44 @@ run_one() {
 	IMAPCONN_PASSWORD=${pass_of[$kind]} "${args[@]}" >"$log.out" \
 		2>"$log.err" || rc=$?
 	t1=$EPOCHREALTIME
-	wait_report "$proxy" $((before + 1))
-	line=$(sed -n "$((before + 1))p" "$work/$proxy.jsonl")
+	if [ "$client" = imapconn ]; then
+		conns=$(jq -r '[.attempts | length, 1] | max' "$log.out" \
+			2>/dev/null || echo 1)
+	fi
+	wait_report "$proxy" $((before + conns))
+	sed -n "$((before + 1)),$((before + conns))p" "$work/$proxy.jsonl" \
+		>"$log.proxy.all"
+	line=$(tail -n 1 "$log.proxy.all")
 	printf '%s\n' "$line" >"$log.proxy.json"
 	start=$(jq -r .start_wall_us <<<"$line")
+	if [ "$conns" -gt 1 ]; then
+		read -r earlier first < <(jq -s -r '(.[:-1] | map(.exchanges)
+			| add) as $e | "\($e) \(.[0].start_wall_us)"' \
+			"$log.proxy.all")
+	fi
 	if [ "$client" = imapconn ]; then
 		norm_imapconn "$log.transcript" >"$log.log"
 	else
 		norm_curl "$log.trace" "$start" >"$log.log"
 	fi
 	cutoff=$(jq -s -r "$jq_list_done" "$log.log")
-	all=$(jq -r .exchanges <<<"$line")
+	all=$(($(jq -r .exchanges <<<"$line") + earlier))
 	if [ -n "$cutoff" ]; then
 		split=$(jq -r --argjson cut "$cutoff" "$jq_split" <<<"$line")
 	fi
 	read -r to_list list_ms client_ms server_ms <<<"${split:-NA NA NA NA}"
+	if [ "$conns" -gt 1 ] && [ "$to_list" != NA ]; then
+		to_list=$((to_list + earlier))
+		list_ms=$(((start - first) / 1000 + list_ms))
+	fi
 	wall_ms=$(awk -v a="$t0" -v b="$t1" \
 		'BEGIN { printf "%.0f", (b - a) * 1000 }')
 	printf '%s\t' "$kind" "$client" "$mode" "$run" "$all" "$to_list" \
 		"$list_ms" "$wall_ms" "$rc" "$client_ms" >>"$work/runs.tsv"
-	printf '%s\n' "$server_ms" >>"$work/runs.tsv"
+	printf '%s\t%s\n' "$server_ms" "$conns" >>"$work/runs.tsv"
 	printf '  %s %s %s run %s: %s to the list, %s in all, list at %s ms' \
 		"$kind" "$client" "$mode" "$run" "$to_list" "$all" "$list_ms" >&2
+	[ "$conns" -eq 1 ] || printf ', %s connections' "$conns" >&2
 	printf ' (client %s, server %s), wall %s ms, exit %s\n' \
 		"$client_ms" "$server_ms" "$wall_ms" "$rc" >&2
 }
@@ -424,8 +456,8 @@ table() {
 	local k c m
 	row server client mode "round trips to the list" "exchanges in all" \
 		"connect → list (ms)" "of which client / server (ms)" \
-		"wall time (ms)" exit
-	echo "|---|---|---|---|---|---|---|---|---|"
+		"wall time (ms)" connections exit
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for k in "${kinds[@]}"; do
 		for m in tls starttls; do
 			for c in imapconn curl; do
@@ -435,6 +467,7 @@ table() {
 					"$(median 7 "$k" "$c" "$m")" \
 					"$(split_cell "$k" "$c" "$m")" \
 					"$(median 8 "$k" "$c" "$m")" \
+					"$(values 12 "$k" "$c" "$m")" \
 					"$(values 9 "$k" "$c" "$m")"
 			done
 		done
@@ -572,7 +605,7 @@ Through bench/delayproxy with $delay_ms ms each way \
 ($((2 * delay_ms)) ms per round trip);
 median of $runs runs after one warm-up, runs interleaved.
 
-Command: \`bench/roundtrips.sh --runs $runs --delay-ms $delay_ms\`
+Command: \`bench/roundtrips.sh --runs $runs --delay-ms $delay_ms --timeout $wait_s\`
 (servers: ${kinds[*]})
 
 $(table)
