@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,37 +13,19 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "diag.h"
+#include "escape.h"
 #include "export.h"
 #include "mailbox.h"
 #include "net.h"
 #include "password.h"
 #include "report.h"
+#include "safefile.h"
 #include "server_id.h"
 #include "session.h"
+#include "sigwatch.h"
 #include "tls.h"
 #include "transcript.h"
-
-static int sigint_pipe[2] = { -1, -1 };
-
-static void
-on_sigint(int sig)
-{
-	int saved = errno;
-
-	(void)sig;
-	if (write(sigint_pipe[1], "i", 1) < 0) {
-		/* nothing to do in a signal handler */
-	}
-	errno = saved;
-}
-
-long
-cli_days_left(int64_t epoch)
-{
-	int64_t now = (int64_t)time(NULL);
-
-	return (long)((epoch - now) / 86400);
-}
+#include "tunnel.h"
 
 static const char *
 result_name(int r)
@@ -65,31 +46,25 @@ print_header(const struct check_run *run)
 	const struct conn_config *c = &run->o->cfg;
 	const struct endpoint *ep = &c->ep;
 
-	fprintf(run->out, "imapconn: %s port %u, %s, timeout %g s per wait, "
-		"%g s in all\n", ep->host, endpoint_port(ep), ep->ssl ?
-		"implicit TLS" : ep->starttls == STARTTLS_REQUIRED ?
-		"STARTTLS required" : ep->starttls == STARTTLS_OPPORTUNISTIC ?
+	char tunnel[TUNNEL_SHOWN_MAX];
+
+	tunnel_command_shown(c->tunnel, c->user, c->password, tunnel,
+			     sizeof(tunnel));
+	if (c->tunnel[0] != '\0')
+		fprintf(run->out, "imapconn: tunnel %s%s%s, ", tunnel,
+			ep->host[0] ? " for " : "", ep->host);
+	else
+		fprintf(run->out, "imapconn: %s port %u, ", ep->host,
+			endpoint_port(ep));
+	fprintf(run->out, "%s, timeout %g s per wait, %g s in all\n",
+		ep->ssl ? "implicit TLS" :
+		ep->starttls == STARTTLS_REQUIRED ? "STARTTLS required" :
+		ep->starttls == STARTTLS_OPPORTUNISTIC ?
 		"STARTTLS if offered" : "NO TLS (plain text)", c->timeout_s,
 		config_deadline_s(c));
 	if (!ep->tls.verify && (ep->ssl || ep->starttls != STARTTLS_OFF))
 		fprintf(run->out, "WARNING: certificate verification is OFF "
 			"(--insecure)\n");
-}
-
-static void
-print_cert(FILE *out, int i, const struct tls_cert_info *ci)
-{
-	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
-		" (self-signed)" : "");
-	fprintf(out, "    subject   %s\n", ci->subject);
-	fprintf(out, "    issuer    %s\n", ci->issuer);
-	fprintf(out, "    valid     %s .. %s (%ld days left)\n",
-		ci->not_before, ci->not_after,
-		cli_days_left(ci->not_after_epoch));
-	if (ci->sans[0] != '\0')
-		fprintf(out, "    names     %s\n", ci->sans);
-	fprintf(out, "    SHA-256   %s\n", ci->sha256);
-	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
 }
 
 static void
@@ -110,7 +85,7 @@ print_tls(const struct check_run *run, const struct tls_summary *t)
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
 	for (int i = 0; i < t->chain_len; i++)
-		print_cert(out, i, &t->chain[i]);
+		report_print_cert(out, i, &t->chain[i]);
 	if (t->chain_sent > t->chain_len)
 		fprintf(out, "  (%d more certificates not shown)\n",
 			t->chain_sent - t->chain_len);
@@ -189,6 +164,10 @@ print_mailbox(FILE *out, const struct mailbox_entry *m)
 static void
 print_selected(FILE *out, const struct mailbox_data *d)
 {
+	char delim[8];
+
+	/* The separator is a byte from the server: ESC or 0x9b too. */
+	escape_line(&d->delim, 1, delim, sizeof(delim));
 	fprintf(out, "mailbox %s (%s)\n", d->name, d->read_only ?
 		"read-only" : "read-write");
 	fprintf(out, "  messages        %u\n", d->exists);
@@ -202,7 +181,7 @@ print_selected(FILE *out, const struct mailbox_data *d)
 	fprintf(out, "  flags           %s\n", d->flags);
 	fprintf(out, "  permanent flags %s\n", d->permanent_flags);
 	if (d->delim != '\0')
-		fprintf(out, "  separator       %c\n", d->delim);
+		fprintf(out, "  separator       %s\n", delim);
 }
 
 static void
@@ -210,8 +189,14 @@ print_failure(const struct check_run *run)
 {
 	const struct failure *f = &run->failure;
 
-	fprintf(run->out, "FAILED in %s (%s): %s\n", phase_name(f->phase),
-		fail_class_name(f->cls), f->detail);
+	/* Before any phase, the detail names the option at fault. */
+	if (f->phase == PHASE_NONE)
+		fprintf(run->out, "FAILED before connecting (%s): %s\n",
+			fail_class_name(f->cls), f->detail);
+	else
+		fprintf(run->out, "FAILED in %s (%s): %s\n",
+			phase_name(f->phase), fail_class_name(f->cls),
+			f->detail);
 	if (f->hint[0] != '\0')
 		fprintf(run->out, "hint: %s\n", f->hint);
 }
@@ -381,6 +366,27 @@ explain(const struct check_run *run, struct failure *f)
 	diag_explain(f, &in);
 }
 
+/* A cancel that came from a signal says which. */
+static void
+by_signal(const struct check_run *run, struct failure *f)
+{
+	char was[sizeof(f->detail)];
+
+	if (run->signal == 0 || f->cls != FAIL_CANCELLED)
+		return;
+	snprintf(was, sizeof(was), "%s", f->detail);
+	snprintf(f->detail, sizeof(f->detail), "%s by %s", was,
+		 sigwatch_name(run->signal));
+}
+
+int
+cli_exit_code(const struct check_run *run)
+{
+	if (run->signal != 0)
+		return sigwatch_exit_status(run->signal);
+	return run->failed ? fail_exit_code(run->failure.cls) : 0;
+}
+
 static void
 on_event(struct check_run *run, struct event *ev)
 {
@@ -388,6 +394,7 @@ on_event(struct check_run *run, struct event *ev)
 	report_event(run->report, ev);
 	if (ev->type == EV_FAILURE) {
 		run->failure = *ev->failure;
+		by_signal(run, &run->failure);
 		explain(run, &run->failure);
 		run->failed = true;
 	}
@@ -406,8 +413,9 @@ on_event(struct check_run *run, struct event *ev)
 	keep(run, ev);
 }
 
-/* Wait for events until the session says it is done.  Ctrl-C cancels
- * the session, which then ends on its own. */
+/* Wait for events until the session says it is done.  SIGINT, SIGTERM
+ * or SIGHUP cancels the session, which then logs out (briefly) and ends
+ * on its own. */
 static void
 event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 {
@@ -416,17 +424,14 @@ event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 	while (!done) {
 		struct pollfd pfd[2] = {
 			{ .fd = event_queue_fd(q), .events = POLLIN },
-			{ .fd = sigint_pipe[0], .events = POLLIN },
+			{ .fd = sigwatch_fd(), .events = POLLIN },
 		};
 		struct event *ev;
 
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
-			char c;
-
-			while (read(sigint_pipe[0], &c, 1) > 0)
-				;
+			run->signal = sigwatch_take();
 			session_cancel(s);
 		}
 		for (ev = event_queue_pop(q); ev != NULL;
@@ -436,20 +441,6 @@ event_loop(struct check_run *run, struct event_queue *q, struct session *s)
 			on_event(run, ev);
 		}
 	}
-}
-
-static void
-setup_sigint(struct sigaction *old)
-{
-	struct sigaction sa;
-
-	if (sigint_pipe[0] < 0 && pipe2(sigint_pipe, O_CLOEXEC | O_NONBLOCK)
-	    != 0)
-		sigint_pipe[0] = sigint_pipe[1] = -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, old);
 }
 
 static int
@@ -467,7 +458,6 @@ static int
 run_session(struct check_run *run, struct options *o, struct failure *f)
 {
 	struct event_queue *q = event_queue_new();
-	struct sigaction old;
 	struct session *s;
 
 	if (q == NULL) {
@@ -480,10 +470,8 @@ run_session(struct check_run *run, struct options *o, struct failure *f)
 		event_queue_free(q);
 		return -1;
 	}
-	setup_sigint(&old);
 	event_loop(run, q, s);
 	session_free(s);
-	sigaction(SIGINT, &old, NULL);
 	event_queue_free(q);
 	return 0;
 }
@@ -539,43 +527,85 @@ starttls_done(const struct check_run *run)
 	return false;
 }
 
-/* --export: the settings that worked, after the timeline.  Returns the
- * exit status: rc, or 64 when the format cannot express them. */
+/* --export FORMAT:FILE: the new file, created now so that a bad FILE
+ * stops the run before it connects.  (Without FILE the export goes to
+ * the standard output cli_check() was given.) */
+static int
+open_export(struct check_run *run, struct failure *f)
+{
+	const char *path = run->o->export_path;
+
+	if (!run->o->have_export || path[0] == '\0')
+		return 0;
+	run->export_out = safefile_fopen("--export", path, false, f);
+	return run->export_out != NULL ? 0 : -1;
+}
+
+/* The export file closed, and kept only when it holds the export.
+ * Returns rc, or the exit status of a failed close. */
+static int
+close_export(struct check_run *run, bool written, int rc)
+{
+	const char *path = run->o->export_path;
+
+	if (path[0] == '\0' || run->export_out == NULL)
+		return rc;
+	if (fclose(run->export_out) != 0 && written) {
+		fprintf(stderr, "imapconn: --export %s: %s\n", path,
+			strerror(errno));
+		written = false;
+		rc = fail_exit_code(FAIL_INPUT);
+	}
+	run->export_out = NULL;
+	if (!written)
+		unlink(path);
+	else if (!run->o->json)
+		fprintf(run->out, "export written to %s\n", path);
+	return rc;
+}
+
+/* --export: the settings that worked, alone on their stream.  Returns
+ * the exit status: rc, or 64 when the format cannot express them. */
 static int
 print_export(struct check_run *run, int rc)
 {
 	const struct options *o = run->o;
 	char err[EXPORT_ERR_MAX];
 	struct conn_config *c;
+	bool written = false;
 
 	if (!o->have_export)
 		return rc;
 	if (run->failed || !run->success) {
 		fprintf(run->out, "\nno export: the connection did not "
 			"succeed\n");
-		return rc;
+		return close_export(run, false, rc);
 	}
 	c = malloc(sizeof(*c));
 	if (c == NULL)
-		return fail_exit_code(FAIL_INTERNAL);
+		return close_export(run, false, fail_exit_code(FAIL_INTERNAL));
 	*c = o->cfg;
 	export_settle(c, starttls_done(run));
-	fputc('\n', run->out);
-	if (export_write(o->export_fmt, c, run->out, err, sizeof(err)) != 0) {
+	if (export_write(o->export_fmt, c, run->export_out, err,
+			 sizeof(err)) != 0) {
 		fprintf(stderr, "imapconn: --export %s: %s\n",
 			export_format_name(o->export_fmt), err);
 		rc = fail_exit_code(FAIL_USAGE);
+	} else {
+		written = true;
 	}
 	config_wipe(c);
 	free(c);
-	return rc;
+	return close_export(run, written, rc);
 }
 
 static int
 finish(struct check_run *run)
 {
-	int rc = run->failed ? fail_exit_code(run->failure.cls) : 0;
+	int rc;
 
+	run->signal = sigwatch_take();
+	rc = cli_exit_code(run);
 	if (run->o->json)
 		cli_json_print(run);
 	else
@@ -600,21 +630,40 @@ cli_check(struct options *o, FILE *out)
 	memset(&run, 0, sizeof(run));
 	run.o = o;
 	run.out = out;
-	if (!o->json)
+	/* --export without a file: out holds the export alone. */
+	if (o->have_export && o->export_path[0] == '\0') {
+		run.out = stderr;
+		run.export_out = out;
+	}
+	sigwatch_start();
+	/* A tunnel's command is shown once the password is known, so
+	 * that it can be hidden in it. */
+	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
-	if (o->cfg.user[0] != '\0')
-		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
-	if (rc == 0)
-		rc = open_transcript(&run, &f);
+	/* The files first: a bad path stops the run before the prompt. */
+	rc = open_transcript(&run, &f);
 	if (rc == 0)
 		rc = open_report(&run, &f);
 	if (rc == 0)
+		rc = open_export(&run, &f);
+	if (rc == 0 && o->cfg.user[0] != '\0')
+		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
+	if (rc == 0 && o->cfg.tunnel[0] != '\0') {
+		report_set_config(run.report, &o->cfg);
+		if (!o->json)
+			print_header(&run);
+	}
+	if (rc == 0)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {
+		run.signal = sigwatch_take();
 		run.failure = f;
+		by_signal(&run, &run.failure);
 		explain(&run, &run.failure);
 		run.failed = true;
 	}
 	config_wipe(&o->cfg);
-	return finish(&run);
+	rc = finish(&run);
+	sigwatch_stop();
+	return rc;
 }

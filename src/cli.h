@@ -8,7 +8,11 @@
 #include "options.h"
 
 /* Run one session, print its timeline (or one JSON document with
- * --json) and return the exit status of its outcome (fail_exit_code).
+ * --json) on out and return the exit status of its outcome: 128 +
+ * the signal that stopped it (SIGINT, SIGTERM, SIGHUP), else
+ * fail_exit_code() of its failure, else 0.  With --export FORMAT (no
+ * FILE) out receives the export alone and the timeline goes to
+ * standard error.
  * Obtains the password first when a user is given.  o->cfg's password
  * is wiped before returning. */
 int cli_check(struct options *o, FILE *out);

@@ -18,7 +18,8 @@ struct report;
 /* Every event is kept, in order: the outputs walk them. */
 struct check_run {
 	const struct options *o;
-	FILE *out;
+	FILE *out;			/* the timeline (or the JSON) */
+	FILE *export_out;		/* --export: where it goes */
 	FILE *transcript;
 	struct event **ev;
 	size_t n, cap;
@@ -30,7 +31,12 @@ struct check_run {
 	const struct tls_summary *tls_pending;	/* printed after its phase */
 	struct report *report;		/* --report: what it collects */
 	FILE *report_file;		/* --report: opened at the start */
+	int signal;			/* what stopped the run, or 0 */
 };
+
+/* The exit status of the run: 128 + the signal that stopped it, else
+ * that of its failure class, else 0. */
+int cli_exit_code(const struct check_run *run);
 
 /* The whole run as one JSON document. */
 void cli_json_print(const struct check_run *run);
@@ -42,8 +48,5 @@ int cli_capdiff(const struct check_run *run, struct capdiff *d);
 
 /* The server's answer to ID, or NULL when none came. */
 const struct server_id *cli_server_id(const struct check_run *run);
-
-/* Days from now until an epoch time (negative when past). */
-long cli_days_left(int64_t epoch);
 
 #endif

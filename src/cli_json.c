@@ -2,6 +2,7 @@
  * The fields are documented in doc/imapconn.1 (JSON OUTPUT). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ac_config.h"
 #include "capdiff.h"
@@ -13,6 +14,7 @@
 #include "net.h"
 #include "server_id.h"
 #include "tls.h"
+#include "validity.h"
 
 static const char *
 result_word(int r)
@@ -68,12 +70,18 @@ json_attempts(struct json *j, const struct check_run *run)
 static void
 json_cert(struct json *j, const struct tls_cert_info *c)
 {
+	char words[64];
+	int64_t now = (int64_t)time(NULL);
+
+	validity_words(c->not_before_epoch, c->not_after_epoch, now, words,
+		       sizeof(words));
 	json_obj_open(j, NULL);
 	json_str(j, "subject", c->subject);
 	json_str(j, "issuer", c->issuer);
 	json_str(j, "not_before", c->not_before);
 	json_str(j, "not_after", c->not_after);
-	json_int(j, "days_left", cli_days_left(c->not_after_epoch));
+	json_int(j, "days_left", validity_days_left(c->not_after_epoch, now));
+	json_str(j, "validity", words);
 	json_str(j, "names", c->sans);
 	json_str(j, "sha256", c->sha256);
 	json_str(j, "spki_sha256", c->spki_sha256);
@@ -268,6 +276,25 @@ json_mailbox(struct json *j, const struct mailbox_entry *m)
 	json_obj_close(j);
 }
 
+/* A space-separated list ("\\Seen \\Answered") as an array of its
+ * words, like mailboxes[].flags. */
+static void
+json_word_list(struct json *j, const char *key, const char *list)
+{
+	const char *p = list;
+
+	json_arr_open(j, key);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0)
+			json_strn(j, NULL, p, n);
+		p += n;
+		p += strspn(p, " ");
+	}
+	json_arr_close(j);
+}
+
 static void
 json_selected(struct json *j, const struct mailbox_data *d)
 {
@@ -284,8 +311,8 @@ json_selected(struct json *j, const struct mailbox_data *d)
 		json_int(j, "uidnext", d->uidnext);
 	if (d->have_unseen)
 		json_int(j, "first_unseen", d->first_unseen);
-	json_str(j, "flags", d->flags);
-	json_str(j, "permanent_flags", d->permanent_flags);
+	json_word_list(j, "flags", d->flags);
+	json_word_list(j, "permanent_flags", d->permanent_flags);
 	json_str(j, "separator", d->delim ? delim : NULL);
 	json_obj_close(j);
 }
@@ -338,8 +365,7 @@ cli_json_print(const struct check_run *run)
 	json_obj_open(&j, NULL);
 	json_str(&j, "imapconn", PACKAGE_VERSION);
 	json_bool(&j, "ok", !run->failed);
-	json_int(&j, "exit_code", run->failed ?
-		 fail_exit_code(run->failure.cls) : 0);
+	json_int(&j, "exit_code", cli_exit_code(run));
 	json_int(&j, "total_ms", run->total_ms);
 	dryrun_endpoint_json(&j, c);
 	json_bool(&j, "insecure", !c->ep.tls.verify);

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "config.h"
+#include "redact.h"
 
 void
 tls_opts_init(struct tls_opts *t)
@@ -102,6 +103,14 @@ tls_opts_wipe(struct tls_opts *t)
 void
 config_wipe(struct conn_config *c)
 {
+	struct redact r;
+
+	/* The command stays to be shown: without the password in it. */
+	redact_init(&r);
+	if (c->tunnel[0] != '\0' && c->password[0] != '\0'
+	    && redact_add_secret(&r, c->user, c->password) == 0)
+		redact_buf(&r, c->tunnel, sizeof(c->tunnel));
+	redact_wipe(&r);
 	OPENSSL_cleanse(c->password, sizeof(c->password));
 	c->have_password = false;
 	tls_opts_wipe(&c->ep.tls);

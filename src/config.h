@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #define CONFIG_HOST_MAX 256	/* DNS names are at most 253 octets */
+#define CONFIG_HOST_UNICODE_MAX 1024	/* the same with U-labels */
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_STR_MAX 512
 #define CONFIG_SECRET_MAX 1024
@@ -55,7 +56,12 @@ struct tls_opts {
 
 /* Where to connect and how, as a host specification describes it. */
 struct endpoint {
-	char host[CONFIG_HOST_MAX];	/* name or address, no brackets */
+	char host[CONFIG_HOST_MAX];	/* name or address, no brackets;
+					 * an international name in its
+					 * A-labels (xn--) */
+	char host_unicode[CONFIG_HOST_UNICODE_MAX];	/* its U-labels, when
+							 * it has A-labels;
+							 * else "" */
 	enum addr_kind kind;
 	uint16_t port;			/* 0: not given (see endpoint_port) */
 	bool ssl;			/* implicit TLS */
@@ -87,6 +93,8 @@ struct conn_config {
 	bool no_pipelining;		/* one command per round trip */
 	double deadline_s;		/* the whole connection up to the
 					 * list; 0: config_deadline_s() */
+	char tunnel[CONFIG_PATH_MAX];	/* --tunnel: a command for sh -c
+					 * instead of a socket; "" none */
 };
 
 /* Login mechanisms --auth may name. */
@@ -116,7 +124,8 @@ const char *tls_version_name(enum tls_version v);
 /* Parse "1.0".."1.3" (also "tls1.2", "TLSv1.2"); 0 on success. */
 int tls_version_parse(const char *s, enum tls_version *out);
 
-/* Wipe every secret in *c (OPENSSL_cleanse). */
+/* Wipe every secret in *c (OPENSSL_cleanse); a password that appears
+ * in the tunnel command is replaced there by REDACT_MARK. */
 void config_wipe(struct conn_config *c);
 void tls_opts_wipe(struct tls_opts *t);
 

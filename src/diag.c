@@ -1296,6 +1296,15 @@ struct rule {
 
 /* First match wins: specific rules before their class's general one. */
 static const struct rule rules[] = {
+	{ FAIL_NETWORK, ANY, "the tunnel command", NULL, "the tunnel command "
+	  "ended the session: its exit status and error output above say "
+	  "why; run it by hand to see that it speaks IMAP on its standard "
+	  "input and output" },
+	{ FAIL_TIMEOUT, ANY, "the tunnel command", NULL, "the tunnel command "
+	  "said nothing in time: run it by hand to see that it starts an IMAP "
+	  "server; if it is only slow (ssh), raise --timeout" },
+	{ FAIL_SERVER, ANY, "the tunnel command", NULL, "the tunnel "
+	  "command's server refused the session: its text above says why" },
 	{ FAIL_DNS, ANY, NULL, dns_hint, NULL },
 	{ FAIL_DNS, ANY, NULL, NULL, "check the host name; `getent hosts "
 	  "NAME` shows what this machine resolves" },

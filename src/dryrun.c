@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "json.h"
 #include "phase.h"
+#include "tunnel.h"
 
 #define PLAN_MAX 12
 
@@ -95,6 +96,23 @@ plan_tls_steps(const struct conn_config *c, struct plan *pl)
 }
 
 static void
+plan_connect(const struct endpoint *ep, struct plan *pl)
+{
+	char u[CONFIG_HOST_UNICODE_MAX];
+
+	escape_text(ep->host_unicode, strlen(ep->host_unicode), u,
+		    sizeof(u));
+	if (ep->kind == ADDR_NAME)
+		plan_add(pl, PHASE_RESOLVE, "look up %s%s%s%s (IPv6 and "
+			 "IPv4)", ep->host, u[0] ? ", written " : "", u,
+			 u[0] ? "," : "");
+	else
+		plan_add(pl, PHASE_RESOLVE, "none: an address literal");
+	plan_add(pl, PHASE_CONNECT, "TCP to port %u, each address in turn "
+		 "(250 ms head start each)", endpoint_port(ep));
+}
+
+static void
 plan_build(const struct conn_config *c, struct plan *pl)
 {
 	const struct endpoint *ep = &c->ep;
@@ -102,18 +120,18 @@ plan_build(const struct conn_config *c, struct plan *pl)
 
 	escape_line(c->user, strlen(c->user), user, sizeof(user));
 	pl->n = 0;
-	if (ep->kind == ADDR_NAME)
-		plan_add(pl, PHASE_RESOLVE, "look up %s (IPv6 and IPv4)",
-			 ep->host);
+	if (c->tunnel[0] != '\0')
+		plan_add(pl, PHASE_TUNNEL, "run the command with /bin/sh -c; "
+			 "its standard input and output carry IMAP (no lookup,"
+			 " no TCP)");
 	else
-		plan_add(pl, PHASE_RESOLVE, "none: an address literal");
-	plan_add(pl, PHASE_CONNECT, "TCP to port %u, each address in turn "
-		 "(250 ms head start each)", endpoint_port(ep));
+		plan_connect(ep, pl);
 	plan_tls_steps(c, pl);
 	if (c->user[0] != '\0')
 		plan_add(pl, PHASE_AUTH, "log in as %s (AUTHENTICATE PLAIN or "
-			 "LOGIN; never without TLS unless "
-			 "--allow-plaintext-auth)", user);
+			 "LOGIN; never without TLS unless %s)", user,
+			 c->tunnel[0] ? "over the tunnel, trusted as ssh is" :
+			 "--allow-plaintext-auth");
 	else
 		plan_add(pl, PHASE_AUTH, "skipped: no user given");
 	plan_add(pl, PHASE_LIST, "%sLIST \"\" \"*\"", c->user[0] ? "" :
@@ -123,6 +141,10 @@ plan_build(const struct conn_config *c, struct plan *pl)
 			 "SELECT the mailbox (read-write)" :
 			 "EXAMINE the mailbox (read-only)");
 	plan_add(pl, PHASE_LOGOUT, "LOGOUT");
+	if (c->tunnel[0] != '\0')
+		plan_add(pl, PHASE_TUNNEL_EXIT, "wait for the command to exit "
+			 "(%d s), then end it; report its exit status",
+			 TUNNEL_GRACE_MS / 1000);
 }
 
 /* One "  label value" line; the value is the user's and may hold
@@ -164,6 +186,33 @@ print_tls_text(const struct tls_opts *t, FILE *out)
 		fprintf(out, "  verify depth: %d\n", t->verify_depth);
 }
 
+/* The host; an international name in both forms. */
+static void
+print_host(const struct endpoint *ep, FILE *out)
+{
+	char u[CONFIG_HOST_UNICODE_MAX * 4];
+
+	fprintf(out, "  host:         %s (%s)\n", ep->host,
+		kind_name(ep->kind));
+	if (ep->host_unicode[0] == '\0')
+		return;
+	escape_text(ep->host_unicode, strlen(ep->host_unicode), u,
+		    sizeof(u));
+	fprintf(out, "  written:      %s (A-labels above are looked up and "
+		"checked in the certificate)\n", u);
+}
+
+static void
+print_tunnel(const struct conn_config *c, FILE *out)
+{
+	char cmd[TUNNEL_SHOWN_MAX];
+
+	tunnel_command_shown(c->tunnel, c->user, c->password, cmd,
+			     sizeof(cmd));
+	fprintf(out, "  tunnel:       %s\n", cmd);
+	print_field(out, "host:", c->ep.host, "");
+}
+
 static void
 print_text(const struct options *o, const struct plan *pl, FILE *out)
 {
@@ -171,17 +220,20 @@ print_text(const struct options *o, const struct plan *pl, FILE *out)
 	const struct endpoint *ep = &c->ep;
 
 	fprintf(out, "endpoint\n");
-	fprintf(out, "  host:         %s (%s)\n", ep->host,
-		kind_name(ep->kind));
-	fprintf(out, "  port:         %u (%s)\n", endpoint_port(ep),
-		port_source(ep));
+	if (c->tunnel[0] != '\0')
+		print_tunnel(c, out);
+	else
+		print_host(ep, out);
+	if (c->tunnel[0] == '\0')
+		fprintf(out, "  port:         %u (%s)\n", endpoint_port(ep),
+			port_source(ep));
 	fprintf(out, "  implicit TLS: %s\n", ep->ssl ? "yes" : "no");
 	fprintf(out, "  STARTTLS:     %s\n", starttls_mode_name(ep->starttls));
 	print_tls_text(&ep->tls, out);
 	print_field(out, "user:", c->user, "");
 	print_field(out, "mailbox:", c->select, "");
 	fprintf(out, "  timeout:      %g s for each wait\n", c->timeout_s);
-	if (!ep->ssl && ep->starttls != STARTTLS_REQUIRED)
+	if (!ep->ssl && ep->starttls != STARTTLS_REQUIRED && !c->tunnel[0])
 		fprintf(out, "  warning:      the connection %s unencrypted"
 			"%s\n", ep->starttls == STARTTLS_OFF ? "stays" :
 			"may stay", c->allow_plaintext_auth ?
@@ -220,8 +272,15 @@ dryrun_endpoint_json(struct json *j, const struct conn_config *c)
 {
 	const struct endpoint *ep = &c->ep;
 
+	char cmd[TUNNEL_SHOWN_MAX];
+
+	tunnel_command_shown(c->tunnel, c->user, c->password, cmd,
+			     sizeof(cmd));
 	json_obj_open(j, "endpoint");
 	json_str(j, "host", ep->host);
+	json_str(j, "host_unicode", ep->host_unicode[0] ? ep->host_unicode :
+		 NULL);
+	json_str(j, "tunnel", c->tunnel[0] ? cmd : NULL);
 	json_str(j, "address_kind", ep->kind == ADDR_NAME ? "name" :
 		 ep->kind == ADDR_IPV4 ? "ipv4" : "ipv6");
 	json_int(j, "port", endpoint_port(ep));

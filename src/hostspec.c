@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "hostspec.h"
+#include "idna.h"
 
 #define NAME_MAX_LEN 253	/* a DNS name without its trailing dot */
 #define LABEL_MAX_LEN 63
@@ -441,8 +442,7 @@ name_char(struct parser *p, size_t s, size_t label, size_t i)
 	unsigned char c = (unsigned char)p->text[i];
 
 	if (c >= 0x80)
-		return fail(p, i, "invalid character \\x%02X in host name "
-			    "(write an international name in its xn-- form)",
+		return fail(p, i, "invalid character \\x%02X in host name",
 			    c);
 	if (!is_name_char(c))
 		return fail_char(p, i, "host name");
@@ -465,9 +465,53 @@ name_label_end(struct parser *p, size_t label, size_t i)
 	return 0;
 }
 
-/* A host name [s, e); a single trailing dot is dropped. */
+static int host_name_ascii(struct parser *p, size_t s, size_t e);
+
+/* An international host name [s, e): its A-labels are checked as any
+ * name is (an error then points at the name), kept in host, and their
+ * U-labels in host_unicode for display. */
+static int
+host_name_idn(struct parser *p, size_t s, size_t e)
+{
+	char ascii[CONFIG_HOST_MAX];
+	struct idna_error ierr;
+	struct parser q = *p;
+
+	if (idna_to_ascii(p->text + s, e - s, ascii, sizeof(ascii),
+			  &ierr) != 0)
+		return fail(p, s + ierr.pos, "%s", ierr.why);
+	q.text = ascii;
+	q.end = strlen(ascii);
+	q.pos = 0;
+	if (host_name_ascii(&q, 0, q.end) != 0) {
+		p->err->pos = s;
+		return -1;
+	}
+	idna_to_unicode(p->ep->host, p->ep->host_unicode,
+			sizeof(p->ep->host_unicode));
+	return 0;
+}
+
+/* A host name [s, e), with U-labels or xn-- labels converted. */
 static int
 host_name(struct parser *p, size_t s, size_t e)
+{
+	p->ep->host_unicode[0] = '\0';
+	if (!idna_is_idn(p->text + s, e - s))
+		return host_name_ascii(p, s, e);
+	/* ASCII mistakes first, where they are. */
+	for (size_t i = s; i < e; i++) {
+		unsigned char c = (unsigned char)p->text[i];
+
+		if (c < 0x80 && c != '.' && !is_name_char(c))
+			return fail_char(p, i, "host name");
+	}
+	return host_name_idn(p, s, e);
+}
+
+/* An ASCII host name [s, e); a single trailing dot is dropped. */
+static int
+host_name_ascii(struct parser *p, size_t s, size_t e)
 {
 	size_t label = s;
 
@@ -974,6 +1018,22 @@ bad:
 		    "version or newer)");
 }
 
+/* :server-name with U-labels: its A-labels are what TLS sends and
+ * checks. */
+static int
+server_name_idn(struct parser *p, const struct value *v, char *name,
+		size_t cap)
+{
+	char ascii[CONFIG_HOST_MAX];
+	struct idna_error ierr;
+
+	if (idna_name(name, ascii, sizeof(ascii), &ierr) != 0)
+		return fail(p, v->start + ierr.pos, "server-name: %s",
+			    ierr.why);
+	snprintf(name, cap, "%s", ascii);
+	return 0;
+}
+
 /* A string keyword: the decoded string, or nil for "not given".
  * Control characters are refused except in the secret. */
 static int
@@ -1002,6 +1062,8 @@ kw_string(struct parser *p, const struct keyword *kw,
 		dst[n++] = p->text[i];
 	}
 	dst[n] = '\0';
+	if (kw->offset == offsetof(struct tls_opts, server_name))
+		return server_name_idn(p, v, dst, kw->cap);
 	return 0;
 }
 

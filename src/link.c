@@ -138,6 +138,15 @@ link_is_tls(const struct link *l)
 }
 
 void
+link_end_output(struct link *l)
+{
+	if (l->tls != NULL)
+		tls_shutdown(l->tls);
+	if (l->fd >= 0)
+		shutdown(l->fd, SHUT_WR);
+}
+
+void
 link_close(struct link *l)
 {
 	if (l->tls != NULL) {

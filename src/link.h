@@ -45,6 +45,11 @@ int link_start_tls(struct link *l, struct tls_client *t,
 /* True when TLS is on. */
 int link_is_tls(const struct link *l);
 
+/* Tell the peer nothing more comes (TLS close_notify, then the end of
+ * the stream) while the descriptor stays open: a tunnel command sees
+ * the end of its input, not a reset from what it still had to send. */
+void link_end_output(struct link *l);
+
 /* Close: TLS close_notify (best effort), socket closed, TLS freed. */
 void link_close(struct link *l);
 

@@ -16,6 +16,7 @@
 #define MIN_NODES 64
 #define MIN_ARENA 4096
 #define SMALL_TREE 200		/* fewer mailboxes: start expanded */
+#define FOLDED_COMPONENT ((size_t)MBTREE_DEPTH_MAX - 1)
 
 enum node_flag {
 	NF_EXPANDED = 1u << 0,	/* open without a filter */
@@ -24,7 +25,8 @@ enum node_flag {
 	NF_SHOWN = 1u << 3,	/* a match or an ancestor of one */
 	NF_FKIDS = 1u << 4,	/* has a shown child */
 	NF_INBOX = 1u << 5,	/* top-level INBOX, any case */
-	NF_PLACED = 1u << 6	/* while renumbering */
+	NF_PLACED = 1u << 6,	/* while renumbering */
+	NF_FOLDED = 1u << 7	/* holds the rest of a name too deep */
 };
 
 #define NF_FILTER (NF_FEXPANDED | NF_MATCH | NF_SHOWN | NF_FKIDS)
@@ -71,6 +73,8 @@ struct mbtree {
 	size_t needle_len;
 	uint64_t seed;
 	size_t count;		/* nodes with an entry */
+	size_t folded;		/* entries whose deepest levels were folded */
+	size_t nmatch;		/* entries the filter matches */
 	size_t built;		/* nodes below this have had a build */
 	bool sorted;
 };
@@ -361,9 +365,12 @@ display_of(struct mbtree *t, const char *comp, size_t len, size_t *outlen)
 }
 
 /* Split raw into t->comps with the hash of each prefix; the number of
- * components (at least one), or 0 when out of memory. */
+ * components (at least one, at most MBTREE_DEPTH_MAX: the last one
+ * then holds the rest of the name), or 0 when out of memory.  *folded
+ * tells whether the rest held more than one component. */
 static size_t
-split(struct mbtree *t, const char *raw, size_t len, char delim)
+split(struct mbtree *t, const char *raw, size_t len, char delim,
+      bool *folded)
 {
 	struct mboxname_iter it;
 	uint64_t h = hash_start(t);
@@ -371,8 +378,13 @@ split(struct mbtree *t, const char *raw, size_t len, char delim)
 	size_t cl, k = 0, pos = 0, cap;
 	void *p;
 
+	*folded = false;
 	mboxname_iter_init(&it, raw, len, delim);
 	while (mboxname_iter_next(&it, &c, &cl)) {
+		if (k == FOLDED_COMPONENT && c + cl != raw + len) {
+			cl = len - (size_t)(c - raw);
+			*folded = true;
+		}
 		if (k == t->comps_cap) {
 			cap = k < 16 ? 16 : 2 * k;
 			p = t->comps;
@@ -387,6 +399,8 @@ split(struct mbtree *t, const char *raw, size_t len, char delim)
 			h = hash_step(h, (unsigned char)raw[pos]);
 		t->comps[k].hash = hash_final(h);
 		k++;
+		if (*folded)
+			break;
 	}
 	return k;
 }
@@ -464,14 +478,17 @@ mbtree_add(struct mbtree *t, struct mailbox_entry *e)
 {
 	uint32_t idx, parent = ROOT;
 	size_t k, j;
+	bool folded;
 
 	if (t == NULL || e == NULL)
 		goto fail;
-	k = split(t, e->raw, e->raw_len, e->delim);
+	k = split(t, e->raw, e->raw_len, e->delim, &folded);
 	if (k == 0)
 		goto fail;
 	idx = hash_lookup(t, e->raw, e->raw_len, t->comps[k - 1].hash);
 	if (idx != 0) {
+		if (folded && t->nodes[idx].entry == NULL)
+			t->folded++;
 		node_attach(t, idx, e);
 		return 0;
 	}
@@ -490,8 +507,13 @@ mbtree_add(struct mbtree *t, struct mailbox_entry *e)
 		if (parent == 0)
 			goto fail;
 	}
-	if (node_new(t, parent, &t->comps[k - 1], e->raw, e->delim, e) == 0)
+	idx = node_new(t, parent, &t->comps[k - 1], e->raw, e->delim, e);
+	if (idx == 0)
 		goto fail;
+	if (folded) {
+		t->nodes[idx].flags |= NF_FOLDED;
+		t->folded++;
+	}
 	return 0;
 fail:
 	free(e);
@@ -701,11 +723,14 @@ filter_apply(struct mbtree *t)
 {
 	struct node *nd;
 
+	t->nmatch = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		nd = &t->nodes[i];
 		nd->flags &= (uint8_t)~NF_FILTER;
-		if (i != ROOT && node_matches(t, (uint32_t)i))
-			nd->flags |= NF_MATCH | NF_SHOWN;
+		if (i == ROOT || !node_matches(t, (uint32_t)i))
+			continue;
+		nd->flags |= NF_MATCH | NF_SHOWN;
+		t->nmatch += nd->entry != NULL;
 	}
 	for (size_t i = t->n; i-- > 1;) {
 		nd = &t->nodes[i];
@@ -1022,6 +1047,18 @@ size_t
 mbtree_count(const struct mbtree *t)
 {
 	return t != NULL ? t->count : 0;
+}
+
+size_t
+mbtree_folded(const struct mbtree *t)
+{
+	return t != NULL ? t->folded : 0;
+}
+
+size_t
+mbtree_matches(const struct mbtree *t)
+{
+	return t != NULL && t->needle != NULL ? t->nmatch : 0;
 }
 
 size_t

@@ -21,6 +21,11 @@
 
 struct mbtree;
 
+/* Levels a mailbox may have in the tree: the components of a deeper
+ * name from this level on are kept as one leaf, the rest of the name
+ * (so memory stays bounded by the names' size, however deep). */
+#define MBTREE_DEPTH_MAX 32
+
 /* One visible row, filled by mbtree_row() without allocating.  Pointers
  * are owned by the tree and stay valid until the tree changes (add,
  * build, filter, toggle, expand, collapse, reveal) or is freed. */
@@ -104,6 +109,14 @@ size_t mbtree_parent_row(const struct mbtree *t, size_t i);
 
 /* Mailboxes added (not counting parents made up for missing ones). */
 size_t mbtree_count(const struct mbtree *t);
+
+/* Mailboxes whose deepest levels were kept as one leaf (deeper than
+ * MBTREE_DEPTH_MAX). */
+size_t mbtree_folded(const struct mbtree *t);
+
+/* Mailboxes (not made-up parents) the filter matches, whether or not
+ * their rows are visible; 0 without a filter. */
+size_t mbtree_matches(const struct mbtree *t);
 
 /* Bytes of heap the tree holds, its entries included, without the
  * allocator's own overhead. */

@@ -11,6 +11,7 @@
 #include "detect.h"
 #include "export.h"
 #include "hostspec.h"
+#include "idna.h"
 #include "options.h"
 
 enum opt_id {
@@ -52,7 +53,8 @@ enum opt_id {
 	OPT_DETECT_PORTS,
 	OPT_AUTH,
 	OPT_NO_PIPELINING,
-	OPT_DEADLINE
+	OPT_DEADLINE,
+	OPT_TUNNEL
 };
 
 static const struct option long_options[] = {
@@ -99,6 +101,7 @@ static const struct option long_options[] = {
 	{ "auth", required_argument, NULL, OPT_AUTH },
 	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
 	{ "deadline", required_argument, NULL, OPT_DEADLINE },
+	{ "tunnel", required_argument, NULL, OPT_TUNNEL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -130,9 +133,11 @@ static const char usage_text[] =
 "                           993 and 143, probed without credentials\n"
 "      --detect-ports=TLS,STARTTLS  probe these ports instead of 993,143\n"
 "                           (with --detect, or the interface's F5)\n"
-"      --export=FORMAT      with --check, after a successful connection:\n"
-"                           print its settings for neomutt, mbsync, curl,\n"
-"                           openssl or lisp (never the password)\n"
+"      --export=FORMAT[:FILE]  with --check, after a successful connection:\n"
+"                           its settings for neomutt, mbsync, curl,\n"
+"                           openssl or lisp (never the password), alone\n"
+"                           on standard output (the timeline goes to\n"
+"                           standard error), or to a new FILE (mode 600)\n"
 "      --report=FILE        with --check: write a report for a support\n"
 "                           ticket to FILE (mode 600, no password)\n"
 "\n"
@@ -145,6 +150,10 @@ static const char usage_text[] =
 "                           (default 30; fractions allowed)\n"
 "      --deadline=SECONDS   bound on the whole connection up to the\n"
 "                           list (default four times the timeout)\n"
+"      --tunnel=CMD         speak IMAP over the standard input and output\n"
+"                           of CMD (run with /bin/sh -c), e.g. 'ssh host\n"
+"                           /usr/lib/dovecot/imap'; HOST is then optional;\n"
+"                           no TLS unless --ssl or --starttls is given\n"
 "\n"
 "TLS (verification is on and TLS 1.2 is the minimum by default):\n"
 "      --ca-file=FILE       trust the CA certificates in FILE\n"
@@ -341,6 +350,20 @@ long_name(int id)
 	return "?";
 }
 
+/* --server-name, an international name in its A-labels. */
+static int
+parse_server_name(struct tls_opts *t, const char *arg, char *err,
+		  size_t errcap)
+{
+	struct idna_error ierr;
+	char ascii[CONFIG_HOST_MAX];
+
+	if (idna_name(arg, ascii, sizeof(ascii), &ierr) != 0)
+		return fail_msg(err, errcap, "--server-name: %s", ierr.why);
+	return copy_arg(t->server_name, sizeof(t->server_name), ascii,
+			"server-name", err, errcap);
+}
+
 static int
 apply_tls_option(struct cli_set *cs, int id, const char *arg, char *err,
 		 size_t errcap)
@@ -349,6 +372,8 @@ apply_tls_option(struct cli_set *cs, int id, const char *arg, char *err,
 	size_t cap;
 	char *field = tls_string_field(t, id, &cap);
 
+	if (id == OPT_SERVER_NAME)
+		return parse_server_name(t, arg, err, errcap);
 	if (field != NULL)
 		return copy_arg(field, cap, arg, long_name(id), err, errcap);
 	switch (id) {
@@ -408,6 +433,9 @@ apply_conn_option(struct options *o, struct cli_set *cs, int id,
 	case OPT_ID_SEND_NAME:
 		c->id_send_name = true;
 		return 0;
+	case OPT_TUNNEL:
+		return copy_arg(c->tunnel, sizeof(c->tunnel), arg, "tunnel",
+				err, errcap);
 	case OPT_TRANSCRIPT:
 		return copy_arg(c->transcript_path,
 				sizeof(c->transcript_path), arg, "transcript",
@@ -533,6 +561,26 @@ apply_login_option(struct options *o, int id, const char *arg, char *err,
 	return 1;
 }
 
+/* --export FORMAT or FORMAT:FILE. */
+static int
+parse_export(struct options *o, const char *arg, char *err, size_t errcap)
+{
+	const char *colon = strchr(arg, ':');
+	char name[32];
+
+	snprintf(name, sizeof(name), "%.*s", colon != NULL ?
+		 (int)(colon - arg) : (int)strlen(arg), arg);
+	if (export_format_parse(name, &o->export_fmt) != 0)
+		return fail_msg(err, errcap, "--export '%s': expected %s",
+				arg, export_format_names());
+	o->have_export = true;
+	o->export_path[0] = '\0';
+	if (colon == NULL)
+		return 0;
+	return copy_arg(o->export_path, sizeof(o->export_path), colon + 1,
+			"export FORMAT:FILE", err, errcap);
+}
+
 /* --export, --report, --detect and --detect-ports. */
 static int
 apply_extra_option(struct options *o, int id, const char *arg, char *err,
@@ -540,11 +588,7 @@ apply_extra_option(struct options *o, int id, const char *arg, char *err,
 {
 	switch (id) {
 	case OPT_EXPORT:
-		if (export_format_parse(arg, &o->export_fmt) != 0)
-			return fail_msg(err, errcap, "--export '%s': expected "
-					"%s", arg, export_format_names());
-		o->have_export = true;
-		return 0;
+		return parse_export(o, arg, err, errcap);
 	case OPT_REPORT:
 		return copy_arg(o->report_path, sizeof(o->report_path), arg,
 				"report", err, errcap);
@@ -669,14 +713,38 @@ merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
 	return 0;
 }
 
+/* --tunnel replaces the socket: no port; TLS over it needs a name to
+ * check the certificate against. */
+static int
+check_tunnel(const struct options *o, char *err, size_t errcap)
+{
+	const struct endpoint *ep = &o->cfg.ep;
+
+	if (o->cfg.tunnel[0] == '\0')
+		return 0;
+	if (o->mode == MODE_DETECT)
+		return fail_msg(err, errcap, "--tunnel and --detect: give "
+				"only one");
+	if (ep->port != 0)
+		return fail_msg(err, errcap, "--tunnel replaces the "
+				"connection: a port has no meaning with it");
+	if ((ep->ssl || ep->starttls != STARTTLS_OFF) && ep->tls.verify
+	    && ep->host[0] == '\0' && ep->tls.server_name[0] == '\0')
+		return fail_msg(err, errcap, "TLS over --tunnel checks the "
+				"certificate against a name: give HOST or "
+				"--server-name (or --insecure)");
+	return 0;
+}
+
 static int
 check_extra_consistency(const struct options *o, char *err, size_t errcap)
 {
 	if (o->have_export && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--export goes with --check");
-	if (o->have_export && o->json)
+	if (o->have_export && o->json && o->export_path[0] == '\0')
 		return fail_msg(err, errcap, "--export prints text: leave out "
-				"--json");
+				"--json, or write it to a file with "
+				"--export FORMAT:FILE");
 	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
 		return fail_msg(err, errcap, "--report goes with --check");
 	/* The interface detects too (F5 on the form). */
@@ -687,7 +755,7 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 	if (o->mode == MODE_DETECT && o->have_host)
 		return fail_msg(err, errcap, "--detect takes the name to "
 				"probe: give no HOST as well");
-	return 0;
+	return check_tunnel(o, err, errcap);
 }
 
 static int
@@ -710,8 +778,8 @@ check_consistency(struct options *o, char *err, size_t errcap)
 				"--dry-run or --detect");
 	if (check_extra_consistency(o, err, errcap) != 0)
 		return -1;
-	if (!o->have_host && (o->mode == MODE_CHECK
-			      || o->mode == MODE_DRY_RUN))
+	if (!o->have_host && c->tunnel[0] == '\0'
+	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN))
 		return fail_msg(err, errcap, "a HOST is needed (try --help)");
 	return 0;
 }

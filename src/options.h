@@ -36,6 +36,7 @@ struct options {
 	bool timeout_given;		/* --timeout was given */
 	bool have_export;		/* --export FORMAT (with --check) */
 	enum export_format export_fmt;
+	char export_path[CONFIG_PATH_MAX];	/* FORMAT:FILE; "" if none */
 	char report_path[CONFIG_PATH_MAX];	/* --report FILE; "" if none */
 	char detect_name[CONFIG_HOST_MAX];	/* --detect NAME, as typed */
 	uint16_t detect_port_tls;	/* --detect-ports; 0: 993 */

@@ -2,6 +2,7 @@
  * a prompt; never echoed, wiped after use. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 
 #include <openssl/crypto.h>
 
+#include "escape.h"
 #include "password.h"
+#include "sigwatch.h"
 
 /* Keep the first line of a read buffer: cut at CR or LF.  A NUL in
  * the line would cut the password short, so it is refused; so is a
@@ -45,11 +48,33 @@ first_line(char *buf, size_t n, bool overflow, const char *what,
 	return 0;
 }
 
+/* Wait until fd has bytes, or stop_fd (when not -1) becomes readable:
+ * 0 to read, -1 when stopped. */
+static int
+wait_input(int fd, int stop_fd)
+{
+	struct pollfd p[2] = {
+		{ .fd = fd, .events = POLLIN },
+		{ .fd = stop_fd, .events = POLLIN },
+	};
+
+	while (stop_fd >= 0) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return 0;
+		if (p[1].revents & POLLIN)
+			return -1;
+		if (p[0].revents != 0)
+			return 0;
+	}
+	return 0;
+}
+
 /* Read up to cap-1 bytes, stopping at the first newline or EOF.  When
  * the buffer fills before either, one more byte tells whether the line
- * went on (*overflow) or ended right there. */
+ * went on (*overflow) or ended right there.  A readable stop_fd (-1:
+ * none) ends the wait: -1 with errno EINTR. */
 static ssize_t
-read_line_fd(int fd, char *buf, size_t cap, bool *overflow)
+read_line_fd(int fd, int stop_fd, char *buf, size_t cap, bool *overflow)
 {
 	size_t n = 0;
 	char next;
@@ -57,6 +82,10 @@ read_line_fd(int fd, char *buf, size_t cap, bool *overflow)
 
 	*overflow = false;
 	while (n + 1 < cap) {
+		if (wait_input(fd, stop_fd) != 0) {
+			errno = EINTR;
+			return -1;
+		}
 		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -92,7 +121,7 @@ password_read_file(const char *path, char *buf, size_t cap,
 			 path, strerror(errno));
 		return -1;
 	}
-	n = read_line_fd(fd, buf, cap, &overflow);
+	n = read_line_fd(fd, -1, buf, cap, &overflow);
 	close(fd);
 	if (n < 0) {
 		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot read %s: %s",
@@ -116,7 +145,7 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 			 "cannot run it: %s", strerror(errno));
 		return -1;
 	}
-	n = read_line_fd(fileno(p), buf, cap, &overflow);
+	n = read_line_fd(fileno(p), -1, buf, cap, &overflow);
 	while (fread(sink, 1, sizeof(sink), p) > 0)
 		;
 	OPENSSL_cleanse(sink, sizeof(sink));
@@ -135,7 +164,9 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 static int
 from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 {
+	char shown[CONFIG_STR_MAX * 4 + 1];
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	int saved;
 	struct termios old, quiet;
 	bool overflow;
 	ssize_t n;
@@ -146,15 +177,23 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 			 "--password-file or --password-command)");
 		return -1;
 	}
-	dprintf(fd, "Password for %s: ", user);
+	/* The user name may come from a URL: no terminal controls. */
+	escape_text(user, strlen(user), shown, sizeof(shown));
+	dprintf(fd, "Password for %s: ", shown);
 	tcgetattr(fd, &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	tcsetattr(fd, TCSAFLUSH, &quiet);
-	n = read_line_fd(fd, buf, cap, &overflow);
+	n = read_line_fd(fd, sigwatch_fd(), buf, cap, &overflow);
+	saved = errno;
 	tcsetattr(fd, TCSAFLUSH, &old);
 	dprintf(fd, "\n");
 	close(fd);
+	if (n < 0 && saved == EINTR) {
+		fail_set(f, PHASE_NONE, FAIL_CANCELLED, "interrupted at the "
+			 "password prompt");
+		return -1;
+	}
 	if (n < 0) {
 		fail_set(f, PHASE_NONE, FAIL_INPUT, "cannot read the password "
 			 "from the terminal");

@@ -9,8 +9,10 @@
 /* Fill c->password from o->pw_source: IMAPCONN_PASSWORD, the first
  * line of --password-file, the first line --password-command prints,
  * or (PW_NONE, when interactive is true) a prompt on /dev/tty with echo
- * off.  Every intermediate buffer is wiped.  Returns 0, or -1 with *f
- * set (FAIL_INPUT), never quoting the password. */
+ * off, the user name escaped; a signal caught by sigwatch ends the
+ * prompt (FAIL_CANCELLED) with echo restored.  Every intermediate
+ * buffer is wiped.  Returns 0, or -1 with *f set (FAIL_INPUT), never
+ * quoting the password. */
 int password_obtain(const struct options *o, struct conn_config *c,
 		    bool interactive, struct failure *f);
 

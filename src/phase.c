@@ -8,6 +8,7 @@ static const struct {
 	[PHASE_NONE] = { "none", "nothing" },
 	[PHASE_RESOLVE] = { "resolve", "the name lookup" },
 	[PHASE_CONNECT] = { "connect", "the TCP connection" },
+	[PHASE_TUNNEL] = { "tunnel", "the tunnel command" },
 	[PHASE_TLS] = { "tls", "the TLS handshake" },
 	[PHASE_GREETING] = { "greeting", "the greeting" },
 	[PHASE_CAPABILITY] = { "capability", "the capabilities" },
@@ -18,6 +19,8 @@ static const struct {
 	[PHASE_LIST] = { "list", "the mailbox list" },
 	[PHASE_SELECT] = { "select", "the mailbox" },
 	[PHASE_LOGOUT] = { "logout", "the logout reply" },
+	[PHASE_TUNNEL_EXIT] = { "tunnel-exit",
+				"the tunnel command to exit" },
 };
 
 const char *

@@ -6,6 +6,7 @@ enum phase {
 	PHASE_NONE = 0,
 	PHASE_RESOLVE,
 	PHASE_CONNECT,
+	PHASE_TUNNEL,		/* --tunnel: the command started instead */
 	PHASE_TLS,		/* implicit TLS handshake */
 	PHASE_GREETING,
 	PHASE_CAPABILITY,
@@ -15,6 +16,7 @@ enum phase {
 	PHASE_LIST,
 	PHASE_SELECT,
 	PHASE_LOGOUT,
+	PHASE_TUNNEL_EXIT,	/* --tunnel: the command ended, reaped */
 	PHASE_COUNT
 };
 

@@ -22,8 +22,11 @@
 #include "escape.h"
 #include "net.h"
 #include "report.h"
+#include "safefile.h"
 #include "server_id.h"
 #include "tls.h"
+#include "validity.h"
+#include "tunnel.h"
 
 /* One event, as far as the report needs it. */
 struct rep_item {
@@ -70,10 +73,18 @@ report_new(const struct conn_config *c)
 
 	if (r == NULL)
 		return NULL;
+	report_set_config(r, c);
+	return r;
+}
+
+void
+report_set_config(struct report *r, const struct conn_config *c)
+{
+	if (r == NULL)
+		return;
 	r->cfg = *c;
 	config_wipe(&r->cfg);
 	r->cfg.have_password = false;
-	return r;
 }
 
 static void
@@ -337,8 +348,12 @@ print_result(const struct report *r, FILE *out)
 	const struct failure *f = &r->failure;
 
 	if (r->have_failure) {
-		fprintf(out, "result    FAILED in %s (%s): ",
-			phase_name(f->phase), fail_class_name(f->cls));
+		if (f->phase == PHASE_NONE)
+			fprintf(out, "result    FAILED before connecting "
+				"(%s): ", fail_class_name(f->cls));
+		else
+			fprintf(out, "result    FAILED in %s (%s): ",
+				phase_name(f->phase), fail_class_name(f->cls));
 		put_text(out, f->detail);
 		fputc('\n', out);
 		if (f->hint[0] != '\0') {
@@ -394,9 +409,17 @@ print_settings(const struct report *r, FILE *out)
 	static const char *const kinds[] = { "name", "IPv4", "IPv6" };
 
 	section(out, "Settings");
+	if (c->tunnel[0] != '\0') {
+		char cmd[TUNNEL_SHOWN_MAX];
+
+		tunnel_command_shown(c->tunnel, c->user, c->password, cmd,
+				     sizeof(cmd));
+		fprintf(out, "%-16s%s\n", "tunnel", cmd);
+	}
 	fprintf(out, "%-16s", "host");
 	put_text(out, c->ep.host);
 	fprintf(out, " (%s)\n", kinds[c->ep.kind]);
+	setting(out, "written", c->ep.host_unicode);
 	fprintf(out, "%-16s%u\n", "port", endpoint_port(&c->ep));
 	fprintf(out, "%-16s%s\n", "TLS", tls_mode_words(&c->ep));
 	fprintf(out, "%-16s%s\n", "verify", t->verify ? "yes" :
@@ -584,18 +607,19 @@ print_server_id(const struct report *r, FILE *out)
 	fprintf(out, "%s\n", why_no_id(r));
 }
 
-static void
-print_cert(FILE *out, int i, const struct tls_cert_info *ci)
+void
+report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 {
-	time_t now = time(NULL);
+	char words[64];
 
+	validity_words(ci->not_before_epoch, ci->not_after_epoch,
+		       (int64_t)time(NULL), words, sizeof(words));
 	fprintf(out, "  certificate %d%s\n", i, ci->self_signed ?
 		" (self-signed)" : "");
 	fprintf(out, "    subject   %s\n", ci->subject);
 	fprintf(out, "    issuer    %s\n", ci->issuer);
-	fprintf(out, "    valid     %s .. %s (%lld days left)\n",
-		ci->not_before, ci->not_after,
-		(long long)((ci->not_after_epoch - (int64_t)now) / 86400));
+	fprintf(out, "    valid     %s .. %s (%s)\n", ci->not_before,
+		ci->not_after, words);
 	if (ci->sans[0] != '\0')
 		fprintf(out, "    names     %s\n", ci->sans);
 	fprintf(out, "    SHA-256   %s\n", ci->sha256);
@@ -622,7 +646,7 @@ print_tls_one(const struct rep_item *it, FILE *out)
 	fprintf(out, "  chain     %d sent, %d in the verified chain\n",
 		t->chain_sent, t->verified_chain_len);
 	for (int i = 0; i < t->chain_len; i++)
-		print_cert(out, i, &t->chain[i]);
+		report_print_cert(out, i, &t->chain[i]);
 	if (it->text != NULL) {
 		fputs("  as sent (PEM):\n", out);
 		put_lines(out, "    ", it->text);
@@ -718,28 +742,7 @@ report_print(const struct report *r, FILE *out)
 FILE *
 report_create(const char *path, struct failure *f)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *out;
-
-	if (fd < 0) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
-			 strerror(errno));
-		return NULL;
-	}
-	if (fchmod(fd, 0600) != 0) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: cannot "
-			 "make it private (mode 600): %s", path,
-			 strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	out = fdopen(fd, "w");
-	if (out == NULL) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--report %s: %s", path,
-			 strerror(errno));
-		close(fd);
-	}
-	return out;
+	return safefile_fopen("--report", path, true, f);
 }
 
 int

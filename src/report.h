@@ -16,6 +16,7 @@
 #include "config.h"
 #include "event.h"
 #include "fail.h"
+#include "tls.h"
 
 /* Transcript lines kept: the first and the last this many each. */
 #define REPORT_TRANSCRIPT_HEAD 2000
@@ -26,6 +27,10 @@ struct report;
 /* A new report about a connection made with *c (its secrets are not
  * copied), or NULL when out of memory.  Free with report_free(). */
 struct report *report_new(const struct conn_config *c);
+
+/* The settings again, once the password is known (a tunnel command
+ * that holds it is then kept with it hidden).  NULL r is fine. */
+void report_set_config(struct report *r, const struct conn_config *c);
 
 /* Copy from one event what the report shows: phases, addresses,
  * attempts, TLS summaries and chains, capabilities, the server's ID,
@@ -42,9 +47,15 @@ void report_set_failure(struct report *r, const struct failure *f);
  * and certificates is escaped (escape_line) before it is written. */
 void report_print(const struct report *r, FILE *out);
 
-/* Create (or truncate) path with mode 0600 (also when it existed with
- * another mode) for a report.  Returns the stream, or NULL with *f set
- * (FAIL_INPUT naming the file and the reason). */
+/* One certificate of a chain, number i, as the report and the --check
+ * timeline show it: subject, issuer, validity (validity_words), names
+ * and fingerprints, two-space indented. */
+void report_print_cert(FILE *out, int i, const struct tls_cert_info *ci);
+
+/* Create (or truncate) path for a report by the rule of safefile_open()
+ * with mode 0600 (also when it existed with another mode; a symbolic
+ * link is refused).  Returns the stream, or NULL with *f set
+ * (FAIL_INPUT naming --report, the file and what to fix). */
 FILE *report_create(const char *path, struct failure *f);
 
 /* report_create(), report_print() and close: 0, or -1 with *f set. */

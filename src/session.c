@@ -383,7 +383,7 @@ emit_failure(struct session *s)
 static void
 sess_restart(struct session *s)
 {
-	link_close(&s->link);
+	sess_link_end(s, true);
 	flow_tls_discard(s);
 	imap_parser_free(s->parser);
 	s->parser = NULL;
@@ -462,11 +462,13 @@ session_main(void *arg)
 		if (s->phase_open)
 			sess_phase_end(s, PHASE_FAILED, "%s",
 				       fail_class_name(s->fail.cls));
+		if (!s->usable)
+			sess_tunnel_close(s, true);
 		emit_failure(s);
 	}
 	sess_requests_close(s);
 	sess_logout(s);
-	link_close(&s->link);
+	sess_link_end(s, false);
 	flow_tls_discard(s);
 	config_wipe(&s->cfg);
 	imap_parser_free(s->parser);

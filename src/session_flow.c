@@ -63,6 +63,10 @@ phase_resolve(struct session *s, struct net_addrs *addrs)
 	const struct endpoint *ep = &s->cfg.ep;
 
 	sess_phase_begin(s, PHASE_RESOLVE);
+	if (ep->host_unicode[0] != '\0')
+		sess_note(s, "%s is an international name: its A-labels %s "
+			  "are looked up and checked in the certificate",
+			  ep->host_unicode, ep->host);
 	if (net_resolve(ep->host, endpoint_port(ep), ep->kind,
 			sess_deadline(s), s->cancel[0], addrs, &s->fail) != 0)
 		return -1;
@@ -220,10 +224,13 @@ sess_run(struct session *s)
 	struct net_addrs addrs;
 
 	tls_prepare(s);
-	if (phase_resolve(s, &addrs) != 0)
+	if (s->cfg.tunnel[0] != '\0') {
+		if (flow_tunnel_open(s) != 0)
+			return -1;
+	} else if (phase_resolve(s, &addrs) != 0 ||
+		   phase_connect(s, &addrs) != 0) {
 		return -1;
-	if (phase_connect(s, &addrs) != 0)
-		return -1;
+	}
 	if (s->cfg.ep.ssl && phase_tls(s) != 0)
 		return -1;
 	s->parser = sess_parser_new();

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "escape.h"
@@ -376,6 +377,7 @@ sess_logout(struct session *s)
 {
 	struct imap_response *done = NULL;
 	double saved = s->cfg.timeout_s;
+	char c;
 
 	if (!s->usable || s->link.fd < 0 || s->parser == NULL)
 		return;
@@ -385,7 +387,12 @@ sess_logout(struct session *s)
 	s->end_by = 0;
 	if (s->cfg.timeout_s > 5)
 		s->cfg.timeout_s = 5;
-	if (s->end_by_passed && s->cfg.timeout_s > 2)
+	/* Cancelled: LOGOUT still goes, waited for 2 s at most. */
+	if (s->fail.cls == FAIL_CANCELLED)
+		while (read(s->cancel[0], &c, 1) > 0)
+			;
+	if ((s->end_by_passed || s->fail.cls == FAIL_CANCELLED)
+	    && s->cfg.timeout_s > 2)
 		s->cfg.timeout_s = 2;
 	if (logout_exchange(s, &done) == 0)
 		sess_phase_end(s, PHASE_OK, "%s", "");

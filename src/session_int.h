@@ -20,6 +20,7 @@ struct imap_parser;
 struct imap_response;
 struct request;
 struct tls_client;
+struct tunnel;
 
 #define SESS_RBUF 16384
 /* What one server may make the session hold.  It fetches no message
@@ -84,6 +85,8 @@ struct session {
 	int64_t phase_t0;
 	bool phase_open;
 	struct link link;
+	struct tunnel *tunnel;		/* --tunnel's command; owned */
+	bool tunnel_closed;		/* its exit is reported */
 	pthread_t tls_thread;		/* makes the TLS client early */
 	bool tls_preparing;
 	struct tls_client *tls_ready;	/* made, not yet in use */
@@ -166,6 +169,21 @@ int sess_run(struct session *s);
 int flow_tls(struct session *s, enum phase p);
 /* Wait for and free a TLS client made early but never used. */
 void flow_tls_discard(struct session *s);
+/* --tunnel (session_tunnel.c).  Start the command in place of the
+ * lookup and the connection, in its own phase; 0 or -1. */
+int flow_tunnel_open(struct session *s);
+/* True over a tunnel: trusted as ssh is, a password may go without
+ * TLS. */
+bool sess_tunnel_trusted(const struct session *s);
+/* End and reap the command (at once when failing, else after a
+ * grace), report its exit status and error output in a phase of their
+ * own; when failing, add them to s->fail.  Once only; no-op without a
+ * tunnel. */
+void sess_tunnel_close(struct session *s, bool failing);
+/* End the link: over a tunnel, the end of the command's input, its
+ * exit reported (sess_tunnel_close), then the command freed; the link
+ * closed either way.  A new tunnel may start after it. */
+void sess_link_end(struct session *s, bool failing);
 /* Greeting, capabilities, STARTTLS (session_imap.c). */
 int flow_greeting(struct session *s);
 int flow_capability(struct session *s);

@@ -51,8 +51,10 @@ sess_wait_continuation(struct session *s)
 	struct imap_response *r;
 
 	for (;;) {
-		if (sess_read_response(s, &r) != 0)
+		if (sess_read_response(s, &r) != 0) {
+			s->usable = false;	/* mid-command */
 			return -1;
+		}
 		if (r->kind == IMAP_RESP_CONTINUATION) {
 			imap_response_free(r);
 			return 0;
@@ -208,7 +210,10 @@ sess_read_response(struct session *s, struct imap_response **out)
 		}
 		if (link_read(&s->link, s->rbuf, sizeof(s->rbuf), &got,
 			      deadline, s->phase, &s->fail) != 0) {
-			s->usable = false;
+			/* A read cancelled after the greeting leaves the
+			 * stream whole: LOGOUT may still go. */
+			s->usable = s->fail.cls == FAIL_CANCELLED &&
+				    s->phase != PHASE_GREETING;
 			timeout_detail(s);
 			return -1;
 		}

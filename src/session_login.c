@@ -84,11 +84,16 @@ want_auth(struct session *s)
 		return 0;
 	if (s->cfg.user[0] == '\0')
 		return 0;
-	if (!link_is_tls(&s->link) && !s->cfg.allow_plaintext_auth)
+	if (!link_is_tls(&s->link) && !s->cfg.allow_plaintext_auth
+	    && !sess_tunnel_trusted(s))
 		return refuse_auth(s, FAIL_AUTH, "not sending the password "
 				   "over an unencrypted connection");
 	if (!s->cfg.have_password)
 		return refuse_auth(s, FAIL_INPUT, "no password given");
+	if (!link_is_tls(&s->link) && sess_tunnel_trusted(s))
+		sess_note(s, "the password goes through the tunnel without "
+			  "TLS: a tunnel is trusted as ssh is (no "
+			  "--allow-plaintext-auth needed)");
 	return 1;
 }
 

@@ -19,6 +19,7 @@
 #include <openssl/x509v3.h>
 
 #include "clock.h"
+#include "idna.h"
 #include "net.h"
 #include "tls.h"
 
@@ -534,6 +535,19 @@ normalize_name(char *name)
 	return false;
 }
 
+/* The name OpenSSL sends and checks: an international one in its
+ * A-labels, whoever gave it. */
+static int
+peer_name_ascii(struct tls_client *t, const char *name, struct failure *f)
+{
+	struct idna_error ierr;
+
+	if (idna_name(name, t->name, sizeof(t->name), &ierr) == 0)
+		return 0;
+	fail_set(f, PHASE_NONE, FAIL_USAGE, "server name: %s", ierr.why);
+	return -1;
+}
+
 static int
 set_peer_name(struct tls_client *t, const struct tls_opts *o,
 	      const char *host, enum addr_kind kind, struct failure *f)
@@ -541,7 +555,8 @@ set_peer_name(struct tls_client *t, const struct tls_opts *o,
 	const char *name = o->server_name[0] != '\0' ? o->server_name : host;
 	char shown[CONFIG_HOST_MAX];
 
-	snprintf(t->name, sizeof(t->name), "%s", name != NULL ? name : "");
+	if (peer_name_ascii(t, name != NULL ? name : "", f) != 0)
+		return -1;
 	t->name_is_ip = normalize_name(t->name);
 	if (o->server_name[0] == '\0' && kind != ADDR_NAME)
 		t->name_is_ip = true;

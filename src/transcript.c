@@ -6,21 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "safefile.h"
 #include "transcript.h"
 
 FILE *
 transcript_open(const char *path, struct failure *f)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *t = fd >= 0 ? fdopen(fd, "w") : NULL;
-
-	if (t == NULL) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--transcript %s: %s",
-			 path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	return t;
+	return safefile_fopen("--transcript", path, true, f);
 }
 
 void

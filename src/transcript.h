@@ -10,8 +10,10 @@
 #include "event.h"
 #include "fail.h"
 
-/* Create (or empty) the file at path, mode 0600.  NULL with *f set
- * (FAIL_INPUT, naming the path and why) when it cannot be opened. */
+/* Create (or empty) the file at path, mode 0600, by the rule of
+ * safefile_open() (a symbolic link is refused).  NULL with *f set
+ * (FAIL_INPUT, naming --transcript, the path and what to fix) when it
+ * cannot be opened. */
 FILE *transcript_open(const char *path, struct failure *f);
 
 /* Write ev when it is an EV_TRANSCRIPT (anything else is ignored), and

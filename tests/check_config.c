@@ -224,6 +224,22 @@ START_TEST(test_wipe)
 }
 END_TEST
 
+/* The tunnel command stays, without the password in it. */
+START_TEST(test_wipe_tunnel)
+{
+	struct conn_config c;
+
+	config_init(&c);
+	snprintf(c.user, sizeof(c.user), "bob");
+	snprintf(c.password, sizeof(c.password), "Tun-pw.91");
+	snprintf(c.tunnel, sizeof(c.tunnel), "sshpass -p Tun-pw.91 ssh h");
+	c.have_password = true;
+	config_wipe(&c);
+	ck_assert_str_eq(c.tunnel, "sshpass -p [secret] ssh h");
+	ck_assert(all_zero(c.password, sizeof(c.password)));
+}
+END_TEST
+
 START_TEST(test_tls_wipe)
 {
 	struct tls_opts t;
@@ -254,6 +270,7 @@ suite_config(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_version_round_trip);
 	tcase_add_test(tc, test_wipe);
+	tcase_add_test(tc, test_wipe_tunnel);
 	tcase_add_test(tc, test_tls_wipe);
 	suite_add_tcase(s, tc);
 	return s;

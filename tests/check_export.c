@@ -600,7 +600,8 @@ START_TEST(test_option)
 	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), "--check",
 				     "--json", "--export=curl", "h", NULL),
 			 -1);
-	ck_assert_str_eq(err, "--export prints text: leave out --json");
+	ck_assert_str_eq(err, "--export prints text: leave out --json, or "
+			 "write it to a file with --export FORMAT:FILE");
 	free(o);
 }
 END_TEST

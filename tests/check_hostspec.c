@@ -37,6 +37,24 @@ static const struct ok_case ok_cases[] = {
 	{ "IMAP.Example.COM", "IMAP.Example.COM", ADDR_NAME, 0, NS, NS, "" },
 	{ "xn--mnchen-3ya.example", "xn--mnchen-3ya.example", ADDR_NAME, 0,
 	  NS, NS, "" },
+	/* international names: their A-labels */
+	{ "m\xC3\xBCnchen.example", "xn--mnchen-3ya.example", ADDR_NAME, 0,
+	  NS, NS, "" },
+	{ "Mail.B\xC3\x9C""CHER.Example.", "mail.xn--bcher-kva.example",
+	  ADDR_NAME, 0, NS, NS, "" },
+	{ "XN--MNCHEN-3YA.example", "xn--mnchen-3ya.example", ADDR_NAME, 0,
+	  NS, NS, "" },
+	{ "imaps://bob@mail.b\xC3\xBC""cher.example:994/INBOX",
+	  "mail.xn--bcher-kva.example", ADDR_NAME, 994, 1, NS,
+	  "user=bob mailbox=INBOX" },
+	{ "(\"mail.b\xC3\xBC""cher.example\" :port 993 :ssl t "
+	  ":server-name \"imap.b\xC3\xBC""cher.example\")",
+	  "mail.xn--bcher-kva.example", ADDR_NAME, 993, 1, NS,
+	  "sni=imap.xn--bcher-kva.example" },
+	{ "(\"mail.b\xC3\xBC""cher.example\" . 143)",
+	  "mail.xn--bcher-kva.example", ADDR_NAME, 143, NS, NS, "" },
+	{ "mail.b\xC3\xBC""cher.example:143", "mail.xn--bcher-kva.example",
+	  ADDR_NAME, 143, NS, NS, "" },
 	/* IPv4, dotted and integer */
 	{ "192.0.2.7", "192.0.2.7", ADDR_IPV4, 0, NS, NS, "" },
 	{ "0.0.0.0", "0.0.0.0", ADDR_IPV4, 0, NS, NS, "" },
@@ -171,8 +189,20 @@ static const struct bad_case bad_cases[] = {
 	{ "-imap.example.com", 0, 0, "label must not begin with '-'" },
 	{ "imap-.example.com", 0, 4, "label must not end with '-'" },
 	{ "imap example.com", 0, 4, "invalid character ' ' in host name" },
-	{ "m\xC3\xBCnchen.example", 0, 1, "\\xC3 in host name (write an "
-	  "international name in its xn-- form)" },
+	{ "m\xFFnchen.example", 0, 0, "label 'm\\xffnchen' is not valid "
+	  "UTF-8" },
+	{ "mail.b\xE2\x98\x83r.example", 0, 5, "label 'b\xE2\x98\x83r' holds "
+	  "a code point IDNA 2008 disallows" },
+	{ "mail.xn--zz.example", 0, 5, "label 'xn--zz' is not valid "
+	  "punycode" },
+	{ "xn--n3h.example:993", 0, 0, "label 'xn--n3h' decodes to a code "
+	  "point IDNA 2008 disallows" },
+	{ "imap://a.b\xC3\xBC-.example/", 0, 9, "label 'b\xC3\xBC-'" },
+	{ "(\"x.\xE2\x98\x83\" :ssl t)", 0, 4, "label '\xE2\x98\x83'" },
+	{ "(\"h\" :server-name \"a.\xE2\x98\x83\")", 0, 21,
+	  "server-name: host name label '\xE2\x98\x83'" },
+	{ "b\xC3\xBC cher.example", 0, 3, "invalid character ' ' in host "
+	  "name" },
 	{ "imap.example.com/", 0, 16, "invalid character '/' in host name" },
 	{ "0x7f.1", 0, 0, "write it dotted, like 192.0.2.7" },
 	/* IPv4 */
@@ -396,6 +426,67 @@ START_TEST(test_bad)
 		      t->msg);
 	ck_assert_msg(err.pos == t->pos, "'%s': position %zu, not %zu",
 		      t->in, err.pos, t->pos);
+	ck_assert_str_eq(ep.host, "");
+}
+END_TEST
+
+#define BUECHER "mail.b\xC3\xBC""cher.example"
+
+/* An international name keeps its U-labels for display, from every
+ * form; an ASCII name has none. */
+START_TEST(test_idn_unicode)
+{
+	static const struct {
+		const char *in;
+		const char *unicode;
+	} cases[] = {
+		{ "mail.b\xC3\xBC""cher.example", BUECHER },
+		{ "MAIL.B\xC3\x9C""CHER.EXAMPLE", BUECHER },
+		{ "mail.xn--bcher-kva.example", BUECHER },
+		{ "imap://mail.b\xC3\xBC""cher.example:143",
+		  "mail.b\xC3\xBC""cher.example" },
+		{ "(\"stra\xC3\x9F""e.example\" :ssl t)",
+		  "stra\xC3\x9F""e.example" },
+		{ "imap.example.com", "" },
+		{ "192.0.2.7", "" },
+	};
+	struct endpoint ep;
+	struct hostspec_error err;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *in = cases[i].in;
+
+		ck_assert_msg(parse_exact(in, strlen(in), &ep, &err) == 0,
+			      "%s: %s", in, err.msg);
+		ck_assert_str_eq(ep.host_unicode, cases[i].unicode);
+	}
+}
+END_TEST
+
+/* A name whose A-labels make it too long fails at the label that
+ * overflows, never cut. */
+START_TEST(test_idn_too_long)
+{
+	char in[600];
+	struct endpoint ep;
+	struct hostspec_error err;
+	size_t n = 0;
+
+	/* 7 labels of 30 u-umlauts (60 bytes each, A-labels longer). */
+	memcpy(in, "x.", 2);
+	n = 2;
+	for (int l = 0; l < 7; l++) {
+		for (int k = 0; k < 30; k++) {
+			in[n++] = (char)0xC3;
+			in[n++] = (char)0xBC;
+		}
+		in[n++] = '.';
+	}
+	memcpy(in + n, "example", 8);
+	ck_assert_int_eq(parse_exact(in, strlen(in), &ep, &err), -1);
+	ck_assert_uint_eq((err.pos - 2) % 61, 0);
+	ck_assert_uint_gt(err.pos, 2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "makes the name too long"));
 	ck_assert_str_eq(ep.host, "");
 }
 END_TEST
@@ -845,6 +936,8 @@ suite_hostspec(void)
 	tcase_add_test(tc, test_string_lengths);
 	tcase_add_test(tc, test_long_keyword);
 	tcase_add_test(tc, test_failure_wipes);
+	tcase_add_test(tc, test_idn_unicode);
+	tcase_add_test(tc, test_idn_too_long);
 	suite_add_tcase(s, tc);
 	tcase_add_test(fmt, test_format_plain);
 	tcase_add_test(fmt, test_format_escapes);

@@ -13,7 +13,9 @@
 #define BIG 4096
 #define NONE ((size_t)-1)
 #define ORDERS 8
-#define DEEP 10000
+#define DEEP MBTREE_DEPTH_MAX
+#define FOLD_NAMES 8
+#define FOLD_LEN ((size_t)1 << 20)
 
 /* Marks in rendered rows, besides "?" for a parent nobody listed. */
 enum mark {
@@ -522,7 +524,8 @@ END_TEST
 
 /* Depth, status, duplicates, names ---------------------------------- */
 
-/* "x/x/.../x/deep", DEEP components, and its ancestor of half depth. */
+/* "x/x/.../x/deep", DEEP components (as deep as a tree goes), and its
+ * ancestor of half depth. */
 START_TEST(test_deep)
 {
 	char *deep = malloc(2 * DEEP + 8), *mid = malloc(DEEP + 8);
@@ -592,6 +595,74 @@ START_TEST(test_deep)
 	mbtree_free(t);
 	free(deep);
 	free(mid);
+}
+END_TEST
+
+/* "c/a/a/.../a", a name of 1 MiB for each c: the levels past
+ * MBTREE_DEPTH_MAX are one leaf, and the tree stays a small multiple of
+ * the names' size (eight million levels would take hundreds of MB). */
+START_TEST(test_folded)
+{
+	struct mbtree *t = mbtree_new();
+	char *raw = malloc(FOLD_LEN + 1);
+	struct mailbox_entry *e;
+	struct mbtree_row r;
+	size_t rest = FOLD_LEN - 2 * (DEEP - 1);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_ptr_nonnull(raw);
+	for (size_t i = 0; i + 1 < FOLD_LEN; i += 2)
+		memcpy(raw + i, "a/", 2);
+	raw[FOLD_LEN - 1] = 'a';
+	raw[FOLD_LEN] = '\0';
+	for (int i = 0; i < FOLD_NAMES; i++) {
+		raw[0] = (char)('b' + i);
+		e = mailbox_entry_new(raw, FOLD_LEN, raw);
+		ck_assert_ptr_nonnull(e);
+		e->delim = '/';
+		ck_assert_int_eq(mbtree_add(t, e), 0);
+	}
+	mbtree_build(t);
+	mbtree_expand_all(t);
+	ck_assert_uint_le(mbtree_memory(t), 8 * FOLD_NAMES * FOLD_LEN);
+	ck_assert_uint_eq(mbtree_count(t), FOLD_NAMES);
+	ck_assert_uint_eq(mbtree_folded(t), FOLD_NAMES);
+	ck_assert_uint_eq(mbtree_rows(t), FOLD_NAMES * DEEP);
+	mbtree_row(t, DEEP - 1, &r);
+	ck_assert_uint_eq(r.depth, DEEP - 1);
+	ck_assert_ptr_nonnull(r.entry);
+	ck_assert_uint_eq(r.label_len, rest);
+	ck_assert(memcmp(r.label, "a/a/", 4) == 0);
+	ck_assert_uint_eq(mbtree_find(t, raw, FOLD_LEN),
+			  (FOLD_NAMES - 1) * DEEP + DEEP - 1);
+	ck_assert_int_eq(mbtree_set_status(t, raw, FOLD_LEN, 3, 1), 0);
+	mbtree_filter(t, "i/a/a");
+	ck_assert_uint_eq(mbtree_matches(t), 1);
+	ck_assert_uint_eq(mbtree_rows(t), DEEP);
+	mbtree_free(t);
+	free(raw);
+}
+END_TEST
+
+/* The number of matches does not depend on what is collapsed. */
+START_TEST(test_matches_collapsed)
+{
+	struct mbtree *t = mbtree_new();
+
+	ck_assert_ptr_nonnull(t);
+	add(t, "Projects", '/');
+	add(t, "Projects/2026", '/');
+	add(t, "Projects/2026/Q4", '/');
+	add(t, "INBOX", '/');
+	mbtree_build(t);
+	ck_assert_uint_eq(mbtree_matches(t), 0);
+	mbtree_filter(t, "proj");
+	ck_assert_uint_eq(mbtree_matches(t), 3);
+	ck_assert_uint_eq(mbtree_rows(t), 3);
+	mbtree_toggle(t, 0);
+	ck_assert_uint_eq(mbtree_rows(t), 1);
+	ck_assert_uint_eq(mbtree_matches(t), 3);
+	mbtree_free(t);
 }
 END_TEST
 
@@ -756,6 +827,8 @@ suite_mbtree(void)
 	tc = tcase_create("nodes");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_deep);
+	tcase_add_test(tc, test_folded);
+	tcase_add_test(tc, test_matches_collapsed);
 	tcase_add_test(tc, test_status_find);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_loop_test(tc, test_invalid_names, 0, N(name_cases));

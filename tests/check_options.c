@@ -8,6 +8,7 @@
 #include "check_units.h"
 #include "config.h"
 #include "options.h"
+#include "testopts.h"
 
 #define ARGS_MAX 8
 #define NEEDLES_MAX 4
@@ -116,6 +117,23 @@ static const struct ok_case ok_cases[] = {
 	{ { "--ssl", "--port=993", "--starttls", "-u", "bob", "--insecure",
 	    "h" }, "host=h port=993 ssl=1 starttls=required verify=0 "
 	  "user=bob" },
+	/* an international --server-name, in its A-labels */
+	{ { "--server-name=Mail.B\xC3\xBC""cher.example", "h" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
+	{ { "--server-name=mail.b\xC3\xBC""cher.example",
+	    "(\"h\" :server-name \"mail.xn--bcher-kva.example\")" },
+	  "host=h sni=mail.xn--bcher-kva.example" },
+	/* --tunnel: HOST optional; TLS over it with a name to check */
+	{ { "--check", "--tunnel", "ssh h imapd" },
+	  "mode=check tunnel=ssh h imapd" },
+	{ { "--dry-run", "--tunnel=ssh h imapd", "h" },
+	  "mode=dry-run host=h tunnel=ssh h imapd" },
+	{ { "--check", "--tunnel=c", "--starttls", "h" },
+	  "mode=check host=h starttls=required tunnel=c" },
+	{ { "--check", "--tunnel=c", "--ssl", "--server-name=h" },
+	  "mode=check ssl=1 sni=h tunnel=c" },
+	{ { "--check", "--tunnel=c", "--starttls", "--insecure" },
+	  "mode=check starttls=required verify=0 tunnel=c" },
 };
 
 /* A command line that must be refused, and words its message holds. */
@@ -153,6 +171,20 @@ static const struct bad_case bad_cases[] = {
 	  { "--password-file", "--password-command" } },
 	{ { "--password-command=b", "--password-file=a", "h" },
 	  { "--password-file", "--password-command" } },
+	{ { "--server-name=a.\xE2\x98\x83", "h" },
+	  { "--server-name", "label '\xE2\x98\x83'", "disallows" } },
+	/* --tunnel */
+	{ { "--check", "--tunnel=c", "--port=143" },
+	  { "--tunnel", "port has no meaning" } },
+	{ { "--check", "--tunnel=c", "h:993" },
+	  { "--tunnel", "port has no meaning" } },
+	{ { "--check", "--tunnel=c", "--starttls" },
+	  { "TLS over --tunnel", "HOST or --server-name" } },
+	{ { "--check", "--tunnel=c", "imaps://" },
+	  { "imaps://" } },
+	{ { "--tunnel=c", "--detect=example.com" },
+	  { "--tunnel", "--detect" } },
+	{ { "--check", "--tunnel=", "h" }, { "--tunnel", "empty" } },
 	/* bad values */
 	{ { "--timeout=0", "h" }, { "--timeout", "'0'", "greater than 0" } },
 	{ { "--timeout=-1", "h" }, { "--timeout", "'-1'" } },
@@ -383,6 +415,7 @@ render(const struct options *o, char *buf, size_t cap)
 	if (c->timeout_s != 30.0)
 		add(buf, cap, "timeout=%g", c->timeout_s);
 	add_str(buf, cap, "transcript", c->transcript_path);
+	add_str(buf, cap, "tunnel", c->tunnel);
 	if (c->have_password || c->password[0] != '\0')
 		add(buf, cap, "password-set");
 	if (o->pw_source == PW_ENV)
@@ -628,6 +661,36 @@ START_TEST(test_small_err)
 }
 END_TEST
 
+/* --export FORMAT or FORMAT:FILE; JSON only with a file. */
+START_TEST(test_export_file)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "neomutt", "h", NULL),
+			 0);
+	ck_assert(o.have_export);
+	ck_assert_int_eq(o.export_fmt, EXPORT_NEOMUTT);
+	ck_assert_str_eq(o.export_path, "");
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--json", "--export=neomutt:/x/a:b",
+					  "h", NULL), 0);
+	ck_assert_int_eq(o.export_fmt, EXPORT_NEOMUTT);
+	ck_assert_str_eq(o.export_path, "/x/a:b");
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--json", "--export", "curl", "h",
+					  NULL), -1);
+	ck_assert_ptr_nonnull(strstr(err, "FORMAT:FILE"));
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "curl:", "h", NULL), -1);
+	ck_assert_int_eq(test_parse_words(&o, err, sizeof(err), "--check",
+					  "--export", "bogus:/f", "h", NULL),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "bogus:/f"));
+}
+END_TEST
+
 START_TEST(test_usage)
 {
 	const char *u = options_usage();
@@ -680,6 +743,7 @@ suite_options(void)
 	tcase_add_test(one, test_host_too_long);
 	tcase_add_test(one, test_small_err);
 	tcase_add_test(one, test_usage);
+	tcase_add_test(one, test_export_file);
 	suite_add_tcase(s, one);
 	return s;
 }

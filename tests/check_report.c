@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_units.h"
@@ -352,8 +353,75 @@ START_TEST(test_file_private)
 	ck_assert_int_eq(report_write(r, path, &f), -1);
 	ck_assert_int_eq(f.cls, FAIL_INPUT);
 	ck_assert_ptr_nonnull(strstr(f.detail, path));
-	ck_assert_ptr_nonnull(strstr(f.detail, "No such file"));
+	ck_assert_ptr_nonnull(strstr(f.detail, "--report "));
+	ck_assert_ptr_nonnull(strstr(f.detail, "does not exist"));
 	report_free(r);
+}
+END_TEST
+
+/* An expired certificate reads as the interface says it. */
+START_TEST(test_cert_expired_words)
+{
+	struct conn_config c;
+	struct report *r;
+	struct event *ev = event_new(EV_TLS, PHASE_TLS);
+	struct tls_summary *t = calloc(1, sizeof(*t));
+	int64_t now = (int64_t)time(NULL);
+	char *out;
+
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(t);
+	t->chain_len = t->chain_sent = 1;
+	t->chain[0].not_before_epoch = now - 3000 * 86400LL;
+	t->chain[0].not_after_epoch = now - 2501 * 86400LL - 3600;
+	ev->tls = t;
+	config_init(&c);
+	r = report_new(&c);
+	report_event(r, ev);
+	event_free(ev);
+	out = print(r);
+	ck_assert_ptr_nonnull(strstr(out, " (EXPIRED 2501 days ago)\n"));
+	ck_assert_ptr_null(strstr(out, "days left"));
+	free(out);
+	report_free(r);
+}
+END_TEST
+
+/* A symbolic link is not followed: its target keeps its text and mode. */
+START_TEST(test_file_symlink_refused)
+{
+	char dir[] = "/tmp/check_report.XXXXXX";
+	char target[64], link[64], buf[16] = "";
+	struct failure f;
+	struct report *r;
+	struct conn_config c;
+	struct stat st;
+	FILE *in;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/target", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	in = fopen(target, "w");
+	ck_assert_ptr_nonnull(in);
+	fputs("keep", in);
+	fclose(in);
+	ck_assert_int_eq(chmod(target, 0644), 0);
+	ck_assert_int_eq(symlink(target, link), 0);
+	config_init(&c);
+	r = report_new(&c);
+	ck_assert_int_eq(report_write(r, link, &f), -1);
+	ck_assert_ptr_nonnull(strstr(f.detail, "symbolic link"));
+	report_free(r);
+	in = fopen(target, "r");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), in));
+	fclose(in);
+	ck_assert_str_eq(buf, "keep");
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	unlink(link);
+	unlink(target);
+	rmdir(dir);
 }
 END_TEST
 
@@ -401,6 +469,8 @@ suite_report(void)
 	tcase_add_test(tc, test_still_open);
 	tcase_add_test(tc, test_long_transcript);
 	tcase_add_test(tc, test_file_private);
+	tcase_add_test(tc, test_file_symlink_refused);
+	tcase_add_test(tc, test_cert_expired_words);
 	tcase_add_test(tc, test_null);
 	tcase_add_test(tc, test_option);
 	suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@ static Suite *(*const suites[])(void) = {
 	suite_event,
 	suite_export,
 	suite_hostspec,
+	suite_idna,
 	suite_imap_cmd,
 	suite_imap_parse,
 	suite_json,
@@ -32,6 +33,8 @@ static Suite *(*const suites[])(void) = {
 	suite_server_id,
 	suite_session,
 	suite_tls,
+	suite_validity,
+	suite_tunnel,
 };
 
 int

@@ -15,6 +15,7 @@ Suite *suite_escape(void);
 Suite *suite_event(void);
 Suite *suite_export(void);
 Suite *suite_hostspec(void);
+Suite *suite_idna(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_imap_parse(void);
 Suite *suite_json(void);
@@ -32,5 +33,7 @@ Suite *suite_savefile(void);
 Suite *suite_server_id(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
+Suite *suite_validity(void);
+Suite *suite_tunnel(void);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "browser.h"
 #include "conn.h"
+#include "connform.h"
 #include "draw.h"
 #include "escape.h"
 #include "exportview.h"
@@ -346,6 +347,7 @@ draw_security(struct ui *ui)
 		[CONN_SEC_VERIFIED] = { "TLS, verified", ROLE_OK },
 		[CONN_SEC_UNVERIFIED] = { "TLS NOT VERIFIED", ROLE_FAIL },
 		[CONN_SEC_PLAIN] = { "UNENCRYPTED", ROLE_FAIL },
+		[CONN_SEC_FAILED] = { "NO TLS", ROLE_FAIL },
 	};
 	char line[512];
 	enum conn_security k = conn_security(ui->conn, line, sizeof(line));
@@ -363,10 +365,21 @@ draw_notes(struct ui *ui, int y)
 	const struct conn *c = ui->conn;
 	size_t first = c->nnotes > NOTES_SHOWN ? c->nnotes - NOTES_SHOWN : 0;
 
+	size_t folded = mbtree_folded(c->tree);
+	int used = 0;
+
+	if (folded > 0)
+		draw_textf(stdscr, y + used++, 1, COLS - 2,
+			   ui_attr(ui, ROLE_WARN), "note: %zu mailbox%s "
+			   "nested deeper than %d levels: the rest of each "
+			   "such name "
+			   "shows as one folder on level %d", folded,
+			   folded == 1 ? "" : "es", MBTREE_DEPTH_MAX,
+			   MBTREE_DEPTH_MAX);
 	for (size_t i = first; i < c->nnotes; i++)
-		draw_textf(stdscr, y++, 1, COLS - 2, ui_attr(ui, ROLE_WARN),
-			   "note: %s", c->notes[i]);
-	return (int)(c->nnotes - first);
+		draw_textf(stdscr, y + used++, 1, COLS - 2,
+			   ui_attr(ui, ROLE_WARN), "note: %s", c->notes[i]);
+	return used;
 }
 
 static void
@@ -374,17 +387,12 @@ draw_summary(struct ui *ui)
 {
 	struct browser *b = ui->browser;
 	struct mbtree *t = tree(ui);
-	size_t matches = 0, rows = mbtree_rows(t);
-	struct mbtree_row row;
 
 	if (b->text[0] != '\0') {
-		for (size_t i = 0; i < rows; i++) {
-			mbtree_row(t, i, &row);
-			matches += row.match;
-		}
 		draw_textf(stdscr, 1, 1, COLS - 20, ui_attr(ui, ROLE_MATCH),
 			   "filter \"%s\": %zu of %zu mailboxes match%s",
-			   b->text, matches, mbtree_count(t), b->filtering ?
+			   b->text, mbtree_matches(t), mbtree_count(t),
+			   b->filtering ?
 			   "" : "   (Esc clears it)");
 		return;
 	}
@@ -392,6 +400,31 @@ draw_summary(struct ui *ui)
 		   "%zu mailboxes%s   Enter opens  / filters  Right/Left "
 		   "expand", mbtree_count(t), b->raw ?
 		   ", raw names" : "");
+}
+
+/* Whether the list was skipped for want of a login. */
+static bool
+not_logged_in(const struct ui *ui)
+{
+	return ui->conn != NULL
+	       && conn_phase_state(ui->conn, PHASE_LIST) == CONN_SKIPPED;
+}
+
+/* Why the list shows no rows. */
+static void
+draw_empty(struct ui *ui, int y)
+{
+	if (ui->browser->text[0] != '\0')
+		draw_text(stdscr, y, 3, COLS - 4, "no mailbox matches the "
+			  "filter", ui_attr(ui, ROLE_DIM));
+	else if (not_logged_in(ui))
+		draw_wrapped(stdscr, y, 3, COLS - 4, 2, "not logged in: the "
+			     "server lists mailboxes only after a login (no "
+			     "user was given).  Press u to enter a user.",
+			     ui_attr(ui, ROLE_WARN));
+	else
+		draw_text(stdscr, y, 3, COLS - 4, "the server listed no "
+			  "mailboxes", ui_attr(ui, ROLE_DIM));
 }
 
 static void
@@ -423,9 +456,7 @@ browser_draw(struct ui *ui)
 		draw_row(ui, first + i, top + (int)i,
 			 first + i == b->lv.cursor);
 	if (n == 0)
-		draw_text(stdscr, top, 3, COLS - 4, b->text[0] ? "no mailbox "
-			  "matches the filter" : "the server listed no "
-			  "mailboxes", ui_attr(ui, ROLE_DIM));
+		draw_empty(ui, top);
 	draw_detail(ui, LINES - 2);
 	request_counts(ui, first, n);
 	if (b->filtering) {
@@ -578,6 +609,14 @@ toggle_raw(struct ui *ui)
 		   "raw (as the server sends them)" : "decoded");
 }
 
+/* u: back to the form, on User, to log in this time. */
+static void
+enter_user(struct ui *ui)
+{
+	ui_edit(ui);
+	connform_focus_user(ui->form);
+}
+
 static void
 show_progress(struct ui *ui)
 {
@@ -615,7 +654,9 @@ static const struct ui_binding browser_bindings[] = {
 	{ { 'x' }, "x", "export the settings that worked for neomutt, "
 	  "mbsync, curl, ...", exportview_open, "export" },
 	{ { 'e' }, "e", "log out and edit the settings", ui_edit, NULL },
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	{ { 'u' }, "u", "log out and enter a user on the form (mailboxes "
+	  "are listed after a login)", enter_user, NULL },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

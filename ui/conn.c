@@ -32,6 +32,15 @@ conn_state_name(enum conn_state s)
 	return state_names[s];
 }
 
+enum conn_state
+conn_phase_state(const struct conn *c, enum phase p)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].kind == CONN_ROW_PHASE && c->rows[i].phase == p)
+			return c->rows[i].state;
+	return CONN_WAITING;
+}
+
 /* ---------------------------------------------------------------- rows */
 
 static struct conn_row *
@@ -88,8 +97,12 @@ add_phase_row(struct conn *c, enum phase p)
 static void
 plan_rows(struct conn *c, const struct conn_config *cfg)
 {
-	add_phase_row(c, PHASE_RESOLVE);
-	add_phase_row(c, PHASE_CONNECT);
+	if (cfg->tunnel[0] != '\0') {
+		add_phase_row(c, PHASE_TUNNEL);
+	} else {
+		add_phase_row(c, PHASE_RESOLVE);
+		add_phase_row(c, PHASE_CONNECT);
+	}
 	if (cfg->ep.ssl)
 		add_phase_row(c, PHASE_TLS);
 	add_phase_row(c, PHASE_GREETING);
@@ -653,6 +666,32 @@ conn_capdiff(const struct conn *c, struct capdiff *d)
 	return capdiff_build(d, lists);
 }
 
+/* Why a connection that ended had no TLS. */
+static enum conn_security
+ended_without_tls(const struct conn *c, char *buf, size_t cap)
+{
+	const struct failure *f = &c->fail;
+
+	if (c->failed
+	    && (f->phase == PHASE_TLS || f->phase == PHASE_STARTTLS)) {
+		snprintf(buf, cap, "TLS FAILED: %s", f->detail);
+		return CONN_SEC_FAILED;
+	}
+	if (conn_phase_state(c, PHASE_STARTTLS) == CONN_SKIPPED) {
+		snprintf(buf, cap, "no TLS: plain text (the server did not "
+			 "offer STARTTLS)");
+		return CONN_SEC_PLAIN;
+	}
+	if (conn_phase_state(c, PHASE_GREETING) == CONN_OK) {
+		snprintf(buf, cap, "no TLS: plain text (it ended before TLS)");
+		return CONN_SEC_PLAIN;
+	}
+	snprintf(buf, cap, "no TLS: the connection ended before TLS%s%s",
+		 c->failed ? " in " : "", c->failed ? phase_name(f->phase) :
+		 "");
+	return CONN_SEC_FAILED;
+}
+
 enum conn_security
 conn_security(const struct conn *c, char *buf, size_t cap)
 {
@@ -680,12 +719,11 @@ conn_security(const struct conn *c, char *buf, size_t cap)
 			 "STARTTLS (opportunistic mode went on without)");
 		return CONN_SEC_PLAIN;
 	}
-	if (t != NULL && c->done) {
-		snprintf(buf, cap, "TLS could not be negotiated");
+	if (!c->done && !c->failed) {
+		snprintf(buf, cap, "TLS not negotiated yet");
 		return CONN_SEC_PENDING;
 	}
-	snprintf(buf, cap, "TLS not negotiated yet");
-	return CONN_SEC_PENDING;
+	return ended_without_tls(c, buf, cap);
 }
 
 int64_t
@@ -715,9 +753,14 @@ make_title(struct conn *c, const struct conn_config *cfg)
 		[STARTTLS_OPPORTUNISTIC] = "STARTTLS if offered",
 	};
 	bool v6 = ep->kind == ADDR_IPV6;
+	char where[32];
 
-	snprintf(c->title, sizeof(c->title), "%s%s%s port %u, %s%s%s%s",
-		 v6 ? "[" : "", ep->host, v6 ? "]" : "", endpoint_port(ep),
+	if (cfg->tunnel[0] != '\0')
+		snprintf(where, sizeof(where), "through the tunnel");
+	else
+		snprintf(where, sizeof(where), "port %u", endpoint_port(ep));
+	snprintf(c->title, sizeof(c->title), "%s%s%s %s, %s%s%s%s",
+		 v6 ? "[" : "", ep->host, v6 ? "]" : "", where,
 		 ep->ssl ? "implicit TLS" : starttls_text[ep->starttls],
 		 ep->ssl && ep->starttls != STARTTLS_OFF ? " + STARTTLS" : "",
 		 cfg->user[0] != '\0' ? ", user " : "", cfg->user);

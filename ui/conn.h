@@ -72,7 +72,9 @@ enum conn_security {
 	CONN_SEC_PENDING = 0,	/* TLS expected, not negotiated yet */
 	CONN_SEC_VERIFIED,	/* TLS, certificate and name verified */
 	CONN_SEC_UNVERIFIED,	/* TLS, but NOT verified */
-	CONN_SEC_PLAIN		/* no TLS: unencrypted */
+	CONN_SEC_PLAIN,		/* no TLS: unencrypted */
+	CONN_SEC_FAILED		/* ended without TLS: it failed or was
+				 * never reached */
 };
 
 /* The mailbox opened last, from its EXAMINE request. */
@@ -218,6 +220,9 @@ enum conn_security conn_security(const struct conn *c, char *buf,
  * (clock_ms()), with its whole length in *total; -1 when no phase is
  * waiting. */
 int64_t conn_wait_left(const struct conn *c, int64_t now, int64_t *total);
+
+/* The state of phase p (CONN_WAITING when it has no row). */
+enum conn_state conn_phase_state(const struct conn *c, enum phase p);
 
 /* "ok", "running", "FAILED", ... */
 const char *conn_state_name(enum conn_state s);

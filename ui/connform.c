@@ -67,7 +67,7 @@ static const struct fdef fdefs[F_COUNT] = {
 	[F_PORT] = { "Port", 4, 2, 17, 7, TXT(5), false,
 		"empty: 993 with implicit TLS, else 143 (follows the TLS "
 		"choice until you type one)" },
-	[F_TIMEOUT] = { "Timeout (s)", 4, 30, 43, 8, TXT(12), false,
+	[F_TIMEOUT] = { "Timeout (s)", 4, 30, 43, 13, TXT(12), false,
 		"seconds to wait for the server each time (default 30)" },
 	[F_SSL] = { "Implicit TLS", 5, 2, 17, 7, CHO(onoff), false,
 		"TLS from the first byte (port 993); Space changes" },
@@ -147,6 +147,9 @@ struct connform {
 	char pw_note[256];		/* where the password came from */
 	bool from_command_line;		/* a host was given */
 	enum fid first;			/* the field to start in */
+	int selected;			/* the field whose value the next
+					 * character replaces (entered with
+					 * Tab or an arrow), or -1 */
 	struct options start;		/* the command line, no secrets */
 };
 
@@ -255,8 +258,11 @@ make_field(const struct fdef *d)
 		return NULL;
 	field_opts_off(fl, O_AUTOSKIP | O_BLANK | O_WRAP);
 	if (d->kind == FK_TEXT) {
+		/* libform takes no limit below the width: text_key()
+		 * keeps a short field to its max. */
 		field_opts_off(fl, O_STATIC);
-		set_max_field(fl, (int)d->max);
+		set_max_field(fl, (int)d->max > d->width ? (int)d->max :
+			      d->width);
 	} else {
 		field_opts_off(fl, O_EDIT);
 	}
@@ -515,6 +521,8 @@ connform_config(struct connform *f, struct conn_config *cfg, char *err,
 	if (build(f, cfg, err, cap) != 0)
 		return -1;
 	cfg->stay_open = true;
+	/* --tunnel has no field: the command line's stays. */
+	snprintf(cfg->tunnel, sizeof(cfg->tunnel), "%s", f->start.cfg.tunnel);
 	/* A URL's mailbox, else --select: opened once listed. */
 	if (cfg->ep.mailbox[0] != '\0')
 		snprintf(cfg->select, sizeof(cfg->select), "%s",
@@ -604,6 +612,14 @@ connform_fill(struct connform *f, const struct endpoint *ep)
 	field_text(f, F_USER, user, sizeof(user));
 	set_current_field(f->form, f->fields[user[0] == '\0' ? F_USER :
 			  f->pw_len == 0 ? F_PASSWORD : F_HOST]);
+}
+
+void
+connform_focus_user(struct connform *f)
+{
+	f->first = F_USER;
+	if (f->form != NULL)
+		set_current_field(f->form, f->fields[F_USER]);
 }
 
 bool
@@ -696,6 +712,7 @@ connform_new(const struct options *o)
 
 	if (f == NULL)
 		return NULL;
+	f->selected = -1;
 	f->start = *o;
 	config_wipe(&f->start.cfg);
 	prefill_password(f, o);
@@ -764,18 +781,62 @@ to_field_end(struct connform *f)
 		form_driver(f->form, REQ_END_LINE);
 }
 
+/* Post the form again (first show, resize): that clears the screen
+ * and puts the cursor at the start of the field. */
+static void
+repost(struct connform *f)
+{
+	if (f->posted)
+		unpost_form(f->form);
+	f->posted = post_form(f->form) == E_OK;
+	if (f->posted)
+		to_field_end(f);
+}
+
+/* Whether the current field holds a value. */
+static bool
+has_value(struct connform *f)
+{
+	enum fid id = cur_id(f);
+	char text[CONFIG_PATH_MAX];
+
+	if (fdefs[id].kind == FK_SECRET)
+		return f->pw_len > 0;
+	field_text(f, id, text, sizeof(text));
+	return text[0] != '\0';
+}
+
+/* A field entered with Tab or an arrow has its value selected: the
+ * first character typed replaces it, editing keys keep it. */
+static void
+enter_field(struct connform *f, int req)
+{
+	form_driver(f->form, req);
+	to_field_end(f);
+	f->selected = fdefs[cur_id(f)].kind != FK_CHOICE && has_value(f) ?
+		      (int)cur_id(f) : -1;
+}
+
 static void
 next_field(struct ui *ui)
 {
-	form_driver(ui->form->form, REQ_NEXT_FIELD);
-	to_field_end(ui->form);
+	enter_field(ui->form, REQ_NEXT_FIELD);
 }
 
 static void
 prev_field(struct ui *ui)
 {
-	form_driver(ui->form->form, REQ_PREV_FIELD);
-	to_field_end(ui->form);
+	enter_field(ui->form, REQ_PREV_FIELD);
+}
+
+/* Whether the current field's value is selected, and no longer. */
+static bool
+take_selection(struct connform *f)
+{
+	bool was = f->selected >= 0 && f->selected == (int)cur_id(f);
+
+	f->selected = -1;
+	return was;
 }
 
 static void
@@ -820,11 +881,28 @@ is_text_key(int key)
 	return (key & UI_FN) == 0 && key >= 0x20 && key != 0x7f;
 }
 
+static void
+wipe_password(struct connform *f)
+{
+	explicit_bzero(f->password, sizeof(f->password));
+	f->pw_len = 0;
+}
+
+static bool
+is_erase_key(int key)
+{
+	return key == UI_KEY(KEY_BACKSPACE) || key == 0x7f
+	       || key == UI_CTRL('h');
+}
+
 static bool
 secret_key(struct connform *f, int key)
 {
-	if (key == UI_KEY(KEY_BACKSPACE) || key == 0x7f
-	    || key == UI_CTRL('h')) {
+	if (!is_text_key(key) && !is_erase_key(key) && key != UI_CTRL('u'))
+		return false;
+	if (take_selection(f) && is_text_key(key))
+		wipe_password(f);
+	if (is_erase_key(key)) {
 		if (f->pw_len > 0) {
 			/* Drop the whole last UTF-8 character. */
 			unsigned char c;
@@ -835,9 +913,8 @@ secret_key(struct connform *f, int key)
 			} while (f->pw_len > 0 && (c & 0xc0) == 0x80);
 		}
 	} else if (key == UI_CTRL('u')) {
-		explicit_bzero(f->password, sizeof(f->password));
-		f->pw_len = 0;
-	} else if (is_text_key(key)) {
+		wipe_password(f);
+	} else {
 		char mb[MB_LEN_MAX];
 		mbstate_t st;
 		size_t n;
@@ -849,8 +926,6 @@ secret_key(struct connform *f, int key)
 		memcpy(f->password + f->pw_len, mb, n);
 		f->pw_len += n;
 		explicit_bzero(mb, sizeof(mb));
-	} else {
-		return false;
 	}
 	f->pw_note[0] = '\0';
 	show_password(f);
@@ -879,30 +954,54 @@ static const struct {
 	{ UI_CTRL('w'), REQ_DEL_WORD },
 };
 
+/* The libform request of an editing key, or -1. */
+static int
+edit_request(int key)
+{
+	for (size_t i = 0; i < sizeof(edit_keys) / sizeof(edit_keys[0]); i++)
+		if (edit_keys[i].key == key)
+			return edit_keys[i].req;
+	return -1;
+}
+
+static bool
+moves_only(int req)
+{
+	return req == REQ_PREV_CHAR || req == REQ_NEXT_CHAR
+	       || req == REQ_BEG_LINE || req == REQ_END_LINE;
+}
+
+/* Whether the current text field holds as many bytes as it may. */
+static bool
+field_full(struct connform *f, enum fid id)
+{
+	char text[CONFIG_PATH_MAX];
+
+	field_text(f, id, text, sizeof(text));
+	return strlen(text) >= fdefs[id].max;
+}
+
 static bool
 text_key(struct connform *f, int key)
 {
 	enum fid id = cur_id(f);
-	bool edited = false;
+	int req = edit_request(key);
+	bool selected;
 
+	if (!is_text_key(key) && req < 0)
+		return false;
+	selected = take_selection(f);
 	if (is_text_key(key)) {
+		if (selected)
+			form_driver(f->form, REQ_CLR_FIELD);
+		else if (field_full(f, id))
+			return true;
 		form_driver_w(f->form, OK, (wchar_t)key);
-		edited = true;
-	}
-	for (size_t i = 0; !edited && i < sizeof(edit_keys) /
-	     sizeof(edit_keys[0]); i++) {
-		if (edit_keys[i].key != key)
-			continue;
-		form_driver(f->form, edit_keys[i].req);
-		edited = edit_keys[i].req != REQ_PREV_CHAR
-			 && edit_keys[i].req != REQ_NEXT_CHAR
-			 && edit_keys[i].req != REQ_BEG_LINE
-			 && edit_keys[i].req != REQ_END_LINE;
-		if (!edited)
+	} else {
+		form_driver(f->form, req);
+		if (moves_only(req))
 			return true;
 	}
-	if (!edited)
-		return false;
 	form_driver(f->form, REQ_VALIDATION);
 	if (id == F_HOST)
 		host_changed(f, true);
@@ -922,6 +1021,10 @@ connform_key(struct ui *ui, int key)
 
 	if (f->form == NULL)
 		return false;
+	/* Keys right after a resize come before the next draw: libform
+	 * takes them only on a posted form. */
+	if (!f->posted)
+		repost(f);
 	switch (fdefs[cur_id(f)].kind) {
 	case FK_SECRET:
 		return secret_key(f, key);
@@ -964,9 +1067,15 @@ set_backgrounds(struct ui *ui, struct connform *f)
 {
 	enum fid now = cur_id(f);
 
-	for (int i = 0; i < F_COUNT; i++)
-		set_field_back(f->fields[i], ui_attr(ui, i == (int)now ?
-					ROLE_FIELD_CURRENT : ROLE_FIELD));
+	for (int i = 0; i < F_COUNT; i++) {
+		int attr = ui_attr(ui, i == (int)now ? ROLE_FIELD_CURRENT :
+				   ROLE_FIELD);
+
+		/* A selected value: as the cursor line of a list. */
+		if (i == f->selected && i == (int)now)
+			attr = ui_attr(ui, ROLE_CURSOR) | A_BOLD;
+		set_field_back(f->fields[i], (chtype)attr);
+	}
 }
 
 /* The connection these fields describe, in one line, with a warning
@@ -975,11 +1084,16 @@ static enum theme_role
 plan_line(struct connform *f, char *buf, size_t cap)
 {
 	bool ssl = f->choice[F_SSL], verify = f->choice[F_VERIFY];
+	bool clear = f->choice[F_PLAIN];
 	int st = f->choice[F_STARTTLS];
+	char user[CONFIG_STR_MAX];
 
+	field_text(f, F_USER, user, sizeof(user));
 	if (!ssl && st == STARTTLS_OFF) {
-		snprintf(buf, cap, "NO TLS: everything, the password "
-			 "included, would travel unencrypted");
+		snprintf(buf, cap, "NO TLS: plain text; %s", user[0] == '\0' ?
+			 "no user, so no login" : clear ? "the password WILL "
+			 "be sent in clear (Clear login: allow)" : "the "
+			 "password will not be sent (Clear login: refuse)");
 		return ROLE_FAIL;
 	}
 	if (!verify) {
@@ -988,9 +1102,10 @@ plan_line(struct connform *f, char *buf, size_t cap)
 		return ROLE_WARN;
 	}
 	if (!ssl && st == STARTTLS_OPPORTUNISTIC) {
-		snprintf(buf, cap, "STARTTLS if offered: may go on "
-			 "UNENCRYPTED (the login then stops unless Clear "
-			 "login allows)");
+		snprintf(buf, cap, "STARTTLS if offered; if not, plain text "
+			 "%s", user[0] == '\0' ? "(no user: no login)" :
+			 clear ? "and the password sent IN CLEAR" :
+			 "and the password is not sent");
 		return ROLE_WARN;
 	}
 	snprintf(buf, cap, "%s, certificate and host name verified",
@@ -1049,18 +1164,6 @@ clear_around_fields(struct connform *f)
 		}
 		draw_fill(stdscr, y, x, COLS - x, 0);
 	}
-}
-
-/* Post the form again (first show, resize): that clears the screen
- * and puts the cursor at the start of the field. */
-static void
-repost(struct connform *f)
-{
-	if (f->posted)
-		unpost_form(f->form);
-	f->posted = post_form(f->form) == E_OK;
-	if (f->posted)
-		to_field_end(f);
 }
 
 static void

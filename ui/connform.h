@@ -44,6 +44,9 @@ int connform_detect_params(struct connform *f, struct detect_params *p,
  * current field becomes User or Password when they are empty. */
 void connform_fill(struct connform *f, const struct endpoint *ep);
 
+/* Make User the current field (to log in where a list needs it). */
+void connform_focus_user(struct connform *f);
+
 /* Whether the command line gave everything a connection needs (a host
  * that parses and, with a user, a password): then it starts at once. */
 bool connform_ready(const struct connform *f);

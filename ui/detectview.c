@@ -444,8 +444,7 @@ static const struct ui_binding detectview_bindings[] = {
 	{ { UI_KEY(KEY_F(5)), UI_CTRL('g') }, "F5", "detect again",
 	  detectview_open, NULL },
 	UI_LIST_BINDINGS,
-	{ { UI_KEY(KEY_F(1)), '?' }, "?", "these keys", ui_show_help,
-	  "help" },
+	UI_HELP_BINDING,
 	{ { UI_KEY(KEY_F(10)), 'q' }, "q", "quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

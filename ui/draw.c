@@ -153,6 +153,24 @@ draw_text(WINDOW *w, int y, int x, int width, const char *s, int attr)
 	return draw_text_skip(w, y, x, width, s, 0, attr);
 }
 
+const char *
+draw_ellipsis(void)
+{
+	return wcwidth(L'\u2026') == 1 ? "\u2026" : "...";
+}
+
+int
+draw_text_cut(WINDOW *w, int y, int x, int width, const char *s, int attr)
+{
+	const char *mark = draw_ellipsis();
+	int mw = (int)draw_width(mark), n;
+
+	if ((int)draw_width(s) <= width || width <= mw)
+		return draw_text(w, y, x, width, s, attr);
+	n = draw_text(w, y, x, width - mw, s, attr);
+	return n + draw_text(w, y, x + n, mw, mark, attr);
+}
+
 void
 draw_fill(WINDOW *w, int y, int x, int width, int attr)
 {
@@ -230,7 +248,10 @@ wrap_walk(WINDOW *w, int y, int x, int width, int max_lines,
 		const char *next;
 		size_t n = wrap_line(s, width, &next);
 
-		if (w != NULL) {
+		if (w != NULL && *next != '\0' && lines + 1 == max_lines) {
+			/* The last line allowed, with more to come. */
+			draw_text_cut(w, y + lines, x, width, s, attr);
+		} else if (w != NULL) {
 			if (n >= sizeof(line))
 				n = sizeof(line) - 1;
 			memcpy(line, s, n);

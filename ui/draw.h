@@ -37,12 +37,21 @@ int draw_textf(WINDOW *w, int y, int x, int width, int attr,
 	       const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
+/* The mark of cut text: "\u2026", or "..." where the terminal has no
+ * such character. */
+const char *draw_ellipsis(void);
+
+/* As draw_text(), but a text wider than width ends with an ellipsis
+ * ("...": without UTF-8) to show that it was cut. */
+int draw_text_cut(WINDOW *w, int y, int x, int width, const char *s,
+		  int attr);
+
 /* Spaces in attr over width columns. */
 void draw_fill(WINDOW *w, int y, int x, int width, int attr);
 
 /* Draw s wrapped at spaces into lines of width columns, from line y,
- * at most max_lines lines (the last one cut).  Returns the lines
- * used. */
+ * at most max_lines lines (the last one cut, with an ellipsis).
+ * Returns the lines used. */
 int draw_wrapped(WINDOW *w, int y, int x, int width, int max_lines,
 		 const char *s, int attr);
 

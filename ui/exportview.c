@@ -307,7 +307,7 @@ static const struct ui_binding exportview_bindings[] = {
 	{ { 's' }, "s", "save the format shown to a file (asks for the name)",
 	  ask_path, "save" },
 	UI_LIST_BINDINGS,
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

@@ -228,7 +228,7 @@ static const struct ui_binding mboxview_bindings[] = {
 	  ui_show_tls, "TLS" },
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

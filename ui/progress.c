@@ -30,6 +30,7 @@ static const char *const phase_labels[PHASE_COUNT] = {
 	[PHASE_NONE] = "Start",
 	[PHASE_RESOLVE] = "Resolve the name",
 	[PHASE_CONNECT] = "Connect (TCP)",
+	[PHASE_TUNNEL] = "Start the tunnel command",
 	[PHASE_TLS] = "TLS handshake",
 	[PHASE_GREETING] = "Greeting",
 	[PHASE_CAPABILITY] = "Capabilities",
@@ -39,6 +40,7 @@ static const char *const phase_labels[PHASE_COUNT] = {
 	[PHASE_LIST] = "List mailboxes",
 	[PHASE_SELECT] = "Open mailbox",
 	[PHASE_LOGOUT] = "Log out",
+	[PHASE_TUNNEL_EXIT] = "Tunnel command exit",
 };
 
 static const enum theme_role state_roles[CONN_STATE_COUNT] = {
@@ -54,6 +56,7 @@ static const enum theme_role security_roles[] = {
 	[CONN_SEC_VERIFIED] = ROLE_OK,
 	[CONN_SEC_UNVERIFIED] = ROLE_FAIL,
 	[CONN_SEC_PLAIN] = ROLE_FAIL,
+	[CONN_SEC_FAILED] = ROLE_FAIL,
 };
 
 struct progress *
@@ -373,24 +376,46 @@ progress_list(struct ui *ui)
 	return &ui->progress->lv;
 }
 
+/* The keys of both tables: Esc cancels only while something runs. */
+#define PROGRESS_BINDINGS						\
+	{ { 'e' }, "e", "edit the settings (cancels a running attempt)", \
+	  cancel_or_edit, "edit" },					\
+	{ { 'r' }, "r", "retry with the same settings", ui_connect,	\
+	  "retry" },							\
+	{ { 't' }, "t", "TLS: chain, verification, server ID, "	\
+	  "capabilities", ui_show_tls, "TLS" },				\
+	{ { 'l' }, "l", "transcript of the exchange",			\
+	  ui_show_transcript, "transcript" },				\
+	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) },	\
+	  "Enter", "back to the mailboxes when connected", to_browser,	\
+	  NULL },							\
+	UI_LIST_BINDINGS,						\
+	UI_HELP_BINDING,						\
+	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },	\
+	{ { 0 }, NULL, NULL, NULL, NULL }
+
 static const struct ui_binding progress_bindings[] = {
 	{ { UI_ESC }, "Esc", "cancel and go back to the form (values kept)",
 	  cancel_or_edit, "cancel" },
-	{ { 'e' }, "e", "edit the settings (cancels a running attempt)",
-	  cancel_or_edit, "edit" },
-	{ { 'r' }, "r", "retry with the same settings", ui_connect,
-	  "retry" },
-	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
-	  ui_show_tls, "TLS" },
-	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
-	  "transcript" },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) }, "Enter",
-	  "back to the mailboxes when connected", to_browser, NULL },
-	UI_LIST_BINDINGS,
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
-	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },
-	{ { 0 }, NULL, NULL, NULL, NULL }
+	PROGRESS_BINDINGS
 };
+
+/* Once the phases are over (connected, or ended) there is nothing to
+ * cancel. */
+static const struct ui_binding progress_done_bindings[] = {
+	{ { UI_ESC }, "Esc", "back to the form (values kept; logs out "
+	  "first)", cancel_or_edit, NULL },
+	PROGRESS_BINDINGS
+};
+
+static const struct ui_binding *
+progress_keys(const struct ui *ui)
+{
+	const struct conn *c = ui->conn;
+
+	return c != NULL && (c->done || c->ready) ? progress_done_bindings :
+	       progress_bindings;
+}
 
 const struct ui_screen progress_screen = {
 	.title = "progress",
@@ -400,4 +425,5 @@ const struct ui_screen progress_screen = {
 	.on_event = NULL,
 	.list = progress_list,
 	.bindings = progress_bindings,
+	.bindings_now = progress_keys,
 };

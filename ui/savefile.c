@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safefile.h"
 #include "savefile.h"
 
 #define HOST_IN_NAME_MAX 64
@@ -46,15 +47,13 @@ int
 savefile_write(const char *path, const char *data, size_t len, mode_t mode,
 	       bool overwrite, char *where, size_t cap)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 	char abs[PATH_MAX];
 	int fd, saved;
 
-	flags |= overwrite ? O_TRUNC : O_EXCL;
-	fd = open(path, flags, mode);
+	fd = safefile_open(path, mode, overwrite);
 	if (fd < 0)
 		return !overwrite && errno == EEXIST ? 1 : -1;
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0) {
+	if (write_all(fd, data, len) != 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -85,49 +84,10 @@ savefile_expand(const char *in, char *out, size_t cap)
 	return 0;
 }
 
-/* The directory part of path ("." when it has none). */
-static void
-dir_of(const char *path, char *out, size_t cap)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		snprintf(out, cap, ".");
-	else if (slash == path)
-		snprintf(out, cap, "/");
-	else
-		snprintf(out, cap, "%.*s", (int)(slash - path), path);
-}
-
 void
 savefile_reason(const char *path, int err, char *buf, size_t cap)
 {
-	char dir[PATH_MAX];
-
-	dir_of(path, dir, sizeof(dir));
-	switch (err) {
-	case ENOENT:
-		snprintf(buf, cap, "the directory %s does not exist", dir);
-		break;
-	case ENOTDIR:
-		snprintf(buf, cap, "a part of %s is not a directory", dir);
-		break;
-	case EACCES:
-	case EPERM:
-		snprintf(buf, cap, "%s: you may not write %s", strerror(err),
-			 path);
-		break;
-	case EISDIR:
-		snprintf(buf, cap, "%s is a directory", path);
-		break;
-	case ELOOP:
-		snprintf(buf, cap, "%s is a symbolic link, not followed: "
-			 "name the file itself", path);
-		break;
-	default:
-		snprintf(buf, cap, "%s: %s", path, strerror(err));
-		break;
-	}
+	safefile_reason(path, err, buf, cap);
 }
 
 static bool

@@ -10,8 +10,9 @@
 #include <sys/types.h>
 
 /* Write len bytes of data to path with mode (an existing file replaced
- * is given that mode too).  With overwrite false an existing file is
- * left alone; a symbolic link is never followed.  Returns 0, 1 when
+ * is given that mode too), by the rule of safefile_open().  With
+ * overwrite false an existing file is left alone; a symbolic link is
+ * never followed.  Returns 0, 1 when
  * path exists and overwrite is false, or -1 with errno set (a file
  * this call created is removed again).  The absolute path goes to
  * where (cap bytes) when known, else path. */
@@ -23,10 +24,8 @@ int savefile_write(const char *path, const char *data, size_t len,
  * -1 when the result does not fit (out is then empty). */
 int savefile_expand(const char *in, char *out, size_t cap);
 
-/* Why writing path failed with errno err, in words that name what to
- * fix (cap bytes into buf): "the directory /x/y does not exist",
- * "Permission denied: you may not write /x/y/f", else "PATH: " and the
- * system's text. */
+/* safefile_reason(): why writing path failed with errno err, in words
+ * that name what to fix (cap bytes into buf). */
 void savefile_reason(const char *path, int err, char *buf, size_t cap);
 
 /* A file name in the current directory for what about host:

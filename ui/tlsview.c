@@ -19,6 +19,7 @@
 #include "tls.h"
 #include "tlsview.h"
 #include "ui_int.h"
+#include "validity.h"
 
 #define TLSVIEW_LINES 320
 #define TLSVIEW_LINE_MAX 600
@@ -216,19 +217,13 @@ add_names(struct tlsview *t, const struct tls_summary *s)
 static void
 add_validity(struct tlsview *t, const struct tls_cert_info *ci)
 {
-	int64_t now = (int64_t)time(NULL);
-	long days = (long)((ci->not_after_epoch - now) / 86400);
+	char words[64];
+	long days = validity_words(ci->not_before_epoch, ci->not_after_epoch,
+				   (int64_t)time(NULL), words, sizeof(words));
 
-	if (ci->not_before_epoch > now)
-		add(t, ROLE_FAIL, "      valid      %s .. %s (NOT YET VALID)",
-		    ci->not_before, ci->not_after);
-	else if (ci->not_after_epoch < now)
-		add(t, ROLE_FAIL, "      valid      %s .. %s (EXPIRED %ld "
-		    "days ago)", ci->not_before, ci->not_after, -days);
-	else
-		add(t, days < 14 ? ROLE_WARN : ROLE_NORMAL, "      valid  "
-		    "    %s .. %s (%ld days left)", ci->not_before,
-		    ci->not_after, days);
+	add(t, days < 0 ? ROLE_FAIL : days < 14 ? ROLE_WARN : ROLE_NORMAL,
+	    "      valid      %s .. %s (%s)", ci->not_before, ci->not_after,
+	    words);
 }
 
 static void
@@ -521,7 +516,7 @@ static const struct ui_binding tlsview_bindings[] = {
 	UI_LIST_BINDINGS,
 	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
 	  "transcript" },
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

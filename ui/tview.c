@@ -246,7 +246,7 @@ static const struct ui_binding tview_bindings[] = {
 	UI_LIST_BINDINGS,
 	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
 	  ui_show_tls, "TLS" },
-	{ { '?' }, "?", "these keys", ui_show_help, "help" },
+	UI_HELP_BINDING,
 	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };

@@ -24,6 +24,7 @@
 #include "progress.h"
 #include "prompt.h"
 #include "reportsave.h"
+#include "sigwatch.h"
 #include "tlsview.h"
 #include "transcript.h"
 #include "tview.h"
@@ -339,7 +340,8 @@ key_tables(const struct ui *ui, const struct ui_binding *t[3])
 	bool conn_screen = ui->screen != &connform_screen
 			   && ui->screen != &detectview_screen;
 
-	t[0] = ui->screen->bindings;
+	t[0] = ui->screen->bindings_now != NULL ?
+	       ui->screen->bindings_now(ui) : ui->screen->bindings;
 	t[1] = conn_screen ? conn_bindings : NULL;
 	t[2] = NULL;
 }
@@ -385,7 +387,7 @@ on_key(struct ui *ui, int key)
 		}
 	}
 	if ((key & UI_FN) == 0 && key >= 0x20)
-		ui_message(ui, ROLE_WARN, "that key does nothing here: ? "
+		ui_message(ui, ROLE_WARN, "that key does nothing here: F1 "
 			   "shows the keys of this screen");
 }
 
@@ -409,8 +411,12 @@ read_signals(struct ui *ui)
 {
 	char buf[16];
 
-	while (read(ui->sig_fd, buf, sizeof(buf)) > 0)
+	/* Each byte is a signal: leave with the status --check gives. */
+	while (read(ui->sig_fd, buf, sizeof(buf)) > 0) {
+		if (ui->exit_status == 0)
+			ui->exit_status = sigwatch_exit_status(buf[0]);
 		ui_quit(ui);
+	}
 }
 
 /* --------------------------------------------------------------- drawing */
@@ -470,18 +476,65 @@ ui_draw_bars(struct ui *ui, const char *title)
 	draw_status(ui, LINES - 1);
 }
 
+#define HELP_NAME_COL 2
+#define HELP_TEXT_COL 16
+
+/* Lines the help of the key tables takes in a popup width wide, and
+ * the entries it lists. */
+static int
+help_lines(const struct ui_binding *const *tables, int width, int *keys)
+{
+	const struct ui_binding *b;
+	int n = 0;
+
+	*keys = 0;
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b); b++) {
+			if (b->name == NULL)
+				continue;
+			n += draw_wrapped_lines(b->help, width -
+						HELP_TEXT_COL - 2);
+			(*keys)++;
+		}
+	return n;
+}
+
+/* The entries from rows 1 to last of w (wrapped, the last one cut with
+ * an ellipsis when the rows run out); the entries left out. */
+static int
+help_entries(WINDOW *w, const struct ui_binding *const *tables,
+	     int width, int last)
+{
+	const struct ui_binding *b;
+	int y = 1, shown = 0, keys, tw = width - HELP_TEXT_COL - 2;
+
+	help_lines(tables, width, &keys);
+	for (int i = 0; tables[i] != NULL; i++)
+		for (b = tables[i]; !UI_BINDING_END(b) && y <= last; b++) {
+			if (b->name == NULL)
+				continue;
+			draw_text(w, y, HELP_NAME_COL, HELP_TEXT_COL -
+				  HELP_NAME_COL - 1, b->name, A_BOLD);
+			y += draw_wrapped(w, y, HELP_TEXT_COL, tw,
+					  last - y + 1, b->help, 0);
+			shown++;
+		}
+	return keys - shown;
+}
+
+/* The keys of the current screen in a popup as wide as the terminal
+ * allows, each help wrapped; what does not fit is marked cut. */
 static void
 draw_help(struct ui *ui)
 {
-	const struct ui_binding *b, *tables[3];
-	int n = 0, width = 72, height, y;
+	const struct ui_binding *tables[3];
+	int width = COLS - 4, height, keys, left;
 	WINDOW *w;
 
 	key_tables(ui, tables);
-	for (int i = 0; tables[i] != NULL; i++)
-		for (b = tables[i]; !UI_BINDING_END(b); b++)
-			n += b->name != NULL;
-	height = n + 4 < LINES - 2 ? n + 4 : LINES - 2;
+	height = help_lines(tables, width, &keys) + 4;
+	if (height > LINES - 2)
+		height = LINES - 2;
 	w = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
 	if (w == NULL)
 		return;
@@ -489,17 +542,14 @@ draw_help(struct ui *ui)
 	box(w, 0, 0);
 	draw_textf(w, 0, 2, width - 4, ui_attr(ui, ROLE_HEADING),
 		   " keys: %s ", ui->screen->title);
-	y = 1;
-	for (int i = 0; tables[i] != NULL; i++)
-		for (b = tables[i]; !UI_BINDING_END(b) && y < height - 2;
-		     b++) {
-			if (b->name == NULL)
-				continue;
-			draw_text(w, y, 2, 13, b->name, A_BOLD);
-			draw_text(w, y++, 16, width - 18, b->help, 0);
-		}
-	draw_text(w, height - 2, 2, width - 4, "any key closes this help",
-		  ui_attr(ui, ROLE_DIM));
+	left = help_entries(w, tables, width, height - 3);
+	if (left > 0)
+		draw_textf(w, height - 2, 2, width - 4, ui_attr(ui, ROLE_WARN),
+			   "%s %d more (a taller terminal shows them); any "
+			   "key closes this help", draw_ellipsis(), left);
+	else
+		draw_text(w, height - 2, 2, width - 4, "any key closes this "
+			  "help", ui_attr(ui, ROLE_DIM));
 	wnoutrefresh(w);
 	delwin(w);
 }

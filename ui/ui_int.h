@@ -64,7 +64,9 @@ struct ui_binding {
  * keys (UI_LIST_BINDINGS) act on.  A screen that waits on work of its
  * own (a detection) gives its descriptor with wake_fd (-1: none): the
  * loop then polls it, redraws every tick (a spinner) and calls on_wake
- * after each pass.  Any member but draw may be NULL. */
+ * after each pass.  A screen whose keys change with its state gives
+ * them with bindings_now (then bindings are the first ones).  Any
+ * member but draw may be NULL. */
 struct ui_screen {
 	const char *title;
 	void (*enter)(struct ui *);
@@ -75,6 +77,7 @@ struct ui_screen {
 	const struct ui_binding *bindings;
 	int (*wake_fd)(struct ui *);
 	void (*on_wake)(struct ui *);
+	const struct ui_binding *(*bindings_now)(const struct ui *);
 };
 
 /* The moving keys of every list, on the current screen's list. */
@@ -96,6 +99,12 @@ void ui_list_end(struct ui *ui);
 	  ui_list_page_up, NULL },					\
 	{ { UI_KEY(KEY_HOME), 'g' }, NULL, NULL, ui_list_home, NULL },	\
 	{ { UI_KEY(KEY_END), 'G' }, NULL, NULL, ui_list_end, NULL }
+
+/* The help key, the same on every screen (the form has its own entry:
+ * ? is typed there). */
+#define UI_HELP_BINDING							\
+	{ { UI_KEY(KEY_F(1)), '?' }, "F1", "these keys (also ?)",	\
+	  ui_show_help, "help" }
 
 struct ui {
 	struct options *o;		/* the command line; the form's

@@ -32,6 +32,8 @@ make_certs() {
 	make_cert self - -1 30 leaf 'DNS:localhost,IP:127.0.0.1'
 	make_cert by-name test-intermediate -1 30 leaf \
 		'DNS:localhost,DNS:mail.example.test'
+	make_cert idn test-intermediate -1 30 leaf \
+		'DNS:mail.xn--bcher-kva.example'
 	cat_certs good+mid.pem good test-intermediate
 	cat_certs good+mid+root.pem good test-intermediate test-root
 }
@@ -126,6 +128,51 @@ check_names() {
 		'connect by name (localhost)'
 }
 
+# An international HOST: looked up and checked in its A-labels, both
+# forms in the timeline.  A private /etc/hosts maps the A-label to
+# loopback.  The script holds a literal $TAG:
+# shellcheck disable=SC2016
+IDN_SCRIPT='tls
+sendln * OK [CAPABILITY IMAP4rev1] ready
+expect-tag LOGOUT
+sendln * BYE bye
+sendln $TAG OK bye
+close'
+check_idn_names() {
+	local alabel=mail.xn--bcher-kva.example ulabel=mail.bücher.example
+	say "$ulabel, whose certificate names $alabel"
+	scripted_start "$IDN_SCRIPT" --cert "$CERTS/idn.pem" \
+		--key "$CERTS/idn.key" --chain "$CERTS/test-intermediate.pem"
+	private_etc hosts "127.0.0.1 $alabel" || return 0
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"$ulabel:$SCRIPTED_PORT"
+	assert_rc 0 null
+	assert_jsons \
+		"the A-label was looked up" '.addresses | join(",")' \
+		"127.0.0.1:$SCRIPTED_PORT" \
+		"SNI is the A-label" '.tls[0].sni' "$alabel" \
+		"the certificate was checked for the A-label" \
+		'.tls[0].expected_name' "$alabel" \
+		"verified" '.tls[0].verified' true \
+		"the endpoint holds both forms" \
+		'.endpoint.host + " " + .endpoint.host_unicode' \
+		"$alabel $ulabel" \
+		"the resolve phase's note names both forms" \
+		'[.notes[] | select(contains("'"$ulabel"'") and
+		  contains("'"$alabel"'"))] | length' 1
+
+	say "$ulabel, whose certificate names other hosts"
+	scripted_start "$IDN_SCRIPT" --cert "$CERTS/good.pem" \
+		--key "$CERTS/good.key" --chain "$CERTS/test-intermediate.pem"
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"$ulabel:$SCRIPTED_PORT"
+	private_etc_end
+	assert_rc 80 tls-verify tls
+	assert_json "the A-label was checked" '.tls[0].expected_name' \
+		"$alabel"
+	assert_hint tls-verify tls "not $alabel"
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -137,6 +184,7 @@ main() {
 	check_missing_intermediate
 	check_dates
 	check_names
+	check_idn_names
 	finish
 }
 

@@ -57,7 +57,7 @@ silent'
 		--timeout 1 -u bob "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 75 timeout authenticate
 	assert_hint timeout authenticate \
-		'no answer within 1 s for the login reply (after resolve ' \
+		'no answer within 1 s for the reply to LOGIN (A1) (after resolve ' \
 		' ms, greeting ' \
 		'servers delay the answer to a wrong password' \
 		'try --timeout 3'

@@ -19,8 +19,8 @@ odd_ca() {
 
 # export_run FORMAT MODE: imapconn --check --export FORMAT as alice over
 # MODE (implicit or starttls), with the odd CA file.  Sets EXPORT_OUT
-# (the whole output), EXPORT (the export: from its first comment line)
-# and EXPORT_RC.
+# (standard output: the export alone), EXPORT (its text) and EXPORT_RC;
+# the timeline is on standard error.
 export_run() {
 	local fmt=$1 mode=$2 first
 	local -a args
@@ -36,10 +36,14 @@ export_run() {
 		"${args[@]}" >"$EXPORT_OUT" 2>"$EXPORT_OUT.err" </dev/null ||
 		EXPORT_RC=$?
 	first='^(#|;;) .*\(imapconn --export '"$fmt"'\)$'
-	EXPORT=$(sed -n -E "/$first/,\$p" "$EXPORT_OUT")
+	EXPORT=$(cat "$EXPORT_OUT")
 	assert_eq "$fmt over $mode: the check succeeded" 0 "$EXPORT_RC"
-	assert_match "$fmt over $mode: the export follows the timeline" \
-		"$first" "$EXPORT"
+	assert_match "$fmt over $mode: the export starts standard output" \
+		"$first" "$(head -n 1 "$EXPORT_OUT")"
+	assert_not_contains "$fmt over $mode: no timeline on standard output" \
+		"result: ok" "$EXPORT"
+	assert_contains "$fmt over $mode: the timeline on standard error" \
+		"result: ok" "$(cat "$EXPORT_OUT.err")"
 	assert_no_secret "$fmt over $mode: no password" "$TEST_USER" \
 		"$TEST_PASSWORD" "$EXPORT_OUT" "$EXPORT_OUT.err"
 }
@@ -224,6 +228,71 @@ check_refusals() {
 	assert_eq "--export with --json: usage error" 64 "$rc"
 }
 
+# file_run PASSWORD FILE [ARG...]: --check --export neomutt:FILE over
+# implicit TLS as alice; output and errors in $FILE_OUT, status in
+# FILE_RC.
+file_run() {
+	local pw=$1 file=$2
+	shift 2
+	FILE_OUT=$WORK/file.out
+	FILE_RC=0
+	IMAPCONN_PASSWORD=$pw timeout -k 5 60 "$IMAPCONN" --check "$@" \
+		--ca-file "$CA_FILE" -u "$TEST_USER" --export "neomutt:$file" \
+		--ssl "localhost:$IMAPS_PORT" >"$FILE_OUT" 2>"$FILE_OUT.err" \
+		</dev/null || FILE_RC=$?
+}
+
+# exists PATH: "yes" or "no".
+exists() {
+	if [ -e "$1" ] || [ -L "$1" ]; then echo yes; else echo no; fi
+}
+
+# --export FORMAT:FILE: the export in a new file of its own (mode 600),
+# the timeline where it was; an existing file or a symbolic link is
+# refused before connecting, and a failed run leaves no file.
+check_file() {
+	local file=$WORK/export.neomuttrc
+	say "--export neomutt:FILE"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "FILE: exit status 0" 0 "$FILE_RC"
+	assert_match "FILE: the export is in it" \
+		'^# .*\(imapconn --export neomutt\)$' "$(head -n 1 "$file")"
+	assert_contains "FILE: only the export" "set folder" "$(cat "$file")"
+	assert_not_contains "FILE: no timeline in it" "result: ok" \
+		"$(cat "$file")"
+	assert_eq "FILE: mode 600" 600 "$(stat -c %a "$file")"
+	assert_contains "FILE: the timeline names it" \
+		"export written to $file" "$(cat "$FILE_OUT")"
+
+	say "--export neomutt:FILE refuses an existing file"
+	printf 'mine\n' >"$file"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "existing FILE: exit status 66" 66 "$FILE_RC"
+	assert_contains "existing FILE: says so" "--export $file: $file" \
+		"$(cat "$FILE_OUT")"
+	assert_contains "existing FILE: says what to do" \
+		"exists: remove it or name another file" "$(cat "$FILE_OUT")"
+	assert_eq "existing FILE: left alone" mine "$(cat "$file")"
+
+	say "--export neomutt:FILE refuses a symbolic link"
+	rm -f "$file"
+	ln -s "$WORK/link-target" "$file"
+	file_run "$TEST_PASSWORD" "$file"
+	assert_eq "symbolic link: exit status 66" 66 "$FILE_RC"
+	assert_contains "symbolic link: says so" "is a symbolic link" \
+		"$(cat "$FILE_OUT")"
+	assert_eq "symbolic link: its target not created" no \
+		"$(exists "$WORK/link-target")"
+	rm -f "$file"
+
+	say "--export neomutt:FILE after a failed login, with --json"
+	file_run Not.The-Password "$file" --json
+	assert_eq "failed login: exit status 77" 77 "$FILE_RC"
+	assert_eq "failed login: JSON on standard output" auth \
+		"$(jq -r .failure.class "$FILE_OUT" 2>/dev/null)"
+	assert_eq "failed login: no file left" no "$(exists "$file")"
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -237,6 +306,7 @@ main() {
 	check_mbsync
 	check_lisp
 	check_refusals
+	check_file
 	finish
 }
 

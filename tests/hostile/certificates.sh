@@ -37,6 +37,8 @@ make_pki() {
 	pki_sign mid "Hostile Intermediate" root ca_ext "DNS:unused"
 	pki_sign viamid localhost mid leaf "$now_san"
 	pki_sign wildcard "*.example.org" root leaf "DNS:*.example.org"
+	pki_sign idn mail.xn--bcher-kva.example root leaf \
+		"DNS:mail.xn--bcher-kva.example"
 	local esc bel rlo
 	esc=$(printf '\033')
 	bel=$(printf '\007')
@@ -138,6 +140,41 @@ check_wildcard() {
 	refused "wildcard, no label" 80 tls-verify "hostname mismatch"
 }
 
+# An international name is sent (SNI) and checked in its A-labels,
+# whichever way the U-label came.
+check_idn() {
+	local alabel=mail.xn--bcher-kva.example
+	say "a certificate for $alabel, asked for as mail.bücher.example"
+	tls_run idn --server-name mail.bücher.example
+	accepted "U-label by --server-name"
+	assert_json "U-label by --server-name: SNI is the A-label" \
+		'.tls[0].sni' "$alabel"
+	assert_json "U-label by --server-name: the A-label is checked" \
+		'.tls[0].expected_name' "$alabel"
+
+	say "the same through the list form's :server-name"
+	srv_start "$SERVE" --cert "$PKI/idn.pem" --key "$PKI/idn.key"
+	run_json --ca-file "$PKI/root.pem" --timeout 3 -u "$USER_NAME" \
+		"(\"127.0.0.1\" :port $SRV_PORT :ssl t :server-name \"Mail.BÜCHER.example\")"
+	srv_stop
+	assert_sane 1500
+	accepted "U-label by :server-name"
+	assert_json "U-label by :server-name: the A-label is checked" \
+		'.tls[0].expected_name' "$alabel"
+
+	say "the certificate for $alabel, asked for as mail.büchers.example"
+	tls_run idn --server-name mail.büchers.example
+	refused "another U-label" 80 tls-verify "hostname mismatch"
+	assert_json "another U-label: its own A-label was checked" \
+		'.tls[0].expected_name' mail.xn--bchers-3ya.example
+
+	say "a certificate for localhost, asked for as mail.bücher.example"
+	tls_run server --server-name mail.bücher.example
+	refused "U-label, other certificate" 80 tls-verify "hostname mismatch"
+	assert_contains "U-label, other certificate: detail names the A-label" \
+		"$alabel" "$(jf .failure.detail)"
+}
+
 check_tls10() {
 	say "a server that speaks TLS 1.0 only"
 	SERVER_EXTRA=(--tls-min 1.0 --tls-max 1.0)
@@ -175,6 +212,7 @@ main() {
 	check_chain_errors
 	check_intermediate
 	check_wildcard
+	check_idn
 	check_tls10
 	check_evil_names
 	finish

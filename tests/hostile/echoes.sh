@@ -75,9 +75,9 @@ check_json() {
 		'INBOX,[secret],Archive/[secret],Fabcmail'
 	assert_json "raw names" '[.mailboxes[].raw] | join(",")' \
 		'INBOX,[secret],Archive/[secret],Fabcmail'
-	assert_json "flags" '.selected.flags' '\Seen [secret]'
-	assert_json "permanent flags" '.selected.permanent_flags' \
-		'\Seen [secret]'
+	assert_json "flags" '.selected.flags | join(" ")' '\Seen [secret]'
+	assert_json "permanent flags" \
+		'.selected.permanent_flags | join(" ")' '\Seen [secret]'
 }
 
 check_short() {
@@ -87,7 +87,7 @@ check_short() {
 	assert_json "a whole name or flag is hidden, a longer word is not" \
 		'[.mailboxes[].name] | join(",")' \
 		'INBOX,[secret],Archive/[secret],Fabcmail'
-	assert_json "the flag is hidden" '.selected.flags' \
+	assert_json "the flag is hidden" '.selected.flags | join(" ")' \
 		'\Seen [secret]'
 	assert_not_contains "the JSON holds no whole-word abc" '"abc"' \
 		"$(cat "$RUN_OUT")"

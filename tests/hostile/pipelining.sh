@@ -100,15 +100,18 @@ $SEQUENTIAL" --many
 		"$(logins_per_connection)"
 }
 
-check_retries() {
-	retried "a second completion for ID" "$GREET
+# A first connection that completes ID twice.
+TWICE="$GREET
 expect-tag ID NIL
 sendln * ID NIL
 sendln \$TAG OK
 sendln \$TAG OK
 expect-tag LOGIN
 expect-tag LIST
-read-all 5000" "a second time"
+read-all 5000"
+
+check_retries() {
+	retried "a second completion for ID" "$TWICE" "a second time"
 
 	retried "a reply for a tag never sent" "$GREET
 expect-tag ID NIL
@@ -126,6 +129,29 @@ expect-tag LOGIN
 sendln \$TAG OK logged in
 expect-tag LIST
 read-all 5000" "the reply to LIST"
+}
+
+# Over --tunnel, the retry ends and reports the first command before
+# the second starts.
+check_retry_tunnel() {
+	local relay
+	say "a retry over a tunnel: one command per connection, both reaped"
+	srv_start "$TWICE
+$SEQUENTIAL" --many
+	relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$SRV_PORT || exit 1;"
+	relay+=" cat <&3 & exec cat >&3'"
+	run_json --timeout 2 -u alice --tunnel "$relay"
+	srv_stop
+	assert_sane 3000
+	assert_eq "tunnel retry: exit status 0" 0 "$RUN_RC"
+	assert_eq "tunnel retry: two connections" 2 "$(connections "$SRV_LOG")"
+	assert_json "tunnel retry: a tunnel phase per connection" \
+		'[.phases[] | select(.phase == "tunnel") | .result] | join(",")' \
+		ok,ok
+	assert_json "tunnel retry: each command's end is reported" \
+		'[.phases[] | select(.phase == "tunnel-exit")] | length' 2
+	assert_json "tunnel retry: the second connection's list" \
+		'[.mailboxes[].name] | join(",")' INBOX,Sequential
 }
 
 # The retry fails too: its failure is the one reported, and there is
@@ -200,6 +226,7 @@ main() {
 	check_authenticate_alone
 	check_retries
 	check_retry_fails
+	check_retry_tunnel
 	check_no_pipelining
 	check_id_wait_named
 	finish

@@ -151,8 +151,46 @@ check_files() {
 		"localhost:$IMAPS_PORT"
 	assert_rc 66 input
 	assert_json "no phase ran" '.phases | length' 0
+	check_file_refusals
 	"$IMAPCONN" --report "$r" localhost >/dev/null 2>&1 || rc=$?
 	assert_eq "--report without --check: usage error" 64 "$rc"
+}
+
+# --report and --transcript name files by one rule: no symbolic link
+# followed (the target is left as it was), and a reason that names the
+# option and what to fix, not a phase.
+check_file_refusals() {
+	local target=$WORK/target link=$WORK/link opt out rc want
+	for opt in --report --transcript; do
+		say "$opt: a symbolic link is refused"
+		printf 'keep me\n' >"$target"
+		chmod 644 "$target"
+		ln -sf "$target" "$link"
+		out=$WORK/link.out
+		rc=0
+		timeout -k 5 60 "$IMAPCONN" --check "$opt" "$link" \
+			"127.0.0.1:1" >"$out" 2>&1 </dev/null || rc=$?
+		assert_eq "$opt symlink: exit status 66" 66 "$rc"
+		assert_eq "$opt symlink: the target is untouched" "keep me" \
+			"$(cat "$target")"
+		assert_eq "$opt symlink: the target keeps its mode" 644 \
+			"$(stat -c %a "$target")"
+		want="FAILED before connecting (input): $opt $link: $link"
+		assert_contains "$opt symlink: says so" \
+			"$want is a symbolic link, not followed" "$(cat "$out")"
+		rc=0
+		timeout -k 5 60 "$IMAPCONN" --check "$opt" \
+			"$WORK/nonexistent/dir/f.txt" "127.0.0.1:1" >"$out" \
+			2>&1 </dev/null || rc=$?
+		assert_eq "$opt missing directory: exit status 66" 66 "$rc"
+		want="FAILED before connecting (input): $opt"
+		want+=" $WORK/nonexistent/dir/f.txt: the directory"
+		assert_contains "$opt missing directory: says which" \
+			"$want $WORK/nonexistent/dir does not exist" \
+			"$(cat "$out")"
+		assert_not_contains "$opt missing directory: no phase none" \
+			"in none" "$(cat "$out")"
+	done
 }
 
 main() {

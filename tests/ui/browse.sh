@@ -15,11 +15,11 @@ start_dovecot
 start_ui
 
 wait_for "connect to an IMAP server"
-# Host, then Port (cleared first: it follows the TLS choice), Timeout,
+# Host, then Port (its value replaced by what is typed), Timeout,
 # Implicit TLS (Space: on), STARTTLS, Verify, CA file, User, Password.
 type_text localhost
 wait_for "-> localhost (a name)"
-keys Tab C-u
+keys Tab
 type_text "$IMAPS_PORT"
 keys Tab Tab Space Tab Tab Tab
 type_text "$CA_FILE"
@@ -61,6 +61,16 @@ fi
 type_text /Projects
 keys Enter
 wait_for 'filter "Projects"'
+# The count is of the matching mailboxes, whatever is collapsed.
+matches=$(screen | grep -oE 'filter "Projects": [0-9]+ of 12')
+if [ -z "$matches" ] || [ "$matches" = 'filter "Projects": 1 of 12' ]; then
+	fail "not every match under Projects counted"
+fi
+keys Left
+wait_for "▸ Projects"
+shows "$matches mailboxes match"
+keys Right
+wait_for " Q4 "
 keys Escape
 wait_gone 'filter "Projects"'
 keys Left

@@ -97,7 +97,10 @@ wait_exit
 # was; quitting while probing does not wait for the timeouts.
 tmux -L "$sock" kill-server
 rm -f "$tmp/exit"
-start_scripted silent
+# Every connection is kept waiting (one at a time, the rest in the
+# backlog): a connection from elsewhere cannot end the server early and
+# turn the hanging probes into refused ones.
+start_scripted silent --many
 start_ui --detect-ports "$port,$port" --form 127.0.0.1
 wait_for "connect to an IMAP server"
 before=$(screen | grep -E '^  (Host|Port|Implicit TLS) ')

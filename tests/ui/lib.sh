@@ -70,7 +70,8 @@ start_dovecot() {
 	. "$dovecot_dir/env"
 }
 
-# start_scripted SCRIPT-TEXT: the scripted server; sets port.
+# start_scripted SCRIPT-TEXT [--many]: the scripted server for one
+# connection (--many: for every connection, one at a time); sets port.
 start_scripted() {
 	local server=${SCRIPTED_SERVER:-$top_srcdir/tests/scripted_server}
 
@@ -78,9 +79,11 @@ start_scripted() {
 		say "FAIL: no scripted server at $server"
 		exit 1
 	fi
+	local once=--once
+	[ "${2:-}" = --many ] && once=
 	printf '%s\n' "$1" >"$tmp/script"
 	rm -f "$tmp/port"
-	"$server" --script "$tmp/script" --port-file "$tmp/port" --once \
+	"$server" --script "$tmp/script" --port-file "$tmp/port" ${once:+"$once"} \
 		--max-seconds 30 2>"$tmp/scripted.err" &
 	spid=$!
 	for _ in $(seq 100); do

@@ -21,13 +21,15 @@ cpu_ticks() {
 }
 
 wait_for "connect to an IMAP server"
-type_text 127.0.0.1
-resize 80 24
+# Keys right behind a resize reach the form (none is lost before the
+# form is drawn again).
+tmux -L "$sock" resize-window -t ui -x 80 -y 24 \; \
+	send-keys -t ui -l 127.0.0.1
 wait_for "F10 quit"
 shows "Timeout (s)"
-keys Tab C-u
+keys Tab
 type_text "$port"
-keys Tab C-u
+keys Tab
 type_text 15
 wait_for "Timeout (s)  15"
 shows "Host           127.0.0.1"

@@ -34,7 +34,7 @@ setup
 start_ui --transcript "$tmp/missing/dir/t.txt" 127.0.0.1:9
 wait_exit
 [ "$status" -eq 66 ] || fail "unwritable --transcript: exit $status"
-grep -qF -- "--transcript $tmp/missing/dir/t.txt: No such file" \
+grep -qF -- "--transcript $tmp/missing/dir/t.txt: the directory" \
 	"$tmp/stderr" || fail "unwritable --transcript: $(cat "$tmp/stderr")"
 tmux -L "$sock" kill-server 2>/dev/null || true
 rm -f "$tmp/exit"

@@ -20,7 +20,7 @@ wait_for "at character"
 type_text " $port)"
 wait_for "-> 127.0.0.1 (an IPv4 address), port $port"
 screen | grep -E '^  Port' | grep -qF "$port" || fail "port not taken"
-keys Tab Tab C-u
+keys Tab Tab
 type_text 20
 keys Tab Tab Tab Tab
 type_text /nonexistent/ca.pem

@@ -1,0 +1,104 @@
+/* session_tunnel.c - a session over a tunnel command (--tunnel): the
+ * command starts in place of the name lookup and the TCP connection,
+ * and its exit status and error output end the timeline. */
+#include <stdio.h>
+#include <string.h>
+
+#include "session_int.h"
+#include "tunnel.h"
+
+int
+flow_tunnel_open(struct session *s)
+{
+	char shown[TUNNEL_SHOWN_MAX];
+	int fd = -1;
+
+	sess_phase_begin(s, PHASE_TUNNEL);
+	tunnel_command_shown(s->cfg.tunnel, NULL, NULL, shown,
+			     sizeof(shown));
+	s->tunnel = tunnel_start(s->cfg.tunnel, &fd, PHASE_TUNNEL, &s->fail);
+	if (s->tunnel == NULL)
+		return -1;
+	link_init(&s->link, fd, s->cancel[0]);
+	sess_phase_end(s, PHASE_OK, "sh -c %s (pid %ld)", shown,
+		       (long)tunnel_pid(s->tunnel));
+	sess_note(s, "a tunnel: no name lookup and no TCP connection; the "
+		  "command's standard input and output carry IMAP%s",
+		  s->cfg.ep.ssl || s->cfg.ep.starttls != STARTTLS_OFF ? "" :
+		  ", without TLS (the tunnel is trusted, as ssh is)");
+	return 0;
+}
+
+bool
+sess_tunnel_trusted(const struct session *s)
+{
+	return s->tunnel != NULL;
+}
+
+/* " (tunnel command 'false' exited with status 1; its error output:
+ * ...)" added to the failure, so the reason is where it is read. */
+static void
+add_to_failure(struct session *s, const char *status, const char *err)
+{
+	char cmd[120];
+	size_t len = strlen(s->fail.detail);
+
+	tunnel_command_shown(s->cfg.tunnel, NULL, NULL, cmd, sizeof(cmd));
+	snprintf(s->fail.detail + len, sizeof(s->fail.detail) - len,
+		 "; the tunnel command '%s' %s%s%s", cmd, status,
+		 err[0] != '\0' ? "; its error output: " : "", err);
+	if (s->fail.hint[0] == '\0')
+		fail_hint(&s->fail, "run the tunnel command by hand: it must "
+			  "speak IMAP on its standard input and output");
+}
+
+/* The whole error output kept, as a note (sess_note would cut it). */
+static void
+note_stderr(struct session *s, const char *err)
+{
+	static const char lead[] = "the tunnel command's error output: ";
+	char buf[sizeof(lead) + TUNNEL_STDERR_MAX * 4 + 8];
+	struct event *ev = event_new(EV_NOTE, s->phase);
+
+	if (ev == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s%s", lead, err);
+	if (event_set_text(ev, buf, strlen(buf)) != 0) {
+		event_free(ev);
+		return;
+	}
+	sess_emit(s, ev);
+}
+
+void
+sess_link_end(struct session *s, bool failing)
+{
+	if (s->tunnel != NULL)
+		link_end_output(&s->link);
+	sess_tunnel_close(s, failing);
+	link_close(&s->link);
+	tunnel_free(s->tunnel);
+	s->tunnel = NULL;
+	s->tunnel_closed = false;
+}
+
+void
+sess_tunnel_close(struct session *s, bool failing)
+{
+	char status[160];
+	char err[TUNNEL_STDERR_MAX * 4 + 8];
+
+	if (s->tunnel == NULL || s->tunnel_closed)
+		return;
+	s->tunnel_closed = true;
+	sess_phase_begin(s, PHASE_TUNNEL_EXIT);
+	tunnel_stop(s->tunnel, failing ? 0 : TUNNEL_GRACE_MS);
+	tunnel_status_text(s->tunnel, status, sizeof(status));
+	tunnel_stderr_text(s->tunnel, err, sizeof(err));
+	sess_phase_end(s, tunnel_ok(s->tunnel) ? PHASE_OK : PHASE_FAILED,
+		       "%s", status);
+	if (err[0] != '\0')
+		note_stderr(s, err);
+	if (failing)
+		add_to_failure(s, status, err);
+}
