@@ -25,17 +25,24 @@ readonly MANY_PASSWORD='Many.1000'
 readonly FOLDERS_PER_TEAM=20
 readonly MANY_MAX=200000
 
-# Server packages to unpack, and the installed packages they need.
+# Server packages to unpack, and the installed packages they need (read
+# through namerefs, hence the shellcheck directives).
+# shellcheck disable=SC2034
 SRV_PACKAGES_cyrus=(cyrus-common cyrus-imapd)
+# shellcheck disable=SC2034
 SRV_PACKAGES_courier=(courier-base courier-imap)
+# shellcheck disable=SC2034
 SRV_PACKAGES_mailutils=(mailutils-common libmailutils9 mailutils-imap4d)
+# shellcheck disable=SC2034
 SRV_DEPS_cyrus=(sasl2-bin libsasl2-2 libsasl2-modules libsasl2-modules-db
 	libcom-err2 libwrap0 zlib1g libssl3 libclamav12 libical3 libicu72
 	libjansson4 libkrb5-3 libldap-2.5-0 libpcre3 libpq5 libsqlite3-0
 	libstdc++6 libxapian30 libxml2 libzephyr4 util-linux openssl)
+# shellcheck disable=SC2034
 SRV_DEPS_courier=(courier-authlib courier-authdaemon courier-authlib-userdb
 	libcourier-unicode4 libgamin0 libgdbm6 libidn12 libpcre3 libgnutls30
 	util-linux openssl)
+# shellcheck disable=SC2034
 SRV_DEPS_mailutils=(libgnutls30 libgsasl18 libgssapi-krb5-2 libk5crypto3
 	libkrb5-3 libldap-2.5-0 libnsl2 libpam0g libunistring2 libwrap0
 	libcrypt1 libcom-err2 guile-3.0-libs libltdl7 libmariadb3 libpq5
@@ -84,6 +91,16 @@ prepare_dir() {
 	done
 	mkdir -m 0700 "$DIR/pki"
 	: >"$DIR/setup.log"
+}
+
+# check_access USER: the server's processes run as USER and must reach
+# DIR; a parent that others cannot search (mktemp -d makes 0700 ones, a
+# home directory may be one) would stop them.
+check_access() {
+	setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups -- \
+		test -x "$DIR" ||
+		die "the user $1 cannot reach $DIR: a directory above it is" \
+			"not searchable by others"
 }
 
 # parse_many ARGS...: the --many N option of start; sets MANY.
@@ -387,6 +404,26 @@ imap_quote() {
 	printf '"%s"\n' "$s"
 }
 
+# expected_mailboxes SEP PREFIX REFUSED [EXTRA...]: what LIST "" "*"
+# gives alice, sorted (LC_ALL=C): INBOX, alice_folders with SEP (but the
+# names matching the extended regular expression REFUSED, if not empty)
+# and special_folders, under PREFIX, and the EXTRA names.
+expected_mailboxes() {
+	local sep=$1 prefix=$2 refused=$3 wire _utf8 name _attr
+	shift 3
+	{
+		printf 'INBOX\n'
+		while IFS=$'\t' read -r wire _utf8; do
+			[ -n "$refused" ] && [[ $wire =~ $refused ]] && continue
+			printf '%s%s\n' "$prefix" "$wire"
+		done < <(alice_folders "$sep")
+		while read -r name _attr; do
+			printf '%s%s\n' "$prefix" "$name"
+		done < <(special_folders)
+		[ $# -gt 0 ] && printf '%s\n' "$@"
+	} | LC_ALL=C sort
+}
+
 # many_names N SEP: the N folder names of "many", one a line: a tree
 # Team-NNN/List-MM of FOLDERS_PER_TEAM folders per team (Team-001,
 # Team-001SEPList-01 .. List-19, Team-002, ...), NNN of 3 digits or more.
@@ -447,32 +484,30 @@ srv_multiarch() {
 	printf '%s\n' "$triplet"
 }
 
-# Prints the version apt would install of PACKAGE (empty if unknown).
-srv_candidate_version() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
-		sed -n 's/^Version: //p' | head -n 1
+# srv_candidate_versions PACKAGE...: prints "PACKAGE VERSION" for each
+# package apt knows, the version it would install (one apt-cache run).
+srv_candidate_versions() {
+	apt-cache show --no-all-versions "$@" 2>/dev/null |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }'
 }
 
 # srv_cached_dir PACKAGE: prints the newest unpacked version of PACKAGE
 # in the cache, or fails.
 srv_cached_dir() {
-	local -a have
+	local -a found
 	shopt -s nullglob
-	have=("$SRV_CACHE/${1}_"*/)
+	found=("$SRV_CACHE/${1}_"*/)
 	shopt -u nullglob
-	[ "${#have[@]}" -gt 0 ] || return 1
-	printf '%s\n' "${have[@]%/}" | sort -V | tail -n 1
+	[ "${#found[@]}" -gt 0 ] || return 1
+	printf '%s\n' "${found[@]%/}" | sort -V | tail -n 1
 }
 
-# srv_package_dir PACKAGE [current]: prints the directory PACKAGE is
+# srv_package_dir PACKAGE [VERSION]: prints the directory PACKAGE is
 # unpacked in, downloading (apt-get download) and unpacking it first if
-# the cache has none, or with "current" none of the version apt offers
-# now.  A ':' of the version becomes "%3a" in the directory's name.
+# the cache has none, or none of VERSION when given.  A ':' of the
+# version becomes "%3a" in the directory's name.
 srv_package_dir() {
-	local pkg=$1 version='' dir tmp deb
-	if [ "${2:-}" = current ]; then
-		version=$(srv_candidate_version "$pkg")
-	fi
+	local pkg=$1 version=${2:-} dir tmp deb
 	if [ -n "$version" ]; then
 		dir=$SRV_CACHE/${pkg}_${version//:/%3a}
 		[ -d "$dir" ] && { printf '%s\n' "$dir"; return 0; }
@@ -533,14 +568,15 @@ srv_check_deps() {
 		die "unshare not found (Debian package util-linux)"
 }
 
-# srv_unpack KIND [current]: PKGDIR[package]=its unpacked directory, for
-# every server package of KIND (see srv_package_dir).
-declare -A PKGDIR=()
+# srv_unpack KIND: PKGDIR[package]=its unpacked directory, for every
+# server package of KIND, in the version SRV_WANT[package] names if set
+# (see srv_package_dir).
+declare -A PKGDIR=() SRV_WANT=()
 srv_unpack() {
 	local -n pkgs="SRV_PACKAGES_$1"
 	local p dir
 	for p in "${pkgs[@]}"; do
-		dir=$(srv_package_dir "$p" "${2:-}") ||
+		dir=$(srv_package_dir "$p" "${SRV_WANT[$p]:-}") ||
 			die "cannot unpack $p into $SRV_CACHE"
 		PKGDIR[$p]=$dir
 	done
@@ -549,9 +585,18 @@ srv_unpack() {
 # srv_fill_cache: unpacks every server package into the cache, in the
 # version apt offers.
 srv_fill_cache() {
-	local kind
+	local kind p version
+	local -a all=()
 	for kind in "${SRV_KINDS[@]}"; do
-		srv_unpack "$kind" current
+		local -n pkgs="SRV_PACKAGES_$kind"
+		all+=("${pkgs[@]}")
+		unset -n pkgs
+	done
+	while read -r p version; do
+		SRV_WANT[$p]=$version
+	done < <(srv_candidate_versions "${all[@]}")
+	for kind in "${SRV_KINDS[@]}"; do
+		srv_unpack "$kind"
 	done
 }
 
@@ -712,4 +757,82 @@ append_command() {
 	msg+=$'\n'
 	len=$(printf '%s' "$msg" | LC_ALL=C wc -c)
 	printf 'APPEND %s () {%d+}\r\n%s\0' "$1" "$len" "$msg"
+}
+
+# srv_env_head KIND: the first lines of every DIR/env: the kind, the
+# ports, the CA, DIR and the users.
+srv_env_head() {
+	printf '# Private %s for imapconn tests; written by %s.\n' \
+		"$SERVER_NAME" "$PROG"
+	printf 'SERVER_KIND=%s\n' "$1"
+	printf 'IMAP_PORT=%q\n' "$IMAP_PORT"
+	printf 'IMAPS_PORT=%q\n' "$IMAPS_PORT"
+	printf 'CA_FILE=%q\n' "$DIR/ca.pem"
+	printf 'SERVER_DIR=%q\n' "$DIR"
+	printf 'TEST_USER=alice\n'
+	printf 'TEST_PASSWORD=%q\n' "$ALICE_PASSWORD"
+	printf 'EMPTY_USER=bob\n'
+	printf 'EMPTY_PASSWORD=%q\n' "$BOB_PASSWORD"
+	if [ "$MANY" -gt 0 ]; then
+		printf 'MANY_USER=many\n'
+		printf 'MANY_PASSWORD=%q\n' "$MANY_PASSWORD"
+		printf 'MANY_FOLDERS=%q\n' "$MANY"
+	fi
+}
+
+# srv_env_write TEXT: DIR/env becomes TEXT, the INBOX counts and PID
+# (the namespace's first process), in one rename.
+srv_env_write() {
+	local pid
+	pid=$(srv_leader_pid "$DIR") || die "$SERVER_NAME is gone"
+	{
+		printf '%s\n' "$1"
+		printf 'INBOX_MESSAGES=3\n'
+		printf 'INBOX_UNSEEN=3\n'
+		printf 'PID=%q\n' "$pid"
+	} >"$DIR/env.tmp"
+	mv "$DIR/env.tmp" "$DIR/env"
+}
+
+# ------------------------------------------------------------ commands
+
+# The command line every harness in tests/servers shares; the harness
+# sets SERVER_NAME (for messages) and defines cmd_start DIR [--many N],
+# which sets DIR, LAUNCHED=yes once the server runs, and traps
+# srv_on_start_exit on EXIT.
+srv_usage() {
+	printf 'usage: %s start DIR [--many N] | stop DIR | env DIR\n' \
+		"$PROG" >&2
+	exit 64
+}
+
+# A start that fails after the server was launched stops it again.
+srv_on_start_exit() {
+	local rc=$?
+	[ "$BASHPID" = "$MAIN_PID" ] || return "$rc"
+	if [ "$rc" -ne 0 ] && [ "$LAUNCHED" = yes ]; then
+		say "stopping the $SERVER_NAME of the failed start"
+		srv_stop "$DIR" || true
+	fi
+	return "$rc"
+}
+
+srv_main() {
+	[ $# -ge 1 ] || srv_usage
+	local cmd=$1
+	shift
+	case "$cmd" in
+	start) cmd_start "$@" ;;
+	stop)
+		[ $# -eq 1 ] || srv_usage
+		srv_stop "$1"
+		;;
+	env)
+		[ $# -eq 1 ] || srv_usage
+		[ -r "$1/env" ] ||
+			die "$1/env not found (is $SERVER_NAME started there?)"
+		cat "$1/env"
+		;;
+	*) srv_usage ;;
+	esac
 }
