@@ -15,6 +15,9 @@
 #                empty account lists
 #   tree         the interface's folder tree in tmux: INBOX, and Q4 under
 #                2026 under Projects
+# A list that came only on a second connection (the server dropped
+# commands sent together, imapconn waited out --timeout and tried again)
+# is noted, not failed.
 #
 # Each server is started once, all of them at the same time, and stopped
 # by the EXIT trap; each server's cells then run beside the others'.  A
@@ -68,7 +71,14 @@ harness_of() {
 }
 
 _matrix_cleanup() {
-	local rc=$? kind
+	local rc=$? kind mode
+	# A cell that ended early may have left its interface running.
+	for kind in $KINDS; do
+		for mode in $MODES; do
+			tmux -L "imapconn-matrix-$$-$kind-$mode" kill-server \
+				>/dev/null 2>&1 || true
+		done
+	done
 	for kind in "${!START_PID[@]}"; do
 		kill -TERM "${START_PID[$kind]}" 2>/dev/null || true
 		wait "${START_PID[$kind]}" 2>/dev/null || true
@@ -78,7 +88,7 @@ _matrix_cleanup() {
 			>/dev/null 2>&1 || true
 	done
 	if [ "${IMAPCONN_TEST_KEEP:-0}" = 1 ]; then
-		say "kept $SERVERS_DIR (tmpfs: $SERVERS_TMPFS)"
+		say "kept $SERVERS_DIR (a tmpfs to umount: $SERVERS_TMPFS)"
 	else
 		if [ "$SERVERS_TMPFS" = yes ]; then
 			umount "$SERVERS_DIR" 2>/dev/null ||
