@@ -16,6 +16,7 @@
 #include "escape.h"
 #include "export.h"
 #include "mailbox.h"
+#include "mbtree.h"
 #include "net.h"
 #include "password.h"
 #include "report.h"
@@ -84,6 +85,7 @@ print_tls(const struct check_run *run, const struct tls_summary *t)
 			t->verify_enabled ? "" : " (--insecure)",
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
+	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
 	for (int i = 0; i < t->chain_len; i++)
 		report_print_cert(out, i, &t->chain[i]);
 	if (t->chain_sent > t->chain_len)
@@ -131,6 +133,20 @@ print_padded(FILE *out, const char *s, int width)
 		fputc(' ', out);
 }
 
+/* One line of the mailbox list: the name, then extra after column 40
+ * when there is any. */
+static void
+print_name(FILE *out, const char *name, const char *extra)
+{
+	fputs("  ", out);
+	if (extra[0] == '\0') {
+		fprintf(out, "%s\n", name);
+		return;
+	}
+	print_padded(out, name, 40);
+	fprintf(out, "%s\n", extra);
+}
+
 static void
 print_mailbox(FILE *out, const struct mailbox_entry *m)
 {
@@ -152,13 +168,45 @@ print_mailbox(FILE *out, const struct mailbox_entry *m)
 	if (!m->name_valid && n < sizeof(extra))
 		snprintf(extra + n, sizeof(extra) - n, "  (invalid name "
 			 "encoding, shown raw)");
-	fputs("  ", out);
-	if (extra[0] == '\0') {
-		fprintf(out, "%s\n", m->display);
-		return;
+	print_name(out, m->display, extra);
+}
+
+/* A parent the server did not list, as the interface shows it. */
+static void
+print_parent(FILE *out, const struct mbtree *t, size_t row)
+{
+	char path[MAILBOX_NAME_MAX * 4];
+
+	mbtree_path(t, row, path, sizeof(path));
+	print_name(out, path, "  (not listed)");
+}
+
+struct mbtree *
+cli_tree(const struct check_run *run)
+{
+	mbtree_build(run->tree);
+	mbtree_expand_all(run->tree);
+	return run->tree;
+}
+
+/* The mailboxes in the order of the interface's tree. */
+static void
+print_mailboxes(struct check_run *run)
+{
+	const struct mbtree *t = cli_tree(run);
+	struct mbtree_row row;
+
+	for (size_t i = 0; i < mbtree_rows(t); i++) {
+		if (i == 0)
+			fprintf(run->out, "mailboxes\n");
+		mbtree_row(t, i, &row);
+		if (row.entry == NULL) {
+			print_parent(run->out, t, i);
+			continue;
+		}
+		run->mailboxes++;
+		print_mailbox(run->out, row.entry);
 	}
-	print_padded(out, m->display, 40);
-	fprintf(out, "%s\n", extra);
 }
 
 static void
@@ -297,12 +345,7 @@ static void
 print_end(struct check_run *run)
 {
 	print_caps(run);
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_MAILBOX) {
-			if (run->mailboxes++ == 0)
-				fprintf(run->out, "mailboxes\n");
-			print_mailbox(run->out, run->ev[i]->mailbox);
-		}
+	print_mailboxes(run);
 	for (size_t i = 0; i < run->n; i++)
 		if (run->ev[i]->type == EV_SELECTED)
 			print_selected(run->out, run->ev[i]->selected);
@@ -352,6 +395,8 @@ forget_given_up(struct check_run *run)
 	}
 	run->n = kept;
 	run->tls_pending = NULL;
+	mbtree_free(run->tree);
+	run->tree = mbtree_new();
 }
 
 /* Fill f's hint from the settings and the events kept so far. */
@@ -387,6 +432,26 @@ cli_exit_code(const struct check_run *run)
 	return run->failed ? fail_exit_code(run->failure.cls) : 0;
 }
 
+/* A listed mailbox goes into the tree, which owns it from then on;
+ * counts that come later go to their mailbox. */
+static void
+on_mailbox(struct check_run *run, struct event *ev)
+{
+	const struct mailbox_entry *m = ev->mailbox;
+
+	if (m == NULL || run->tree == NULL)
+		return;
+	if (ev->type == EV_STATUS) {
+		if (m->has_status)
+			mbtree_set_status(run->tree, m->raw, m->raw_len,
+					  m->messages, m->unseen);
+		return;
+	}
+	/* mbtree_add() owns the entry from now, even when it fails. */
+	mbtree_add(run->tree, ev->mailbox);
+	ev->mailbox = NULL;
+}
+
 static void
 on_event(struct check_run *run, struct event *ev)
 {
@@ -406,6 +471,11 @@ on_event(struct check_run *run, struct event *ev)
 		forget_given_up(run);
 	if (!run->o->json)
 		print_live(run, ev);
+	if (ev->type == EV_MAILBOX || ev->type == EV_STATUS) {
+		on_mailbox(run, ev);
+		event_free(ev);
+		return;
+	}
 	if (ev->type == EV_TRANSCRIPT || ev->type == EV_WAIT) {
 		event_free(ev);
 		return;
@@ -615,6 +685,7 @@ finish(struct check_run *run)
 	for (size_t i = 0; i < run->n; i++)
 		event_free(run->ev[i]);
 	free(run->ev);
+	mbtree_free(run->tree);
 	if (run->transcript != NULL)
 		fclose(run->transcript);
 	return rc;
@@ -640,8 +711,14 @@ cli_check(struct options *o, FILE *out)
 	 * that it can be hidden in it. */
 	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
+	run.tree = mbtree_new();
+	if (run.tree == NULL) {
+		fail_set(&f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
+		rc = -1;
+	}
 	/* The files first: a bad path stops the run before the prompt. */
-	rc = open_transcript(&run, &f);
+	if (rc == 0)
+		rc = open_transcript(&run, &f);
 	if (rc == 0)
 		rc = open_report(&run, &f);
 	if (rc == 0)

@@ -11,6 +11,7 @@
 #include "options.h"
 
 struct capdiff;
+struct mbtree;
 struct server_id;
 struct tls_summary;
 struct report;
@@ -28,6 +29,7 @@ struct check_run {
 	bool success;
 	int64_t total_ms;
 	size_t mailboxes;
+	struct mbtree *tree;		/* the listed mailboxes, owned */
 	const struct tls_summary *tls_pending;	/* printed after its phase */
 	struct report *report;		/* --report: what it collects */
 	FILE *report_file;		/* --report: opened at the start */
@@ -37,6 +39,11 @@ struct check_run {
 /* The exit status of the run: 128 + the signal that stopped it, else
  * that of its failure class, else 0. */
 int cli_exit_code(const struct check_run *run);
+
+/* The mailbox tree of the run, built and fully expanded: its rows are
+ * the mailboxes in the interface's order (INBOX first, parents before
+ * children, siblings by name).  NULL when out of memory. */
+struct mbtree *cli_tree(const struct check_run *run);
 
 /* The whole run as one JSON document. */
 void cli_json_print(const struct check_run *run);

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "mailbox.h"
 #include "mboxname.h"
+#include "mbtree.h"
 #include "net.h"
 #include "server_id.h"
 #include "tls.h"
@@ -106,6 +107,7 @@ json_tls_one(struct json *j, const struct event *ev)
 	json_str(j, "verify_error_text", t->verify_error_text[0] ?
 		 t->verify_error_text : NULL);
 	json_int(j, "verify_error_depth", t->verify_error_depth);
+	json_str(j, "trust", t->trust[0] ? t->trust : NULL);
 	json_int(j, "chain_sent", t->chain_sent);
 	json_int(j, "verified_chain_len", t->verified_chain_len);
 	json_arr_open(j, "chain");
@@ -321,15 +323,19 @@ static void
 json_mailboxes(struct json *j, const struct check_run *run)
 {
 	const struct mailbox_data *sel = NULL;
+	const struct mbtree *t = cli_tree(run);
+	struct mbtree_row row;
 
 	json_arr_open(j, "mailboxes");
-	for (size_t i = 0; i < run->n; i++) {
-		if (run->ev[i]->type == EV_MAILBOX)
-			json_mailbox(j, run->ev[i]->mailbox);
-		if (run->ev[i]->type == EV_SELECTED)
-			sel = run->ev[i]->selected;
+	for (size_t i = 0; i < mbtree_rows(t); i++) {
+		mbtree_row(t, i, &row);
+		if (row.entry != NULL)
+			json_mailbox(j, row.entry);
 	}
 	json_arr_close(j);
+	for (size_t i = 0; i < run->n; i++)
+		if (run->ev[i]->type == EV_SELECTED)
+			sel = run->ev[i]->selected;
 	if (sel != NULL)
 		json_selected(j, sel);
 	else

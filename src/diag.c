@@ -732,17 +732,55 @@ self_signed_hint(struct failure *f, const struct diag_input *in,
 	return line_set(f, &l);
 }
 
+/* Whether the user named trusted CAs (--ca-file, --ca-dir). */
+static bool
+ca_given(const struct diag_input *in)
+{
+	const struct tls_opts *t = &ep_of(in)->tls;
+
+	return t->ca_file[0] != '\0' || t->ca_dir[0] != '\0';
+}
+
+/* The chain ends in a self-signed root that is not trusted: a private
+ * CA, the usual case, or a CA file that does not hold it. */
 static bool
 untrusted_root_hint(struct failure *f, const struct diag_input *in,
 		    const struct verify_facts *v)
 {
-	char name[48] = "a CA";
+	struct line l = { .len = 0 };
+	char name[48] = "";
 
 	if (v->cert != NULL)
 		short_name(v->cert->subject, name, sizeof(name));
-	fail_hint(f, "the chain the server sent ends in %s, a CA not trusted "
-		  "here: if you trust it, give it as CA file (--ca-file FILE)",
-		  name);
+	line_add(&l, "the chain the server sent ends in the root CA%s%s, a "
+		 "private CA not trusted here", name[0] ? " " : "", name);
+	if (ca_given(in))
+		line_add(&l, " (the CA file given does not hold it)");
+	line_add(&l, ": if you trust it, give that root as CA file "
+		 "(--ca-file FILE)");
+	return line_set(f, &l);
+}
+
+/* Only the server's own certificate came and its issuer is not
+ * trusted: with CAs given, an intermediate the server must send; else
+ * that, or a private root to trust. */
+static bool
+leaf_only_hint(struct failure *f, const struct diag_input *in,
+	       const char *issuer)
+{
+	if (ca_given(in)) {
+		fail_hint(f, "the server sent only its own certificate, and "
+			  "its issuer %s is not in the CAs given: the server "
+			  "must also send that intermediate certificate (or "
+			  "the CA file is not the one that issued it)",
+			  issuer);
+		return true;
+	}
+	fail_hint(f, "the server sent only its own certificate: its issuer "
+		  "%s is neither in it nor trusted here; if %s is an "
+		  "intermediate, the server must also send it; if it is your "
+		  "private root CA, give it as CA file (--ca-file FILE)",
+		  issuer, issuer);
 	return true;
 }
 
@@ -756,18 +794,14 @@ issuer_hint(struct failure *f, const struct diag_input *in,
 	if (t == NULL || v->cert == NULL || v->depth < 0)
 		return false;
 	short_name(v->cert->issuer, issuer, sizeof(issuer));
-	if (t->chain_sent == 1 && v->depth == 0 && !v->cert->self_signed) {
-		fail_hint(f, "the server sent only its own certificate: its "
-			  "issuer %s is neither in it nor trusted here; the "
-			  "server must also send that intermediate, or, for a "
-			  "private CA, give it as CA file (--ca-file FILE)",
-			  issuer);
-		return true;
-	}
+	if (t->chain_sent == 1 && v->depth == 0 && !v->cert->self_signed)
+		return leaf_only_hint(f, in, issuer);
 	short_name(v->cert->subject, top, sizeof(top));
 	fail_hint(f, "the chain the server sent ends at %s, issued by %s, "
-		  "which is not trusted here: if you trust that CA, give it "
-		  "as CA file (--ca-file FILE)", top, issuer);
+		  "which is not trusted here: if %s is your private root CA, "
+		  "give it as CA file (--ca-file FILE); if it is an "
+		  "intermediate, the server must also send it", top, issuer,
+		  issuer);
 	return true;
 }
 

@@ -1317,10 +1317,10 @@ imap_resp_capabilities(const struct imap_response *r, char ***caps,
 		       size_t *n)
 {
 	if (is_data(r, "CAPABILITY"))
-		return strv_from(r->data.items, r->data.n, true, true, caps,
+		return strv_from(r->data.items, r->data.n, false, true, caps,
 				 n);
 	if (r->code_kind == IMAP_CODE_CAPABILITY && r->code.n >= 1)
-		return strv_from(r->code.items + 1, r->code.n - 1, true, true,
+		return strv_from(r->code.items + 1, r->code.n - 1, false, true,
 				 caps, n);
 	return 1;
 }

@@ -242,8 +242,9 @@ size_t imap_parser_pending(const struct imap_parser *p);
  * it is malformed or memory ran out (*out untouched).  What they fill
  * is owned by the caller and independent of r. */
 
-/* Upper-cased capabilities of "* CAPABILITY ..." or of a
- * "[CAPABILITY ...]" code.  Free with imap_strv_free(*caps, *n). */
+/* Capabilities of "* CAPABILITY ..." or of a "[CAPABILITY ...]" code,
+ * spelt as the server sent them (compare them without regard to case).
+ * Free with imap_strv_free(*caps, *n). */
 int imap_resp_capabilities(const struct imap_response *r, char ***caps,
 			   size_t *n);
 

@@ -949,6 +949,24 @@ mbtree_row(const struct mbtree *t, size_t i, struct mbtree_row *out)
 	out->expanded = out->has_children && node_open(t, nd);
 }
 
+size_t
+mbtree_path(const struct mbtree *t, size_t i, char *buf, size_t cap)
+{
+	size_t len = 0, got;
+	uint32_t idx;
+
+	buf[0] = '\0';
+	if (t == NULL || i >= t->nrows)
+		return 0;
+	idx = t->rows[i];
+	for (uint32_t p = idx; p != ROOT; p = t->nodes[p].parent)
+		len += t->nodes[p].label_len +
+		       (t->nodes[p].parent != ROOT ? 1 : 0);
+	got = path_tail(t, idx, buf, len < cap ? len : cap - 1);
+	buf[got] = '\0';
+	return got;
+}
+
 void
 mbtree_toggle(struct mbtree *t, size_t i)
 {

@@ -87,6 +87,11 @@ void mbtree_filter(struct mbtree *t, const char *text);
 size_t mbtree_rows(const struct mbtree *t);
 void mbtree_row(const struct mbtree *t, size_t i, struct mbtree_row *out);
 
+/* The display path of visible row i (its labels joined with their
+ * delimiters) in buf, NUL-terminated, cut at the front to fit cap
+ * bytes; its length.  "" for i out of range.  cap must be at least 1. */
+size_t mbtree_path(const struct mbtree *t, size_t i, char *buf, size_t cap);
+
 /* Expand or collapse the node at visible row i (no-op on a leaf or out
  * of range). */
 void mbtree_toggle(struct mbtree *t, size_t i);

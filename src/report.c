@@ -643,6 +643,7 @@ print_tls_one(const struct rep_item *it, FILE *out)
 			t->verify_enabled ? "" : " (--insecure)",
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
+	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
 	fprintf(out, "  chain     %d sent, %d in the verified chain\n",
 		t->chain_sent, t->verified_chain_len);
 	for (int i = 0; i < t->chain_len; i++)

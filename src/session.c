@@ -395,6 +395,7 @@ sess_restart(struct session *s)
 	s->usable = s->preauth = s->caps_after_tls_needed = false;
 	s->mech_before_tls = 0;
 	s->id_before_tls = s->id_asked = s->id_with_logout = false;
+	s->modern_before_tls = false;
 	s->logging_out = false;
 	s->awaiting[0] = '\0';
 	imap_tagger_init(&s->tagger, "A");

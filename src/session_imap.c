@@ -295,6 +295,8 @@ starttls_handshake(struct session *s)
 	}
 	s->mech_before_tls = flow_guess_mech_after_tls(&s->caps, &s->cfg);
 	s->id_before_tls = sess_caps_has(&s->caps, "ID");
+	s->modern_before_tls = s->id_before_tls
+			       || sess_caps_has(&s->caps, "SASL-IR");
 	sess_caps_clear(&s->caps);
 	s->cmd_flags = 0;
 	s->caps_after_tls_needed = true;

@@ -42,7 +42,8 @@ struct tunnel;
  * matters (LOGINDISABLED, STARTTLS, AUTH=) can be dropped. */
 struct sess_caps {
 	size_t n;
-	char **name;	/* n names, upper-cased; array and names owned */
+	char **name;	/* n names as the server spelt them (compare with
+			 * sess_caps_has); array and names owned */
 };
 
 /* Commands sent together in one write, and the replies read
@@ -96,6 +97,7 @@ struct session {
 	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */
 	int mech_before_tls;		/* enum mech guessed before TLS */
 	bool id_before_tls;		/* ID offered before STARTTLS */
+	bool modern_before_tls;		/* ID or SASL-IR before STARTTLS */
 	bool id_asked;			/* ID sent: once per connection */
 	bool id_with_logout;		/* ID not asked yet may go out
 					 * with LOGOUT */
@@ -159,7 +161,8 @@ void sess_reset_parser(struct session *s);
 struct imap_parser *sess_parser_new(void);
 size_t sess_buffered(const struct session *s);
 
-/* Capabilities. */
+/* Capabilities: clear frees them; has compares without regard to case,
+ * as IMAP does (the names keep the server's spelling). */
 void sess_caps_clear(struct sess_caps *c);
 bool sess_caps_has(const struct sess_caps *c, const char *name);
 
@@ -211,6 +214,12 @@ enum mech {
 	MECH_LOGIN
 };
 
+/* Whether commands may follow LOGIN in its write: the server offers
+ * ID or SASL-IR (before STARTTLS, while the capabilities after it are
+ * unknown).  Servers without either, such as Courier IMAP, hand the
+ * connection to another process after the login and lose what came
+ * behind it. */
+bool flow_login_pipelines(const struct session *s);
 /* Whether cfg->auth_mechs (--auth) allows m. */
 bool flow_mech_allowed(const struct conn_config *cfg, enum mech m);
 /* The login mechanism the capabilities and cfg->auth_mechs allow:
@@ -230,6 +239,10 @@ void flow_emit_selected(struct session *s, const char *raw, size_t len,
 /* Requests after the list (session_req.c): serve until quit (0) or a
  * failure (-1); close refuses further ones. */
 int sess_serve_requests(struct session *s);
+/* A flow_untagged_fn: "* STATUS" as an EV_STATUS event (others are
+ * ignored); arg unused. */
+int sess_status_untagged(struct session *s, const struct imap_response *r,
+			 void *arg);
 void sess_requests_close(struct session *s);
 /* LOGOUT when the link is still usable; never fails the session.
  * ID goes in the same write when id_with_logout and still wanted. */

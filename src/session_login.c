@@ -14,6 +14,10 @@
 #include "mboxname.h"
 #include "session_int.h"
 
+/* At most this many listed mailboxes get their counts in a LIST after
+ * the login: the server opens each one, seconds per thousand. */
+#define COUNTS_MAX 500
+
 /* The commands of a batch, in the order they are sent and answered. */
 enum { CMD_ID, CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
 
@@ -27,6 +31,7 @@ struct batch {
 	size_t listed;
 	size_t name_bytes;		/* of the mailboxes kept */
 	size_t unkept;			/* LIST replies past the limits */
+	unsigned list_ret;		/* the LIST's RETURN options */
 };
 
 bool
@@ -222,8 +227,8 @@ build_rest(struct session *s, struct batch *b, bool auth)
 		return -1;
 	if (new_cmd(s, b, CMD_LIST) != 0)
 		return -1;
-	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger,
-			  list_options(&s->caps)) != 0)
+	b->list_ret = list_options(&s->caps);
+	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger, b->list_ret) != 0)
 		return build_failed(s, b->cmd[CMD_LIST], PHASE_LIST);
 	if (s->cfg.select[0] == '\0')
 		return 0;
@@ -232,22 +237,33 @@ build_rest(struct session *s, struct batch *b, bool auth)
 	return build_select(s, b);
 }
 
-/* Where the batch's writes begin and end: AUTHENTICATE goes alone,
- * everything else with its neighbours.  Fills from[] with the first
- * command of each group (ending with CMD_COUNT); returns the count. */
-static int
-batch_groups(const struct batch *b, int *from)
+bool
+flow_login_pipelines(const struct session *s)
 {
-	if (b->cmd[CMD_AUTH] == NULL || b->mech == MECH_LOGIN) {
-		from[0] = 0;
-		from[1] = CMD_COUNT;
-		return 1;
-	}
-	from[0] = 0;
-	from[1] = CMD_AUTH;
-	from[2] = CMD_AUTH + 1;
-	from[3] = CMD_COUNT;
-	return 3;
+	if (s->caps_after_tls_needed)
+		return s->modern_before_tls;
+	return sess_caps_has(&s->caps, "ID")
+	       || sess_caps_has(&s->caps, "SASL-IR");
+}
+
+/* Where the batch's writes begin and end.  Nothing shares a write with
+ * AUTHENTICATE; nothing follows LOGIN in its write on a server that may
+ * lose it; everything else goes with its neighbours.  Fills from[] with
+ * the first command of each group (ending with CMD_COUNT); returns the
+ * count. */
+static int
+batch_groups(const struct session *s, const struct batch *b, int *from)
+{
+	int n = 0;
+
+	from[n++] = 0;
+	if (b->cmd[CMD_AUTH] != NULL && b->mech != MECH_LOGIN)
+		from[n++] = CMD_AUTH;
+	if (b->cmd[CMD_AUTH] != NULL && (b->mech != MECH_LOGIN
+					 || !flow_login_pipelines(s)))
+		from[n++] = CMD_AUTH + 1;
+	from[n] = CMD_COUNT;
+	return n;
 }
 
 /* True when commands [from, to) can go in one write: pipelining is on
@@ -274,7 +290,7 @@ add_id(struct session *s, struct batch *b, struct imap_tagger *t)
 	int from[CMD_COUNT + 1];
 	bool other = false;
 
-	batch_groups(b, from);
+	batch_groups(s, b, from);
 	for (int i = from[0]; i < from[1]; i++)
 		other |= b->cmd[i] != NULL;
 	if (!other || !group_one_write(s, b, from[0], from[1]))
@@ -702,12 +718,62 @@ static int
 run_batch(struct session *s, struct batch *b)
 {
 	int from[CMD_COUNT + 1];
-	int n = batch_groups(b, from);
+	int n = batch_groups(s, b, from);
 
 	for (int g = 0; g < n; g++)
 		if (run_group(s, b, from[g], from[g + 1]) != 0)
 			return -1;
 	return 0;
+}
+
+/* --check shows counts, but the LIST could not ask for them: it was
+ * built from the capabilities known before the login, and only those
+ * learnt since (the login's reply) offer LIST-STATUS.  The interface
+ * asks for the counts of the rows it shows instead. */
+static bool
+counts_missing(const struct session *s, const struct batch *b)
+{
+	return !s->cfg.stay_open && b->listed > 0 &&
+	       !(b->list_ret & IMAP_LIST_STATUS) &&
+	       (list_options(&s->caps) & IMAP_LIST_STATUS);
+}
+
+/* The counts of every listed mailbox in one more round trip: LIST
+ * RETURN (STATUS (MESSAGES UNSEEN)), whose STATUS replies become
+ * EV_STATUS events (its LIST replies were seen already).  A refusal
+ * only leaves the counts out; so do more than COUNTS_MAX mailboxes. */
+static int
+list_counts(struct session *s, const struct batch *b)
+{
+	struct imap_response *done = NULL;
+	struct imap_cmd *c;
+	char text[400];
+	int rc;
+
+	if (!counts_missing(s, b))
+		return 0;
+	if (b->listed + b->unkept > COUNTS_MAX) {
+		sess_note(s, "no message counts: %zu mailboxes, more than "
+			  "the %d whose counts are asked for", b->listed +
+			  b->unkept, COUNTS_MAX);
+		return 0;
+	}
+	c = imap_cmd_new();
+	if (c == NULL || imap_cmd_list(c, &s->tagger, IMAP_LIST_STATUS) != 0) {
+		imap_cmd_free(c);
+		return 0;
+	}
+	rc = sess_send(s, c) < 0 ? -1 :
+	     flow_until_tagged(s, imap_cmd_tag(c), sess_status_untagged,
+			       NULL, &done);
+	if (rc == 0 && done->status != IMAP_ST_OK) {
+		flow_server_text(done, text, sizeof(text));
+		sess_note(s, "no message counts: the server refused LIST "
+			  "RETURN (STATUS): %s", text);
+	}
+	imap_response_free(done);
+	imap_cmd_free(c);
+	return rc;
 }
 
 /* CAPABILITY after STARTTLS on its own (no login follows, or none can
@@ -821,6 +887,8 @@ flow_login_and_list(struct session *s)
 	rc = build_batch(s, &b, auth > 0);
 	if (rc == 0)
 		rc = run_batch(s, &b);
+	if (rc == 0)
+		rc = list_counts(s, &b);
 	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
 		sess_password_done(s);
 	batch_free(&b);

@@ -126,9 +126,9 @@ request_done(struct session *s, const struct failure *f)
 	sess_emit(s, ev);
 }
 
-static int
-status_untagged(struct session *s, const struct imap_response *r,
-		void *arg)
+int
+sess_status_untagged(struct session *s, const struct imap_response *r,
+		     void *arg)
 {
 	struct imap_status_info si;
 	struct mailbox_entry *m;
@@ -205,7 +205,7 @@ serve_status(struct session *s, const struct request *r)
 	imap_cmd_set_flags(s->cmd, s->cmd_flags);
 	if (imap_cmd_status(s->cmd, &s->tagger, r->raw, r->len) != 0)
 		return build_refused(s);
-	rc = run_command(s, status_untagged, NULL, &done);
+	rc = run_command(s, sess_status_untagged, NULL, &done);
 	if (rc == 0)
 		request_done(s, NULL);
 	imap_response_free(done);

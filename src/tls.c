@@ -39,6 +39,11 @@ struct tls_client {
 	unsigned hello_version;	/* legacy_version of the ServerHello;
 				 * 0 until one arrived */
 	char name[CONFIG_HOST_MAX];	/* name or address checked */
+	X509_STORE *own_file;	/* --ca-file alone, to tell where a trust
+				 * anchor came from; NULL if not given */
+	X509_STORE *own_dir;	/* --ca-dir alone; NULL if not given */
+	char ca_file[CONFIG_PATH_MAX];
+	char ca_dir[CONFIG_PATH_MAX];
 };
 
 /* ---------------------------------------------------------------- */
@@ -626,6 +631,35 @@ hello_text(const struct tls_client *t, unsigned long code, char *buf,
 				 names[i].name);
 }
 
+/* The user's CAs again, each in a store of its own, so that the
+ * summary can say which one the trust anchor came from.  make_ctx has
+ * loaded them already: failing here is out of memory. */
+static int
+own_stores(struct tls_client *t, const struct tls_opts *o,
+	   struct failure *f)
+{
+	snprintf(t->ca_file, sizeof(t->ca_file), "%s", o->ca_file);
+	snprintf(t->ca_dir, sizeof(t->ca_dir), "%s", o->ca_dir);
+	if (o->ca_file[0] != '\0') {
+		t->own_file = X509_STORE_new();
+		if (t->own_file == NULL ||
+		    X509_STORE_load_file(t->own_file, o->ca_file) != 1)
+			goto fail;
+	}
+	if (o->ca_dir[0] != '\0') {
+		t->own_dir = X509_STORE_new();
+		if (t->own_dir == NULL ||
+		    X509_STORE_load_path(t->own_dir, o->ca_dir) != 1)
+			goto fail;
+	}
+	return 0;
+fail:
+	ERR_clear_error();
+	fail_set(f, PHASE_NONE, FAIL_INTERNAL, "cannot load the CAs given "
+		 "a second time");
+	return -1;
+}
+
 struct tls_client *
 tls_client_new(const struct tls_opts *o, const char *host,
 	       enum addr_kind kind, struct failure *f)
@@ -657,7 +691,8 @@ tls_client_new(const struct tls_opts *o, const char *host,
 	SSL_set_app_data(t->ssl, t);
 	SSL_set_msg_callback(t->ssl, hello_seen);
 	SSL_set_msg_callback_arg(t->ssl, t);
-	if (set_peer_name(t, o, host, kind, f) != 0) {
+	if (set_peer_name(t, o, host, kind, f) != 0 ||
+	    own_stores(t, o, f) != 0) {
 		tls_client_free(t);
 		return NULL;
 	}
@@ -669,6 +704,8 @@ tls_client_free(struct tls_client *t)
 {
 	if (t == NULL)
 		return;
+	X509_STORE_free(t->own_file);
+	X509_STORE_free(t->own_dir);
 	SSL_free(t->ssl);
 	SSL_CTX_free(t->ctx);
 	free(t);
@@ -1216,6 +1253,67 @@ summary_chain(const struct tls_client *t, struct tls_summary *out)
 	out->verified_chain_len = vc != NULL ? sk_X509_num(vc) : 0;
 }
 
+/* Whether store s holds certificate x. */
+static bool
+store_holds(X509_STORE *s, X509 *x)
+{
+	X509_STORE_CTX *c;
+	X509_OBJECT *o = NULL;
+	bool found = false;
+
+	if (s == NULL || x == NULL)
+		return false;
+	c = X509_STORE_CTX_new();
+	if (c == NULL)
+		return false;
+	if (X509_STORE_CTX_init(c, s, NULL, NULL) == 1)
+		o = X509_STORE_CTX_get_obj_by_subject(
+			c, X509_LU_X509, X509_get_subject_name(x));
+	if (o != NULL)
+		found = X509_cmp(X509_OBJECT_get0_X509(o), x) == 0;
+	X509_OBJECT_free(o);
+	X509_STORE_CTX_free(c);
+	ERR_clear_error();
+	return found;
+}
+
+/* "--ca-file PATH" (path escaped) into out. */
+static void
+trust_name(char *out, size_t cap, const char *option, const char *path)
+{
+	size_t n = (size_t)snprintf(out, cap, "%s ", option);
+
+	if (n < cap)
+		escape_str(out + n, cap - n, path);
+}
+
+/* Where trust came from: the store that holds the verified chain's
+ * anchor; or, when not verified, the stores that were searched. */
+static void
+summary_trust(const struct tls_client *t, struct tls_summary *out)
+{
+	STACK_OF(X509) *vc = SSL_get0_verified_chain(t->ssl);
+	X509 *anchor = vc != NULL && sk_X509_num(vc) > 0 ?
+		       sk_X509_value(vc, sk_X509_num(vc) - 1) : NULL;
+	char file[CONFIG_PATH_MAX + 16], dir[CONFIG_PATH_MAX + 16];
+
+	trust_name(file, sizeof(file), "--ca-file", t->ca_file);
+	trust_name(dir, sizeof(dir), "--ca-dir", t->ca_dir);
+	if (!t->verify_enabled)
+		snprintf(out->trust, sizeof(out->trust), "none (--insecure)");
+	else if (out->verified && store_holds(t->own_file, anchor))
+		snprintf(out->trust, sizeof(out->trust), "%s", file);
+	else if (out->verified && store_holds(t->own_dir, anchor))
+		snprintf(out->trust, sizeof(out->trust), "%s", dir);
+	else if (out->verified)
+		snprintf(out->trust, sizeof(out->trust), "the system store");
+	else
+		snprintf(out->trust, sizeof(out->trust), "none of %s%s%s%s"
+			 "the system store", t->own_file ? file : "",
+			 t->own_file ? ", " : "", t->own_dir ? dir : "",
+			 t->own_dir ? ", " : "");
+}
+
 void
 tls_get_summary(const struct tls_client *t, struct tls_summary *out)
 {
@@ -1248,6 +1346,7 @@ tls_get_summary(const struct tls_client *t, struct tls_summary *out)
 	}
 	out->verified = out->chain_sent > 0 && t->leaf_ok &&
 			out->verify_error == X509_V_OK;
+	summary_trust(t, out);
 }
 
 int

@@ -18,6 +18,7 @@
 #include "phase.h"
 
 #define TLS_CHAIN_MAX 8
+#define TLS_TRUST_MAX (2 * CONFIG_PATH_MAX + 64)
 
 /* One certificate, as text.  Every string is NUL-terminated, printable
  * ASCII only, safe to put on a terminal: in subject and issuer, bytes
@@ -61,6 +62,12 @@ struct tls_summary {
 	int verified_chain_len;	/* length of the chain verification
 				 * built, trust anchor included; after a
 				 * failure, as far as it got */
+	char trust[TLS_TRUST_MAX];	/* where trust came from, one line,
+					 * terminal-safe: "--ca-file PATH",
+					 * "--ca-dir PATH", "the system
+					 * store", "none (--insecure)", or
+					 * "none of --ca-file PATH, the
+					 * system store" when not verified */
 };
 
 struct tls_client;

@@ -357,6 +357,27 @@ START_TEST(test_print_table)
 }
 END_TEST
 
+/* Names are printed as the server spelt them; another spelling in a
+ * later list is the same name, not a change. */
+START_TEST(test_print_spelling)
+{
+	struct capdiff d;
+	char *text;
+
+	build(&d, NULL, "IMAP4rev1 RIGHTS=kxten auth=plain",
+	      "imap4REV1 rights=KXTEN");
+	text = printed(&d, CAPDIFF_TLS_IMPLICIT, 79);
+	ck_assert_msg(has_line(text, "    IMAP4rev1 RIGHTS=kxten auth=plain"),
+		      "%s", text);
+	ck_assert_msg(has_line(text, "  after login, removed: auth=plain"),
+		      "%s", text);
+	ck_assert_ptr_null(strstr(text, "KXTEN"));
+	ck_assert_ptr_null(strstr(text, "added"));
+	free(text);
+	capdiff_free(&d);
+}
+END_TEST
+
 START_TEST(test_print_single)
 {
 	struct capdiff d;
@@ -458,6 +479,7 @@ suite_capdiff(void)
 	tcase_add_loop_test(tc, test_notes, 0,
 			    sizeof(note_cases) / sizeof(note_cases[0]));
 	tcase_add_test(tc, test_print_table);
+	tcase_add_test(tc, test_print_spelling);
 	tcase_add_test(tc, test_print_single);
 	tcase_add_test(tc, test_print_wraps);
 	tcase_add_test(tc, test_join);

@@ -146,17 +146,35 @@ static const struct diag_case cases[] = {
 	  "get local issuer certificate (depth 0)", { "imaps://h" },
 	  TLS_LEAF_ONLY, NULL, NULL, { "sent only its own certificate",
 	  "its issuer CN=R11 is neither in it nor trusted here",
-	  "intermediate", "--ca-file" } },
+	  "if CN=R11 is an intermediate, the server must also send it",
+	  "if it is your private root CA, give it as CA file (--ca-file" } },
+	/* the root is trusted by the CA file: a missing intermediate */
+	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
+	  "get local issuer certificate (depth 0)", { "--ca-file=/ca.pem",
+	  "imaps://h" }, TLS_LEAF_ONLY, NULL, NULL,
+	  { "its issuer CN=R11 is not in the CAs given",
+	  "the server must also send that intermediate certificate" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
 	  "get local issuer certificate (depth 1)", { "imaps://h" },
 	  TLS_NO_ROOT, NULL, NULL, { "ends at CN=Example Intermediate, "
 	  "issued by CN=Example Root, which is not trusted here",
-	  "--ca-file" } },
+	  "if CN=Example Root is your private root CA, give it as CA file "
+	  "(--ca-file FILE)" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
 	  "self-signed certificate in certificate chain (depth 2)",
 	  { "imaps://h" }, TLS_ROOT_SENT, NULL, NULL,
-	  { "ends in CN=Example Root, a CA not trusted here", "--ca-file" }
-	},
+	  { "ends in the root CA CN=Example Root, a private CA not trusted "
+	  "here", "give that root as CA file (--ca-file FILE)" } },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
+	  "self-signed certificate in certificate chain (depth 2)",
+	  { "--ca-file=/other.pem", "imaps://h" }, TLS_ROOT_SENT, NULL, NULL,
+	  { "the root CA CN=Example Root", "the CA file given does not hold "
+	  "it" } },
+	/* without a summary (the detail only): still a root */
+	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
+	  "self-signed certificate in certificate chain (depth 2)",
+	  { "imaps://h" }, TLS_NONE, NULL, NULL,
+	  { "ends in the root CA, a private CA not trusted here" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
 	  "get local issuer certificate (depth 0)", { "imaps://h" },
 	  TLS_NONE, NULL, NULL, { "certificate is not trusted" } },

@@ -704,6 +704,31 @@ START_TEST(test_status_find)
 }
 END_TEST
 
+/* The display path of a row, a made-up parent's too, cut at the
+ * front when the buffer is short. */
+START_TEST(test_path)
+{
+	static const struct spec in[] = {
+		{ "Other Users.bob.Sent", '.' }, { "x/&AOk-t&AOk-", '/' }, END
+	};
+	struct mbtree *t = tree_of(in, 1);
+	char buf[64];
+
+	/* Other Users?|.bob?|..Sent|x?|.été */
+	ck_assert_uint_eq(mbtree_path(t, 0, buf, sizeof(buf)), 11);
+	ck_assert_str_eq(buf, "Other Users");
+	mbtree_path(t, 2, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "Other Users.bob.Sent");
+	mbtree_path(t, 4, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "x/\xc3\xa9t\xc3\xa9");
+	ck_assert_uint_eq(mbtree_path(t, 2, buf, 9), 8);
+	ck_assert_str_eq(buf, "bob.Sent");
+	ck_assert_uint_eq(mbtree_path(t, 99, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	mbtree_free(t);
+}
+END_TEST
+
 /* The last entry of a name wins; the others are freed (ASan). */
 START_TEST(test_duplicates)
 {
@@ -831,6 +856,7 @@ suite_mbtree(void)
 	tcase_add_test(tc, test_matches_collapsed);
 	tcase_add_test(tc, test_status_find);
 	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_path);
 	tcase_add_loop_test(tc, test_invalid_names, 0, N(name_cases));
 	tcase_add_test(tc, test_empty);
 	suite_add_tcase(s, tc);

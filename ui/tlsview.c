@@ -154,6 +154,8 @@ add_connection(struct tlsview *t, const struct tls_summary *s)
 			  "%d)", s->verify_error_text[0] ?
 			  s->verify_error_text : "not checked",
 			  s->verify_error_depth);
+	add_field(t, s->verified ? ROLE_NORMAL : ROLE_WARN, "Trusted by",
+		  "%s", s->trust[0] ? s->trust : "-");
 }
 
 /* Whether a certificate name ("DNS:x", "IP:y") is exactly the one

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # certificates.sh - hints for certificates that do not verify: self-signed,
-# an issuer not trusted, an intermediate the server does not send, expired,
-# not yet valid, and names that do not match.
+# an issuer not trusted, a private root CA not trusted, an intermediate
+# the server does not send, expired, not yet valid, and names that do not
+# match.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib.sh
@@ -34,6 +35,9 @@ make_certs() {
 		'DNS:localhost,DNS:mail.example.test'
 	make_cert idn test-intermediate -1 30 leaf \
 		'DNS:mail.xn--bcher-kva.example'
+	make_cert private-root - -10 3650 ca
+	make_cert direct private-root -1 30 leaf 'DNS:localhost,IP:127.0.0.1'
+	cat_certs direct+root.pem direct private-root
 	cat_certs good+mid.pem good test-intermediate
 	cat_certs good+mid+root.pem good test-intermediate test-root
 }
@@ -52,16 +56,52 @@ check_issuer_unknown() {
 	tls_server good+mid+root.pem good.key
 	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_hint tls-verify tls \
-		'the chain the server sent ends in CN=test-root,' \
-		'a CA not trusted here' \
-		'--ca-file FILE'
+		'the chain the server sent ends in the root CA CN=test-root,' \
+		'a private CA not trusted here' \
+		'give that root as CA file (--ca-file FILE)'
+	assert_hint_lacks "the root is not called an intermediate" \
+		intermediate
 
 	say "the chain ends at an intermediate whose issuer is not trusted"
 	tls_server good+mid.pem good.key
 	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_hint tls-verify tls \
 		'ends at CN=test-intermediate, issued by CN=test-root,' \
-		'which is not trusted here'
+		'which is not trusted here' \
+		'if CN=test-root is your private root CA, give it as CA file'
+}
+
+# A private CA without intermediates: the server's certificate comes
+# straight from a root nobody trusts but its owner.
+check_private_root() {
+	say "a private root CA the server sends, not trusted here"
+	tls_server direct+root.pem direct.key
+	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_hint tls-verify tls \
+		'ends in the root CA CN=private-root, a private CA not' \
+		'give that root as CA file (--ca-file FILE)'
+	assert_hint_lacks "the root is not called an intermediate" \
+		intermediate
+
+	say "the same root given as CA file: verified"
+	tls_server direct+root.pem direct.key
+	run_check --ssl --ca-file "$CERTS/private-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 0 null
+	assert_json "verified" '.tls[0].verified' true
+
+	say "another CA file: it does not hold the root"
+	tls_server direct+root.pem direct.key
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_hint tls-verify tls 'the root CA CN=private-root' \
+		'the CA file given does not hold it'
+}
+
+# assert_hint_lacks WHAT WORD: the last run's hint does not say WORD.
+assert_hint_lacks() {
+	assert_not_contains "$1" "$2" "$(jf .failure.hint)"
 }
 
 check_missing_intermediate() {
@@ -73,9 +113,10 @@ check_missing_intermediate() {
 	assert_rc 80 tls-verify tls
 	assert_json "one certificate was sent" '.tls[0].chain_sent' 1
 	assert_hint tls-verify tls 'the server sent only its own certificate' \
-		'its issuer CN=test-intermediate is neither in it' \
-		'nor trusted here' \
-		'must also send that intermediate'
+		'its issuer CN=test-intermediate is not in the CAs given' \
+		'the server must also send that intermediate certificate'
+	assert_hint_lacks "a missing intermediate is not a private root" \
+		'private root'
 
 	say "the same server with the intermediate: verified"
 	tls_server good.pem good.key test-intermediate.pem
@@ -181,6 +222,7 @@ main() {
 	make_certs
 	check_self_signed
 	check_issuer_unknown
+	check_private_root
 	check_missing_intermediate
 	check_dates
 	check_names

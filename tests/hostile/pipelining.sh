@@ -72,6 +72,29 @@ close'
 		'[.mailboxes[].name] | join(",")' INBOX
 }
 
+# A server offering neither ID nor SASL-IR (as Courier IMAP) may lose
+# what follows LOGIN: LOGIN goes alone, and no retry is needed.
+check_login_alone() {
+	say "no ID, no SASL-IR: nothing follows LOGIN in its write"
+	srv_start 'sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE] hi
+expect-alone LOGIN alice
+sendln $TAG OK logged in
+expect-tag LIST
+sendln * LIST () "/" INBOX
+sendln $TAG OK listed
+expect-tag LOGOUT
+sendln * BYE
+sendln $TAG OK
+close'
+	run_json --allow-plaintext-auth --timeout 5 -u alice \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_eq "LOGIN alone: exit status 0" 0 "$RUN_RC"
+	assert_played "LOGIN alone"
+	assert_json "LOGIN alone: no retry" '.retried | length' 0
+}
+
 # retried WHAT SCRIPT WHY: the first connection mishandles pipelining
 # (SCRIPT), the second takes one command at a time; WHY is in the
 # reason given.
@@ -224,6 +247,7 @@ read-all 5000"
 main() {
 	need_tools
 	check_authenticate_alone
+	check_login_alone
 	check_retries
 	check_retry_fails
 	check_retry_tunnel

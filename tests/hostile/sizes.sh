@@ -22,9 +22,9 @@ sendln $TAG OK done
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
-	assert_json "{0}: two mailboxes, the first one empty" \
-		'[.mailboxes[] | .raw] | join(",")' ",INBOX"
-	assert_json "{0}: the empty name is valid" '.mailboxes[0].name_valid' \
+	assert_json "{0}: two mailboxes, INBOX first, then the empty one" \
+		'[.mailboxes[] | .raw] | join(",")' "INBOX,"
+	assert_json "{0}: the empty name is valid" '.mailboxes[1].name_valid' \
 		true
 
 	local count
@@ -175,8 +175,8 @@ $SRV_LOGOUT"
 	assert_sane 60000
 	assert_class 0 null
 	assert_json "all $n mailboxes are listed" '.mailboxes | length' "$n"
-	assert_json "the last one is Folder$n" '.mailboxes[-1].name' \
-		"Folder$n"
+	assert_json "Folder$n, the last one sent, is there" \
+		"any(.mailboxes[]; .name == \"Folder$n\")" true
 	say "$n mailboxes (JSON): peak RSS $RUN_KB KB in $RUN_MS ms"
 }
 
@@ -193,7 +193,9 @@ check_mailbox_limit() {
 	assert_sane 60000
 	assert_class 0 null
 	assert_json "$max mailboxes are kept" '.mailboxes | length' "$max"
-	assert_json "the last kept is F$max" '.mailboxes[-1].name' "F$max"
+	assert_json "the last kept is F$max" \
+		"[.mailboxes[].name | select(. == \"F$max\" or
+		 . == \"F$((max + 1))\")] | join(\",\")" "F$max"
 	assert_contains "a note says how many were not kept" \
 		"listed $extra more mailboxes than are kept" \
 		"$(jf '[.notes[]?] | join("|")')"

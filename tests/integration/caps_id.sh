@@ -52,7 +52,7 @@ assert_safe() {
 }
 
 # caps_in FILE WHICH: the capability names the transcript FILE shows the
-# server sending, upper-cased, one a line: WHICH "greeting" (the first
+# server sending, as it spelt them, one a line: WHICH "greeting" (the first
 # line's [CAPABILITY ...]) or "data" (the first * CAPABILITY line).
 caps_in() {
 	local line
@@ -63,7 +63,7 @@ caps_in() {
 		line=$(grep -m1 ' S: \* CAPABILITY ' "$1" |
 			sed 's/.* S: \* CAPABILITY //')
 	fi
-	tr ' ' '\n' <<<"$line" | tr '[:lower:]' '[:upper:]' | grep -v '^$'
+	tr ' ' '\n' <<<"$line" | grep -v '^$'
 }
 
 # --------------------------------------------------------------- Dovecot
@@ -139,9 +139,12 @@ check_starttls_json() {
 		'.capabilities_compared[] | select(.name == "STARTTLS")
 		 | [.before_tls, .after_tls, .change] | map(tostring)
 		 | join(" ")' 'true false removed' \
-		"IMAP4REV1 the same" \
-		'.capabilities_compared[] | select(.name == "IMAP4REV1")
+		"IMAP4rev1 the same, spelt as Dovecot sends it" \
+		'.capabilities_compared[] | select(.name == "IMAP4rev1")
 		 | .change' same \
+		"the lists keep Dovecot's spelling" \
+		'[.capabilities[].list | split(" ") | index("IMAP4rev1")
+		  != null] | all' true \
 		"no warning for Dovecot" \
 		'[.capabilities_compared[] | select(.warning != null)]
 		 | length' 0 \
@@ -169,7 +172,8 @@ check_implicit() {
 		'^  \(implicit TLS: no plain-text capabilities\)$' "$RUN_TXT"
 	assert_not_contains "no empty before-TLS column" "before TLS" \
 		"$(cat "$RUN_TXT")"
-	assert_line "the list itself" '^    IMAP4REV1 .*AUTH=' "$RUN_TXT"
+	assert_line "the list itself, spelt as Dovecot sends it" \
+		'^    IMAP4rev1 .*AUTH=' "$RUN_TXT"
 	assert_line "the report says it too" \
 		'^\(implicit TLS: no plain-text capabilities\)$' "$r"
 	assert_line "the report's Server ID section" \
@@ -225,6 +229,15 @@ run_scripted() {
 	scripted_start "$script"
 	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
 		--timeout 5 -u alice "$@" "127.0.0.1:$SCRIPTED_PORT"
+	scripted_wait 5
+}
+
+# run_scripted_text SCRIPT: the same for one --check text run (RUN_TXT,
+# TEXT_RC).
+run_scripted_text() {
+	scripted_start "$1"
+	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
+		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 }
 
@@ -390,11 +403,8 @@ $LOGIN_LIST_LOGOUT" --id-send-name
 check_not_offered() {
 	local greet='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi'
 	say "no ID capability: nothing sent, and the text says so"
-	scripted_start "$greet
+	run_scripted_text "$greet
 $LOGIN_LIST_LOGOUT"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
-		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
-	scripted_wait 5
 	assert_eq "text run: exit status 0" 0 "$TEXT_RC"
 	assert_eq "the scripted server played its script" 0 \
 		"$SCRIPTED_STATUS"
@@ -403,6 +413,32 @@ $LOGIN_LIST_LOGOUT"
 	assert_line "plain text only" \
 		'^  \(no TLS: capabilities seen in plain text only\)$' \
 		"$RUN_TXT"
+}
+
+# Names are shown as the server spelt them and compared without regard
+# to case: lower-case logindisabled still rules LOGIN out, auth=plain
+# and Sasl-IR still make the login AUTHENTICATE PLAIN with an initial
+# response.
+check_spelling() {
+	local names='IMAP4rev1 logindisabled auth=plain Sasl-IR RIGHTS=kxten'
+	local greet="sendln * OK [CAPABILITY $names] hi"
+	say "capability names keep the server's spelling"
+	local script
+	script="$greet
+expect-tag AUTHENTICATE PLAIN AGFsaWNl
+$(tail -n +2 <<<"$LOGIN_LIST_LOGOUT")"
+	run_scripted_text "$script"
+	assert_eq "text run: exit status 0" 0 "$TEXT_RC"
+	assert_eq "no LOGIN; AUTHENTICATE PLAIN with its response" 0 \
+		"$SCRIPTED_STATUS"
+	assert_line "the text shows the names as sent" "^    $names\$" \
+		"$RUN_TXT"
+	run_scripted "$script"
+	assert_rc 0 null
+	assert_jsons \
+		"the JSON list as sent" '.capabilities[0].list' "$names" \
+		"the compared rows as sent" \
+		'[.capabilities_compared[].name] | join(" ")' "$names"
 }
 
 main() {
@@ -416,6 +452,7 @@ main() {
 	check_unpipelined_login
 	check_send_name
 	check_not_offered
+	check_spelling
 	dovecot_start
 	check_starttls_text
 	check_starttls_json

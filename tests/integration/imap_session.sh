@@ -43,6 +43,14 @@ check_alice_list() {
 		 | index("\\HasChildren") != null' true \
 		"$how: selected INBOX" '.selected.name' INBOX \
 		"$how: INBOX has 3 messages" '.selected.messages' 3 \
+		"$how: the list has INBOX's counts" \
+		'.mailboxes[] | select(.name == "INBOX")
+		 | [.messages, .unseen] | map(tostring) | join(" ")' '3 3' \
+		"$how: and Projects/2026/Q4's" \
+		'.mailboxes[] | select(.name == "Projects/2026/Q4")
+		 | [.messages, .unseen] | map(tostring) | join(" ")' '1 1' \
+		"$how: every mailbox has counts" \
+		'[.mailboxes[] | select(.messages == null)] | length' 0 \
 		"$how: --select is read-only (EXAMINE)" '.selected.read_only' true \
 		"$how: the select phase succeeded" \
 		'.phases[] | select(.phase == "select") | .result' ok
@@ -170,6 +178,37 @@ check_wrong_password() {
 	done
 }
 
+# The text output shows the counts too, whichever way TLS came: the
+# LIST goes out before the login reply tells of LIST-STATUS, so the
+# counts come in one more round trip, never one per mailbox.
+check_text_counts() {
+	local out=$WORK/counts.txt tr=$WORK/counts.tr how port lists
+	local -a tls
+	lists='LIST "" "*"|LIST "" "*" RETURN (STATUS (MESSAGES UNSEEN))'
+	for how in implicit starttls; do
+		if [ "$how" = implicit ]; then
+			tls=(--ssl) port=$IMAPS_PORT
+		else
+			tls=(--starttls) port=$IMAP_PORT
+		fi
+		say "$how TLS: --check shows message and unseen counts"
+		IMAPCONN_PASSWORD=$TEST_PASSWORD timeout -k 5 60 "$IMAPCONN" \
+			--check "${tls[@]}" --ca-file "$CA_FILE" \
+			-u "$TEST_USER" --transcript "$tr" "localhost:$port" \
+			>"$out" 2>&1 </dev/null || true
+		assert_match "$how: INBOX with its counts" \
+			'^  INBOX +3 messages +3 unseen' "$(cat "$out")"
+		assert_match "$how: Projects/2026/Q4 with its counts" \
+			'^  Projects/2026/Q4 +1 messages +1 unseen' \
+			"$(cat "$out")"
+		assert_eq "$how: two LIST commands, no STATUS command" \
+			"$lists" "$(grep -E ' C: [A-Z0-9]+ (LIST|STATUS) ' \
+				"$tr" | sed 's/.* C: [A-Z]*[0-9]* //' |
+				paste -sd '|')"
+		rm -f "$tr"
+	done
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -181,6 +220,7 @@ main() {
 	check_ssl_and_starttls
 	check_password_sources
 	check_wrong_password
+	check_text_counts
 	finish
 }
 

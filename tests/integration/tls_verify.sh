@@ -103,6 +103,56 @@ check_ipv6() {
 		"checked the address ::1" '.tls[0].expected_name' '::1'
 }
 
+# Every output says where trust came from: the CA file, the CA
+# directory, the system store, or nowhere.
+check_trust_source() {
+	local dir=$WORK/cadir txt=$WORK/trust.txt report=$WORK/trust.report
+	say "trust: --ca-file, in JSON, text and report, both TLS ways"
+	run_check --ssl --ca-file "$CA_FILE" "localhost:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_json "implicit TLS: trusted by the CA file" '.tls[0].trust' \
+		"--ca-file $CA_FILE"
+	run_check --starttls --ca-file "$CA_FILE" "localhost:$IMAP_PORT"
+	assert_rc 0 null
+	assert_json "STARTTLS: trusted by the CA file" '.tls[0].trust' \
+		"--ca-file $CA_FILE"
+	timeout -k 5 60 "$IMAPCONN" --check --ssl --ca-file "$CA_FILE" \
+		--report "$report" "localhost:$IMAPS_PORT" >"$txt" 2>&1 \
+		</dev/null || true
+	assert_eq "text: a trust line under TLS" \
+		"  trust     --ca-file $CA_FILE" \
+		"$(grep '^  trust ' "$txt" || true)"
+	assert_eq "report: the same trust line" \
+		"  trust     --ca-file $CA_FILE" \
+		"$(grep '^  trust ' "$report" || true)"
+
+	say "trust: --ca-dir"
+	mkdir -p "$dir"
+	cp "$CA_FILE" "$dir/test-ca.pem"
+	openssl rehash "$dir" >/dev/null 2>&1 ||
+		hard_fail "openssl rehash $dir failed"
+	run_check --ssl --ca-dir "$dir" "localhost:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_json "trusted by the CA directory" '.tls[0].trust' \
+		"--ca-dir $dir"
+
+	say "trust: the system store (SSL_CERT_FILE)"
+	SSL_CERT_FILE=$CA_FILE run_check --ssl "localhost:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_json "trusted by the system store" '.tls[0].trust' \
+		'the system store'
+
+	say "trust: none"
+	run_check --ssl --insecure "localhost:$IMAPS_PORT"
+	assert_rc 0 null
+	assert_json "--insecure: none" '.tls[0].trust' 'none (--insecure)'
+	run_check --ssl --ca-file "$dir/test-ca.pem" --server-name x.invalid \
+		"localhost:$IMAPS_PORT"
+	assert_rc 80 tls-verify tls
+	assert_json "not verified: the stores searched" '.tls[0].trust' \
+		"none of --ca-file $dir/test-ca.pem, the system store"
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -112,6 +162,7 @@ main() {
 	check_untrusted
 	check_wrong_name
 	check_ipv6
+	check_trust_source
 	finish
 }
 

@@ -54,8 +54,8 @@ check_success() {
 	assert_match "the TLS chain: fingerprint" \
 		'^    SHA-256   ([0-9A-F]{2}:){31}[0-9A-F]{2}$' "$out"
 	assert_contains "the chain as PEM" "-----BEGIN CERTIFICATE-----" "$out"
-	assert_match "capabilities with TLS" '^with TLS +IMAP4REV1 ' "$out"
-	assert_match "capabilities after login" '^after login +IMAP4REV1 ' \
+	assert_match "capabilities with TLS" '^with TLS +IMAP4rev1 ' "$out"
+	assert_match "capabilities after login" '^after login +IMAP4rev1 ' \
 		"$out"
 	assert_contains "no failure" $'Failure\n-------\n(none)' "$out"
 	assert_match "the transcript: the greeting" \
@@ -78,7 +78,7 @@ check_starttls() {
 	assert_contains "the output names the report" "report written to $r" \
 		"$(cat "$out")"
 	assert_match "capabilities before TLS" \
-		'^before TLS +IMAP4REV1 .*STARTTLS' "$(cat "$r")"
+		'^before TLS +IMAP4rev1 .*STARTTLS' "$(cat "$r")"
 	assert_contains "the handshake's phase" \
 		"handshake in the starttls phase" "$(cat "$r")"
 	assert_no_secret "STARTTLS: no password in the report or output" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # caps.sh - STARTTLS to the test Dovecot at 80x24: the progress screen
 # says what TLS changed in the capabilities and who the server is; the
-# TLS view shows both lists side by side, within the screen's width.
+# TLS view says where trust came from and shows both lists side by side,
+# within the screen's width.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=caps
@@ -29,11 +30,15 @@ wait_for "Server ID: name=Dovecot"
 # Both lists, side by side, to the end of the view.
 type_text t
 wait_for "TLS: certificate chain and verification"
+# Where trust came from, in the Connection section.
+wait_for "Trusted by"
+screen | grep -F "Trusted by" | grep -qF -- "--ca-file $CA_FILE" ||
+	fail "the TLS view does not say the CA file made the trust"
 keys End
 wait_for "Capabilities before and after TLS"
 wait_for_re '^ +before TLS +after TLS$'
-screen | grep -qE '^ +IMAP4REV1 +IMAP4REV1$' ||
-	fail "IMAP4REV1 not in both columns"
+screen | grep -qE '^ +IMAP4rev1 +IMAP4rev1$' ||
+	fail "IMAP4rev1 not in both columns"
 screen | grep -qE '^ +AUTH=PLAIN +AUTH=PLAIN$' ||
 	fail "AUTH=PLAIN not in both columns"
 screen | grep -qE '^ +- STARTTLS$' || fail "STARTTLS not marked gone"
