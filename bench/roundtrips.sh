@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# roundtrips.sh - round trips to the mailbox list, imapconn against curl.
+# roundtrips.sh - round trips to the mailbox list, imapconn against curl,
+# on every test server kind.
 #
-# Usage: bench/roundtrips.sh [--runs N] [--delay-ms MS] [--no-results]
+# Usage: bench/roundtrips.sh [--runs N] [--delay-ms MS] [--servers LIST]
+#                            [--timeout S] [--no-results]
 #
-# Starts the test Dovecot (tests/dovecot/imapconn-dovecot) in a temporary
-# directory, one bench/delayproxy in front of its implicit TLS port and
-# one in front of its STARTTLS port (MS ms each way, default 25, so a
-# round trip costs 50 ms more), and runs through them, interleaved, one
-# unmeasured warm-up and then N measured runs (default 5) of:
+# Starts, at once, each test server of LIST (default "dovecot cyrus
+# courier mailutils": tests/dovecot/imapconn-dovecot and
+# tests/servers/imapconn-KIND) in a temporary directory; a kind whose
+# harness is missing or fails is named in the report and left out.  In
+# front of each server's implicit TLS port and of its STARTTLS port goes
+# one bench/delayproxy (MS ms each way, default 25, so a round trip
+# costs 50 ms more); through them run, interleaved, one unmeasured
+# warm-up and then N measured runs (default 5) of:
 #   imapconn --check --json imaps://...            implicit TLS
 #   imapconn --check --json --starttls imap://...  STARTTLS
 #   curl imaps://.../                              implicit TLS, LIST
 #   curl --ssl-reqd imap://.../                    STARTTLS, LIST
+# imapconn waits at most S seconds each time (--timeout, default 5): a
+# server that drops commands sent together costs one such wait before
+# imapconn tries again on a new connection, one command per round trip
+# (the table's "connections" column).
 # Per run the proxy reports the exchanges it relayed (see delayproxy.c);
 # the client's own log (imapconn --transcript, curl --trace-ascii
 # --trace-time) tells when the tagged reply to LIST arrived.  The
@@ -23,18 +32,20 @@
 # exit status is 0 whatever the figures are.
 #
 # Environment: IMAPCONN (default ./imapconn), DELAYPROXY (default
-# bench/delayproxy), CURL (default curl).  Needs root (for Dovecot), jq.
+# bench/delayproxy), CURL (default curl).  Needs root (for the servers),
+# jq.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 imapconn=${IMAPCONN:-$top/imapconn}
 delayproxy=${DELAYPROXY:-$top/bench/delayproxy}
 curl_bin=${CURL:-curl}
-harness=$top/tests/dovecot/imapconn-dovecot
+servers='dovecot cyrus courier mailutils'
 results=$top/bench/results/roundtrips.md
 runs=5
 delay_ms=25
 write_results=1
+wait_s=5
 target_tls=3
 target_starttls=4
 
@@ -55,6 +66,16 @@ while [ $# -gt 0 ]; do
 		delay_ms=$2
 		shift 2
 		;;
+	--timeout)
+		[ $# -ge 2 ] || die "--timeout S"
+		wait_s=$2
+		shift 2
+		;;
+	--servers)
+		[ $# -ge 2 ] || die "--servers LIST"
+		servers=$2
+		shift 2
+		;;
 	--no-results) write_results=0; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -62,6 +83,7 @@ while [ $# -gt 0 ]; do
 done
 case $runs in ''|*[!0-9]*) die "--runs: a number" ;; esac
 case $delay_ms in ''|*[!0-9]*) die "--delay-ms: a number" ;; esac
+case $wait_s in ''|*[!0-9.]*) die "--timeout: seconds" ;; esac
 [ "$runs" -ge 1 ] || die "--runs: at least 1"
 
 for f in "$imapconn" "$delayproxy"; do
@@ -74,33 +96,81 @@ work=$(mktemp -d /tmp/imapconn-roundtrips.XXXXXX)
 # Dovecot's mail user must be able to reach the mail below it.
 chmod 755 "$work"
 pids=()
-dovecot_started=0
+started=()
+declare -A start_pid=()
+
+harness_of() {
+	if [ "$1" = dovecot ]; then
+		echo "$top/tests/dovecot/imapconn-dovecot"
+	else
+		echo "$top/tests/servers/imapconn-$1"
+	fi
+}
 
 cleanup() {
-	local pid
-	for pid in "${pids[@]}"; do
+	local pid kind
+	for pid in "${pids[@]}" "${start_pid[@]}"; do
 		kill "$pid" 2>/dev/null || true
 	done
-	for pid in "${pids[@]}"; do
+	for pid in "${pids[@]}" "${start_pid[@]}"; do
 		wait "$pid" 2>/dev/null || true
 	done
-	if [ "$dovecot_started" = 1 ]; then
-		"$harness" stop "$work/dovecot" >/dev/null 2>&1 || true
-	fi
+	for kind in "${started[@]}"; do
+		"$(harness_of "$kind")" stop "$work/$kind" >/dev/null 2>&1 ||
+			true
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "starting Dovecot..." >&2
-dovecot_started=1
-"$harness" start "$work/dovecot" >"$work/dovecot.out" 2>&1 ||
-	{ cat "$work/dovecot.out" >&2; exit 1; }
-# shellcheck disable=SC1091
-. "$work/dovecot/env"
 
-per_proxy=$(( (runs + 1) * 2 ))
+# Every server at once; those that do not start are left out.
+kinds=()
+not_run=()
+echo "starting $servers..." >&2
+for kind in $servers; do
+	if [ ! -x "$(harness_of "$kind")" ]; then
+		not_run+=("$kind (no harness)")
+		continue
+	fi
+	started+=("$kind")
+	"$(harness_of "$kind")" start "$work/$kind" >"$work/$kind.out" 2>&1 \
+		</dev/null &
+	start_pid[$kind]=$!
+done
+for kind in "${started[@]}"; do
+	rc=0
+	wait "${start_pid[$kind]}" || rc=$?
+	unset 'start_pid[$kind]'
+	if [ "$rc" -eq 0 ]; then
+		kinds+=("$kind")
+	else
+		not_run+=("$kind (harness exit $rc: $(tail -n 1 "$work/$kind.out"))")
+		echo "roundtrips: $kind did not start:" >&2
+		tail -n 5 "$work/$kind.out" >&2
+	fi
+done
+[ "${#kinds[@]}" -gt 0 ] || die "no server started"
+
+# Each server's env, read in a subshell: ports, CA, alice's password.
+declare -A port_of=() ca_of=() user_of=() pass_of=()
+for kind in "${kinds[@]}"; do
+	read -r tls_port starttls_port ca user pass < <(
+		# shellcheck source=/dev/null
+		. "$work/$kind/env"
+		echo "$IMAPS_PORT $IMAP_PORT $CA_FILE $TEST_USER $TEST_PASSWORD")
+	port_of[$kind-tls]=$tls_port
+	port_of[$kind-starttls]=$starttls_port
+	ca_of[$kind]=$ca
+	user_of[$kind]=$user
+	pass_of[$kind]=$pass
+done
+
+# Two clients a run; imapconn opens a second connection to a server
+# that drops pipelined commands.
+per_proxy=$(( (runs + 1) * 4 ))
 
 # start_proxy NAME TARGET_PORT: a delay proxy; its port in $work/NAME.port.
 start_proxy() {
@@ -117,14 +187,19 @@ start_proxy() {
 	cat "$work/$1.err" >&2
 	exit 1
 }
-start_proxy tls "$IMAPS_PORT"
-start_proxy starttls "$IMAP_PORT"
-port_tls=$(cat "$work/tls.port")
-port_starttls=$(cat "$work/starttls.port")
+declare -A proxy_port=()
+for kind in "${kinds[@]}"; do
+	for mode in tls starttls; do
+		start_proxy "$kind-$mode" "${port_of[$kind-$mode]}"
+		proxy_port[$kind-$mode]=$(cat "$work/$kind-$mode.port")
+	done
+done
 
 umask 077
-printf 'machine localhost login %s password %s\n' "$TEST_USER" \
-	"$TEST_PASSWORD" >"$work/netrc"
+for kind in "${kinds[@]}"; do
+	printf 'machine localhost login %s password %s\n' "${user_of[$kind]}" \
+		"${pass_of[$kind]}" >"$work/$kind.netrc"
+done
 
 # wait_report NAME N: until the proxy's report has N lines.
 wait_report() {
@@ -235,22 +310,25 @@ jq_split=$(cat <<'EOF'
 EOF
 )
 
-# Rows of $work/runs.tsv: client mode run exchanges to_list list_ms
-# wall_ms rc client_ms server_ms
+# Rows of $work/runs.tsv: server client mode run exchanges to_list
+# list_ms wall_ms rc client_ms server_ms connections
 : >"$work/runs.tsv"
 
-# client_args CLIENT MODE PORT LOG: the client's command line.
+# client_args KIND CLIENT MODE PORT LOG: the client's command line.
 client_args() {
-	local port=$3 log=$4 url
+	local kind=$1 port url log
+	shift
+	port=$3 log=$4
 	if [ "$1" = imapconn ]; then
 		if [ "$2" = tls ]; then
 			args=(imaps://127.0.0.1:"$port")
 		else
 			args=(--starttls imap://127.0.0.1:"$port")
 		fi
-		args=("$imapconn" --check --json --ca-file "$CA_FILE"
+		args=("$imapconn" --check --json --timeout "$wait_s"
+		      --ca-file "${ca_of[$kind]}"
 		      --server-name localhost --transcript "$log.transcript"
-		      -u "$TEST_USER" "${args[@]}")
+		      -u "${user_of[$kind]}" "${args[@]}")
 		return
 	fi
 	if [ "$2" = tls ]; then
@@ -260,64 +338,87 @@ client_args() {
 		url=imap://localhost:$port/
 		args=(--ssl-reqd)
 	fi
-	args=("$curl_bin" -sS --cacert "$CA_FILE" --netrc-file "$work/netrc"
+	args=("$curl_bin" -sS --cacert "${ca_of[$kind]}"
+	      --netrc-file "$work/$kind.netrc"
 	      --resolve "localhost:$port:127.0.0.1"
 	      --trace-ascii "$log.trace" --trace-time "${args[@]}" "$url")
 }
 
-# run_one CLIENT MODE RUN
+# run_one KIND CLIENT MODE RUN: one run; a run that took more than one
+# connection counts the exchanges of the earlier ones in its round trips
+# and measures connect -> list from the first accept.
 run_one() {
-	local client=$1 mode=$2 run=$3 port log t0 t1 rc=0 before line
-	local cutoff start all wall_ms split=''
-	local to_list list_ms client_ms server_ms
+	local kind=$1 client=$2 mode=$3 run=$4 port log t0 t1 rc=0 before
+	local line cutoff start all wall_ms split='' proxy=$1-$3 conns=1
+	local to_list list_ms client_ms server_ms earlier=0 first
 	local -a args
-	if [ "$mode" = tls ]; then port=$port_tls; else port=$port_starttls; fi
+	port=${proxy_port[$proxy]}
 	before=0
-	[ -f "$work/$mode.jsonl" ] && before=$(wc -l <"$work/$mode.jsonl")
-	log=$work/$client-$mode-$run
-	client_args "$client" "$mode" "$port" "$log"
+	[ -f "$work/$proxy.jsonl" ] && before=$(wc -l <"$work/$proxy.jsonl")
+	log=$work/$kind-$client-$mode-$run
+	client_args "$kind" "$client" "$mode" "$port" "$log"
 	t0=$EPOCHREALTIME
-	IMAPCONN_PASSWORD=$TEST_PASSWORD "${args[@]}" >"$log.out" \
+	IMAPCONN_PASSWORD=${pass_of[$kind]} "${args[@]}" >"$log.out" \
 		2>"$log.err" || rc=$?
 	t1=$EPOCHREALTIME
-	wait_report "$mode" $((before + 1))
-	line=$(sed -n "$((before + 1))p" "$work/$mode.jsonl")
+	if [ "$client" = imapconn ]; then
+		conns=$(jq -r '[.attempts | length, 1] | max' "$log.out" \
+			2>/dev/null || echo 1)
+	fi
+	wait_report "$proxy" $((before + conns))
+	sed -n "$((before + 1)),$((before + conns))p" "$work/$proxy.jsonl" \
+		>"$log.proxy.all"
+	line=$(tail -n 1 "$log.proxy.all")
 	printf '%s\n' "$line" >"$log.proxy.json"
 	start=$(jq -r .start_wall_us <<<"$line")
+	if [ "$conns" -gt 1 ]; then
+		read -r earlier first < <(jq -s -r '(.[:-1] | map(.exchanges)
+			| add) as $e | "\($e) \(.[0].start_wall_us)"' \
+			"$log.proxy.all")
+	fi
 	if [ "$client" = imapconn ]; then
 		norm_imapconn "$log.transcript" >"$log.log"
 	else
 		norm_curl "$log.trace" "$start" >"$log.log"
 	fi
 	cutoff=$(jq -s -r "$jq_list_done" "$log.log")
-	all=$(jq -r .exchanges <<<"$line")
+	all=$(($(jq -r .exchanges <<<"$line") + earlier))
 	if [ -n "$cutoff" ]; then
 		split=$(jq -r --argjson cut "$cutoff" "$jq_split" <<<"$line")
 	fi
 	read -r to_list list_ms client_ms server_ms <<<"${split:-NA NA NA NA}"
+	if [ "$conns" -gt 1 ] && [ "$to_list" != NA ]; then
+		to_list=$((to_list + earlier))
+		list_ms=$(((start - first) / 1000 + list_ms))
+	fi
 	wall_ms=$(awk -v a="$t0" -v b="$t1" \
 		'BEGIN { printf "%.0f", (b - a) * 1000 }')
-	printf '%s\t' "$client" "$mode" "$run" "$all" "$to_list" "$list_ms" \
-		"$wall_ms" "$rc" "$client_ms" >>"$work/runs.tsv"
-	printf '%s\n' "$server_ms" >>"$work/runs.tsv"
-	printf '  %s %s run %s: %s to the list, %s in all, list at %s ms' \
-		"$client" "$mode" "$run" "$to_list" "$all" "$list_ms" >&2
+	printf '%s\t' "$kind" "$client" "$mode" "$run" "$all" "$to_list" \
+		"$list_ms" "$wall_ms" "$rc" "$client_ms" >>"$work/runs.tsv"
+	printf '%s\t%s\n' "$server_ms" "$conns" >>"$work/runs.tsv"
+	printf '  %s %s %s run %s: %s to the list, %s in all, list at %s ms' \
+		"$kind" "$client" "$mode" "$run" "$to_list" "$all" "$list_ms" >&2
+	[ "$conns" -eq 1 ] || printf ', %s connections' "$conns" >&2
 	printf ' (client %s, server %s), wall %s ms, exit %s\n' \
 		"$client_ms" "$server_ms" "$wall_ms" "$rc" >&2
 }
 
 for run in $(seq 0 "$runs"); do
-	for mode in tls starttls; do
-		for client in imapconn curl; do
-			run_one "$client" "$mode" "$run"
+	for kind in "${kinds[@]}"; do
+		for mode in tls starttls; do
+			for client in imapconn curl; do
+				run_one "$kind" "$client" "$mode" "$run"
+			done
 		done
 	done
 done
 
-# median COLUMN CLIENT MODE: over the measured runs (run >= 1).
+# median COLUMN KIND CLIENT MODE: over the measured runs (run >= 1).
 median() {
-	awk -F'\t' -v col="$1" -v c="$2" -v m="$3" '
-		$1 == c && $2 == m && $3 >= 1 && $col != "NA" { print $col }' \
+	awk -F'\t' -v col="$1" -v k="$2" -v c="$3" -v m="$4" '
+		$1 == k && $2 == c && $3 == m && $4 >= 1 && $col != "NA" {
+			print $col
+		}' \
 		"$work/runs.tsv" | sort -n | awk '
 		{ v[NR] = $1 }
 		END {
@@ -327,10 +428,10 @@ median() {
 		}'
 }
 
-# values COLUMN CLIENT MODE: every measured value, for the record.
+# values COLUMN KIND CLIENT MODE: every measured value, for the record.
 values() {
-	awk -F'\t' -v col="$1" -v c="$2" -v m="$3" '
-		$1 == c && $2 == m && $3 >= 1 {
+	awk -F'\t' -v col="$1" -v k="$2" -v c="$3" -v m="$4" '
+		$1 == k && $2 == c && $3 == m && $4 >= 1 {
 			printf "%s%s", sep, $col
 			sep = " "
 		}' "$work/runs.tsv"
@@ -346,36 +447,40 @@ row() {
 	printf '|\n'
 }
 
-# split_cell CLIENT MODE: "client / server" medians.
+# split_cell KIND CLIENT MODE: "client / server" medians.
 split_cell() {
-	echo "$(median 9 "$1" "$2") / $(median 10 "$1" "$2")"
+	echo "$(median 10 "$@") / $(median 11 "$@")"
 }
 
 table() {
-	local c m
-	row client mode "round trips to the list" "exchanges in all" \
+	local k c m
+	row server client mode "round trips to the list" "exchanges in all" \
 		"connect → list (ms)" "of which client / server (ms)" \
-		"wall time (ms)" exit
-	echo "|---|---|---|---|---|---|---|---|"
-	for m in tls starttls; do
-		for c in imapconn curl; do
-			row "$c" "$(mode_name "$m")" \
-				"$(median 5 "$c" "$m")" \
-				"$(median 4 "$c" "$m")" \
-				"$(median 6 "$c" "$m")" \
-				"$(split_cell "$c" "$m")" \
-				"$(median 7 "$c" "$m")" \
-				"$(values 8 "$c" "$m")"
+		"wall time (ms)" connections exit
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	for k in "${kinds[@]}"; do
+		for m in tls starttls; do
+			for c in imapconn curl; do
+				row "$k" "$c" "$(mode_name "$m")" \
+					"$(median 6 "$k" "$c" "$m")" \
+					"$(median 5 "$k" "$c" "$m")" \
+					"$(median 7 "$k" "$c" "$m")" \
+					"$(split_cell "$k" "$c" "$m")" \
+					"$(median 8 "$k" "$c" "$m")" \
+					"$(values 12 "$k" "$c" "$m")" \
+					"$(values 9 "$k" "$c" "$m")"
+			done
 		done
 	done
 }
 
-# median_run CLIENT MODE: the measured run whose connect -> list time is
-# the median (the lower of the two middle ones for an even count).
+# median_run KIND CLIENT MODE: the measured run whose connect -> list
+# time is the median (the lower of the two middle ones for an even
+# count).
 median_run() {
-	awk -F'\t' -v c="$1" -v m="$2" '
-		$1 == c && $2 == m && $3 >= 1 && $6 != "NA" {
-			print $6 "\t" $3
+	awk -F'\t' -v k="$1" -v c="$2" -v m="$3" '
+		$1 == k && $2 == c && $3 == m && $4 >= 1 && $7 != "NA" {
+			print $7 "\t" $4
 		}' \
 		"$work/runs.tsv" | sort -n | awk -F'\t' '
 		{ r[NR] = $2 }
@@ -426,41 +531,62 @@ def cell($l; $none):
 EOF
 )
 
-# detail CLIENT MODE: the exchanges of the median run.
+# detail KIND CLIENT MODE: the exchanges of the median run.
 detail() {
 	local log
-	log=$work/$1-$2-$(median_run "$1" "$2")
+	log=$work/$1-$2-$3-$(median_run "$1" "$2" "$3")
 	jq -r --slurpfile log "$log.log" "$jq_detail" "$log.proxy.json"
 }
 
+# The targets hold for Dovecot; the other servers' figures are stated.
 verdict() {
-	local mode target got word
-	for mode in tls starttls; do
-		target=$target_starttls
-		[ "$mode" = tls ] && target=$target_tls
-		got=$(median 5 imapconn "$mode")
-		if [ "$got" = NA ]; then
-			echo "- $(mode_name "$mode"): imapconn's round trips" \
-				"could not be counted (see the runs)."
-			continue
-		fi
-		word="**met**"
-		if ! awk -v a="$got" -v b="$target" 'BEGIN { exit !(a <= b) }'
-		then
-			word="**NOT met** (see its exchanges below)"
-		fi
-		printf -- '- %s: imapconn %s round trips to the list, ' \
-			"$(mode_name "$mode")" "$got"
-		printf 'target %s: %s; curl %s; ' "$target" "$word" \
-			"$(median 5 curl "$mode")"
-		printf 'connect → list %s ms against curl %s ms.\n' \
-			"$(median 6 imapconn "$mode")" \
-			"$(median 6 curl "$mode")"
+	local kind mode target got word
+	for kind in "${kinds[@]}"; do
+		for mode in tls starttls; do
+			got=$(median 6 "$kind" imapconn "$mode")
+			if [ "$got" = NA ]; then
+				echo "- $kind, $(mode_name "$mode"): imapconn's" \
+					"round trips could not be counted (see" \
+					"the runs)."
+				continue
+			fi
+			printf -- '- %s, %s: imapconn %s round trips to the list' \
+				"$kind" "$(mode_name "$mode")" "$got"
+			if [ "$kind" = dovecot ]; then
+				target=$target_starttls
+				[ "$mode" = tls ] && target=$target_tls
+				word="**met**"
+				if ! awk -v a="$got" -v b="$target" \
+					'BEGIN { exit !(a <= b) }'; then
+					word="**NOT met** (see its exchanges below)"
+				fi
+				printf ', target %s: %s' "$target" "$word"
+			fi
+			printf '; curl %s; ' "$(median 6 "$kind" curl "$mode")"
+			printf 'connect → list %s ms against curl %s ms.\n' \
+				"$(median 7 "$kind" imapconn "$mode")" \
+				"$(median 7 "$kind" curl "$mode")"
+		done
 	done
 }
 
+# What each server's ID answer calls it (from imapconn's first run).
+server_names() {
+	local kind name sep=''
+	for kind in "${kinds[@]}"; do
+		name=$(jq -r '[.server_id.name, .server_id.version]
+			| map(select(. != null)) | join(" ")
+			| if . == "" then "no ID answer" else . end' \
+			"$work/$kind-imapconn-tls-0.out" 2>/dev/null ||
+			echo "?")
+		printf '%s%s: %s' "$sep" "$kind" "$name"
+		sep='; '
+	done
+	echo
+}
+
 report() {
-	local client mode ic_version curl_version dovecot_version
+	local kind client mode ic_version curl_version dovecot_version
 	ic_version=$("$imapconn" --version 2>/dev/null | head -1)
 	curl_version=$("$curl_bin" --version | head -1 | cut -d' ' -f1-2)
 	dovecot_version=$(dovecot --version 2>/dev/null | cut -d' ' -f1)
@@ -470,13 +596,17 @@ report() {
 Measured $(date -u '+%Y-%m-%d %H:%M UTC') on Linux $(uname -r), \
 $(nproc) CPUs
 (load average $load_avg at the start);
-$ic_version, $curl_version, Dovecot $dovecot_version
-(tests/dovecot/imapconn-dovecot, user $TEST_USER, 12 mailboxes).
+$ic_version, $curl_version, Dovecot $dovecot_version.
+Servers (tests/dovecot/imapconn-dovecot, tests/servers/imapconn-KIND;
+user alice, INBOX and about a dozen folders), as their ID answers name
+them: $(server_names)
+${not_run[*]:+Not run: ${not_run[*]}.}
 Through bench/delayproxy with $delay_ms ms each way \
 ($((2 * delay_ms)) ms per round trip);
 median of $runs runs after one warm-up, runs interleaved.
 
-Command: \`bench/roundtrips.sh --runs $runs --delay-ms $delay_ms\`
+Command: \`bench/roundtrips.sh --runs $runs --delay-ms $delay_ms --timeout $wait_s\`
+(servers: ${kinds[*]})
 
 $(table)
 
@@ -492,19 +622,21 @@ parsing, building commands) and the server's (request delivered →
 first byte of its reply); the rest is the $((2 * delay_ms)) ms per \
 round trip and the
 bursts' own length. Wall time: the whole client process, start to exit
-(program start-up and LOGOUT included). Targets for imapconn:
-$target_tls with implicit TLS 1.3, $target_starttls with STARTTLS.
+(program start-up and LOGOUT included). Targets for imapconn on
+Dovecot: $target_tls with implicit TLS 1.3, $target_starttls with STARTTLS.
 
 $(verdict)
 EOF
-	for mode in tls starttls; do
-		for client in imapconn curl; do
-			echo
-			printf '## %s, %s: exchanges of run %s' \
-				"$client" "$(mode_name "$mode")" \
-				"$(median_run "$client" "$mode")"
-			printf ' (the median)\n\n'
-			detail "$client" "$mode"
+	for kind in "${kinds[@]}"; do
+		for mode in tls starttls; do
+			for client in imapconn curl; do
+				echo
+				printf '## %s, %s, %s: exchanges of run %s' \
+					"$kind" "$client" "$(mode_name "$mode")" \
+					"$(median_run "$kind" "$client" "$mode")"
+				printf ' (the median)\n\n'
+				detail "$kind" "$client" "$mode"
+			done
 		done
 	done
 	cat <<EOF
