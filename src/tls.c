@@ -486,6 +486,8 @@ verify_cb(int ok, X509_STORE_CTX *sctx)
 	return t->verify_enabled ? ok : 1;
 }
 
+#define TLS_GROUPS "P-256:X25519:P-384:X448:P-521"
+
 static SSL_CTX *
 make_ctx(const struct tls_opts *o, struct failure *f)
 {
@@ -505,6 +507,12 @@ make_ctx(const struct tls_opts *o, struct failure *f)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
 	if (o->verify_depth >= 0)
 		SSL_CTX_set_verify_depth(ctx, o->verify_depth);
+	/* The TLS 1.3 key share goes for the first group: P-256, the one
+	 * every server must support (RFC 8446, 9.1).  With X25519 first, a
+	 * server without it (Cyrus IMAP as Debian configures it) answers
+	 * with a HelloRetryRequest: a round trip more. */
+	if (SSL_CTX_set1_groups_list(ctx, TLS_GROUPS) != 1)
+		ERR_clear_error();
 	if (set_versions(ctx, o, f) != 0 || set_ciphers(ctx, o, f) != 0 ||
 	    load_trust(ctx, o, f) != 0 ||
 	    (o->crl_file[0] != '\0' && load_crl(ctx, o->crl_file, f) != 0) ||
