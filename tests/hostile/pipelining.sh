@@ -144,6 +144,15 @@ expect-tag LOGIN
 expect-tag LIST
 read-all 5000" "not sent"
 
+	retried "LIST answered before LOGIN" "$GREET
+expect-tag ID NIL
+sendln * ID NIL
+sendln \$TAG OK
+expect-tag LOGIN
+expect-tag LIST
+sendln \$TAG OK listed
+read-all 5000" "a later command first"
+
 	retried "no reply to LIST sent behind LOGIN" "$GREET
 expect-tag ID NIL
 sendln * ID NIL
