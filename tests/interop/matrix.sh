@@ -27,7 +27,9 @@
 # Harnesses: tests/dovecot/imapconn-dovecot and tests/servers/imapconn-KIND
 # (start DIR --many N / stop DIR, DIR/env: ports, CA, users, separator
 # and what each put there).  MATRIX_SERVERS picks the kinds (default
-# all four).
+# all four, and cyrus-slash: the same Cyrus on its listeners with the
+# upstream Cyrus 3 namespace, "/" as separator and other users' and
+# shared folders under parents the server never lists).
 # The fail of tests/ui/lib.sh exits, the one used here (assert.sh) does
 # not: what follows a fail is reachable.
 # shellcheck disable=SC2317
@@ -43,7 +45,7 @@ IMAPCONN=${IMAPCONN:-$top_builddir/imapconn}
 # shellcheck source=../integration/lib.sh
 . "$top_srcdir/tests/integration/lib.sh"
 
-readonly KINDS=${MATRIX_SERVERS:-dovecot cyrus courier mailutils}
+readonly KINDS=${MATRIX_SERVERS:-dovecot cyrus cyrus-slash courier mailutils}
 readonly MODES='tls starttls'
 readonly CHECKS='list special-use select badpass many tree'
 readonly MANY=3000
@@ -61,6 +63,11 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o mode=0755,size=1g \
 fi
 chmod 0755 "$SERVERS_DIR"
 declare -A START_PID=() START_RC=() STARTED=()
+
+# The kind whose server a kind's cells use, or nothing for its own.
+server_of() {
+	if [ "$1" = cyrus-slash ]; then echo cyrus; fi
+}
 
 harness_of() {
 	if [ "$1" = dovecot ]; then
@@ -118,6 +125,8 @@ packages_installed() {
 start_servers() {
 	local kind harness
 	for kind in $KINDS; do
+		# The listeners of another kind's server: started with it.
+		[ -n "$(server_of "$kind")" ] && continue
 		harness=$(harness_of "$kind")
 		if [ ! -x "$harness" ]; then
 			START_RC[$kind]=absent
@@ -140,6 +149,10 @@ start_servers() {
 		START_RC[$kind]=0
 		wait "${START_PID[$kind]}" || START_RC[$kind]=$?
 		unset 'START_PID[$kind]'
+	done
+	for kind in $KINDS; do
+		[ -z "$(server_of "$kind")" ] ||
+			START_RC[$kind]=${START_RC[$(server_of "$kind")]:-absent}
 	done
 }
 
@@ -168,8 +181,14 @@ load_env() {
 		SERVER_KIND SEPARATOR DOVECOT_CONF INBOX_PREFIX \
 		ALICE_MAILBOXES SPECIAL_USE INBOX_MESSAGES INBOX_UNSEEN
 	# shellcheck source=/dev/null
-	. "$SERVERS_DIR/$1/env"
+	. "$SERVERS_DIR/${2:-$1}/env"
 	SERVER_KIND=${SERVER_KIND:-$1}
+	if [ "$1" = cyrus-slash ]; then
+		IMAP_PORT=$IMAP_SLASH_PORT IMAPS_PORT=$IMAPS_SLASH_PORT
+		SEPARATOR=$SEPARATOR_SLASH INBOX_PREFIX=$INBOX_PREFIX_SLASH
+		ALICE_MAILBOXES=$ALICE_MAILBOXES_SLASH
+		SPECIAL_USE=$SPECIAL_USE_SLASH
+	fi
 	SEPARATOR=${SEPARATOR:-/}
 	INBOX_MESSAGES=${INBOX_MESSAGES:-3}
 	INBOX_UNSEEN=${INBOX_UNSEEN:-3}
@@ -497,6 +516,20 @@ check_tree() {
 				"indents rising" "$p $y $q: $(screen)"
 		fi
 	fi
+	# Parents Cyrus never lists are in the tree, above their children.
+	if [ "$KIND" = cyrus-slash ] &&
+		ui_wait_re '[ ▾▸]Other Users( |$)' &&
+		ui_wait_re '[ ▾▸]carol( |$)'; then
+		local o c
+		o=$(ui_indent '[ ▾▸]Other Users( |$)')
+		c=$(ui_indent '[ ▾▸]carol( |$)')
+		if [ "$o" -lt "$c" ]; then
+			pass "$WHAT: carol under Other Users, never listed"
+		else
+			fail "$WHAT: carol under Other Users" "indents rising" \
+				"$o $c: $(screen)"
+		fi
+	fi
 	keys q
 	for ((i = 0; i < WAIT * 10; i++)); do
 		[ -f "$tmp/exit" ] && break
@@ -537,7 +570,7 @@ server_cells() {
 	mkdir -p "$WORK"
 	: >"$RESULTS"
 	FAILURES=0 PASSES=0
-	load_env "$KIND"
+	load_env "$KIND" "$(server_of "$KIND")"
 	add_dovecot_folders
 	for MODE in $MODES; do
 		cell list check_list
