@@ -16,7 +16,6 @@
 #define MIN_NODES 64
 #define MIN_ARENA 4096
 #define SMALL_TREE 200		/* fewer mailboxes: start expanded */
-#define FOLDED_COMPONENT ((size_t)MBTREE_DEPTH_MAX - 1)
 
 enum node_flag {
 	NF_EXPANDED = 1u << 0,	/* open without a filter */
@@ -74,6 +73,8 @@ struct mbtree {
 	uint64_t seed;
 	size_t count;		/* nodes with an entry */
 	size_t folded;		/* entries whose deepest levels were folded */
+	size_t made_up;		/* parents made for names never listed */
+	size_t name_bytes;	/* of every name added */
 	size_t nmatch;		/* entries the filter matches */
 	size_t built;		/* nodes below this have had a build */
 	bool sorted;
@@ -365,12 +366,12 @@ display_of(struct mbtree *t, const char *comp, size_t len, size_t *outlen)
 }
 
 /* Split raw into t->comps with the hash of each prefix; the number of
- * components (at least one, at most MBTREE_DEPTH_MAX: the last one
- * then holds the rest of the name), or 0 when out of memory.  *folded
- * tells whether the rest held more than one component. */
+ * components (at least one, at most max_comps: the last one then holds
+ * the rest of the name), or 0 when out of memory.  *folded tells
+ * whether the rest held more than one component. */
 static size_t
 split(struct mbtree *t, const char *raw, size_t len, char delim,
-      bool *folded)
+      size_t max_comps, bool *folded)
 {
 	struct mboxname_iter it;
 	uint64_t h = hash_start(t);
@@ -381,7 +382,7 @@ split(struct mbtree *t, const char *raw, size_t len, char delim,
 	*folded = false;
 	mboxname_iter_init(&it, raw, len, delim);
 	while (mboxname_iter_next(&it, &c, &cl)) {
-		if (k == FOLDED_COMPONENT && c + cl != raw + len) {
+		if (k + 1 == max_comps && c + cl != raw + len) {
 			cl = len - (size_t)(c - raw);
 			*folded = true;
 		}
@@ -473,6 +474,18 @@ node_attach(struct mbtree *t, uint32_t idx, struct mailbox_entry *e)
 	nd->entry = e;
 }
 
+/* How many parents may be made for names the server never listed: one
+ * for every 64 bytes of names, and a thousand more (an account lists
+ * nearly all its parents).  Each takes at most about 140 bytes (node,
+ * row, hash slot, room to grow), so they cost about twice the names'
+ * size at most, however the names nest (one-byte components, each
+ * name under parents of its own). */
+static size_t
+made_up_budget(const struct mbtree *t)
+{
+	return 1024 + t->name_bytes / 64;
+}
+
 int
 mbtree_add(struct mbtree *t, struct mailbox_entry *e)
 {
@@ -482,7 +495,9 @@ mbtree_add(struct mbtree *t, struct mailbox_entry *e)
 
 	if (t == NULL || e == NULL)
 		goto fail;
-	k = split(t, e->raw, e->raw_len, e->delim, &folded);
+	t->name_bytes += e->raw_len;
+	k = split(t, e->raw, e->raw_len, e->delim, MBTREE_DEPTH_MAX,
+		  &folded);
 	if (k == 0)
 		goto fail;
 	idx = hash_lookup(t, e->raw, e->raw_len, t->comps[k - 1].hash);
@@ -499,8 +514,16 @@ mbtree_add(struct mbtree *t, struct mailbox_entry *e)
 		if (parent != 0)
 			break;
 	}
+	/* Past the budget of made-up parents, the rest of the name below
+	 * that ancestor is one leaf. */
+	if (t->made_up + (k - 1 - j) > made_up_budget(t)) {
+		k = split(t, e->raw, e->raw_len, e->delim, j + 1, &folded);
+		if (k == 0)
+			goto fail;
+	}
 	if (reserve_nodes(t, k - j) != 0)
 		goto fail;
+	t->made_up += k - 1 - j;
 	for (; j + 1 < k; j++) {
 		parent = node_new(t, parent, &t->comps[j], e->raw, e->delim,
 				  NULL);

@@ -115,8 +115,10 @@ size_t mbtree_parent_row(const struct mbtree *t, size_t i);
 /* Mailboxes added (not counting parents made up for missing ones). */
 size_t mbtree_count(const struct mbtree *t);
 
-/* Mailboxes whose deepest levels were kept as one leaf (deeper than
- * MBTREE_DEPTH_MAX). */
+/* Mailboxes whose deepest levels were kept as one leaf: deeper than
+ * MBTREE_DEPTH_MAX, or past the budget of parents made up for names
+ * never listed (one for every 64 bytes of names, and a thousand more),
+ * which bounds the tree's memory whatever way the names nest. */
 size_t mbtree_folded(const struct mbtree *t);
 
 /* Mailboxes (not made-up parents) the filter matches, whether or not

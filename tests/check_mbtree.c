@@ -601,6 +601,39 @@ END_TEST
 /* "c/a/a/.../a", a name of 1 MiB for each c: the levels past
  * MBTREE_DEPTH_MAX are one leaf, and the tree stays a small multiple of
  * the names' size (eight million levels would take hundreds of MB). */
+/* Names nested under parents of their own, none of them listed, one
+ * byte per level: the parents made up stay within their budget, and
+ * the memory within a small multiple of the names' size. */
+#define WIDE_NAMES 20000
+START_TEST(test_parent_budget)
+{
+	struct mbtree *t = mbtree_new();
+	char raw[128];
+	size_t len, bytes = 0;
+	struct mailbox_entry *e;
+
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; i < WIDE_NAMES; i++) {
+		len = (size_t)snprintf(raw, sizeof(raw), "x%05d", i);
+		for (int d = 1; d < DEEP; d++)
+			len += (size_t)snprintf(raw + len, sizeof(raw) - len,
+						"/a");
+		e = mailbox_entry_new(raw, len, raw);
+		ck_assert_ptr_nonnull(e);
+		e->delim = '/';
+		ck_assert_int_eq(mbtree_add(t, e), 0);
+		bytes += len;
+	}
+	mbtree_build(t);
+	ck_assert_uint_eq(mbtree_count(t), WIDE_NAMES);
+	ck_assert_uint_gt(mbtree_folded(t), 0);
+	ck_assert_uint_le(mbtree_memory(t), 8 * bytes);
+	/* A folded name is still found and shown whole. */
+	ck_assert_uint_ne(mbtree_find(t, raw, len), (size_t)-1);
+	mbtree_free(t);
+}
+END_TEST
+
 START_TEST(test_folded)
 {
 	struct mbtree *t = mbtree_new();
@@ -853,6 +886,7 @@ suite_mbtree(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_deep);
 	tcase_add_test(tc, test_folded);
+	tcase_add_test(tc, test_parent_budget);
 	tcase_add_test(tc, test_matches_collapsed);
 	tcase_add_test(tc, test_status_find);
 	tcase_add_test(tc, test_duplicates);
