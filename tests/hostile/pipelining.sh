@@ -49,50 +49,42 @@ assert_played() {
 		"$(grep -c '^event: mismatch' "$SRV_LOG" || true)"
 }
 
-# A server with LOGINDISABLED takes AUTHENTICATE: alone in its write.
-check_authenticate_alone() {
-	say "AUTHENTICATE goes in a write of its own"
-	srv_start 'sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN SASL-IR] hi
-expect-alone AUTHENTICATE PLAIN
-sendln $TAG OK authenticated
+# login_alone WHAT CAPABILITIES COMMAND: a server greeting with
+# CAPABILITIES gets COMMAND (the login) alone in its write, then lists
+# on the same connection.
+login_alone() {
+	local what=$1 caps=$2 command=$3
+	say "$what: nothing else in the login's write"
+	srv_start "sendln * OK [CAPABILITY $caps] hi
+expect-alone $command
+sendln \$TAG OK logged in
 expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
+sendln * LIST () \"/\" INBOX
+sendln \$TAG OK listed
 expect-tag LOGOUT
 sendln * BYE
-sendln $TAG OK
-close'
+sendln \$TAG OK
+close"
 	run_json --allow-plaintext-auth --timeout 5 -u alice \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
-	assert_eq "AUTHENTICATE alone: exit status 0" 0 "$RUN_RC"
-	assert_played "AUTHENTICATE alone"
-	assert_json "AUTHENTICATE alone: INBOX listed" \
-		'[.mailboxes[].name] | join(",")' INBOX
+	assert_eq "$what: exit status 0" 0 "$RUN_RC"
+	assert_played "$what"
+	assert_json "$what: INBOX listed" '[.mailboxes[].name] | join(",")' \
+		INBOX
+	assert_json "$what: no retry" '.retried | length' 0
 }
 
-# A server offering neither ID nor SASL-IR (as Courier IMAP) may lose
-# what follows LOGIN: LOGIN goes alone, and no retry is needed.
 check_login_alone() {
-	say "no ID, no SASL-IR: nothing follows LOGIN in its write"
-	srv_start 'sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE] hi
-expect-alone LOGIN alice
-sendln $TAG OK logged in
-expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
-expect-tag LOGOUT
-sendln * BYE
-sendln $TAG OK
-close'
-	run_json --allow-plaintext-auth --timeout 5 -u alice \
-		"127.0.0.1:$SRV_PORT"
-	srv_stop
-	assert_sane 2000
-	assert_eq "LOGIN alone: exit status 0" 0 "$RUN_RC"
-	assert_played "LOGIN alone"
-	assert_json "LOGIN alone: no retry" '.retried | length' 0
+	# LOGINDISABLED: AUTHENTICATE, which nothing may share a write with.
+	login_alone "AUTHENTICATE" \
+		"IMAP4rev1 LOGINDISABLED AUTH=PLAIN SASL-IR" \
+		"AUTHENTICATE PLAIN"
+	# Neither ID nor SASL-IR (as Courier IMAP): the server may lose
+	# what follows LOGIN.
+	login_alone "LOGIN, no ID or SASL-IR" "IMAP4rev1 AUTH=PLAIN IDLE" \
+		"LOGIN alice"
 }
 
 # retried WHAT SCRIPT WHY: the first connection mishandles pipelining
@@ -255,7 +247,6 @@ read-all 5000"
 
 main() {
 	need_tools
-	check_authenticate_alone
 	check_login_alone
 	check_retries
 	check_retry_fails
