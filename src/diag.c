@@ -85,21 +85,6 @@ has_word(const char *list, const char *word)
 	return false;
 }
 
-/* s cut to at most cap - 1 bytes, never inside a UTF-8 sequence. */
-static void
-clip(const char *s, char *out, size_t cap)
-{
-	size_t n = strlen(s);
-
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	out[n] = '\0';
-}
-
 /* "2026-01-31" for an epoch time. */
 static void
 date_text(int64_t epoch, char *buf, size_t cap)
@@ -210,7 +195,7 @@ dns_hint(struct failure *f, const struct diag_input *in)
 	struct line l = { .len = 0 };
 	char host[101];
 
-	clip(full, host, sizeof(host));
+	fail_fact(host, sizeof(host), full);
 	if (f->reason == FAIL_R_DNS_TEMPORARY)
 		line_add(&l, "no DNS server answered for %s: check this "
 			 "machine's network and resolver (/etc/resolv.conf), "
@@ -1130,7 +1115,7 @@ split_code(const char *p, char *code, size_t ccap, char *text,
 			p++;
 		p += strspn(p, " ");
 	}
-	clip(p, text, tcap);
+	fail_fact(text, tcap, p);
 }
 
 /* The index of code in resp_codes, or -1. */
