@@ -354,6 +354,7 @@ json_failure(struct json *j, const struct check_run *run)
 	json_obj_open(j, "failure");
 	json_str(j, "phase", phase_name(f->phase));
 	json_str(j, "class", fail_class_name(f->cls));
+	json_str(j, "reason", fail_reason_name(f->reason));
 	json_str(j, "detail", f->detail);
 	json_str(j, "hint", f->hint[0] ? f->hint : NULL);
 	if (f->cls == FAIL_TIMEOUT)

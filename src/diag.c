@@ -85,48 +85,6 @@ has_word(const char *list, const char *word)
 	return false;
 }
 
-static bool
-detail_has(const struct failure *f, const char *needle)
-{
-	return strstr(f->detail, needle) != NULL;
-}
-
-/* The text of s after key, up to the first byte of stop or the end,
- * into out; false when key is not in s. */
-static bool
-text_after(const char *s, const char *key, const char *stop, char *out,
-	   size_t cap)
-{
-	const char *p = strstr(s, key);
-	size_t len;
-
-	out[0] = '\0';
-	if (p == NULL)
-		return false;
-	p += strlen(key);
-	len = strcspn(p, stop);
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(out, p, len);
-	out[len] = '\0';
-	return true;
-}
-
-/* s cut to at most cap - 1 bytes, never inside a UTF-8 sequence. */
-static void
-clip(const char *s, char *out, size_t cap)
-{
-	size_t n = strlen(s);
-
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(out, s, n);
-	out[n] = '\0';
-}
-
 /* "2026-01-31" for an epoch time. */
 static void
 date_text(int64_t epoch, char *buf, size_t cap)
@@ -237,16 +195,16 @@ dns_hint(struct failure *f, const struct diag_input *in)
 	struct line l = { .len = 0 };
 	char host[101];
 
-	clip(full, host, sizeof(host));
-	if (detail_has(f, "temporary failure"))
+	fail_fact(host, sizeof(host), full);
+	if (f->reason == FAIL_R_DNS_TEMPORARY)
 		line_add(&l, "no DNS server answered for %s: check this "
 			 "machine's network and resolver (/etc/resolv.conf), "
 			 "then try again", host);
-	else if (detail_has(f, "has no IPv4 or IPv6 address"))
+	else if (f->reason == FAIL_R_DNS_NO_ADDRESS)
 		line_add(&l, "%s exists but has no address: check the name "
 			 "(the mail server may have its own, such as "
 			 "imap.DOMAIN)", host);
-	else if (detail_has(f, "too long"))
+	else if (f->reason == FAIL_R_HOST_TOO_LONG)
 		return false;
 	else if (strlen(full) <= 60)
 		line_add(&l, "%s does not resolve here: check its spelling; "
@@ -259,80 +217,10 @@ dns_hint(struct failure *f, const struct diag_input *in)
 	return line_set(f, &l);
 }
 
-enum outcome {
-	OUT_REFUSED = 0,
-	OUT_TIMEOUT,
-	OUT_UNREACHABLE,
-	OUT_OTHER,
-	OUT_COUNT
-};
-
-/* One connection attempt, as the connect phase's detail tells it. */
-struct attempt {
-	char host[72];		/* "127.0.0.1", "[::1]" */
-	bool v6;
-	enum outcome out;
-};
-
-#define ATTEMPTS_MAX 16
-
-static const struct {
-	const char *prefix;
-	enum outcome out;
-} outcome_words[] = {
-	{ "connection refused", OUT_REFUSED },
-	{ "timed out", OUT_TIMEOUT },
-	{ "unreachable", OUT_UNREACHABLE },
-};
-
 static bool
-parse_attempt(const char *tok, size_t len, struct attempt *a)
+is_v6(const struct fail_attempt *a)
 {
-	const char *sep = strstr(tok, ": ");
-	const char *port;
-	size_t hl;
-
-	if (sep == NULL || (size_t)(sep - tok) >= len)
-		return false;
-	port = sep;
-	while (port > tok && port[-1] != ':')
-		port--;
-	if (port <= tok + 1)
-		return false;
-	hl = (size_t)(port - 1 - tok);
-	if (hl >= sizeof(a->host))
-		return false;
-	memcpy(a->host, tok, hl);
-	a->host[hl] = '\0';
-	a->v6 = tok[0] == '[';
-	a->out = OUT_OTHER;
-	if (strncmp(sep + 2, "not tried", 9) == 0)
-		return false;
-	for (size_t i = 0; i < NELEM(outcome_words); i++)
-		if (strncmp(sep + 2, outcome_words[i].prefix,
-			    strlen(outcome_words[i].prefix)) == 0)
-			a->out = outcome_words[i].out;
-	return true;
-}
-
-/* The attempts in a detail "ADDR:PORT: outcome; ADDR:PORT: outcome". */
-static size_t
-parse_attempts(const char *detail, struct attempt *a, size_t cap)
-{
-	size_t n = 0;
-
-	while (*detail != '\0' && n < cap) {
-		const char *end = strstr(detail, "; ");
-		size_t len = end != NULL ? (size_t)(end - detail) :
-			     strlen(detail);
-
-		if (parse_attempt(detail, len, &a[n]))
-			n++;
-		if (end == NULL)
-			break;
-		detail = end + 2;
-	}
-	return n;
+	return a->host[0] == '[';
 }
 
 static bool
@@ -344,7 +232,7 @@ is_loopback(const char *host)
 /* The attempts with outcome out: their addresses (at most 3) and
  * families into l; the number of them is returned. */
 static size_t
-group_text(const struct attempt *a, size_t n, enum outcome out,
+group_text(const struct fail_attempt *a, size_t n, enum fail_outcome out,
 	   struct line *l)
 {
 	size_t count = 0, shown = 0;
@@ -354,8 +242,8 @@ group_text(const struct attempt *a, size_t n, enum outcome out,
 		if (a[i].out != out)
 			continue;
 		count++;
-		v4 |= !a[i].v6;
-		v6 |= a[i].v6;
+		v4 |= !is_v6(&a[i]);
+		v6 |= is_v6(&a[i]);
 		if (shown++ < 3)
 			line_add(l, "%s%s", shown > 1 ? ", " : "",
 				 a[i].host);
@@ -375,16 +263,16 @@ family_name(bool v6)
 }
 
 static void
-refused_hint(const struct diag_input *in, const struct attempt *a,
+refused_hint(const struct diag_input *in, const struct fail_attempt *a,
 	     size_t n, struct line *l)
 {
 	const struct endpoint *ep = ep_of(in);
 	bool one_family = true;
 
 	for (size_t i = 1; i < n; i++)
-		one_family &= a[i].v6 == a[0].v6;
+		one_family &= is_v6(&a[i]) == is_v6(&a[0]);
 	line_add(l, "nothing listens on port %u at ", port_of(in));
-	group_text(a, n, OUT_REFUSED, l);
+	group_text(a, n, FAIL_OUT_REFUSED, l);
 	if (one_family && ep->kind == ADDR_NAME && strlen(ep->host) <= 60)
 		line_add(l, ", the only family %s resolves to", ep->host);
 	line_add(l, ": check Port (--port; 993 for TLS, 143 for STARTTLS) "
@@ -393,19 +281,20 @@ refused_hint(const struct diag_input *in, const struct attempt *a,
 		return;
 	if (is_loopback(a[0].host))
 		line_add(l, ", or try %s if it listens on %s only",
-			 a[0].v6 ? "127.0.0.1" : "[::1]",
-			 family_name(!a[0].v6));
+			 is_v6(&a[0]) ? "127.0.0.1" : "[::1]",
+			 family_name(!is_v6(&a[0])));
 	else
 		line_add(l, ", or its %s address if it listens on %s only",
-			 family_name(!a[0].v6), family_name(!a[0].v6));
+			 family_name(!is_v6(&a[0])),
+			 family_name(!is_v6(&a[0])));
 }
 
 static void
-timed_out_hint(const struct diag_input *in, const struct attempt *a,
+timed_out_hint(const struct diag_input *in, const struct fail_attempt *a,
 	       size_t n, struct line *l)
 {
 	line_add(l, "no answer from ");
-	group_text(a, n, OUT_TIMEOUT, l);
+	group_text(a, n, FAIL_OUT_TIMEOUT, l);
 	line_add(l, " on port %u within %g s: a firewall may drop the "
 		 "connection, or the host is down; if the network is only "
 		 "slow, try --timeout %g (Timeout)", port_of(in),
@@ -413,12 +302,12 @@ timed_out_hint(const struct diag_input *in, const struct attempt *a,
 }
 
 static void
-unreachable_hint(const struct diag_input *in, const struct attempt *a,
+unreachable_hint(const struct diag_input *in, const struct fail_attempt *a,
 		 size_t n, struct line *l)
 {
 	line_add(l, "no route to ");
-	group_text(a, n, OUT_UNREACHABLE, l);
-	if (a[0].v6)
+	group_text(a, n, FAIL_OUT_UNREACHABLE, l);
+	if (is_v6(&a[0]))
 		line_add(l, ": this machine may have no IPv6 route; connect "
 			 "to an IPv4 address of the server");
 	else
@@ -427,26 +316,26 @@ unreachable_hint(const struct diag_input *in, const struct attempt *a,
 
 /* Addresses that failed in different ways: say which did what. */
 static void
-mixed_hint(const struct diag_input *in, const struct attempt *a, size_t n,
+mixed_hint(const struct diag_input *in, const struct fail_attempt *a, size_t n,
 	   struct line *l)
 {
-	static const char *const verbs[OUT_COUNT] = {
-		[OUT_REFUSED] = " refused",
-		[OUT_TIMEOUT] = " did not answer",
-		[OUT_UNREACHABLE] = " had no route",
-		[OUT_OTHER] = " failed",
+	static const char *const verbs[FAIL_OUT_COUNT] = {
+		[FAIL_OUT_REFUSED] = " refused",
+		[FAIL_OUT_TIMEOUT] = " did not answer",
+		[FAIL_OUT_UNREACHABLE] = " had no route",
+		[FAIL_OUT_OTHER] = " failed",
 	};
 	size_t silent = 0;
 	int groups = 0;
 
-	for (int o = 0; o < OUT_COUNT; o++) {
+	for (int o = 0; o < FAIL_OUT_COUNT; o++) {
 		struct line g = { .len = 0 };
-		size_t k = group_text(a, n, (enum outcome)o, &g);
+		size_t k = group_text(a, n, (enum fail_outcome)o, &g);
 
 		if (k == 0)
 			continue;
 		line_add(l, "%s%s%s", groups++ ? ", " : "", g.s, verbs[o]);
-		if (o == OUT_TIMEOUT) {
+		if (o == FAIL_OUT_TIMEOUT) {
 			line_add(l, " in %g s", in->o->cfg.timeout_s);
 			silent = k;
 		}
@@ -463,15 +352,15 @@ static bool
 connect_hint(struct failure *f, const struct diag_input *in)
 {
 	typedef void (*group_fn)(const struct diag_input *in,
-				 const struct attempt *a, size_t n,
+				 const struct fail_attempt *a, size_t n,
 				 struct line *l);
-	static const group_fn all_alike[OUT_COUNT] = {
-		[OUT_REFUSED] = refused_hint,
-		[OUT_TIMEOUT] = timed_out_hint,
-		[OUT_UNREACHABLE] = unreachable_hint,
+	static const group_fn all_alike[FAIL_OUT_COUNT] = {
+		[FAIL_OUT_REFUSED] = refused_hint,
+		[FAIL_OUT_TIMEOUT] = timed_out_hint,
+		[FAIL_OUT_UNREACHABLE] = unreachable_hint,
 	};
-	struct attempt a[ATTEMPTS_MAX];
-	size_t n = parse_attempts(f->detail, a, ATTEMPTS_MAX);
+	const struct fail_attempt *a = f->attempts;
+	size_t n = f->n_attempts;
 	struct line l = { .len = 0 };
 	bool alike = true;
 	group_fn fn;
@@ -586,14 +475,6 @@ plain_port_hint(struct failure *f, const struct diag_input *in)
 	return true;
 }
 
-/* The version the server chose, as the TLS module adds it to the
- * detail: "(the server chose TLS 1.0)". */
-static bool
-server_version(const struct failure *f, char *buf, size_t cap)
-{
-	return text_after(f->detail, "the server chose ", ")", buf, cap);
-}
-
 /* What to do about the version the server chose; false when it is one
  * of those offered (then something else failed). */
 static bool
@@ -628,9 +509,9 @@ version_hint(struct failure *f, const struct diag_input *in)
 {
 	const struct tls_opts *t = &ep_of(in)->tls;
 	struct line l = { .len = 0 };
-	char range[32], chosen[32];
+	char range[32];
 
-	if (detail_has(f, "no protocols available") &&
+	if (f->reason == FAIL_R_TLS_NO_PROTOCOLS &&
 	    t->min_version != TLSV_DEFAULT && t->max_version != TLSV_DEFAULT
 	    && t->min_version > t->max_version) {
 		fail_hint(f, "TLS min %s is above TLS max %s (--tls-min, "
@@ -639,8 +520,7 @@ version_hint(struct failure *f, const struct diag_input *in)
 			  tls_version_name(t->max_version));
 		return true;
 	}
-	if (server_version(f, chosen, sizeof(chosen)) &&
-	    chosen_hint(t, chosen, &l))
+	if (f->tls_chosen[0] != '\0' && chosen_hint(t, f->tls_chosen, &l))
 		return line_set(f, &l);
 	range_text(t, range, sizeof(range));
 	if (offered_min(t) == offered_max(t))
@@ -686,7 +566,7 @@ cipher_hint(struct failure *f, const struct diag_input *in)
 
 /* What is known about a verification failure. */
 struct verify_facts {
-	long err;			/* X509_V_ERR_* */
+	enum fail_reason reason;	/* FAIL_R_CERT_* */
 	int depth;			/* -1: unknown */
 	const struct tls_summary *t;	/* NULL: not known */
 	const struct tls_cert_info *cert;	/* the one at depth, if sent */
@@ -699,12 +579,13 @@ typedef bool (*verify_fn)(struct failure *f, const struct diag_input *in,
 static void
 short_name(const char *subject, char *buf, size_t cap)
 {
-	const char *cn = strstr(subject, "CN=");
+	const char *cn = subject;
 	size_t len;
 
-	while (cn != NULL && cn != subject && cn[-1] != ',')
-		cn = strstr(cn + 3, "CN=");
-	if (cn == NULL)
+	while (*cn != '\0' && !((cn == subject || cn[-1] == ',') &&
+				strncmp(cn, "CN=", 3) == 0))
+		cn++;
+	if (*cn == '\0')
 		cn = subject;
 	len = cn == subject && strncmp(cn, "CN=", 3) != 0 ? strlen(cn) :
 	      strcspn(cn, ",");
@@ -966,8 +847,6 @@ static void
 cert_names_of(const struct failure *f, const struct verify_facts *v,
 	      struct cert_names *cn)
 {
-	char list[FAIL_DETAIL_MAX];
-
 	cn->n = 0;
 	if (v->t != NULL && v->t->chain_len > 0) {
 		names_parse(cn, v->t->chain[0].sans);
@@ -980,9 +859,7 @@ cert_names_of(const struct failure *f, const struct verify_facts *v,
 		}
 		return;
 	}
-	if (text_after(f->detail, "the certificate is for ", "", list,
-		       sizeof(list)))
-		names_parse(cn, list);
+	names_parse(cn, f->cert_names);
 }
 
 /* The names of cn (at most 3) and what to do, into l; without full,
@@ -1047,63 +924,49 @@ name_hint(struct failure *f, const struct diag_input *in,
 }
 
 static const struct {
-	long err;
+	enum fail_reason reason;
 	verify_fn fn;
 	const char *text;
 } verify_rules[] = {
-	/* "... in certificate chain" before the shorter text it holds */
-	{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, untrusted_root_hint, NULL },
-	{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, self_signed_hint, NULL },
-	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, issuer_hint, NULL },
-	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, issuer_hint, NULL },
-	{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, issuer_hint, NULL },
-	{ X509_V_ERR_CERT_HAS_EXPIRED, expired_hint, NULL },
-	{ X509_V_ERR_CERT_NOT_YET_VALID, not_yet_valid_hint, NULL },
-	{ X509_V_ERR_HOSTNAME_MISMATCH, name_hint, NULL },
-	{ X509_V_ERR_IP_ADDRESS_MISMATCH, name_hint, NULL },
-	{ X509_V_ERR_CERT_REVOKED, NULL, "the certificate was revoked by its "
-	  "CA: the server must get a new one" },
-	{ X509_V_ERR_UNABLE_TO_GET_CRL, NULL, "the CRL file (--crl-file) has "
-	  "no list from this certificate's issuer: give the issuer's CRL" },
-	{ X509_V_ERR_CERT_CHAIN_TOO_LONG, NULL, "the chain is longer than "
-	  "Verify depth allows: raise it (--verify-depth)" },
-	{ X509_V_ERR_EE_KEY_TOO_SMALL, NULL, "the certificate's key is too "
-	  "weak for this security level: the server must replace it; "
-	  "--ciphers 'DEFAULT:@SECLEVEL=0' accepts it (insecure)" },
-	{ X509_V_ERR_CA_KEY_TOO_SMALL, NULL, "a CA key in the chain is too "
+	{ FAIL_R_CERT_UNTRUSTED_ROOT, untrusted_root_hint, NULL },
+	{ FAIL_R_CERT_SELF_SIGNED, self_signed_hint, NULL },
+	{ FAIL_R_CERT_UNKNOWN_ISSUER, issuer_hint, NULL },
+	{ FAIL_R_CERT_EXPIRED, expired_hint, NULL },
+	{ FAIL_R_CERT_NOT_YET_VALID, not_yet_valid_hint, NULL },
+	{ FAIL_R_CERT_NAME_MISMATCH, name_hint, NULL },
+	{ FAIL_R_CERT_REVOKED, NULL, "the certificate was revoked by its CA: "
+	  "the server must get a new one" },
+	{ FAIL_R_CERT_NO_CRL, NULL, "the CRL file (--crl-file) has no list "
+	  "from this certificate's issuer: give the issuer's CRL" },
+	{ FAIL_R_CERT_CHAIN_TOO_LONG, NULL, "the chain is longer than Verify "
+	  "depth allows: raise it (--verify-depth)" },
+	{ FAIL_R_CERT_KEY_TOO_SMALL, NULL, "the certificate's key is too weak "
+	  "for this security level: the server must replace it; --ciphers "
+	  "'DEFAULT:@SECLEVEL=0' accepts it (insecure)" },
+	{ FAIL_R_CERT_CA_KEY_TOO_SMALL, NULL, "a CA key in the chain is too "
 	  "weak for this security level: the server must replace it" },
-	{ X509_V_ERR_CA_MD_TOO_WEAK, NULL, "a certificate in the chain is "
-	  "signed with a weak hash (such as SHA-1): the server must replace "
-	  "it" },
-	{ X509_V_ERR_INVALID_PURPOSE, NULL, "the certificate is not meant "
-	  "for a TLS server: the server must use a server certificate" },
+	{ FAIL_R_CERT_WEAK_HASH, NULL, "a certificate in the chain is signed "
+	  "with a weak hash (such as SHA-1): the server must replace it" },
+	{ FAIL_R_CERT_PURPOSE, NULL, "the certificate is not meant for a TLS "
+	  "server: the server must use a server certificate" },
 };
 
-/* The error and depth from the summary, else from the detail
- * ("...: <OpenSSL's text> (depth N)"). */
+/* The error, depth and chain from the summary when it has them, else
+ * the failure's reason alone. */
 static void
 verify_facts_of(const struct failure *f, const struct diag_input *in,
 		struct verify_facts *v)
 {
-	const char *d;
-
 	memset(v, 0, sizeof(*v));
 	v->depth = -1;
-	if (in->tls != NULL && in->tls->verify_error != X509_V_OK) {
-		v->t = in->tls;
-		v->err = in->tls->verify_error;
-		v->depth = in->tls->verify_error_depth;
-		if (v->depth >= 0 && v->depth < v->t->chain_len)
-			v->cert = &v->t->chain[v->depth];
+	v->reason = f->reason;
+	if (in->tls == NULL || in->tls->verify_error == X509_V_OK)
 		return;
-	}
-	for (size_t i = 0; i < NELEM(verify_rules) && v->err == 0; i++)
-		if (detail_has(f, X509_verify_cert_error_string(
-				       verify_rules[i].err)))
-			v->err = verify_rules[i].err;
-	d = strstr(f->detail, "(depth ");
-	if (d != NULL)
-		v->depth = atoi(d + 7);
+	v->t = in->tls;
+	v->reason = tls_verify_reason(in->tls->verify_error);
+	v->depth = in->tls->verify_error_depth;
+	if (v->depth >= 0 && v->depth < v->t->chain_len)
+		v->cert = &v->t->chain[v->depth];
 }
 
 static bool
@@ -1113,7 +976,7 @@ verify_hint(struct failure *f, const struct diag_input *in)
 
 	verify_facts_of(f, in, &v);
 	for (size_t i = 0; i < NELEM(verify_rules); i++) {
-		if (verify_rules[i].err != v.err)
+		if (verify_rules[i].reason != v.reason)
 			continue;
 		if (verify_rules[i].fn != NULL)
 			return verify_rules[i].fn(f, in, &v);
@@ -1142,11 +1005,8 @@ static const struct {
 static bool
 other_protocol_hint(struct failure *f, const struct diag_input *in)
 {
-	const char *got = strstr(f->detail, "got: ");
+	const char *got = f->got;
 
-	if (got == NULL)
-		return false;
-	got += 5;
 	for (size_t i = 0; i < NELEM(other_protocols); i++) {
 		if (strncmp(got, other_protocols[i].prefix,
 			    strlen(other_protocols[i].prefix)) != 0)
@@ -1241,16 +1101,13 @@ static const struct {
 	{ "ALERT", "RFC 3501", "the text is meant for you: do what it says" },
 };
 
-/* The response code and the text after it in s ("...: [CODE] text"),
- * each cut to fit. */
+/* The response code and the text after it in what the server said
+ * ("[CODE] text"), each cut to fit. */
 static void
-split_code(const char *s, char *code, size_t ccap, char *text,
+split_code(const char *p, char *code, size_t ccap, char *text,
 	   size_t tcap)
 {
-	const char *p = strstr(s, ": ");
-
 	code[0] = '\0';
-	p = p != NULL ? p + 2 : s;
 	if (*p == '[') {
 		snprintf(code, ccap, "%.*s", (int)strcspn(p + 1, "] "), p + 1);
 		p += strcspn(p, "]");
@@ -1258,7 +1115,7 @@ split_code(const char *s, char *code, size_t ccap, char *text,
 			p++;
 		p += strspn(p, " ");
 	}
-	clip(p, text, tcap);
+	fail_fact(text, tcap, p);
 }
 
 /* The index of code in resp_codes, or -1. */
@@ -1277,7 +1134,7 @@ login_refused_hint(struct failure *f, const struct diag_input *in)
 	char code[32], text[61];
 	int i;
 
-	split_code(f->detail, code, sizeof(code), text, sizeof(text));
+	split_code(f->said, code, sizeof(code), text, sizeof(text));
 	i = code_index(code);
 	if (i >= 0)
 		fail_hint(f, "the server said \"%s\" with %s (%s): %s",
@@ -1300,7 +1157,7 @@ bye_greeting_hint(struct failure *f, const struct diag_input *in)
 	char code[32], text[61];
 	int i;
 
-	split_code(f->detail, code, sizeof(code), text, sizeof(text));
+	split_code(f->said, code, sizeof(code), text, sizeof(text));
 	i = code_index(code);
 	fail_hint(f, "the server refused the connection at once (BYE "
 		  "\"%s\"): %s", text, i >= 0 ? resp_codes[i].meaning :
@@ -1314,150 +1171,143 @@ bye_greeting_hint(struct failure *f, const struct diag_input *in)
 
 typedef bool (*hint_fn)(struct failure *f, const struct diag_input *in);
 
-/* A hint for the failures of one class (in one phase, with a text in
- * the detail).  fn writes the hint or returns false to let the next
- * rule try; without fn, text is the hint.  A rule without phase,
- * needle and fn is its class's general advice. */
+/* A hint for the failures of one class (in one phase, for one
+ * reason).  fn writes the hint or returns false to let the next rule
+ * try; without fn, text is the hint.  A rule without phase, reason and
+ * fn is its class's general advice.  No rule reads the detail: that
+ * is prose for people, free to change. */
 struct rule {
 	enum fail_class cls;
-	enum phase phase;	/* PHASE_NONE: any */
-	const char *needle;	/* in the detail; NULL: any */
+	enum phase phase;		/* ANY: any */
+	enum fail_reason reason;	/* ANY_REASON: any */
 	hint_fn fn;
 	const char *text;
 };
 
 #define ANY PHASE_NONE
+#define ANY_REASON FAIL_R_NONE
 
 /* First match wins: specific rules before their class's general one. */
 static const struct rule rules[] = {
-	{ FAIL_NETWORK, ANY, "the tunnel command", NULL, "the tunnel command "
-	  "ended the session: its exit status and error output above say "
-	  "why; run it by hand to see that it speaks IMAP on its standard "
-	  "input and output" },
-	{ FAIL_TIMEOUT, ANY, "the tunnel command", NULL, "the tunnel command "
+	{ FAIL_NETWORK, ANY, FAIL_R_TUNNEL_ENDED, NULL, "the tunnel command "
+	  "ended the session: its exit status and error output above say why; "
+	  "run it by hand to see that it speaks IMAP on its standard input "
+	  "and output" },
+	{ FAIL_TIMEOUT, ANY, FAIL_R_TUNNEL_ENDED, NULL, "the tunnel command "
 	  "said nothing in time: run it by hand to see that it starts an IMAP "
 	  "server; if it is only slow (ssh), raise --timeout" },
-	{ FAIL_SERVER, ANY, "the tunnel command", NULL, "the tunnel "
-	  "command's server refused the session: its text above says why" },
-	{ FAIL_DNS, ANY, NULL, dns_hint, NULL },
-	{ FAIL_DNS, ANY, NULL, NULL, "check the host name; `getent hosts "
-	  "NAME` shows what this machine resolves" },
-	{ FAIL_REFUSED, ANY, NULL, connect_hint, NULL },
-	{ FAIL_REFUSED, ANY, NULL, NULL, "nothing listens on that port: "
+	{ FAIL_SERVER, ANY, FAIL_R_TUNNEL_ENDED, NULL, "the tunnel command's "
+	  "server refused the session: its text above says why" },
+	{ FAIL_DNS, ANY, ANY_REASON, dns_hint, NULL },
+	{ FAIL_DNS, ANY, ANY_REASON, NULL, "check the host name; `getent "
+	  "hosts NAME` shows what this machine resolves" },
+	{ FAIL_REFUSED, ANY, ANY_REASON, connect_hint, NULL },
+	{ FAIL_REFUSED, ANY, ANY_REASON, NULL, "nothing listens on that port: "
 	  "check Port (--port; 993 for TLS, 143 for STARTTLS) and the "
 	  "server" },
-	{ FAIL_UNREACHABLE, ANY, NULL, connect_hint, NULL },
-	{ FAIL_UNREACHABLE, ANY, NULL, NULL, "no route to that address: "
+	{ FAIL_UNREACHABLE, ANY, ANY_REASON, connect_hint, NULL },
+	{ FAIL_UNREACHABLE, ANY, ANY_REASON, NULL, "no route to that address: "
 	  "check the address and this machine's network" },
-	{ FAIL_TIMEOUT, ANY, "(--deadline)", NULL, "the server answered "
-	  "each wait in time but never finished: it is overloaded, or "
-	  "trickling on purpose; if it is only slow, raise --deadline" },
-	{ FAIL_TIMEOUT, PHASE_CONNECT, NULL, connect_hint, NULL },
-	{ FAIL_TIMEOUT, ANY, NULL, timeout_hint, NULL },
+	{ FAIL_TIMEOUT, ANY, FAIL_R_DEADLINE, NULL, "the server answered each "
+	  "wait in time but never finished: it is overloaded, or trickling on "
+	  "purpose; if it is only slow, raise --deadline" },
+	{ FAIL_TIMEOUT, PHASE_CONNECT, ANY_REASON, connect_hint, NULL },
+	{ FAIL_TIMEOUT, ANY, ANY_REASON, timeout_hint, NULL },
 
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "wrong version number",
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NOT_TLS,
 	  plain_port_hint, NULL },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "packet length too long",
-	  plain_port_hint, NULL },
-	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "wrong version number", NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, FAIL_R_TLS_NOT_TLS, NULL,
 	  "the server accepted STARTTLS but did not speak TLS after it: a "
 	  "broken server, or something in between; try Implicit TLS (--ssl, "
 	  "port 993)" },
-	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "packet length too long", NULL,
-	  "the server accepted STARTTLS but did not speak TLS after it: a "
-	  "broken server, or something in between; try Implicit TLS (--ssl, "
-	  "port 993)" },
-	{ FAIL_TLS_HANDSHAKE, ANY, "unsupported protocol", version_hint,
-	  NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, "protocol version", version_hint, NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, "no protocols available", version_hint,
-	  NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, "no ciphers available", NULL, "Ciphers "
-	  "and TLS 1.3 suites (--ciphers, --ciphersuites) leave no cipher to "
-	  "offer with these TLS versions: widen or drop them" },
-	{ FAIL_TLS_HANDSHAKE, ANY, "certificate required", NULL, "the server "
-	  "wants a client certificate: give it with --cert FILE and --key "
-	  "FILE (Client cert, Client key)" },
-	{ FAIL_TLS_HANDSHAKE, ANY, "bad certificate", NULL, "the server did "
-	  "not accept the client certificate (--cert): check it is the one "
-	  "the server expects, and still valid" },
-	{ FAIL_TLS_HANDSHAKE, ANY, "unknown ca", NULL, "the server does not "
-	  "trust the client certificate's issuer (--cert): ask its "
-	  "administrator which CA it accepts" },
-	{ FAIL_TLS_HANDSHAKE, ANY, "handshake failure", cipher_hint, NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, "no shared cipher", cipher_hint, NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, "insufficient security", cipher_hint,
-	  NULL },
-	{ FAIL_TLS_HANDSHAKE, ANY, NULL, NULL, "TLS could not be set up with "
-	  "this server (see the reason above): TLS min, TLS max and Ciphers "
-	  "(--tls-min, --tls-max, --ciphers) change what is offered" },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_VERSION, version_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_NO_PROTOCOLS,
+	  version_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_NO_CIPHERS, NULL,
+	  "Ciphers and TLS 1.3 suites (--ciphers, --ciphersuites) leave no "
+	  "cipher to offer with these TLS versions: widen or drop them" },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_CERT_REQUIRED, NULL,
+	  "the server wants a client certificate: give it with --cert FILE "
+	  "and --key FILE (Client cert, Client key)" },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_BAD_CLIENT_CERT, NULL,
+	  "the server did not accept the client certificate (--cert): check "
+	  "it is the one the server expects, and still valid" },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_UNKNOWN_CLIENT_CA, NULL,
+	  "the server does not trust the client certificate's issuer "
+	  "(--cert): ask its administrator which CA it accepts" },
+	{ FAIL_TLS_HANDSHAKE, ANY, FAIL_R_TLS_NO_SHARED_CIPHER,
+	  cipher_hint, NULL },
+	{ FAIL_TLS_HANDSHAKE, ANY, ANY_REASON, NULL, "TLS could not be set up "
+	  "with this server (see the reason above): TLS min, TLS max and "
+	  "Ciphers (--tls-min, --tls-max, --ciphers) change what is offered" },
 
-	{ FAIL_TLS_VERIFY, ANY, NULL, verify_hint, NULL },
-	{ FAIL_TLS_VERIFY, ANY, NULL, NULL, "the certificate is not trusted: "
-	  "see the TLS section, or give the right CA as CA file (--ca-file "
-	  "FILE)" },
+	{ FAIL_TLS_VERIFY, ANY, ANY_REASON, verify_hint, NULL },
+	{ FAIL_TLS_VERIFY, ANY, ANY_REASON, NULL, "the certificate is not "
+	  "trusted: see the TLS section, or give the right CA as CA file "
+	  "(--ca-file FILE)" },
 
-	{ FAIL_STARTTLS, ANY, "PREAUTH", NULL, "the server logged in before "
-	  "STARTTLS could run, so TLS cannot start (possible downgrade: "
-	  "password not sent): use Implicit TLS (--ssl, port 993)" },
-	{ FAIL_STARTTLS, ANY, "does not offer STARTTLS", NULL, "the server "
-	  "does not offer STARTTLS (possible downgrade: password not sent): "
-	  "use Implicit TLS (--ssl, port 993); --starttls=opportunistic "
-	  "would go on unencrypted (insecure)" },
-	{ FAIL_STARTTLS, ANY, "refused STARTTLS", NULL, "the server refused "
-	  "STARTTLS (possible downgrade: password not sent): use Implicit "
-	  "TLS (--ssl, port 993); --starttls=opportunistic would go on "
-	  "unencrypted (insecure)" },
-	{ FAIL_STARTTLS, ANY, NULL, NULL, "STARTTLS could not run, so the "
-	  "password was not sent: use Implicit TLS (--ssl, port 993), or "
+	{ FAIL_STARTTLS, ANY, FAIL_R_PREAUTH_BEFORE_STARTTLS, NULL,
+	  "the server logged in before STARTTLS could run, so TLS cannot "
+	  "start (possible downgrade: password not sent): use Implicit TLS "
+	  "(--ssl, port 993)" },
+	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_NOT_OFFERED, NULL,
+	  "the server does not offer STARTTLS (possible downgrade: password "
+	  "not sent): use Implicit TLS (--ssl, port 993); "
+	  "--starttls=opportunistic would go on unencrypted (insecure)" },
+	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_REFUSED, NULL, "the server "
+	  "refused STARTTLS (possible downgrade: password not sent): use "
+	  "Implicit TLS (--ssl, port 993); --starttls=opportunistic would go "
+	  "on unencrypted (insecure)" },
+	{ FAIL_STARTTLS, ANY, ANY_REASON, NULL, "STARTTLS could not run, so "
+	  "the password was not sent: use Implicit TLS (--ssl, port 993), or "
 	  "--starttls=opportunistic to go on unencrypted (insecure)" },
 
-	{ FAIL_AUTH, ANY, "unencrypted", plaintext_hint, NULL },
-	{ FAIL_AUTH, ANY, "LOGINDISABLED", logindisabled_hint, NULL },
-	{ FAIL_AUTH, ANY, "refused the login", login_refused_hint, NULL },
-	{ FAIL_AUTH, ANY, NULL, NULL, "check the user name and the password "
-	  "(User, Password)" },
+	{ FAIL_AUTH, ANY, FAIL_R_PLAINTEXT_WITHHELD, plaintext_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_LOGINDISABLED, logindisabled_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_LOGIN_REFUSED, login_refused_hint, NULL },
+	{ FAIL_AUTH, ANY, ANY_REASON, NULL, "check the user name and the "
+	  "password (User, Password)" },
 
-	{ FAIL_SERVER, PHASE_GREETING, "BYE", bye_greeting_hint, NULL },
-	{ FAIL_SERVER, ANY, "BYE", NULL, "the server closed the connection: "
-	  "its text above says why" },
-	{ FAIL_SERVER, ANY, NULL, NULL, "the server refused the command: its "
-	  "text above says why" },
+	{ FAIL_SERVER, PHASE_GREETING, FAIL_R_BYE, bye_greeting_hint, NULL },
+	{ FAIL_SERVER, ANY, FAIL_R_BYE, NULL, "the server closed the "
+	  "connection: its text above says why" },
+	{ FAIL_SERVER, ANY, ANY_REASON, NULL, "the server refused the "
+	  "command: its text above says why" },
 
-	{ FAIL_PROTOCOL, PHASE_GREETING, "TLS record", NULL, "this port "
-	  "expects TLS: a TLS record came where the greeting belongs; turn "
-	  "on Implicit TLS (--ssl)" },
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting",
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_TLS_AT_GREETING, NULL,
+	  "this port expects TLS: a TLS record came where the greeting "
+	  "belongs; turn on Implicit TLS (--ssl)" },
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_NOT_IMAP_GREETING,
 	  other_protocol_hint, NULL },
-	{ FAIL_PROTOCOL, ANY, "injection", NULL, "someone between here and "
-	  "the server may be tampering with the connection: use Implicit TLS "
-	  "(--ssl, port 993)" },
-	{ FAIL_PROTOCOL, ANY, NULL, NULL, "the server does not speak IMAP as "
-	  "expected: --transcript FILE shows the exchange" },
+	{ FAIL_PROTOCOL, ANY, FAIL_R_STARTTLS_INJECTION, NULL, "someone "
+	  "between here and the server may be tampering with the connection: "
+	  "use Implicit TLS (--ssl, port 993)" },
+	{ FAIL_PROTOCOL, ANY, ANY_REASON, NULL, "the server does not speak "
+	  "IMAP as expected: --transcript FILE shows the exchange" },
 
-	{ FAIL_TOO_LARGE, ANY, NULL, NULL, "the server sent more than "
+	{ FAIL_TOO_LARGE, ANY, ANY_REASON, NULL, "the server sent more than "
 	  "imapconn accepts in one response: --transcript FILE shows the "
 	  "exchange" },
 
-	{ FAIL_NETWORK, PHASE_TLS, "during the TLS handshake", NULL, "the "
-	  "server closed the connection during the TLS handshake: this port "
-	  "may not speak TLS (try --no-ssl --starttls), or it refuses this "
-	  "client's offer" },
-	{ FAIL_NETWORK, PHASE_GREETING, "closed the connection", NULL, "the "
-	  "server closed the connection before its greeting: it may refuse "
-	  "this address or be overloaded; if this port expects TLS, turn on "
-	  "Implicit TLS (--ssl)" },
-	{ FAIL_NETWORK, ANY, NULL, NULL, "the connection broke: --transcript "
-	  "FILE shows how far it got" },
+	{ FAIL_NETWORK, PHASE_TLS, FAIL_R_CLOSED_IN_HANDSHAKE, NULL,
+	  "the server closed the connection during the TLS handshake: this "
+	  "port may not speak TLS (try --no-ssl --starttls), or it refuses "
+	  "this client's offer" },
+	{ FAIL_NETWORK, PHASE_GREETING, FAIL_R_SERVER_CLOSED, NULL,
+	  "the server closed the connection before its greeting: it may "
+	  "refuse this address or be overloaded; if this port expects TLS, "
+	  "turn on Implicit TLS (--ssl)" },
+	{ FAIL_NETWORK, ANY, ANY_REASON, NULL, "the connection broke: "
+	  "--transcript FILE shows how far it got" },
 
-	{ FAIL_INPUT, ANY, NULL, NULL, "check the file or password source "
-	  "named above" },
-	{ FAIL_USAGE, ANY, NULL, NULL, "see imapconn --help" },
-	{ FAIL_INTERNAL, ANY, NULL, NULL, "this is a bug in imapconn or the "
-	  "system is out of resources" },
-	{ FAIL_PIPELINING, ANY, NULL, NULL, "the server mishandles commands "
-	  "sent together: --no-pipelining sends one command per round trip "
-	  "(slower, but this server needs it)" },
+	{ FAIL_INPUT, ANY, ANY_REASON, NULL, "check the file or password "
+	  "source named above" },
+	{ FAIL_USAGE, ANY, ANY_REASON, NULL, "see imapconn --help" },
+	{ FAIL_INTERNAL, ANY, ANY_REASON, NULL, "this is a bug in imapconn or "
+	  "the system is out of resources" },
+	{ FAIL_PIPELINING, ANY, ANY_REASON, NULL, "the server mishandles "
+	  "commands sent together: --no-pipelining sends one command per "
+	  "round trip (slower, but this server needs it)" },
 };
 
 static bool
@@ -1467,13 +1317,13 @@ rule_matches(const struct rule *r, const struct failure *f)
 		return false;
 	if (r->phase != ANY && r->phase != f->phase)
 		return false;
-	return r->needle == NULL || detail_has(f, r->needle);
+	return r->reason == ANY_REASON || r->reason == f->reason;
 }
 
 static bool
 rule_is_general(const struct rule *r)
 {
-	return r->phase == ANY && r->needle == NULL && r->fn == NULL;
+	return r->phase == ANY && r->reason == ANY_REASON && r->fn == NULL;
 }
 
 /* ---------------------------------------------------------------- */

@@ -38,7 +38,9 @@ void diag_input_add(struct diag_input *in, const struct event *ev);
 
 /* Fill f->hint with one line (no newline, never cut) that names the
  * likely cause of f and what to change: the command-line option, and
- * the field of the connection form where there is one.  FAIL_NONE and
+ * the field of the connection form where there is one.  The line is
+ * chosen by f's class, phase and reason, and quotes f's facts; f's
+ * detail is never read.  FAIL_NONE and
  * FAIL_CANCELLED get none.  A hint already in f (the TLS module sets
  * some) is replaced when *in tells more, kept when only the class's
  * general advice would replace it.  f's phase, class and detail are

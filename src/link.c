@@ -45,8 +45,9 @@ plain_read(struct link *l, void *buf, size_t cap, size_t *got,
 			return 0;
 		}
 		if (n == 0) {
-			fail_set(f, p, FAIL_NETWORK, "the server closed the "
-				 "connection");
+			fail_set_reason(f, p, FAIL_NETWORK,
+					FAIL_R_SERVER_CLOSED, "the server "
+					"closed the connection");
 			return -1;
 		}
 		if (errno == EINTR)

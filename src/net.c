@@ -350,7 +350,8 @@ gai_failure(struct failure *f, const char *name, int rc, int err)
 			 name, gai_strerror(rc));
 		break;
 	case EAI_AGAIN:
-		fail_set(f, PHASE_RESOLVE, FAIL_DNS,
+		fail_set_reason(f, PHASE_RESOLVE, FAIL_DNS,
+				FAIL_R_DNS_TEMPORARY,
 			 "cannot resolve %s: temporary failure (%s)", name,
 			 gai_strerror(rc));
 		break;
@@ -377,8 +378,9 @@ lookup_result(int rc, int err, const struct addrinfo *res, const char *name,
 	}
 	addrs_collect(res, out);
 	if (out->n == 0) {
-		fail_set(f, PHASE_RESOLVE, FAIL_DNS,
-			 "%s has no IPv4 or IPv6 address", name);
+		fail_set_reason(f, PHASE_RESOLVE, FAIL_DNS,
+				FAIL_R_DNS_NO_ADDRESS,
+				"%s has no IPv4 or IPv6 address", name);
 		return -1;
 	}
 	net_addrs_interleave(out);
@@ -433,8 +435,9 @@ net_resolve(const char *host, uint16_t port, enum addr_kind kind,
 	out->n = 0;
 	host_escape(host, name, sizeof(name));
 	if (strlen(host) >= CONFIG_HOST_MAX) {
-		fail_set(f, PHASE_RESOLVE, FAIL_DNS,
-			 "host name too long (%zu bytes)", strlen(host));
+		fail_set_reason(f, PHASE_RESOLVE, FAIL_DNS,
+				FAIL_R_HOST_TOO_LONG,
+				"host name too long (%zu bytes)", strlen(host));
 		return -1;
 	}
 	if (kind == ADDR_IPV4 || kind == ADDR_IPV6)
@@ -791,6 +794,40 @@ describe_slot(const struct slot *t, char *buf, size_t size)
 	}
 }
 
+/* The attempts made, for the hint: address without port, outcome. */
+static void
+attempts_to_failure(const struct eyeballs *e, struct failure *f)
+{
+	for (size_t i = 0; i < e->n && f->n_attempts < FAIL_ATTEMPTS_MAX;
+	     i++) {
+		struct fail_attempt *a = &f->attempts[f->n_attempts];
+		const char *text = e->addrs->a[i].text;
+		const char *colon = strrchr(text, ':');
+		size_t hl = colon != NULL ? (size_t)(colon - text) :
+			    strlen(text);
+
+		if (!e->t[i].tried || hl >= sizeof(a->host))
+			continue;
+		memcpy(a->host, text, hl);
+		a->host[hl] = '\0';
+		switch (e->t[i].state) {
+		case NET_ATTEMPT_REFUSED:
+			a->out = FAIL_OUT_REFUSED;
+			break;
+		case NET_ATTEMPT_TIMEOUT:
+			a->out = FAIL_OUT_TIMEOUT;
+			break;
+		case NET_ATTEMPT_UNREACHABLE:
+			a->out = FAIL_OUT_UNREACHABLE;
+			break;
+		default:
+			a->out = FAIL_OUT_OTHER;
+			break;
+		}
+		f->n_attempts++;
+	}
+}
+
 static void
 connect_failure(const struct eyeballs *e, enum net_wait_result w,
 		struct failure *f)
@@ -810,6 +847,7 @@ connect_failure(const struct eyeballs *e, enum net_wait_result w,
 		       i == 0 ? "" : "; ", e->addrs->a[i].text, what);
 	}
 	fail_set(f, PHASE_CONNECT, c, "%s", detail);
+	attempts_to_failure(e, f);
 	if (c == FAIL_TIMEOUT)
 		f->waited_ms = clock_ms() - e->t0;
 }

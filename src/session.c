@@ -262,13 +262,15 @@ sess_deadline_check(struct session *s)
 	    || s->end_by_passed)
 		return;
 	s->end_by_passed = true;
-	fail_set(f, f->phase, FAIL_TIMEOUT, "the whole connection took "
-		 "longer than its deadline of %g s (--deadline), still in "
-		 "%s after %zu repl%s since the last completed command: the "
-		 "server answers each wait within the %g s timeout but "
-		 "never finishes (trickling)", config_deadline_s(&s->cfg),
-		 phase_name(f->phase), s->pipe.since_done,
-		 s->pipe.since_done == 1 ? "y" : "ies", s->cfg.timeout_s);
+	fail_set_reason(f, f->phase, FAIL_TIMEOUT, FAIL_R_DEADLINE,
+			"the whole connection took longer than its deadline "
+			"of %g s (--deadline), still in %s after %zu repl%s "
+			"since the last completed command: the server "
+			"answers each wait within the %g s timeout but never "
+			"finishes (trickling)", config_deadline_s(&s->cfg),
+			phase_name(f->phase), s->pipe.since_done,
+			s->pipe.since_done == 1 ? "y" : "ies",
+			s->cfg.timeout_s);
 	f->waited_ms = now - s->t0;
 }
 

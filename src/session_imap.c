@@ -68,8 +68,9 @@ bye_failure(struct session *s, const struct imap_response *r)
 	char text[400];
 
 	flow_server_text(r, text, sizeof(text));
-	fail_set(&s->fail, s->phase, FAIL_SERVER, "the server said BYE: %s",
-		 text);
+	fail_set_reason(&s->fail, s->phase, FAIL_SERVER, FAIL_R_BYE,
+			"the server said BYE: %s", text);
+	fail_fact(s->fail.said, sizeof(s->fail.said), text);
 	s->usable = false;
 	return -1;
 }
@@ -136,8 +137,10 @@ greeting_check(struct session *s, const struct imap_response *r)
 		return 0;
 	escape_text(r->raw, r->raw_len > 200 ? 200 : r->raw_len, text,
 		    sizeof(text));
-	fail_set(&s->fail, PHASE_GREETING, FAIL_PROTOCOL, "expected an IMAP "
-		 "greeting (* OK, * PREAUTH or * BYE), got: %s", text);
+	fail_set_reason(&s->fail, PHASE_GREETING, FAIL_PROTOCOL,
+			FAIL_R_NOT_IMAP_GREETING, "expected an IMAP greeting "
+			"(* OK, * PREAUTH or * BYE), got: %s", text);
+	fail_fact(s->fail.got, sizeof(s->fail.got), text);
 	s->usable = false;
 	return -1;
 }
@@ -220,12 +223,12 @@ flow_capability(struct session *s)
 /* STARTTLS cannot run: stop when required, else say the connection
  * stays unencrypted and go on. */
 static int
-starttls_unavailable(struct session *s, const char *why)
+starttls_unavailable(struct session *s, enum fail_reason r, const char *why)
 {
 	if (s->cfg.ep.starttls == STARTTLS_REQUIRED) {
-		fail_set(&s->fail, PHASE_STARTTLS, FAIL_STARTTLS, "%s; "
-			 "STARTTLS is required, so nothing more was sent (no "
-			 "password)", why);
+		fail_set_reason(&s->fail, PHASE_STARTTLS, FAIL_STARTTLS, r,
+				"%s; STARTTLS is required, so nothing more "
+				"was sent (no password)", why);
 		s->usable = false;
 		return -1;
 	}
@@ -256,7 +259,8 @@ starttls_command(struct session *s)
 
 		snprintf(why, sizeof(why), "the server refused STARTTLS: %s",
 			 text);
-		return starttls_unavailable(s, why) == 0 ? 1 : -1;
+		return starttls_unavailable(s, FAIL_R_STARTTLS_REFUSED, why)
+		       == 0 ? 1 : -1;
 	}
 	return 0;
 }
@@ -271,11 +275,12 @@ check_injection(struct session *s)
 
 	if (n == 0)
 		return 0;
-	fail_set(&s->fail, PHASE_STARTTLS, FAIL_PROTOCOL, "%zu byte%s arrived "
-		 "after the STARTTLS OK and before the TLS handshake: "
-		 "response injection (an attack or a broken server); "
-		 "stopped without sending anything more", n, n == 1 ? "" :
-		 "s");
+	fail_set_reason(&s->fail, PHASE_STARTTLS, FAIL_PROTOCOL,
+			FAIL_R_STARTTLS_INJECTION, "%zu byte%s arrived after "
+			"the STARTTLS OK and before the TLS handshake: "
+			"response injection (an attack or a broken server); "
+			"stopped without sending anything more", n,
+			n == 1 ? "" : "s");
 	s->usable = false;
 	return -1;
 }
@@ -321,11 +326,13 @@ flow_starttls(struct session *s)
 	}
 	sess_phase_begin(s, PHASE_STARTTLS);
 	if (s->preauth)
-		return starttls_unavailable(s, "the server sent PREAUTH on "
-					    "an unencrypted connection, "
-					    "before STARTTLS could run");
+		return starttls_unavailable(s, FAIL_R_PREAUTH_BEFORE_STARTTLS,
+					    "the server sent PREAUTH on an "
+					    "unencrypted connection, before "
+					    "STARTTLS could run");
 	if (!sess_caps_has(&s->caps, "STARTTLS"))
-		return starttls_unavailable(s, "the server does not offer "
+		return starttls_unavailable(s, FAIL_R_STARTTLS_NOT_OFFERED,
+					    "the server does not offer "
 					    "STARTTLS (a possible downgrade)");
 	rc = starttls_command(s);
 	if (rc != 0)

@@ -121,11 +121,14 @@ parse_failed(struct session *s, enum imap_parse_result res,
 	escape_line(bytes, len > 2 && bytes[len - 1] == '\n' ?
 		    len - (bytes[len - 2] == '\r' ? 2 : 1) : len, shown,
 		    sizeof(shown));
-	if (s->phase == PHASE_GREETING)
-		fail_set(&s->fail, s->phase, imap_parse_fail_class(res),
-			 "expected an IMAP greeting (* OK, * PREAUTH or * BYE), "
-			 "got: %s (%s)", shown, imap_parser_error(s->parser));
-	else
+	if (s->phase == PHASE_GREETING) {
+		fail_set_reason(&s->fail, s->phase,
+				imap_parse_fail_class(res),
+				FAIL_R_NOT_IMAP_GREETING, "expected an IMAP "
+				"greeting (* OK, * PREAUTH or * BYE), got: %s "
+				"(%s)", shown, imap_parser_error(s->parser));
+		fail_fact(s->fail.got, sizeof(s->fail.got), shown);
+	} else
 		fail_set(&s->fail, s->phase, imap_parse_fail_class(res),
 			 "%s; received: %s", imap_parser_error(s->parser),
 			 shown);
@@ -155,9 +158,10 @@ tls_record_failed(struct session *s)
 
 	sess_transcript(s, 'S', s->rbuf, s->rlen);
 	escape_line(s->rbuf, n, shown, sizeof(shown));
-	fail_set(&s->fail, PHASE_GREETING, FAIL_PROTOCOL, "expected an IMAP "
-		 "greeting, got a TLS record (%s...): this port speaks TLS",
-		 shown);
+	fail_set_reason(&s->fail, PHASE_GREETING, FAIL_PROTOCOL,
+			FAIL_R_TLS_AT_GREETING, "expected an IMAP greeting, "
+			"got a TLS record (%s...): this port speaks TLS",
+			shown);
 	s->usable = false;
 	return -1;
 }

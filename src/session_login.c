@@ -73,10 +73,11 @@ flow_guess_mech_after_tls(const struct sess_caps *before,
 }
 
 static int
-refuse_auth(struct session *s, enum fail_class cls, const char *why)
+refuse_auth(struct session *s, enum fail_class cls, enum fail_reason r,
+	    const char *why)
 {
 	sess_phase_begin(s, PHASE_AUTH);
-	fail_set(&s->fail, PHASE_AUTH, cls, "%s", why);
+	fail_set_reason(&s->fail, PHASE_AUTH, cls, r, "%s", why);
 	return -1;
 }
 
@@ -91,10 +92,12 @@ want_auth(struct session *s)
 		return 0;
 	if (!link_is_tls(&s->link) && !s->cfg.allow_plaintext_auth
 	    && !sess_tunnel_trusted(s))
-		return refuse_auth(s, FAIL_AUTH, "not sending the password "
+		return refuse_auth(s, FAIL_AUTH, FAIL_R_PLAINTEXT_WITHHELD,
+				   "not sending the password "
 				   "over an unencrypted connection");
 	if (!s->cfg.have_password)
-		return refuse_auth(s, FAIL_INPUT, "no password given");
+		return refuse_auth(s, FAIL_INPUT, FAIL_R_NONE,
+				   "no password given");
 	if (!link_is_tls(&s->link) && sess_tunnel_trusted(s))
 		sess_note(s, "the password goes through the tunnel without "
 			  "TLS: a tunnel is trusted as ssh is (no "
@@ -410,8 +413,10 @@ read_auth_reply(struct session *s, struct batch *b)
 		return 0;
 	}
 	flow_server_text(done, text, sizeof(text));
-	fail_set(&s->fail, PHASE_AUTH, FAIL_AUTH, "the server refused the "
-		 "login as %s: %s", user, text);
+	fail_set_reason(&s->fail, PHASE_AUTH, FAIL_AUTH,
+			FAIL_R_LOGIN_REFUSED, "the server refused the login "
+			"as %s: %s", user, text);
+	fail_fact(s->fail.said, sizeof(s->fail.said), text);
 	imap_response_free(done);
 	return -1;
 }
@@ -830,15 +835,18 @@ login_refused_mech(struct session *s)
 	bool plain = flow_mech_allowed(cfg, MECH_PLAIN);
 
 	if (login && plain)
-		return refuse_auth(s, FAIL_AUTH, "the server disables LOGIN "
+		return refuse_auth(s, FAIL_AUTH, FAIL_R_LOGINDISABLED,
+				   "the server disables LOGIN "
 				   "on this connection (LOGINDISABLED) and "
 				   "offers no AUTHENTICATE PLAIN; no "
 				   "credentials were sent");
 	if (login)
-		return refuse_auth(s, FAIL_AUTH, "--auth login: the server "
+		return refuse_auth(s, FAIL_AUTH, FAIL_R_LOGINDISABLED,
+				   "--auth login: the server "
 				   "disables LOGIN on this connection "
 				   "(LOGINDISABLED); no credentials were sent");
-	return refuse_auth(s, FAIL_AUTH, "--auth plain: the server does not "
+	return refuse_auth(s, FAIL_AUTH, FAIL_R_PLAIN_NOT_OFFERED,
+			   "--auth plain: the server does not "
 			   "offer AUTHENTICATE PLAIN (no AUTH=PLAIN) on this "
 			   "connection; no credentials were sent");
 }
@@ -851,7 +859,8 @@ static int
 no_login(struct session *s)
 {
 	if (s->cfg.select[0] != '\0')
-		return refuse_auth(s, FAIL_USAGE, "a user is needed to open "
+		return refuse_auth(s, FAIL_USAGE, FAIL_R_NONE,
+				   "a user is needed to open "
 				   "a mailbox (--select): no user given and "
 				   "the server did not PREAUTH");
 	if (s->caps_after_tls_needed && caps_with_id(s) != 0)

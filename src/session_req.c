@@ -346,8 +346,9 @@ unsolicited(struct session *s)
 		char text[400];
 
 		flow_server_text(r, text, sizeof(text));
-		fail_set(&s->fail, s->phase, FAIL_SERVER, "the server said "
-			 "BYE: %s", text);
+		fail_set_reason(&s->fail, s->phase, FAIL_SERVER, FAIL_R_BYE,
+				"the server said BYE: %s", text);
+		fail_fact(s->fail.said, sizeof(s->fail.said), text);
 		s->usable = false;
 		imap_response_free(r);
 		return -1;

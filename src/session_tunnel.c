@@ -47,6 +47,11 @@ add_to_failure(struct session *s, const char *status, const char *err)
 	snprintf(s->fail.detail + len, sizeof(s->fail.detail) - len,
 		 "; the tunnel command '%s' %s%s%s", cmd, status,
 		 err[0] != '\0' ? "; its error output: " : "", err);
+	/* The command's end explains a broken, silent or refused
+	 * session; a protocol error stays the server's own. */
+	if (s->fail.cls == FAIL_NETWORK || s->fail.cls == FAIL_TIMEOUT ||
+	    s->fail.cls == FAIL_SERVER)
+		s->fail.reason = FAIL_R_TUNNEL_ENDED;
 	if (s->fail.hint[0] == '\0')
 		fail_hint(&s->fail, "run the tunnel command by hand: it must "
 			  "speak IMAP on its standard input and output");

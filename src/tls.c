@@ -615,10 +615,10 @@ hello_seen(int write_p, int version, int content_type, const void *buf,
 	t->hello_version = (unsigned)b[4] << 8 | b[5];
 }
 
-/* " (the server chose TLS 1.0)" for a version refused, else "". */
-static void
-hello_text(const struct tls_client *t, unsigned long code, char *buf,
-	   size_t cap)
+/* "TLS 1.0": the version the server chose when it is the reason of
+ * the failure (OpenSSL refused it), else "". */
+static const char *
+chosen_version(const struct tls_client *t, unsigned long code)
 {
 	static const struct {
 		unsigned v;
@@ -629,14 +629,25 @@ hello_text(const struct tls_client *t, unsigned long code, char *buf,
 		{ 0x0304, "TLS 1.3" },
 	};
 
-	buf[0] = '\0';
 	if (t->hello_version == 0 || ERR_GET_LIB(code) != ERR_LIB_SSL ||
 	    ERR_GET_REASON(code) != SSL_R_UNSUPPORTED_PROTOCOL)
-		return;
+		return "";
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].v == t->hello_version)
-			snprintf(buf, cap, " (the server chose %s)",
-				 names[i].name);
+			return names[i].name;
+	return "";
+}
+
+/* " (the server chose TLS 1.0)" for a version refused, else "". */
+static void
+hello_text(const struct tls_client *t, unsigned long code, char *buf,
+	   size_t cap)
+{
+	const char *v = chosen_version(t, code);
+
+	buf[0] = '\0';
+	if (v[0] != '\0')
+		snprintf(buf, cap, " (the server chose %s)", v);
 }
 
 /* The user's CAs again, each in a store of its own, so that the
@@ -937,37 +948,79 @@ static const struct {
 	  "the chain is longer than the verify depth allows" },
 };
 
+/* OpenSSL's reasons for a failed handshake: the failure's reason and
+ * a first hint (NULL: none). */
 static const struct {
-	int reason;
+	int ssl_reason;
+	enum fail_reason reason;
 	const char *hint;
 } handshake_hints[] = {
-	{ SSL_R_WRONG_VERSION_NUMBER,
+	{ SSL_R_WRONG_VERSION_NUMBER, FAIL_R_TLS_NOT_TLS,
 	  "the server did not answer in TLS: on a plain-text port (143) "
 	  "use STARTTLS; implicit TLS is usually port 993" },
-	{ SSL_R_PACKET_LENGTH_TOO_LONG,
+	{ SSL_R_PACKET_LENGTH_TOO_LONG, FAIL_R_TLS_NOT_TLS,
 	  "the server did not answer in TLS: on a plain-text port (143) "
 	  "use STARTTLS; implicit TLS is usually port 993" },
-	{ SSL_R_UNSUPPORTED_PROTOCOL,
+	{ SSL_R_UNSUPPORTED_PROTOCOL, FAIL_R_TLS_VERSION,
 	  "no TLS version in common with the server: see --tls-min and "
 	  "--tls-max" },
-	{ SSL_R_TLSV1_ALERT_PROTOCOL_VERSION,
+	{ SSL_R_TLSV1_ALERT_PROTOCOL_VERSION, FAIL_R_TLS_VERSION,
 	  "no TLS version in common with the server: see --tls-min and "
 	  "--tls-max" },
-	{ SSL_R_NO_PROTOCOLS_AVAILABLE,
+	{ SSL_R_NO_PROTOCOLS_AVAILABLE, FAIL_R_TLS_NO_PROTOCOLS,
 	  "--tls-min and --tls-max leave no version to offer" },
-	{ SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE,
+	{ SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE, FAIL_R_TLS_NO_SHARED_CIPHER,
 	  "the server refused the offer: no cipher or key type in common?" },
-	{ SSL_R_NO_SHARED_CIPHER,
+	{ SSL_R_NO_SHARED_CIPHER, FAIL_R_TLS_NO_SHARED_CIPHER,
 	  "no cipher in common with the server" },
-	{ SSL_R_NO_CIPHERS_AVAILABLE,
+	{ SSL_R_TLSV1_ALERT_INSUFFICIENT_SECURITY,
+	  FAIL_R_TLS_NO_SHARED_CIPHER, NULL },
+	{ SSL_R_NO_CIPHERS_AVAILABLE, FAIL_R_TLS_NO_CIPHERS,
 	  "--ciphers and --ciphersuites leave no cipher to offer" },
-	{ SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED,
+	{ SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED, FAIL_R_TLS_CERT_REQUIRED,
 	  "the server wants a client certificate" },
-	{ SSL_R_SSLV3_ALERT_BAD_CERTIFICATE,
+	{ SSL_R_SSLV3_ALERT_BAD_CERTIFICATE, FAIL_R_TLS_BAD_CLIENT_CERT,
 	  "the server did not accept the client certificate" },
-	{ SSL_R_TLSV1_ALERT_UNKNOWN_CA,
+	{ SSL_R_TLSV1_ALERT_UNKNOWN_CA, FAIL_R_TLS_UNKNOWN_CLIENT_CA,
 	  "the server does not trust the client certificate's issuer" },
 };
+
+/* Verification errors and the reasons they give a failure. */
+static const struct {
+	long err;
+	enum fail_reason reason;
+} verify_reasons[] = {
+	{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, FAIL_R_CERT_UNTRUSTED_ROOT },
+	{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, FAIL_R_CERT_SELF_SIGNED },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+	  FAIL_R_CERT_UNKNOWN_ISSUER },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, FAIL_R_CERT_UNKNOWN_ISSUER },
+	{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE,
+	  FAIL_R_CERT_UNKNOWN_ISSUER },
+	{ X509_V_ERR_CERT_HAS_EXPIRED, FAIL_R_CERT_EXPIRED },
+	{ X509_V_ERR_CERT_NOT_YET_VALID, FAIL_R_CERT_NOT_YET_VALID },
+	{ X509_V_ERR_HOSTNAME_MISMATCH, FAIL_R_CERT_NAME_MISMATCH },
+	{ X509_V_ERR_IP_ADDRESS_MISMATCH, FAIL_R_CERT_NAME_MISMATCH },
+	{ X509_V_ERR_CERT_REVOKED, FAIL_R_CERT_REVOKED },
+	{ X509_V_ERR_UNABLE_TO_GET_CRL, FAIL_R_CERT_NO_CRL },
+	{ X509_V_ERR_CERT_CHAIN_TOO_LONG, FAIL_R_CERT_CHAIN_TOO_LONG },
+	{ X509_V_ERR_EE_KEY_TOO_SMALL, FAIL_R_CERT_KEY_TOO_SMALL },
+	{ X509_V_ERR_CA_KEY_TOO_SMALL, FAIL_R_CERT_CA_KEY_TOO_SMALL },
+	{ X509_V_ERR_CA_MD_TOO_WEAK, FAIL_R_CERT_WEAK_HASH },
+	{ X509_V_ERR_INVALID_PURPOSE, FAIL_R_CERT_PURPOSE },
+};
+
+enum fail_reason
+tls_verify_reason(long err)
+{
+	if (err == X509_V_OK)
+		return FAIL_R_NONE;
+	for (size_t i = 0;
+	     i < sizeof(verify_reasons) / sizeof(verify_reasons[0]); i++)
+		if (verify_reasons[i].err == err)
+			return verify_reasons[i].reason;
+	return FAIL_R_CERT_OTHER;
+}
 
 static bool
 is_name_mismatch(long e)
@@ -1007,14 +1060,15 @@ verify_failure(struct tls_client *t, enum phase p, struct failure *f)
 	if (is_name_mismatch(e)) {
 		leaf_names(t, names, sizeof(names));
 		escape_str(shown, sizeof(shown), t->name);
-		fail_set(f, p, FAIL_TLS_VERIFY,
-			 "certificate verify failed: %s (depth %d): "
-			 "checked %s, the certificate is for %s", why,
-			 t->first_error_depth, shown, names);
+		fail_set_reason(f, p, FAIL_TLS_VERIFY, tls_verify_reason(e),
+				"certificate verify failed: %s (depth %d): "
+				"checked %s, the certificate is for %s", why,
+				t->first_error_depth, shown, names);
+		fail_fact(f->cert_names, sizeof(f->cert_names), names);
 	} else {
-		fail_set(f, p, FAIL_TLS_VERIFY,
-			 "certificate verify failed: %s (depth %d)", why,
-			 t->first_error_depth);
+		fail_set_reason(f, p, FAIL_TLS_VERIFY, tls_verify_reason(e),
+				"certificate verify failed: %s (depth %d)",
+				why, t->first_error_depth);
 	}
 	for (size_t i = 0; i < sizeof(verify_hints) / sizeof(verify_hints[0]);
 	     i++)
@@ -1058,20 +1112,24 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 	   enum phase p, enum tls_op op, struct failure *f)
 {
 	const char *when = tls_ops[op].when;
+	enum fail_reason closed = op == OP_HANDSHAKE ?
+				  FAIL_R_CLOSED_IN_HANDSHAKE :
+				  FAIL_R_SERVER_CLOSED;
 	char why[256], chosen[40];
 	unsigned long code;
 
 	t->broken = ssl_err != SSL_ERROR_ZERO_RETURN;
 	ssl_reason(why, sizeof(why), &code);
 	if (ssl_err == SSL_ERROR_ZERO_RETURN) {
-		fail_set(f, p, FAIL_NETWORK, "server closed the connection%s",
-			 when);
+		fail_set_reason(f, p, FAIL_NETWORK, closed,
+				"server closed the connection%s", when);
 		return -1;
 	}
 	if (is_unexpected_eof(code) || (ssl_err == SSL_ERROR_SYSCALL &&
 					code == 0 && saved_errno == 0)) {
-		fail_set(f, p, FAIL_NETWORK, "server closed the connection%s "
-			 "(no TLS close_notify)", when);
+		fail_set_reason(f, p, FAIL_NETWORK, closed,
+				"server closed the connection%s (no TLS "
+				"close_notify)", when);
 		return -1;
 	}
 	if (ssl_err == SSL_ERROR_SYSCALL) {
@@ -1079,9 +1137,9 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 			errno_text(saved_errno, why, sizeof(why));
 		if (code == 0 && (saved_errno == EPIPE ||
 				  saved_errno == ECONNRESET))
-			fail_set(f, p, FAIL_NETWORK,
-				 "server closed the connection%s (%s)", when,
-				 why);
+			fail_set_reason(f, p, FAIL_NETWORK, closed,
+					"server closed the connection%s (%s)",
+					when, why);
 		else
 			fail_set(f, p, FAIL_NETWORK, "%s failed: %s",
 				 tls_ops[op].name, why);
@@ -1090,11 +1148,17 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 	hello_text(t, code, chosen, sizeof(chosen));
 	fail_set(f, p, FAIL_TLS_HANDSHAKE, "%s failed: %s%s",
 		 tls_ops[op].name, why, chosen);
+	fail_fact(f->tls_chosen, sizeof(f->tls_chosen),
+		  chosen_version(t, code));
 	for (size_t i = 0;
-	     i < sizeof(handshake_hints) / sizeof(handshake_hints[0]); i++)
-		if (ERR_GET_LIB(code) == ERR_LIB_SSL &&
-		    handshake_hints[i].reason == ERR_GET_REASON(code))
+	     i < sizeof(handshake_hints) / sizeof(handshake_hints[0]); i++) {
+		if (ERR_GET_LIB(code) != ERR_LIB_SSL ||
+		    handshake_hints[i].ssl_reason != ERR_GET_REASON(code))
+			continue;
+		f->reason = handshake_hints[i].reason;
+		if (handshake_hints[i].hint != NULL)
 			fail_hint(f, "%s", handshake_hints[i].hint);
+	}
 	return -1;
 }
 

@@ -97,6 +97,11 @@ struct tls_client;
  * CRL; the detail names the file and OpenSSL's reason), FAIL_USAGE for
  * contradictory settings (versions, cipher lists, key without
  * certificate), FAIL_INTERNAL when out of memory. */
+/* The reason a failure gets for the verification error err
+ * (X509_V_ERR_*): FAIL_R_NONE for X509_V_OK, FAIL_R_CERT_OTHER for
+ * an error no hint tells apart. */
+enum fail_reason tls_verify_reason(long err);
+
 struct tls_client *tls_client_new(const struct tls_opts *o, const char *host,
 				  enum addr_kind kind, struct failure *f);
 

@@ -38,11 +38,14 @@ enum tls_fixture {
 
 /* A failure, the command line it happened under, what the session
  * reported before it, and distinctive parts of the hint it must get
- * (none: no hint at all). */
+ * (none: no hint at all).  The detail is never looked at: each case
+ * runs with a made-up one. */
 struct diag_case {
 	enum fail_class cls;
 	enum phase phase;
-	const char *detail;
+	enum fail_reason reason;
+	const char *fact;		/* what the failure carries, by
+					 * reason: see set_fact() */
 	const char *args[ARGS_MAX];	/* HOST and options */
 	enum tls_fixture tls;
 	const char *caps;		/* before TLS; NULL: none seen */
@@ -52,343 +55,358 @@ struct diag_case {
 
 static const struct diag_case cases[] = {
 	/* name resolution */
-	{ FAIL_DNS, PHASE_RESOLVE, "cannot resolve nohost.invalid: Name or "
-	  "service not known", { "nohost.invalid" }, 0, NULL, NULL,
+	{ FAIL_DNS, PHASE_RESOLVE, FAIL_R_NONE, NULL,
+	  { "nohost.invalid" }, 0, NULL, NULL,
 	  { "nohost.invalid does not resolve", "getent hosts nohost.invalid"
 	  } },
-	{ FAIL_DNS, PHASE_RESOLVE, "cannot resolve h: temporary failure "
-	  "(Temporary failure in name resolution)", { "h" }, 0, NULL, NULL,
+	{ FAIL_DNS, PHASE_RESOLVE, FAIL_R_DNS_TEMPORARY, NULL,
+	  { "h" }, 0, NULL, NULL,
 	  { "no DNS server answered for h" } },
-	{ FAIL_DNS, PHASE_RESOLVE, "h has no IPv4 or IPv6 address", { "h" },
+	{ FAIL_DNS, PHASE_RESOLVE, FAIL_R_DNS_NO_ADDRESS, NULL,
+	  { "h" },
 	  0, NULL, NULL, { "has no address" } },
-	{ FAIL_DNS, PHASE_RESOLVE, "host name too long (300 bytes)", { "h" },
+	{ FAIL_DNS, PHASE_RESOLVE, FAIL_R_HOST_TOO_LONG, NULL,
+	  { "h" },
 	  0, NULL, NULL, { "getent hosts NAME" } },
 	/* connection: one family, several, each failing its own way */
-	{ FAIL_REFUSED, PHASE_CONNECT, "127.0.0.1:143: connection refused",
+	{ FAIL_REFUSED, PHASE_CONNECT, FAIL_R_NONE,
+	  "127.0.0.1=refused",
 	  { "127.0.0.1" }, 0, NULL, NULL,
 	  { "nothing listens on port 143 at 127.0.0.1 (IPv4)", "--port",
 	    "try [::1] if it listens on IPv6 only" } },
-	{ FAIL_REFUSED, PHASE_CONNECT, "[::1]:4711: connection refused",
+	{ FAIL_REFUSED, PHASE_CONNECT, FAIL_R_NONE,
+	  "[::1]=refused",
 	  { "v6only.test:4711" }, 0, NULL, NULL,
 	  { "at [::1] (IPv6), the only family v6only.test resolves to",
 	    "try 127.0.0.1 if it listens on IPv4 only" } },
-	{ FAIL_REFUSED, PHASE_CONNECT, "[2001:db8::1]:993: connection "
-	  "refused", { "--ssl", "[2001:db8::1]" }, 0, NULL, NULL,
+	{ FAIL_REFUSED, PHASE_CONNECT, FAIL_R_NONE,
+	  "[2001:db8::1]=refused",
+	  { "--ssl", "[2001:db8::1]" }, 0, NULL, NULL,
 	  { "(IPv6)", "its IPv4 address if it listens on IPv4 only" } },
-	{ FAIL_REFUSED, PHASE_CONNECT, "[::1]:143: connection refused; "
-	  "127.0.0.1:143: connection refused", { "localhost" }, 0, NULL,
+	{ FAIL_REFUSED, PHASE_CONNECT, FAIL_R_NONE,
+	  "[::1]=refused 127.0.0.1=refused",
+	  { "localhost" }, 0, NULL,
 	  NULL, { "at [::1], 127.0.0.1 (IPv4 and IPv6):", "Port (--port" } },
-	{ FAIL_TIMEOUT, PHASE_CONNECT, "192.0.2.1:993: timed out after 1001 "
-	  "ms", { "--timeout=1", "imaps://192.0.2.1" }, 0, NULL,
+	{ FAIL_TIMEOUT, PHASE_CONNECT, FAIL_R_NONE,
+	  "192.0.2.1=timeout",
+	  { "--timeout=1", "imaps://192.0.2.1" }, 0, NULL,
 	  "resolve=0", { "no answer from 192.0.2.1 (IPv4) on port 993 "
 	  "within 1 s", "firewall", "--timeout 3" } },
-	{ FAIL_TIMEOUT, PHASE_CONNECT, "[::1]:143: connection refused; "
-	  "127.0.0.1:143: timed out after 1002 ms", { "--timeout", "1",
+	{ FAIL_TIMEOUT, PHASE_CONNECT, FAIL_R_NONE,
+	  "[::1]=refused 127.0.0.1=timeout",
+	  { "--timeout", "1",
 	  "localhost" }, 0, NULL, NULL, { "[::1] (IPv6) refused",
 	  "127.0.0.1 (IPv4) did not answer in 1 s",
 	  "firewall for the silent one",
 	  "--timeout 3" } },
-	{ FAIL_UNREACHABLE, PHASE_CONNECT, "[2001:db8::1]:143: unreachable "
-	  "(Network is unreachable)", { "[2001:db8::1]" }, 0, NULL, NULL,
+	{ FAIL_UNREACHABLE, PHASE_CONNECT, FAIL_R_NONE,
+	  "[2001:db8::1]=unreachable",
+	  { "[2001:db8::1]" }, 0, NULL, NULL,
 	  { "no route to [2001:db8::1] (IPv6)", "no IPv6 route" } },
-	{ FAIL_UNREACHABLE, PHASE_CONNECT, "No route to host", { "h" }, 0,
+	{ FAIL_UNREACHABLE, PHASE_CONNECT, FAIL_R_NONE, NULL,
+	  { "h" }, 0,
 	  NULL, NULL, { "no route to that address" } },
 	/* implicit TLS to a plain port, plain to a TLS port */
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: wrong "
-	  "version number", { "--ssl", "h:143" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NOT_TLS, NULL,
+	  { "--ssl", "h:143" }, 0, NULL, NULL,
 	  { "this port (143) speaks plain IMAP", "--no-ssl --starttls",
 	    "port 993" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: packet "
-	  "length too long", { "imaps://h:143" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NOT_TLS, NULL,
+	  { "imaps://h:143" }, 0, NULL, NULL,
 	  { "speaks plain IMAP" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "TLS handshake failed: wrong "
-	  "version number", { "--starttls", "h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, FAIL_R_TLS_NOT_TLS, NULL,
+	  { "--starttls", "h" }, 0, NULL, NULL,
 	  { "did not speak TLS after it" } },
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting, got a "
-	  "TLS record (\\x15\\x03\\x03\\x00\\x02\\x022...): this port "
-	  "speaks TLS", { "h:4993" }, 0, NULL, NULL,
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_TLS_AT_GREETING, NULL,
+	  { "h:4993" }, 0, NULL, NULL,
 	  { "this port expects TLS", "Implicit TLS (--ssl)" } },
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting (* OK, "
-	  "* PREAUTH or * BYE), got: \\x16\\x03\\x01 (bad line)", { "h" }, 0,
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_NOT_IMAP_GREETING,
+	  "\\x16\\x03\\x01 (bad line)",
+	  { "h" }, 0,
 	  NULL, NULL, { "this port expects TLS" } },
-	{ FAIL_TIMEOUT, PHASE_GREETING, "no answer: waited 30.0 s for the "
-	  "greeting", { "h:993" }, 0, NULL, NULL,
+	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
+	  { "h:993" }, 0, NULL, NULL,
 	  { "port 993 expects TLS", "--ssl" } },
-	{ FAIL_TIMEOUT, PHASE_GREETING, "no answer: waited 1.0 s for the "
-	  "greeting", { "--timeout=1", "h:4993" }, 0, NULL,
+	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
+	  { "--timeout=1", "h:4993" }, 0, NULL,
 	  "resolve=4,connect=3,greeting=1001",
 	  { "no answer within 1 s for the greeting (after resolve 4 ms, "
 	    "connect 3 ms)", "if this port expects TLS, turn on Implicit "
 	    "TLS (--ssl)", "if the server is only slow, try --timeout 3" } },
 	/* other protocols where a greeting belongs */
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting (* OK, "
-	  "* PREAUTH or * BYE), got: +OK POP3 ready", { "h:110" }, 0, NULL,
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_NOT_IMAP_GREETING,
+	  "+OK POP3 ready",
+	  { "h:110" }, 0, NULL,
 	  NULL, { "this port speaks POP3, not IMAP" } },
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting (* OK, "
-	  "* PREAUTH or * BYE), got: SSH-2.0-OpenSSH_9.6", { "h:22" }, 0,
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_NOT_IMAP_GREETING,
+	  "SSH-2.0-OpenSSH_9.6",
+	  { "h:22" }, 0,
 	  NULL, NULL, { "speaks SSH" } },
-	{ FAIL_PROTOCOL, PHASE_GREETING, "expected an IMAP greeting (* OK, "
-	  "* PREAUTH or * BYE), got: hello", { "h" }, 0, NULL, NULL,
+	{ FAIL_PROTOCOL, PHASE_GREETING, FAIL_R_NOT_IMAP_GREETING,
+	  "hello",
+	  { "h" }, 0, NULL, NULL,
 	  { "does not speak IMAP" } },
 	/* certificates */
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate (depth 0)", { "imaps://h" }, TLS_SELF,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_SELF_SIGNED, NULL,
+	  { "imaps://h" }, TLS_SELF,
 	  NULL, NULL, { "(CN=mail.example.test) is self-signed",
 	  "--ca-file FILE" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate (depth 0)", { "--ca-file=/ca.pem",
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_SELF_SIGNED, NULL,
+	  { "--ca-file=/ca.pem",
 	  "imaps://h" }, TLS_SELF, NULL, NULL,
 	  { "the CA file given does not hold it" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate (depth 0)", { "imaps://h" }, TLS_NONE,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_SELF_SIGNED, NULL,
+	  { "imaps://h" }, TLS_NONE,
 	  NULL, NULL, { "is self-signed", "--ca-file" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
-	  "get local issuer certificate (depth 0)", { "imaps://h" },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNKNOWN_ISSUER, NULL,
+	  { "imaps://h" },
 	  TLS_LEAF_ONLY, NULL, NULL, { "sent only its own certificate",
 	  "its issuer CN=R11 is neither in it nor trusted here",
 	  "if CN=R11 is an intermediate, the server must also send it",
 	  "if it is your private root CA, give it as CA file (--ca-file" } },
 	/* the root is trusted by the CA file: a missing intermediate */
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
-	  "get local issuer certificate (depth 0)", { "--ca-file=/ca.pem",
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNKNOWN_ISSUER, NULL,
+	  { "--ca-file=/ca.pem",
 	  "imaps://h" }, TLS_LEAF_ONLY, NULL, NULL,
 	  { "its issuer CN=R11 is not in the CAs given",
 	  "the server must also send that intermediate certificate" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
-	  "get local issuer certificate (depth 1)", { "imaps://h" },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNKNOWN_ISSUER, NULL,
+	  { "imaps://h" },
 	  TLS_NO_ROOT, NULL, NULL, { "ends at CN=Example Intermediate, "
 	  "issued by CN=Example Root, which is not trusted here",
 	  "if CN=Example Root is your private root CA, give it as CA file "
 	  "(--ca-file FILE)" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate in certificate chain (depth 2)",
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNTRUSTED_ROOT, NULL,
 	  { "imaps://h" }, TLS_ROOT_SENT, NULL, NULL,
 	  { "ends in the root CA CN=Example Root, a private CA not trusted "
 	  "here", "give that root as CA file (--ca-file FILE)" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate in certificate chain (depth 2)",
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNTRUSTED_ROOT, NULL,
 	  { "--ca-file=/other.pem", "imaps://h" }, TLS_ROOT_SENT, NULL, NULL,
 	  { "the root CA CN=Example Root", "the CA file given does not hold "
 	  "it" } },
 	/* without a summary (the detail only): still a root */
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "self-signed certificate in certificate chain (depth 2)",
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNTRUSTED_ROOT, NULL,
 	  { "imaps://h" }, TLS_NONE, NULL, NULL,
 	  { "ends in the root CA, a private CA not trusted here" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: unable to "
-	  "get local issuer certificate (depth 0)", { "imaps://h" },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_UNKNOWN_ISSUER, NULL,
+	  { "imaps://h" },
 	  TLS_NONE, NULL, NULL, { "certificate is not trusted" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "certificate has expired (depth 0)", { "imaps://h" }, TLS_EXPIRED,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_EXPIRED, NULL,
+	  { "imaps://h" }, TLS_EXPIRED,
 	  NULL, NULL, { "the server's certificate (CN=mail.example.test) "
 	  "expired on 2025-11-22, 40 days ago (valid from 2025-09-23)",
 	  "renew", "it says 2026-01-01" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "certificate has expired (depth 1)", { "imaps://h" },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_EXPIRED, NULL,
+	  { "imaps://h" },
 	  TLS_EXPIRED_CA, NULL, NULL, { "the CA certificate CN=Example "
 	  "Intermediate expired on 2025-12-29, 3 days ago" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "certificate has expired (depth 0)", { "imaps://h" }, TLS_NONE,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_EXPIRED, NULL,
+	  { "imaps://h" }, TLS_NONE,
 	  NULL, NULL, { "has expired", "clock" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "certificate is not yet valid (depth 0)", { "imaps://h" },
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NOT_YET_VALID, NULL,
+	  { "imaps://h" },
 	  TLS_NOT_YET, NULL, NULL, { "is valid only from 2026-01-21, in 20 "
 	  "days (until 2026-04-21)", "check this machine's clock" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: hostname "
-	  "mismatch (depth 0): checked imap.exmaple.test, the certificate "
-	  "is for DNS:mail.example.test, DNS:imap.example.test, "
-	  "IP:192.0.2.7", { "imaps://imap.exmaple.test" }, TLS_MISMATCH,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NAME_MISMATCH,
+	  "DNS:mail.example.test, DNS:imap.example.test, IP:192.0.2.7",
+	  { "imaps://imap.exmaple.test" }, TLS_MISMATCH,
 	  NULL, NULL, { "the certificate is for mail.example.test, "
 	  "imap.example.test, 192.0.2.7, not imap.exmaple.test",
 	  "the closest is imap.example.test; connect to it",
 	  "--server-name imap.example.test" } },
-	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, "certificate verify failed: "
-	  "hostname mismatch (depth 0): checked imap.exmaple.test, the "
-	  "certificate is for DNS:mail.example.test, DNS:imap.example.test",
+	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, FAIL_R_CERT_NAME_MISMATCH,
+	  "DNS:mail.example.test, DNS:imap.example.test",
 	  { "--server-name=imap.exmaple.test", "--starttls", "192.0.2.7" },
 	  TLS_NONE, NULL, NULL, { "set Server name to it (--server-name "
 	  "imap.example.test)" } },
-	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, "certificate verify failed: IP "
-	  "address mismatch (depth 0)", { "--starttls", "192.0.2.8" },
+	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
+	  { "--starttls", "192.0.2.8" },
 	  TLS_MISMATCH_IP, NULL, NULL, { "not 192.0.2.8",
 	  "connect by name (mail.example.test)",
 	  "--server-name mail.example.test" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: hostname "
-	  "mismatch (depth 0)", { "imaps://example.test" }, TLS_WILDCARD,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
+	  { "imaps://example.test" }, TLS_WILDCARD,
 	  NULL, NULL, { "a name matching *.example.test" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: hostname "
-	  "mismatch (depth 0)", { "imaps://legacy.example" }, TLS_CN_ONLY,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
+	  { "imaps://legacy.example" }, TLS_CN_ONLY,
 	  NULL, NULL, { "the closest is legacy.example.test" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: "
-	  "certificate revoked (depth 0)", { "imaps://h" }, TLS_NONE, NULL,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_REVOKED, NULL,
+	  { "imaps://h" }, TLS_NONE, NULL,
 	  NULL, { "revoked" } },
-	{ FAIL_TLS_VERIFY, PHASE_TLS, "certificate verify failed: something "
-	  "new (depth 0)", { "imaps://h" }, TLS_NONE, NULL, NULL,
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_OTHER, NULL,
+	  { "imaps://h" }, TLS_NONE, NULL, NULL,
 	  { "certificate is not trusted" } },
 	/* TLS versions and ciphers */
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: tlsv1 alert "
-	  "protocol version", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "accepts none of TLS 1.2 to 1.3", "--tls-min 1.0",
 	    "(insecure)" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: tlsv1 alert "
-	  "protocol version", { "--tls-max=1.2", "imaps://h" }, 0, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION, NULL,
+	  { "--tls-max=1.2", "imaps://h" }, 0, NULL,
 	  NULL, { "does not accept TLS 1.2, the only version offered",
 	  "--tls-max 1.3", "--tls-min 1.0" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: tlsv1 alert "
-	  "protocol version", { "--tls-min=1.3", "imaps://h" }, 0, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION, NULL,
+	  { "--tls-min=1.3", "imaps://h" }, 0, NULL,
 	  NULL, { "does not accept TLS 1.3,", "lower TLS min (--tls-min "
 	  "1.2)" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: unsupported "
-	  "protocol (the server chose TLS 1.0)", { "imaps://h" }, 0, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION,
+	  "TLS 1.0",
+	  { "imaps://h" }, 0, NULL,
 	  NULL, { "the server offers only TLS 1.0, below TLS min 1.2",
 	  "--tls-min 1.0", "insecure" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: unsupported "
-	  "protocol (the server chose TLS 1.1)", { "--tls-min=1.0",
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION,
+	  "TLS 1.1",
+	  { "--tls-min=1.0",
 	  "--tls-max=1.0", "imaps://h" }, 0, NULL, NULL,
 	  { "chose TLS 1.1, above TLS max 1.0", "--tls-max" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, "TLS handshake failed: "
-	  "unsupported protocol (the server chose SSL 3.0)", { "--starttls",
+	{ FAIL_TLS_HANDSHAKE, PHASE_STARTTLS, FAIL_R_TLS_VERSION,
+	  "SSL 3.0",
+	  { "--starttls",
 	  "h" }, 0, NULL, NULL, { "only SSL 3.0, which no setting allows" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: unsupported "
-	  "protocol", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_VERSION, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "accepts none of TLS 1.2 to 1.3" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: sslv3 alert "
-	  "handshake failure", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NO_SHARED_CIPHER, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "no cipher in common", "--ciphers 'DEFAULT:@SECLEVEL=0'",
 	    "insecure" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: sslv3 alert "
-	  "handshake failure", { "--tls-max=1.2", "--ciphers=ECDHE-ECDSA-"
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NO_SHARED_CIPHER, NULL,
+	  { "--tls-max=1.2", "--ciphers=ECDHE-ECDSA-"
 	  "AES128-GCM-SHA256", "imaps://h" }, 0, NULL, NULL,
 	  { "none of the ciphers offered (ECDHE-ECDSA-AES128-GCM-SHA256)",
 	    "drop or widen Ciphers" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: no ciphers "
-	  "available", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_NO_CIPHERS, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "leave no cipher to offer" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "TLS handshake failed: tlsv13 "
-	  "alert certificate required", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_TLS_CERT_REQUIRED, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "client certificate", "--cert" } },
-	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, "", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TLS_HANDSHAKE, PHASE_TLS, FAIL_R_NONE, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "TLS could not be set up" } },
-	{ FAIL_NETWORK, PHASE_TLS, "server closed the connection during the "
-	  "TLS handshake (no TLS close_notify)", { "imaps://h" }, 0, NULL,
+	{ FAIL_NETWORK, PHASE_TLS, FAIL_R_CLOSED_IN_HANDSHAKE, NULL,
+	  { "imaps://h" }, 0, NULL,
 	  NULL, { "may not speak TLS" } },
 	/* STARTTLS, LOGINDISABLED, login */
-	{ FAIL_STARTTLS, PHASE_STARTTLS, "the server does not offer STARTTLS "
-	  "(a possible downgrade); STARTTLS is required, so nothing more was "
-	  "sent (no password)", { "--starttls", "h" }, 0, "IMAP4rev1", NULL,
+	{ FAIL_STARTTLS, PHASE_STARTTLS, FAIL_R_STARTTLS_NOT_OFFERED, NULL,
+	  { "--starttls", "h" }, 0, "IMAP4rev1", NULL,
 	  { "does not offer STARTTLS", "possible downgrade: password not "
 	  "sent", "--ssl, port 993" } },
-	{ FAIL_STARTTLS, PHASE_STARTTLS, "the server refused STARTTLS: NO "
-	  "not now; STARTTLS is required, so nothing more was sent (no "
-	  "password)", { "--starttls", "h" }, 0, "IMAP4rev1 STARTTLS", NULL,
+	{ FAIL_STARTTLS, PHASE_STARTTLS, FAIL_R_STARTTLS_REFUSED, NULL,
+	  { "--starttls", "h" }, 0, "IMAP4rev1 STARTTLS", NULL,
 	  { "refused STARTTLS", "possible downgrade: password not sent" } },
-	{ FAIL_STARTTLS, PHASE_STARTTLS, "the server sent PREAUTH on an "
-	  "unencrypted connection, before STARTTLS could run; STARTTLS is "
-	  "required", { "--starttls", "h" }, 0, NULL, NULL,
+	{ FAIL_STARTTLS, PHASE_STARTTLS, FAIL_R_PREAUTH_BEFORE_STARTTLS, NULL,
+	  { "--starttls", "h" }, 0, NULL, NULL,
 	  { "logged in before STARTTLS" } },
-	{ FAIL_AUTH, PHASE_AUTH, "not sending the password over an "
-	  "unencrypted connection", { "imap://bob@h" }, 0,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_PLAINTEXT_WITHHELD, NULL,
+	  { "imap://bob@h" }, 0,
 	  "IMAP4rev1 STARTTLS AUTH=PLAIN", NULL,
 	  { "offers STARTTLS, turn it on (--starttls)",
 	    "--allow-plaintext-auth" } },
-	{ FAIL_AUTH, PHASE_AUTH, "not sending the password over an "
-	  "unencrypted connection", { "imap://bob@h" }, 0, "IMAP4rev1", NULL,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_PLAINTEXT_WITHHELD, NULL,
+	  { "imap://bob@h" }, 0, "IMAP4rev1", NULL,
 	  { "Implicit TLS (--ssl, port 993)", "--allow-plaintext-auth" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server disables LOGIN on this "
-	  "connection (LOGINDISABLED) and offers no AUTHENTICATE PLAIN; no "
-	  "credentials were sent", { "--allow-plaintext-auth",
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGINDISABLED, NULL,
+	  { "--allow-plaintext-auth",
 	  "imap://bob@h" }, 0, "IMAP4rev1 STARTTLS LOGINDISABLED", NULL,
 	  { "refuses logins before TLS (LOGINDISABLED) and offers STARTTLS",
 	    "--starttls" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server disables LOGIN on this "
-	  "connection (LOGINDISABLED) and offers no AUTHENTICATE PLAIN; no "
-	  "credentials were sent", { "--allow-plaintext-auth",
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGINDISABLED, NULL,
+	  { "--allow-plaintext-auth",
 	  "imap://bob@h" }, 0, "IMAP4rev1 LOGINDISABLED", NULL,
 	  { "offers no STARTTLS, so there is no way to TLS on this port",
 	    "--ssl, port 993" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server disables LOGIN on this "
-	  "connection (LOGINDISABLED) and offers no AUTHENTICATE PLAIN; no "
-	  "credentials were sent", { "imaps://bob@h" }, 0, NULL, NULL,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGINDISABLED, NULL,
+	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "refuses LOGIN even over TLS" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
 	  "[AUTHENTICATIONFAILED] Authentication failed.",
 	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "the server said \"Authentication failed.\" with "
 	    "AUTHENTICATIONFAILED (RFC 5530)", "user name or password is "
 	    "wrong" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
-	  "[EXPIRED] Password expired", { "imaps://bob@h" }, 0, NULL, NULL,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "[EXPIRED] Password expired",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "EXPIRED (RFC 5530)", "renew" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
 	  "[UNAVAILABLE] Temporary authentication failure",
 	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "UNAVAILABLE (RFC 5530)", "try again later" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
 	  "[ALERT] Application-specific password required",
 	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "Application-specific password required\" with ALERT (RFC "
 	    "3501)", "do what it says" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
-	  "Login failed", { "imaps://bob@h" }, 0, NULL, NULL,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "Login failed",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "\"Login failed\", without an RFC 5530 code",
 	    "check the user name and the password" } },
-	{ FAIL_AUTH, PHASE_AUTH, "the server refused the login as bob: "
-	  "[X-ODD] no", { "imaps://bob@h" }, 0, NULL, NULL,
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "[X-ODD] no",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "with [X-ODD]" } },
-	{ FAIL_SERVER, PHASE_GREETING, "the server said BYE: [UNAVAILABLE] "
-	  "Too many connections", { "h" }, 0, NULL, NULL,
+	{ FAIL_SERVER, PHASE_GREETING, FAIL_R_BYE,
+	  "[UNAVAILABLE] Too many connections",
+	  { "h" }, 0, NULL, NULL,
 	  { "refused the connection at once (BYE \"Too many connections\")",
 	    "try again later" } },
-	{ FAIL_SERVER, PHASE_GREETING, "the server said BYE: go away",
+	{ FAIL_SERVER, PHASE_GREETING, FAIL_R_BYE,
+	  "go away",
 	  { "h" }, 0, NULL, NULL, { "(BYE \"go away\")", "overloaded" } },
-	{ FAIL_SERVER, PHASE_LIST, "LIST refused: NO internal error",
+	{ FAIL_SERVER, PHASE_LIST, FAIL_R_NONE, NULL,
 	  { "h" }, 0, NULL, NULL, { "refused the command" } },
 	/* timeouts in other phases */
-	{ FAIL_TIMEOUT, PHASE_TLS, "no answer after 1000 ms during the TLS "
-	  "handshake", { "--timeout=1", "imaps://h:143" }, 0, NULL,
+	{ FAIL_TIMEOUT, PHASE_TLS, FAIL_R_NONE, NULL,
+	  { "--timeout=1", "imaps://h:143" }, 0, NULL,
 	  "resolve=1,connect=2,tls=1000", { "for the TLS handshake (after "
 	  "resolve 1 ms, connect 2 ms)", "--no-ssl --starttls",
 	  "--timeout 3" } },
-	{ FAIL_TIMEOUT, PHASE_AUTH, "no answer: waited 2.0 s for the login "
-	  "reply", { "--timeout=2", "imaps://bob@h" }, 0, NULL,
+	{ FAIL_TIMEOUT, PHASE_AUTH, FAIL_R_NONE, NULL,
+	  { "--timeout=2", "imaps://bob@h" }, 0, NULL,
 	  "resolve=1,connect=1,tls=20,greeting=1,capability=1",
 	  { "for the login reply (after 5 phases in 24 ms, the slowest tls "
 	    "20 ms)", "wrong password", "--timeout 10" } },
-	{ FAIL_TIMEOUT, PHASE_LIST, "no answer: waited 1.0 s for the mailbox "
-	  "list", { "--timeout=1", "h" }, 0, NULL,
+	{ FAIL_TIMEOUT, PHASE_LIST, FAIL_R_NONE, NULL,
+	  { "--timeout=1", "h" }, 0, NULL,
 	  "resolve=1,connect=2400,greeting=1",
 	  { "for the mailbox list", "--timeout 10" } },
-	{ FAIL_TIMEOUT, PHASE_GREETING, "no answer: waited 30.0 s for the "
-	  "greeting", { "imaps://h" }, 0, NULL, NULL,
+	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
+	  { "imaps://h" }, 0, NULL, NULL,
 	  { "within 30 s for the greeting: if the server is only slow, try "
 	    "--timeout 90" } },
-	{ FAIL_TIMEOUT, PHASE_RESOLVE, "no answer for h in time",
+	{ FAIL_TIMEOUT, PHASE_RESOLVE, FAIL_R_NONE, NULL,
 	  { "--timeout=2.5", "h" }, 0, NULL, NULL,
 	  { "within 2.5 s for the name lookup", "DNS server",
 	    "--timeout 10" } },
 	/* the rest */
-	{ FAIL_PROTOCOL, PHASE_STARTTLS, "3 bytes arrived after the "
-	  "STARTTLS OK and before the TLS handshake: response injection",
+	{ FAIL_PROTOCOL, PHASE_STARTTLS, FAIL_R_STARTTLS_INJECTION, NULL,
 	  { "--starttls", "h" }, 0, NULL, NULL, { "tampering" } },
-	{ FAIL_PROTOCOL, PHASE_LIST, "bad response", { "h" }, 0, NULL, NULL,
+	{ FAIL_PROTOCOL, PHASE_LIST, FAIL_R_NONE, NULL,
+	  { "h" }, 0, NULL, NULL,
 	  { "--transcript" } },
-	{ FAIL_TOO_LARGE, PHASE_LIST, "line longer than 65536 bytes",
+	{ FAIL_TOO_LARGE, PHASE_LIST, FAIL_R_NONE, NULL,
 	  { "h" }, 0, NULL, NULL, { "more than imapconn accepts" } },
-	{ FAIL_NETWORK, PHASE_GREETING, "the server closed the connection",
+	{ FAIL_NETWORK, PHASE_GREETING, FAIL_R_SERVER_CLOSED, NULL,
 	  { "h" }, 0, NULL, NULL, { "before its greeting", "--ssl" } },
-	{ FAIL_NETWORK, PHASE_LIST, "read: Connection reset by peer",
+	{ FAIL_NETWORK, PHASE_LIST, FAIL_R_NONE, NULL,
 	  { "h" }, 0, NULL, NULL, { "--transcript" } },
-	{ FAIL_INPUT, PHASE_NONE, "cannot open /pw: No such file or "
-	  "directory", { "h" }, 0, NULL, NULL, { "check the file" } },
-	{ FAIL_USAGE, PHASE_NONE, "bad option", { "h" }, 0, NULL, NULL,
+	{ FAIL_INPUT, PHASE_NONE, FAIL_R_NONE, NULL,
+	  { "h" }, 0, NULL, NULL, { "check the file" } },
+	{ FAIL_USAGE, PHASE_NONE, FAIL_R_NONE, NULL,
+	  { "h" }, 0, NULL, NULL,
 	  { "--help" } },
-	{ FAIL_INTERNAL, PHASE_CONNECT, "out of memory", { "h" }, 0, NULL,
+	{ FAIL_INTERNAL, PHASE_CONNECT, FAIL_R_NONE, NULL,
+	  { "h" }, 0, NULL,
 	  NULL, { "bug" } },
-	{ FAIL_CANCELLED, PHASE_GREETING, "cancelled", { "h:993" }, 0, NULL,
+	{ FAIL_CANCELLED, PHASE_GREETING, FAIL_R_NONE, NULL,
+	  { "h:993" }, 0, NULL,
 	  NULL, { NULL } },
-	{ FAIL_CANCELLED, PHASE_TLS, "wrong version number",
+	{ FAIL_CANCELLED, PHASE_TLS, FAIL_R_TLS_NOT_TLS, NULL,
 	  { "imaps://h" }, 0, NULL, NULL, { NULL } },
-	{ FAIL_NONE, PHASE_NONE, "", { "h" }, 0, NULL, NULL, { NULL } },
+	{ FAIL_NONE, PHASE_NONE, FAIL_R_NONE, NULL,
+	  { "h" }, 0, NULL, NULL, { NULL } },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -521,10 +539,64 @@ set_times(struct diag_input *in, const char *times)
 	}
 }
 
-/* Explain c's failure; *f gets the result. */
+/* "[::1]=refused 127.0.0.1=timeout" into f's attempts. */
 static void
-explain_case(const struct diag_case *c, struct options *o,
-	     struct tls_summary *t, struct failure *f)
+set_attempts(struct failure *f, const char *s)
+{
+	static const char *const outs[FAIL_OUT_COUNT] = {
+		[FAIL_OUT_REFUSED] = "refused",
+		[FAIL_OUT_TIMEOUT] = "timeout",
+		[FAIL_OUT_UNREACHABLE] = "unreachable",
+		[FAIL_OUT_OTHER] = "other",
+	};
+
+	while (*s != '\0' && f->n_attempts < FAIL_ATTEMPTS_MAX) {
+		struct fail_attempt *a = &f->attempts[f->n_attempts++];
+		size_t hl = strcspn(s, "="), ol;
+
+		snprintf(a->host, sizeof(a->host), "%.*s", (int)hl, s);
+		s += hl + (s[hl] == '=');
+		ol = strcspn(s, " ");
+		a->out = FAIL_OUT_OTHER;
+		for (int o = 0; o < FAIL_OUT_COUNT; o++)
+			if (strlen(outs[o]) == ol &&
+			    strncmp(s, outs[o], ol) == 0)
+				a->out = (enum fail_outcome)o;
+		s += ol;
+		s += strspn(s, " ");
+	}
+}
+
+/* The fact a case's failure carries, where its reason keeps it. */
+static void
+set_fact(struct failure *f, const char *fact)
+{
+	if (fact == NULL)
+		return;
+	switch (f->reason) {
+	case FAIL_R_LOGIN_REFUSED:
+	case FAIL_R_BYE:
+		fail_fact(f->said, sizeof(f->said), fact);
+		break;
+	case FAIL_R_NOT_IMAP_GREETING:
+		fail_fact(f->got, sizeof(f->got), fact);
+		break;
+	case FAIL_R_TLS_VERSION:
+		fail_fact(f->tls_chosen, sizeof(f->tls_chosen), fact);
+		break;
+	case FAIL_R_CERT_NAME_MISMATCH:
+		fail_fact(f->cert_names, sizeof(f->cert_names), fact);
+		break;
+	default:
+		set_attempts(f, fact);
+		break;
+	}
+}
+
+/* Explain c's failure with the detail given; *f gets the result. */
+static void
+explain_as(const struct diag_case *c, const char *detail,
+	   struct options *o, struct tls_summary *t, struct failure *f)
 {
 	struct diag_input in;
 
@@ -537,8 +609,18 @@ explain_case(const struct diag_case *c, struct options *o,
 	}
 	in.caps_before_tls = c->caps;
 	set_times(&in, c->times);
-	fail_set(f, c->phase, c->cls, "%s", c->detail);
+	fail_set_reason(f, c->phase, c->cls, c->reason, "%s", detail);
+	set_fact(f, c->fact);
 	diag_explain(f, &in);
+}
+
+static const char case_detail[] = "what the failure says to people";
+
+static void
+explain_case(const struct diag_case *c, struct options *o,
+	     struct tls_summary *t, struct failure *f)
+{
+	explain_as(c, case_detail, o, t, f);
 }
 
 START_TEST(test_hint)
@@ -559,9 +641,10 @@ START_TEST(test_hint)
 	}
 	for (size_t i = 0; i < WANT_MAX && c->want[i] != NULL; i++)
 		ck_assert_msg(strstr(f.hint, c->want[i]) != NULL, "%s in %s, "
-			      "'%s': hint '%s' lacks '%s'",
+			      "%s: hint '%s' lacks '%s'",
 			      fail_class_name(c->cls), phase_name(c->phase),
-			      c->detail, f.hint, c->want[i]);
+			      fail_reason_name(c->reason), f.hint,
+			      c->want[i]);
 	/* one whole line, not cut by the buffer */
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "hint cut: '%s'",
 		      f.hint);
@@ -569,7 +652,33 @@ START_TEST(test_hint)
 	/* the failure itself is left alone */
 	ck_assert_int_eq(f.cls, c->cls);
 	ck_assert_int_eq(f.phase, c->phase);
-	ck_assert_str_eq(f.detail, c->detail);
+	ck_assert_str_eq(f.detail, case_detail);
+	ck_assert_int_eq(f.reason, c->reason);
+}
+END_TEST
+
+/* The detail is prose: any wording (or none) gives the same hint. */
+START_TEST(test_reworded)
+{
+	static const char *const details[] = {
+		"reworded", "", "BYE PREAUTH LOGINDISABLED unencrypted "
+		"refused the login (--deadline) the tunnel command got: "
+		"HTTP/1.1 the server chose TLS 1.0) wrong version number",
+	};
+	const struct diag_case *c = &cases[_i];
+	struct tls_summary *t = malloc(sizeof(*t));
+	struct options o;
+	struct failure f;
+	char first[FAIL_HINT_MAX];
+
+	ck_assert_ptr_nonnull(t);
+	explain_case(c, &o, t, &f);
+	memcpy(first, f.hint, sizeof(first));
+	for (size_t i = 0; i < sizeof(details) / sizeof(details[0]); i++) {
+		explain_as(c, details[i], &o, t, &f);
+		ck_assert_str_eq(f.hint, first);
+	}
+	free(t);
 }
 END_TEST
 
@@ -614,8 +723,8 @@ START_TEST(test_session_hint)
 	diag_explain(&f, &in);
 	ck_assert_str_eq(f.hint, "the session knows better");
 
-	fail_set(&f, PHASE_TLS, FAIL_TLS_HANDSHAKE, "TLS handshake failed: "
-		 "wrong version number");
+	fail_set_reason(&f, PHASE_TLS, FAIL_TLS_HANDSHAKE, FAIL_R_TLS_NOT_TLS,
+			"TLS handshake failed: wrong version number");
 	fail_hint(&f, "the server did not answer in TLS");
 	diag_explain(&f, &in);
 	ck_assert_ptr_nonnull(strstr(f.hint, "speaks plain IMAP"));
@@ -628,29 +737,23 @@ START_TEST(test_session_hint)
 END_TEST
 
 /* Every class but none and cancelled gets some hint, whatever the
- * detail. */
+ * reason, in every phase, even without the facts the reason has. */
 START_TEST(test_every_class)
 {
 	static const char *const args[] = { "h", NULL };
-	static const char *const details[] = {
-		"x", "", "a: b; c: d", ": [", "the server said BYE: [",
-		"unsupported protocol (the server chose ",
-		("certificate verify failed: hostname mismatch (depth 0): "
-		 "checked h, the certificate is for "),
-	};
 	struct diag_input in;
 	struct options o;
 
 	parse_args(args, &o);
 	diag_input_init(&in, &o);
 	for (int c = FAIL_USAGE; c < FAIL_CLASS_COUNT; c++) {
-		for (size_t d = 0; d < sizeof(details) / sizeof(details[0]);
-		     d++) {
+		for (int r = FAIL_R_NONE; r < FAIL_REASON_COUNT; r++) {
 			for (int p = PHASE_NONE; p < PHASE_COUNT; p++) {
 				struct failure f;
 
-				fail_set(&f, (enum phase)p, (enum fail_class)c,
-					 "%s", details[d]);
+				fail_set_reason(&f, (enum phase)p,
+						(enum fail_class)c,
+						(enum fail_reason)r, "x");
 				diag_explain(&f, &in);
 				if (c == FAIL_CANCELLED)
 					ck_assert_str_eq(f.hint, "");
@@ -714,17 +817,18 @@ START_TEST(test_long_inputs)
 	diag_explain(&f, &in);
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "cut: %s", f.hint);
 
-	snprintf(detail, sizeof(detail), "the server refused the login as "
-		 "bob: [AUTHENTICATIONFAILED] %0400d", 0);
-	fail_set(&f, PHASE_AUTH, FAIL_AUTH, "%s", detail);
+	snprintf(detail, sizeof(detail), "[AUTHENTICATIONFAILED] %0400d", 0);
+	fail_set_reason(&f, PHASE_AUTH, FAIL_AUTH, FAIL_R_LOGIN_REFUSED,
+			"x");
+	fail_fact(f.said, sizeof(f.said), detail);
 	diag_explain(&f, &in);
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "cut: %s", f.hint);
 
 	snprintf(detail, sizeof(detail), "x");
 	for (int i = 0; i < 100; i++)
 		strcat(detail, "\xc3\xa9");
-	fail_set(&f, PHASE_GREETING, FAIL_SERVER, "the server said BYE: %s",
-		 detail);
+	fail_set_reason(&f, PHASE_GREETING, FAIL_SERVER, FAIL_R_BYE, "x");
+	fail_fact(f.said, sizeof(f.said), detail);
 	diag_explain(&f, &in);
 	ck_assert_msg(valid_utf8(f.hint), "cut inside a character: %s",
 		      f.hint);
@@ -734,12 +838,13 @@ START_TEST(test_long_inputs)
 	diag_explain(&f, &in);
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "cut: %s", f.hint);
 
-	detail[0] = '\0';
-	for (int i = 0; i < 16; i++)
-		snprintf(detail + strlen(detail), sizeof(detail) -
-			 strlen(detail), "%s[2001:db8::%d]:993: connection "
-			 "refused", i ? "; " : "", i);
-	fail_set(&f, PHASE_CONNECT, FAIL_REFUSED, "%s", detail);
+	fail_set(&f, PHASE_CONNECT, FAIL_REFUSED, "x");
+	for (int i = 0; i < FAIL_ATTEMPTS_MAX; i++) {
+		snprintf(f.attempts[i].host, sizeof(f.attempts[i].host),
+			 "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:%d]", i);
+		f.attempts[i].out = FAIL_OUT_REFUSED;
+	}
+	f.n_attempts = FAIL_ATTEMPTS_MAX;
 	diag_explain(&f, &in);
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "cut: %s", f.hint);
 	ck_assert_ptr_nonnull(strstr(f.hint, "and "));
@@ -831,6 +936,7 @@ suite_diag(void)
 	tcase_add_checked_fixture(tc, no_password_env, NULL);
 	tcase_add_loop_test(tc, test_hint, 0, (int)N_CASES);
 	tcase_add_loop_test(tc, test_idempotent, 0, (int)N_CASES);
+	tcase_add_loop_test(tc, test_reworded, 0, (int)N_CASES);
 	tcase_add_test(tc, test_session_hint);
 	tcase_add_test(tc, test_every_class);
 	tcase_add_test(tc, test_long_inputs);

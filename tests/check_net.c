@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +19,10 @@
 
 #include "check_units.h"
 #include "clock.h"
+#include "diag.h"
 #include "fail.h"
 #include "net.h"
+#include "testopts.h"
 
 /* ---- helpers ------------------------------------------------------ */
 
@@ -446,6 +449,7 @@ START_TEST(resolve_too_long)
 				     -1, &out, &f), -1);
 	ck_assert_int_eq(f.cls, FAIL_DNS);
 	ck_assert_ptr_nonnull(strstr(f.detail, "too long"));
+	ck_assert_int_eq(f.reason, FAIL_R_HOST_TOO_LONG);
 }
 END_TEST
 
@@ -684,6 +688,55 @@ START_TEST(connect_refused)
 	assert_seen(&seen, 0, &addrs.a[0], NET_ATTEMPT_STARTED);
 	assert_seen(&seen, 1, &addrs.a[0], NET_ATTEMPT_REFUSED);
 	ck_assert_int_eq(open_fds(), fds);
+}
+END_TEST
+
+/* The hint for failure f on a run to target, and the same with the
+ * detail reworded: they must be equal. */
+static void
+hint_reworded(const struct failure *f, const char *target, char *hint,
+	      size_t cap)
+{
+	struct options *o = calloc(1, sizeof(*o));
+	struct diag_input in;
+	struct failure g = *f;
+	char err[256];
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), target,
+					  (char *)NULL), 0);
+	diag_input_init(&in, o);
+	diag_explain(&g, &in);
+	snprintf(hint, cap, "%s", g.hint);
+	g = *f;
+	snprintf(g.detail, sizeof(g.detail), "reworded");
+	diag_explain(&g, &in);
+	ck_assert_str_eq(g.hint, hint);
+	free(o);
+}
+
+/* A real refusal: its hint names the port and the address from the
+ * attempts, not from the words of the detail. */
+START_TEST(connect_refused_hint)
+{
+	struct net_addrs addrs = { 0 };
+	struct failure f;
+	char target[64], want[96], hint[FAIL_HINT_MAX];
+	uint16_t port = closed_port(AF_INET);
+	int fd;
+
+	addrs_add(&addrs, AF_INET, port);
+	ck_assert_int_eq(net_connect(&addrs, clock_ms() + 5000, -1, NULL,
+				     NULL, &fd, &f), -1);
+	ck_assert_int_eq(f.cls, FAIL_REFUSED);
+	ck_assert_uint_eq(f.n_attempts, 1);
+	ck_assert_str_eq(f.attempts[0].host, "127.0.0.1");
+	ck_assert_int_eq(f.attempts[0].out, FAIL_OUT_REFUSED);
+	snprintf(target, sizeof(target), "127.0.0.1:%u", port);
+	hint_reworded(&f, target, hint, sizeof(hint));
+	snprintf(want, sizeof(want), "nothing listens on port %u at "
+		 "127.0.0.1 (IPv4)", port);
+	ck_assert_msg(strstr(hint, want) != NULL, "hint: %s", hint);
 }
 END_TEST
 
@@ -931,6 +984,7 @@ suite_net(void)
 	tcase_add_loop_test(tc, connect_ok, 0, N(families));
 	tcase_add_test(tc, connect_without_callback);
 	tcase_add_test(tc, connect_refused);
+	tcase_add_test(tc, connect_refused_hint);
 	tcase_add_test(tc, connect_refused_both_families);
 	tcase_add_test(tc, connect_second_after_refusal);
 	tcase_add_test(tc, connect_many_refused);

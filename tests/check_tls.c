@@ -21,7 +21,9 @@
 #include "check_units.h"
 #include "clock.h"
 #include "config.h"
+#include "diag.h"
 #include "fail.h"
+#include "options.h"
 #include "tls.h"
 
 
@@ -454,6 +456,8 @@ struct hs_case {
 	const char *version;		/* NULL: any */
 	bool verified;
 	const char *sni;		/* SNI the server saw; NULL: none */
+	enum fail_reason reason;	/* of the failure */
+	const char *hint;		/* in the hint diag gives it */
 };
 
 static const struct hs_case hs_cases[] = {
@@ -470,7 +474,8 @@ static const struct hs_case hs_cases[] = {
 	  .key = "leaf.key", .host = "localhost", .no_ca = true,
 	  .system_store = true, .want = FAIL_TLS_VERIFY,
 	  .text = "unable to get local issuer certificate", .depth = 1,
-	  .chain_len = 2, .sni = "localhost" },
+	  .chain_len = 2, .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_UNKNOWN_ISSUER, .hint = NULL },
 	{ .name = "CA file and system store", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost", .system_store = true,
 	  .want = FAIL_NONE, .depth = -1, .chain_len = 2, .verified = true,
@@ -478,7 +483,10 @@ static const struct hs_case hs_cases[] = {
 	{ .name = "wrong name", .chain = "leaf-chain.pem", .key = "leaf.key",
 	  .host = "wrong.example", .want = FAIL_TLS_VERIFY,
 	  .text = "hostname mismatch", .text2 = "DNS:localhost, IP:127.0.0.1",
-	  .depth = 0, .chain_len = 2, .sni = "wrong.example" },
+	  .depth = 0, .chain_len = 2, .sni = "wrong.example" ,
+	  .reason = FAIL_R_CERT_NAME_MISMATCH,
+	  .hint = "the certificate is for localhost, 127.0.0.1, ::1, not "
+	  "wrong.example" },
 	{ .name = "IPv4 literal", .chain = "leaf-chain.pem", .key = "leaf.key",
 	  .host = "127.0.0.1", .kind = ADDR_IPV4, .want = FAIL_NONE,
 	  .depth = -1, .chain_len = 2, .verified = true, .sni = NULL },
@@ -488,7 +496,8 @@ static const struct hs_case hs_cases[] = {
 	{ .name = "wrong IP", .chain = "leaf-chain.pem", .key = "leaf.key",
 	  .host = "10.9.8.7", .kind = ADDR_IPV4, .want = FAIL_TLS_VERIFY,
 	  .text = "IP address mismatch", .text2 = "IP:127.0.0.1",
-	  .depth = 0, .sni = NULL },
+	  .depth = 0, .sni = NULL ,
+	  .reason = FAIL_R_CERT_NAME_MISMATCH, .hint = "not 10.9.8.7" },
 	{ .name = "server name", .chain = "leaf-chain.pem", .key = "leaf.key",
 	  .host = "127.0.0.1", .kind = ADDR_IPV4, .server_name = "localhost",
 	  .want = FAIL_NONE, .depth = -1, .verified = true,
@@ -496,15 +505,19 @@ static const struct hs_case hs_cases[] = {
 	{ .name = "expired", .chain = "expired-chain.pem",
 	  .key = "expired.key", .host = "localhost", .want = FAIL_TLS_VERIFY,
 	  .text = "certificate has expired", .depth = 0, .chain_len = 2,
-	  .sni = "localhost" },
+	  .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_EXPIRED, .hint = "the server must renew it" },
 	{ .name = "not yet valid", .chain = "future-chain.pem",
 	  .key = "future.key", .host = "localhost", .want = FAIL_TLS_VERIFY,
 	  .text = "certificate is not yet valid", .depth = 0,
-	  .sni = "localhost" },
+	  .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_NOT_YET_VALID, .hint = "is valid only from" },
 	{ .name = "self-signed", .chain = "self.pem", .key = "self.key",
 	  .host = "localhost", .want = FAIL_TLS_VERIFY,
 	  .text = "self-signed certificate", .depth = 0, .chain_len = 1,
-	  .sni = "localhost" },
+	  .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_SELF_SIGNED,
+	  .hint = "is self-signed, not from a CA" },
 	{ .name = "self-signed given as CA file", .chain = "self.pem",
 	  .key = "self.key", .host = "localhost", .ca = "self.pem",
 	  .want = FAIL_NONE, .depth = -1, .chain_len = 1, .verified = true,
@@ -520,12 +533,15 @@ static const struct hs_case hs_cases[] = {
 	{ .name = "missing intermediate", .chain = "leaf.pem",
 	  .key = "leaf.key", .host = "localhost", .want = FAIL_TLS_VERIFY,
 	  .text = "unable to get local issuer certificate", .depth = 0,
-	  .chain_len = 1, .sni = "localhost" },
+	  .chain_len = 1, .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_UNKNOWN_ISSUER,
+	  .hint = "sent only its own certificate" },
 	{ .name = "server 1.3, client max 1.2", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost", .cmax = TLSV_1_2,
 	  .srv13 = true, .want = FAIL_TLS_HANDSHAKE, .depth = -2,
 	  .text = "protocol version", .text_alt = "unsupported protocol",
-	  .sni = "localhost" },
+	  .sni = "localhost" ,
+	  .reason = FAIL_R_TLS_VERSION, .hint = NULL },
 	{ .name = "client max 1.2", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost", .cmax = TLSV_1_2,
 	  .want = FAIL_NONE, .depth = -1, .version = "TLSv1.2",
@@ -549,14 +565,17 @@ static const struct hs_case hs_cases[] = {
 	  .key = "wild.key", .host = "imap1.example.net",
 	  .want = FAIL_TLS_VERIFY, .text = "hostname mismatch",
 	  .text2 = "DNS:imap*.example.net", .depth = 0,
-	  .sni = "imap1.example.net" },
+	  .sni = "imap1.example.net" ,
+	  .reason = FAIL_R_CERT_NAME_MISMATCH,
+	  .hint = "imap*.example.net, not imap1.example.net" },
 	{ .name = "trailing dot", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost.", .want = FAIL_NONE,
 	  .depth = -1, .verified = true, .sni = "localhost" },
 	{ .name = "revoked", .chain = "revoked-chain.pem",
 	  .key = "revoked.key", .host = "localhost", .crl = "crl.pem",
 	  .want = FAIL_TLS_VERIFY, .text = "certificate revoked", .depth = 0,
-	  .sni = "localhost" },
+	  .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_REVOKED, .hint = "revoked by its CA" },
 	{ .name = "CRL, not revoked", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost", .crl = "crl.pem",
 	  .want = FAIL_NONE, .depth = -1, .verified = true,
@@ -564,7 +583,8 @@ static const struct hs_case hs_cases[] = {
 	{ .name = "verify depth 0", .chain = "leaf-chain.pem",
 	  .key = "leaf.key", .host = "localhost", .depth0 = true,
 	  .want = FAIL_TLS_VERIFY, .text = "certificate chain too long",
-	  .depth = -2, .sni = "localhost" },
+	  .depth = -2, .sni = "localhost" ,
+	  .reason = FAIL_R_CERT_CHAIN_TOO_LONG, .hint = "--verify-depth" },
 };
 
 static void
@@ -587,6 +607,49 @@ check_failure(const struct hs_case *c, const struct run *r)
 		ck_assert_ptr_nonnull(strstr(r->f.detail,
 					     r->sum.verify_error_text));
 	}
+}
+
+/* The hint diag gives the failure f, under the options the run used. */
+static void
+hint_of(const struct run *r, const struct failure *f, bool summary,
+	char *hint, size_t cap)
+{
+	struct options *o = calloc(1, sizeof(*o));
+	struct diag_input in;
+	struct failure g = *f;
+
+	ck_assert_ptr_nonnull(o);
+	snprintf(o->cfg.ep.host, sizeof(o->cfg.ep.host), "%s", r->host);
+	o->cfg.ep.kind = r->kind;
+	o->cfg.ep.ssl = true;
+	o->cfg.ep.tls = r->o;
+	o->cfg.timeout_s = 10;
+	diag_input_init(&in, o);
+	in.tls = summary ? &r->sum : NULL;
+	diag_explain(&g, &in);
+	snprintf(hint, cap, "%s", g.hint);
+	free(o);
+}
+
+/* The real failure has its reason, and its hint does not depend on
+ * the words of its detail, with or without the TLS summary. */
+static void
+check_hint(const struct hs_case *c, const struct run *r)
+{
+	struct failure reworded = r->f;
+	char first[FAIL_HINT_MAX], again[FAIL_HINT_MAX];
+
+	if (c->reason != FAIL_R_NONE)
+		ck_assert_msg(r->f.reason == c->reason, "%s: reason %s",
+			      c->name, fail_reason_name(r->f.reason));
+	snprintf(reworded.detail, sizeof(reworded.detail), "reworded");
+	for (int summary = 0; summary < 2; summary++) {
+		hint_of(r, &r->f, summary, first, sizeof(first));
+		hint_of(r, &reworded, summary, again, sizeof(again));
+		ck_assert_str_eq(again, first);
+	}
+	ck_assert_msg(c->hint == NULL || strstr(first, c->hint) != NULL,
+		      "%s: hint \"%s\"", c->name, first);
 }
 
 static void
@@ -642,6 +705,8 @@ START_TEST(test_handshake_table)
 		check_success(c, &r);
 	else
 		check_failure(c, &r);
+	if (c->want != FAIL_NONE)
+		check_hint(c, &r);
 	if (c->depth != -2)
 		ck_assert_msg(r.sum.verify_error_depth == c->depth,
 			      "%s: depth %d", c->name,

@@ -47,6 +47,7 @@ check_self_signed() {
 	tls_server self.pem self.key
 	run_check --ssl --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 80 tls-verify tls
+	assert_reason cert-self-signed
 	assert_hint tls-verify tls '(CN=self) is self-signed, not from a CA' \
 		'give it as CA file (--ca-file FILE)'
 }
@@ -135,6 +136,7 @@ check_dates() {
 	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
 		"127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 80 tls-verify tls
+	assert_reason cert-expired
 	assert_hint tls-verify tls \
 		"the server's certificate (CN=expired) expired on $ended," \
 		"$ended, 40 days ago (valid from" \
@@ -144,6 +146,7 @@ check_dates() {
 	tls_server future.pem future.key test-intermediate.pem
 	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 5 \
 		"127.0.0.1:$SCRIPTED_PORT"
+	assert_reason cert-not-yet-valid
 	assert_hint tls-verify tls "is valid only from $started, in 20 days" \
 		"check this machine's clock (it says $now)"
 }
@@ -155,6 +158,7 @@ check_names() {
 		--server-name imap.exmaple.test --timeout 5 \
 		"127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 80 tls-verify tls
+	assert_reason cert-name-mismatch
 	assert_hint tls-verify tls \
 		'the certificate is for mail.example.test, imap.example.test' \
 		'127.0.0.1, not imap.exmaple.test' \

@@ -33,6 +33,12 @@ assert_hint() {
 		tr -d ' ')"
 }
 
+# assert_reason REASON: the last run's JSON failure.reason is REASON
+# ("null": none), the stable name scripts choose by.
+assert_reason() {
+	assert_json "failure reason $1" .failure.reason "$1"
+}
+
 # ------------------------------------------------------------ certificates
 
 CERTS=$WORK/certs

@@ -15,6 +15,7 @@ read-all 1000'
 	IMAPCONN_PASSWORD=$PASSWORD run_check --starttls --timeout 5 -u bob \
 		"127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 82 starttls starttls
+	assert_reason starttls-not-offered
 	assert_hint starttls starttls 'does not offer STARTTLS' \
 		'possible downgrade: password not sent' \
 		'use Implicit TLS (--ssl, port 993)'
@@ -32,6 +33,7 @@ read-all 1000'
 	IMAPCONN_PASSWORD=$PASSWORD run_check --starttls --timeout 5 -u bob \
 		"127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 82 starttls starttls
+	assert_reason starttls-refused
 	assert_hint starttls starttls 'refused STARTTLS' \
 		'possible downgrade: password not sent'
 	scripted_wait 5
@@ -43,6 +45,7 @@ check_logindisabled() {
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --allow-plaintext-auth \
 		--timeout 5 -u "$TEST_USER" "127.0.0.2:$LD_PORT"
 	assert_rc 77 auth authenticate
+	assert_reason logindisabled
 	assert_hint auth authenticate \
 		'refuses logins before TLS (LOGINDISABLED)' \
 		'and offers STARTTLS' \
@@ -51,6 +54,7 @@ check_logindisabled() {
 	say "the same without --allow-plaintext-auth: STARTTLS is offered"
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --timeout 5 \
 		-u "$TEST_USER" "127.0.0.2:$LD_PORT"
+	assert_reason plaintext-withheld
 	assert_hint auth authenticate 'the password was not sent' \
 		'the server offers STARTTLS, turn it on (--starttls)'
 
@@ -73,6 +77,7 @@ check_wrong_password() {
 		--ca-file "$CA_FILE" --timeout 10 -u "$TEST_USER" \
 		"127.0.0.1:$IMAP_PORT"
 	assert_rc 77 auth authenticate
+	assert_reason login-refused
 	assert_hint auth authenticate \
 		'the server said "Authentication failed."' \
 		'with AUTHENTICATIONFAILED (RFC 5530)' \
@@ -85,6 +90,7 @@ check_bye_greeting() {
 read-all 1000'
 	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 83 server greeting
+	assert_reason bye
 	assert_hint server greeting \
 		'the server refused the connection at once' \
 		'(BYE "Too many connections")' \

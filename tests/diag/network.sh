@@ -23,6 +23,7 @@ check_no_dns_server() {
 	run_check --timeout 5 mail.example.test
 	private_etc_end
 	assert_hint dns resolve 'no DNS server answered for mail.example.test'
+	assert_reason dns-temporary
 }
 
 # A listener on 127.0.0.1 only: an address of the other family refuses.

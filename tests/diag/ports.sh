@@ -12,6 +12,7 @@ check_tls_to_plain_port() {
 	run_check --ssl --ca-file "$CA_FILE" --timeout 5 \
 		"127.0.0.1:$IMAP_PORT"
 	assert_rc 81 tls-handshake tls
+	assert_reason tls-not-tls
 	assert_hint tls-handshake tls \
 		"this port ($IMAP_PORT) speaks plain IMAP, not TLS" \
 		'use STARTTLS here (--no-ssl --starttls' 'or port 993 with TLS'
@@ -21,6 +22,7 @@ check_plain_to_tls_port() {
 	say "plain IMAP to Dovecot's implicit TLS port: silence, --timeout 1"
 	run_check --timeout 1 "127.0.0.1:$IMAPS_PORT"
 	assert_rc 75 timeout greeting
+	assert_reason null
 	assert_hint timeout greeting 'no answer within 1 s for the greeting' \
 		'if this port expects TLS, turn on Implicit TLS (--ssl)'
 
@@ -36,6 +38,7 @@ check_tls_record() {
 read-all 1000'
 	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 76 protocol greeting
+	assert_reason tls-at-greeting
 	assert_contains "the detail says a TLS record came" 'a TLS record' \
 		"$RUN_DETAIL"
 	assert_hint protocol greeting 'this port expects TLS' \
@@ -50,6 +53,7 @@ check_other_protocol() {
 read-all 1000'
 	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 76 protocol greeting
+	assert_reason not-imap-greeting
 	assert_hint protocol greeting 'this port speaks POP3, not IMAP' \
 		'143 for IMAP with STARTTLS, 993 for IMAP over TLS'
 }

@@ -111,6 +111,8 @@ expect-tag LIST' i
 		"trickling" "$(jf .failure.detail)"
 	assert_contains "the hint names --deadline" "--deadline" \
 		"$(jf .failure.hint)"
+	assert_eq "the reason is the deadline" deadline \
+		"$(jf .failure.reason)"
 	assert_between "waited_ms is the whole connection (ms)" 5900 \
 		$((6000 + SLACK_MS)) "$(jf .failure.waited_ms)"
 

@@ -92,6 +92,8 @@ check_failing_commands() {
 		'.phases[] | select(.phase == "tunnel-exit") | .result' failed
 	assert_contains "the hint is about the tunnel command" \
 		"tunnel command" "$(jf '.failure.hint')"
+	assert_json "the reason is the tunnel's end" '.failure.reason' \
+		tunnel-ended
 
 	say "a tunnel command that is not found"
 	run_check --tunnel 'imapconn-no-such-command -x'
@@ -113,6 +115,8 @@ check_hang_timeout() {
 	say "a tunnel command that never speaks: the timeout ends it"
 	run_check --timeout 1 --tunnel 'sleep 300 & sleep 300'
 	assert_rc 75 timeout greeting
+	assert_json "the reason is the tunnel's end" '.failure.reason' \
+		tunnel-ended
 	assert_json "it was ended by SIGTERM" \
 		'.phases[] | select(.phase == "tunnel-exit") | .detail' \
 		'killed by signal 15 (Terminated) when it was ended'
