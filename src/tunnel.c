@@ -117,6 +117,28 @@ spawn_attrs(posix_spawnattr_t *a)
 	return 0;
 }
 
+/* The environment less IMAPCONN_PASSWORD: the command has no use for
+ * the password, and one that passes its environment on (ssh's SendEnv)
+ * would carry it away.  The strings stay environ's; NULL when out of
+ * memory. */
+static char **
+env_without_password(void)
+{
+	static const char name[] = "IMAPCONN_PASSWORD=";
+	size_t n = 0, k = 0;
+	char **v;
+
+	while (environ[n] != NULL)
+		n++;
+	v = calloc(n + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], name, sizeof(name) - 1) != 0)
+			v[k++] = environ[i];
+	return v;
+}
+
 /* /bin/sh -c cmd with io as its standard input and output and errw as
  * its standard error; every other descriptor is closed. */
 static int
@@ -125,6 +147,7 @@ spawn_shell(const char *cmd, int io, int errw, pid_t *pid)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t a;
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char **envp;
 	int rc;
 
 	if (spawn_attrs(&a) != 0)
@@ -139,7 +162,10 @@ spawn_shell(const char *cmd, int io, int errw, pid_t *pid)
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
 	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 #endif
-	rc = posix_spawn(pid, "/bin/sh", &fa, &a, argv, environ);
+	envp = env_without_password();
+	rc = envp == NULL ? ENOMEM :
+	     posix_spawn(pid, "/bin/sh", &fa, &a, argv, envp);
+	free(envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&a);
 	return rc;

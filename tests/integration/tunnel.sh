@@ -161,6 +161,13 @@ check_password_through_tls_tunnel() {
 	assert_no_secret "no password in the outputs" "$TEST_USER" \
 		"$TEST_PASSWORD" "$RUN_OUT" "$RUN_ERR" "$WORK/pw.transcript"
 
+	say "the tunnel command does not get IMAPCONN_PASSWORD"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check -u "$TEST_USER" \
+		--tunnel "echo \"env:\${IMAPCONN_PASSWORD-unset}\" >&2; $cmd"
+	assert_rc 0 null
+	assert_json "the command's environment had no password" \
+		'[.notes[] | select(contains("env:unset"))] | length' 1
+
 	say "without a tunnel the same plain login is refused"
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check -u "$TEST_USER" \
 		"127.0.0.1:$IMAP_PORT"
