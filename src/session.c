@@ -105,6 +105,18 @@ redact_message(struct session *s, struct message_summary *m)
 	redact_buf(&s->redact, m->subject, sizeof(m->subject));
 }
 
+/* Every text of a failure that may hold the server's words: the
+ * detail, the hint, and the facts a hint quotes. */
+static void
+redact_failure(struct session *s, struct failure *f)
+{
+	redact_buf(&s->redact, f->detail, sizeof(f->detail));
+	redact_buf(&s->redact, f->hint, sizeof(f->hint));
+	redact_buf(&s->redact, f->said, sizeof(f->said));
+	redact_buf(&s->redact, f->got, sizeof(f->got));
+	redact_buf(&s->redact, f->cert_names, sizeof(f->cert_names));
+}
+
 /* A server may echo the password back (in a refusal, an ALERT, the
  * SASL message in base64, as a mailbox name, a flag, a sender or a
  * subject): no event leaves the session with it. */
@@ -122,12 +134,8 @@ redact_event(struct session *s, struct event *ev)
 		free(ev->text);
 		ev->text = clean;
 	}
-	if (ev->failure != NULL) {
-		redact_buf(&s->redact, ev->failure->detail,
-			   sizeof(ev->failure->detail));
-		redact_buf(&s->redact, ev->failure->hint,
-			   sizeof(ev->failure->hint));
-	}
+	if (ev->failure != NULL)
+		redact_failure(s, ev->failure);
 	if (ev->server_id != NULL)
 		redact_server_id(s, ev->server_id);
 	if (ev->mailbox != NULL)
