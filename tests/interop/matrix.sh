@@ -78,13 +78,12 @@ harness_of() {
 }
 
 _matrix_cleanup() {
-	local rc=$? kind mode
+	local rc=$? kind
 	# A cell that ended early may have left its interface running.
-	for kind in $KINDS; do
-		for mode in $MODES; do
-			tmux -L "imapconn-matrix-$$-$kind-$mode" kill-server \
-				>/dev/null 2>&1 || true
-		done
+	local s
+	for s in "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/imapconn-matrix-$$-"*; do
+		[ -S "$s" ] || continue
+		tmux -L "${s##*/}" kill-server >/dev/null 2>&1 || true
 	done
 	for kind in "${!START_PID[@]}"; do
 		kill -TERM "${START_PID[$kind]}" 2>/dev/null || true
@@ -496,7 +495,7 @@ check_tree() {
 		url=(--starttls "imap://127.0.0.1:$IMAP_PORT")
 	fi
 	tmp=$WORK/ui-$MODE
-	sock=imapconn-matrix-$$-$KIND-$MODE
+	SOCK_BASE=imapconn-matrix-$$-$KIND-$MODE
 	mkdir -p "$tmp"
 	(umask 077 && printf '%s\n' "$TEST_PASSWORD" >"$tmp/password")
 	start_ui --timeout "$WAIT" --ca-file "$CA_FILE" \

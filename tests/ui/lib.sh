@@ -49,9 +49,17 @@ cleanup() {
 	[ -n "$tmp" ] && rm -rf "$tmp"
 }
 
+# new_sock: a tmux server name of its own for the next pane (SOCK_BASE,
+# then a random number).  A server just killed may still hold its
+# socket, and a new session on the same name then fails with "server
+# exited unexpectedly".
+new_sock() {
+	sock="${SOCK_BASE:-imapconn-ui-$$}-$RANDOM"
+}
+
 setup() {
 	tmp=$(mktemp -d) || exit 1
-	sock="imapconn-ui-$$-$RANDOM"
+	new_sock
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
 }
@@ -120,6 +128,7 @@ start_ui() {
 	} >"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
 	local size=${UI_SIZE:-100x30}
+	new_sock
 	tmux -L "$sock" -f /dev/null new-session -d -s ui -x "${size%x*}" \
 		-y "${size#*x}" "$tmp/run.sh" ||
 		{ say "FAIL: tmux did not start"; exit 1; }

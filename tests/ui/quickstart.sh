@@ -40,6 +40,7 @@ start_demo() {
 	} >"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
 	tmux -L "$sock" kill-server >/dev/null 2>&1
+	new_sock
 	tmux -L "$sock" -f /dev/null new-session -d -s ui -x 100 -y 30 \
 		"$tmp/run.sh" || { say "FAIL: tmux did not start"; exit 1; }
 }
