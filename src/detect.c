@@ -19,6 +19,7 @@
 #include "export.h"
 #include "json.h"
 #include "session.h"
+#include "thread.h"
 #include "tls.h"
 
 #define NAME_MAX_LEN 253
@@ -327,8 +328,8 @@ lookup_srv(struct detect_result *r)
 			 prefix[i], r->params.name);
 		jobs[i].implicit_tls = i == 0;
 		jobs[i].timeout_s = r->params.timeout_s;
-		started[i] = pthread_create(&th[i], NULL, srv_lookup,
-					    &jobs[i]) == 0;
+		started[i] = thread_start(&th[i], NULL, srv_lookup,
+					  &jobs[i]) == 0;
 		if (!started[i])
 			srv_lookup(&jobs[i]);
 	}

@@ -20,6 +20,7 @@
 #include "redact.h"
 #include "server_id.h"
 #include "session_int.h"
+#include "thread.h"
 #include "tls.h"
 
 static void
@@ -544,7 +545,7 @@ session_start(const struct conn_config *cfg, struct event_queue *q,
 		goto fail;
 	}
 	s->link.cancel_fd = s->cancel[0];
-	if (pthread_create(&s->thread, NULL, session_main, s) != 0) {
+	if (thread_start(&s->thread, NULL, session_main, s) != 0) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "cannot start a "
 			 "thread");
 		close(s->cancel[0]);

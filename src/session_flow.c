@@ -13,6 +13,7 @@
 #include "imap_parse.h"
 #include "net.h"
 #include "session_int.h"
+#include "thread.h"
 #include "tls.h"
 
 /* "127.0.0.1:993" or "[::1]:993" for the connected peer. */
@@ -147,8 +148,8 @@ tls_prepare(struct session *s)
 
 	if (!ep->ssl && ep->starttls == STARTTLS_OFF)
 		return;
-	s->tls_preparing = pthread_create(&s->tls_thread, NULL,
-					  tls_prepare_main, s) == 0;
+	s->tls_preparing = thread_start(&s->tls_thread, NULL,
+					tls_prepare_main, s) == 0;
 	if (!s->tls_preparing)
 		tls_prepare_main(s);
 }
