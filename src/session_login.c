@@ -650,23 +650,21 @@ out:
 	return rc;
 }
 
-/* The phase a group of commands starting at i runs in: ID shares the
- * phase of the command after it. */
+/* The phase a group of commands starting at i runs in: that of its
+ * first command other than ID, which shares the phase of the command
+ * after it. */
 static enum phase
 group_phase(const struct batch *b, int i)
 {
 	static const enum phase of[CMD_COUNT] = {
-		[CMD_ID] = PHASE_AUTH,
 		[CMD_CAPS] = PHASE_CAPABILITY_TLS,
 		[CMD_AUTH] = PHASE_AUTH,
 		[CMD_LIST] = PHASE_LIST,
 		[CMD_SELECT] = PHASE_SELECT,
 	};
 
-	while (i + 1 < CMD_COUNT && b->cmd[i] == NULL)
+	while (i + 1 < CMD_COUNT && (i == CMD_ID || b->cmd[i] == NULL))
 		i++;
-	if (i == CMD_ID)
-		return group_phase(b, i + 1);
 	return of[i];
 }
 
