@@ -68,21 +68,41 @@ unsafe_code_point(uint32_t c)
 	return c == 0x2028 || c == 0x2029;
 }
 
-static size_t
-text_control(uint32_t c, char *u)
+/* The short escape of a control character (backslash n), or NULL where
+ * it has none: the terminal forms know \e, JSON knows \b and \f. */
+static const char *
+control_short(uint32_t c, bool json)
 {
 	switch (c) {
-	case 0x1b:
-		return (size_t)snprintf(u, UNIT_MAX, "\\e");
 	case '\t':
-		return (size_t)snprintf(u, UNIT_MAX, "\\t");
+		return "\\t";
 	case '\n':
-		return (size_t)snprintf(u, UNIT_MAX, "\\n");
+		return "\\n";
 	case '\r':
-		return (size_t)snprintf(u, UNIT_MAX, "\\r");
+		return "\\r";
+	case 0x1b:
+		return json ? NULL : "\\e";
+	case '\b':
+		return json ? "\\b" : NULL;
+	case '\f':
+		return json ? "\\f" : NULL;
 	default:
-		return (size_t)snprintf(u, UNIT_MAX, "\\x%02x", (unsigned)c);
+		return NULL;
 	}
+}
+
+/* A control character as its short escape, else as \xHH (terminal)
+ * or \uHHHH (JSON). */
+static size_t
+control_unit(uint32_t c, char *u, bool json)
+{
+	const char *s = control_short(c, json);
+
+	if (s != NULL)
+		return (size_t)snprintf(u, UNIT_MAX, "%s", s);
+	if (json)
+		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
+	return (size_t)snprintf(u, UNIT_MAX, "\\x%02x", (unsigned)c);
 }
 
 /* Whether a backslash followed by in[0..len) could be read as the
@@ -117,7 +137,7 @@ terminal_unit(const char *in, size_t len, char *u, size_t *used,
 	}
 	*used = n;
 	if (c < 0x20 || c == 0x7f)
-		return text_control(c, u);
+		return control_unit(c, u, false);
 	if (c == '\\' && double_backslash
 	    && backslash_ambiguous(in + 1, len - 1))
 		return (size_t)snprintf(u, UNIT_MAX, "\\\\");
@@ -140,25 +160,6 @@ line_unit(const char *in, size_t len, char *u, size_t *used)
 }
 
 static size_t
-json_control(uint32_t c, char *u)
-{
-	switch (c) {
-	case '\b':
-		return (size_t)snprintf(u, UNIT_MAX, "\\b");
-	case '\f':
-		return (size_t)snprintf(u, UNIT_MAX, "\\f");
-	case '\t':
-		return (size_t)snprintf(u, UNIT_MAX, "\\t");
-	case '\n':
-		return (size_t)snprintf(u, UNIT_MAX, "\\n");
-	case '\r':
-		return (size_t)snprintf(u, UNIT_MAX, "\\r");
-	default:
-		return (size_t)snprintf(u, UNIT_MAX, "\\u%04x", (unsigned)c);
-	}
-}
-
-static size_t
 json_unit(const char *in, size_t len, char *u, size_t *used)
 {
 	uint32_t c;
@@ -170,7 +171,7 @@ json_unit(const char *in, size_t len, char *u, size_t *used)
 	}
 	*used = n;
 	if (c < 0x20 || c == 0x7f)
-		return json_control(c, u);
+		return control_unit(c, u, true);
 	if (c == '"' || c == '\\')
 		return (size_t)snprintf(u, UNIT_MAX, "\\%c", (char)c);
 	if (unsafe_code_point(c))
