@@ -7,16 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "browser.h"
 #include "conn.h"
-#include "connform.h"
+#include "connlife.h"
 #include "draw.h"
 #include "escape.h"
-#include "exportview.h"
+#include "formmodel.h"
+#include "frame.h"
 #include "input.h"
 #include "listview.h"
 #include "mbtree.h"
-#include "ui_int.h"
+#include "screen.h"
+#include "screens.h"
 
 #define COUNT_W 9		/* width of a count column */
 #define NOTES_SHOWN 2		/* the newest notes, over the list */
@@ -48,8 +49,8 @@ static const struct {
 	{ MBOX_REMOTE, "\\Remote" },
 };
 
-struct browser *
-browser_new(void)
+static void *
+browser_init(struct ui *ui)
 {
 	struct browser *b = calloc(1, sizeof(*b));
 	const char *cs = nl_langinfo(CODESET);
@@ -61,10 +62,16 @@ browser_new(void)
 	return b;
 }
 
-void
-browser_free(struct browser *b)
+static void
+browser_free(void *data)
 {
-	free(b);
+	free(data);
+}
+
+static struct browser *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_BROWSER);
 }
 
 static struct mbtree *
@@ -76,7 +83,7 @@ tree(struct ui *ui)
 static bool
 current_row(struct ui *ui, struct mbtree_row *row)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 
 	if (tree(ui) == NULL || b->lv.len == 0)
 		return false;
@@ -110,7 +117,7 @@ first_match(struct mbtree *t)
 static void
 apply_filter(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 	struct mbtree *t = tree(ui);
 	struct mbtree_row row;
 	char raw[MAILBOX_NAME_MAX];
@@ -141,7 +148,7 @@ apply_filter(struct ui *ui)
 static void
 auto_open(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 	const char *want = ui->conn->open_first;
 	struct mbtree *t = tree(ui);
 	struct mbtree_row row;
@@ -164,17 +171,17 @@ auto_open(struct ui *ui)
 			       row.entry->display, row.entry->delim);
 		mbtree_filter(t, NULL);
 		if (rc == 0)
-			ui_switch(ui, &mboxview_screen);
+			screen_switch(ui, SCREEN_MBOX);
 		return;
 	}
 	mbtree_filter(t, NULL);
-	ui_message(ui, ROLE_WARN, "%s: no such mailbox in the list", want);
+	frame_message(ui, ROLE_WARN, "%s: no such mailbox in the list", want);
 }
 
 static void
 browser_enter(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 
 	if (b->conn != ui->conn) {
 		listview_init(&b->lv, false);
@@ -222,7 +229,7 @@ row_name(const struct browser *b, const struct mbtree_row *row, char *buf,
 static void
 draw_counts(struct ui *ui, const struct mailbox_entry *e, int y, int attr)
 {
-	const char *wait = ui->browser->utf8 ? "\u2026" : "...";
+	const char *wait = self(ui)->utf8 ? "\u2026" : "...";
 	int xm = COLS - 2 * COUNT_W - 1, xu = COLS - COUNT_W - 1;
 
 	if (!selectable(e))
@@ -230,25 +237,25 @@ draw_counts(struct ui *ui, const struct mailbox_entry *e, int y, int attr)
 	if (!e->has_status) {
 		if (conn_status_asked(ui->conn, e->raw, e->raw_len))
 			draw_text(stdscr, y, xm + COUNT_W - 2, 2, wait,
-				  attr | ui_attr(ui, ROLE_DIM));
+				  attr | frame_attr(ui, ROLE_DIM));
 		return;
 	}
 	draw_textf(stdscr, y, xm, COUNT_W, attr, "%*u", COUNT_W - 1,
 		   e->messages);
 	draw_textf(stdscr, y, xu, COUNT_W, e->unseen > 0 && attr == 0 ?
-		   ui_attr(ui, ROLE_RUNNING) : attr, "%*u", COUNT_W - 1,
+		   frame_attr(ui, ROLE_RUNNING) : attr, "%*u", COUNT_W - 1,
 		   e->unseen);
 }
 
 static void
 draw_row(struct ui *ui, size_t i, int y, bool is_cursor)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 	struct mbtree_row row;
 	const struct mailbox_entry *e;
 	char name[MAILBOX_NAME_MAX * 4];
 	const char *glyph = " ";
-	int attr = is_cursor ? ui_attr(ui, ROLE_CURSOR) : 0;
+	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) : 0;
 	int x = 1, width = COLS - 2 * COUNT_W - 3, n;
 
 	mbtree_row(tree(ui), i, &row);
@@ -262,15 +269,15 @@ draw_row(struct ui *ui, size_t i, int y, bool is_cursor)
 	draw_text(stdscr, y, x, 2, glyph, attr);
 	x += 2;
 	if (!is_cursor && (!selectable(e) || (b->text[0] && !row.match)))
-		attr = ui_attr(ui, ROLE_DIM);
+		attr = frame_attr(ui, ROLE_DIM);
 	else if (!is_cursor && b->text[0] && row.match)
-		attr = ui_attr(ui, ROLE_MATCH);
+		attr = frame_attr(ui, ROLE_MATCH);
 	n = draw_text(stdscr, y, x, width - x, row_name(b, &row, name,
 		      sizeof(name)), attr);
 	if (e != NULL && e->special != SPECIAL_NONE && x + n + 3 < width)
 		draw_textf(stdscr, y, x + n + 1, width - x - n - 1,
-			   is_cursor ? attr : ui_attr(ui, ROLE_BADGE), "[%s]",
-			   mailbox_special_name(e->special));
+			   is_cursor ? attr : frame_attr(ui, ROLE_BADGE),
+			   "[%s]", mailbox_special_name(e->special));
 	if (e != NULL)
 		draw_counts(ui, e, y, is_cursor ? attr : 0);
 }
@@ -323,12 +330,12 @@ draw_detail(struct ui *ui, int y)
 	if (e == NULL) {
 		draw_text(stdscr, y, 1, COLS - 2, "(a parent the server did "
 			  "not list: it only holds other folders)",
-			  ui_attr(ui, ROLE_DIM));
+			  frame_attr(ui, ROLE_DIM));
 		return;
 	}
 	flags_text(e, flags, sizeof(flags));
 	escape_text(e->raw, e->raw_len, raw, sizeof(raw));
-	draw_textf(stdscr, y, 1, COLS - 2, ui_attr(ui, ROLE_DIM),
+	draw_textf(stdscr, y, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%s%s%s%s%s%s", e->display, strcmp(raw, e->display) ?
 		   "  raw: " : "", strcmp(raw, e->display) ? raw : "",
 		   flags[0] ? "  " : "", flags, e->name_valid ? "" :
@@ -354,7 +361,7 @@ draw_security(struct ui *ui)
 	int w = (int)strlen(sec[k].text);
 
 	draw_text(stdscr, 1, COLS - w - 1, w, sec[k].text,
-		  ui_attr(ui, sec[k].role));
+		  frame_attr(ui, sec[k].role));
 }
 
 /* The newest notes (what the session says must be seen); returns the
@@ -370,7 +377,7 @@ draw_notes(struct ui *ui, int y)
 
 	if (folded > 0)
 		draw_textf(stdscr, y + used++, 1, COLS - 2,
-			   ui_attr(ui, ROLE_WARN), "note: %zu mailbox%s "
+			   frame_attr(ui, ROLE_WARN), "note: %zu mailbox%s "
 			   "nested deeper than %d levels: the rest of each "
 			   "such name "
 			   "shows as one folder on level %d", folded,
@@ -378,25 +385,25 @@ draw_notes(struct ui *ui, int y)
 			   MBTREE_DEPTH_MAX);
 	for (size_t i = first; i < c->nnotes; i++)
 		draw_textf(stdscr, y + used++, 1, COLS - 2,
-			   ui_attr(ui, ROLE_WARN), "note: %s", c->notes[i]);
+			   frame_attr(ui, ROLE_WARN), "note: %s", c->notes[i]);
 	return used;
 }
 
 static void
 draw_summary(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 	struct mbtree *t = tree(ui);
 
 	if (b->text[0] != '\0') {
-		draw_textf(stdscr, 1, 1, COLS - 20, ui_attr(ui, ROLE_MATCH),
+		draw_textf(stdscr, 1, 1, COLS - 20, frame_attr(ui, ROLE_MATCH),
 			   "filter \"%s\": %zu of %zu mailboxes match%s",
 			   b->text, mbtree_matches(t), mbtree_count(t),
 			   b->filtering ?
 			   "" : "   (Esc clears it)");
 		return;
 	}
-	draw_textf(stdscr, 1, 1, COLS - 20, ui_attr(ui, ROLE_DIM),
+	draw_textf(stdscr, 1, 1, COLS - 20, frame_attr(ui, ROLE_DIM),
 		   "%zu mailboxes%s   Enter opens  / filters  Right/Left "
 		   "expand", mbtree_count(t), b->raw ?
 		   ", raw names" : "");
@@ -414,41 +421,42 @@ not_logged_in(const struct ui *ui)
 static void
 draw_empty(struct ui *ui, int y)
 {
-	if (ui->browser->text[0] != '\0')
+	if (self(ui)->text[0] != '\0')
 		draw_text(stdscr, y, 3, COLS - 4, "no mailbox matches the "
-			  "filter", ui_attr(ui, ROLE_DIM));
+			  "filter", frame_attr(ui, ROLE_DIM));
 	else if (not_logged_in(ui))
 		draw_wrapped(stdscr, y, 3, COLS - 4, 2, "not logged in: the "
 			     "server lists mailboxes only after a login (no "
 			     "user was given).  Press u to enter a user.",
-			     ui_attr(ui, ROLE_WARN));
+			     frame_attr(ui, ROLE_WARN));
 	else
 		draw_text(stdscr, y, 3, COLS - 4, "the server listed no "
-			  "mailboxes", ui_attr(ui, ROLE_DIM));
+			  "mailboxes", frame_attr(ui, ROLE_DIM));
 }
 
 static void
 browser_draw(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 	char title[CONN_TEXT_MAX + 16];
 	int head, top;
 	size_t first, n;
 
 	snprintf(title, sizeof(title), "mailboxes: %s",
 		 ui->conn != NULL ? ui->conn->title : "");
-	ui_draw_frame(ui, title);
+	frame_draw(ui, title);
 	if (tree(ui) == NULL)
 		return;
 	draw_summary(ui);
 	draw_security(ui);
 	head = 2 + draw_notes(ui, 2);
 	top = head + 1;
-	draw_text(stdscr, head, 3, 20, "Mailbox", ui_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, head, 3, 20, "Mailbox",
+		  frame_attr(ui, ROLE_HEADING));
 	draw_text(stdscr, head, COLS - 2 * COUNT_W - 1, COUNT_W, " Messages",
-		  ui_attr(ui, ROLE_HEADING));
+		  frame_attr(ui, ROLE_HEADING));
 	draw_text(stdscr, head, COLS - COUNT_W - 1, COUNT_W, "   Unseen",
-		  ui_attr(ui, ROLE_HEADING));
+		  frame_attr(ui, ROLE_HEADING));
 	listview_set_height(&b->lv, (size_t)(LINES - top - 2));
 	listview_set_len(&b->lv, mbtree_rows(tree(ui)));
 	n = listview_visible(&b->lv, &first);
@@ -461,7 +469,7 @@ browser_draw(struct ui *ui)
 	request_counts(ui, first, n);
 	if (b->filtering) {
 		input_draw(stdscr, LINES - 1, 0, COLS, "filter: ", &b->filter,
-			   ui_attr(ui, ROLE_STATUS));
+			   frame_attr(ui, ROLE_STATUS));
 		curs_set(1);
 	}
 }
@@ -471,7 +479,7 @@ browser_draw(struct ui *ui)
 static bool
 browser_key(struct ui *ui, int key)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 
 	if (!b->filtering)
 		return false;
@@ -498,17 +506,17 @@ browser_key(struct ui *ui, int key)
 static void
 start_filter(struct ui *ui)
 {
-	ui->browser->filtering = true;
+	self(ui)->filtering = true;
 }
 
 static void
 clear_filter(struct ui *ui)
 {
-	struct browser *b = ui->browser;
+	struct browser *b = self(ui);
 
 	if (b->text[0] == '\0') {
-		ui_message(ui, ROLE_NORMAL, "Esc clears the filter; e "
-			   "disconnects, q quits");
+		frame_message(ui, ROLE_NORMAL, "Esc clears the filter; e "
+			      "disconnects, q quits");
 		return;
 	}
 	input_clear(&b->filter);
@@ -522,8 +530,8 @@ toggle(struct ui *ui)
 
 	if (!current_row(ui, &row) || !row.has_children)
 		return;
-	mbtree_toggle(tree(ui), ui->browser->lv.cursor);
-	listview_set_len(&ui->browser->lv, mbtree_rows(tree(ui)));
+	mbtree_toggle(tree(ui), self(ui)->lv.cursor);
+	listview_set_len(&self(ui)->lv, mbtree_rows(tree(ui)));
 }
 
 static void
@@ -536,13 +544,13 @@ expand_or_child(struct ui *ui)
 	if (!row.expanded)
 		toggle(ui);
 	else
-		listview_move(&ui->browser->lv, 1);
+		listview_move(&self(ui)->lv, 1);
 }
 
 static void
 collapse_or_parent(struct ui *ui)
 {
-	struct listview *lv = &ui->browser->lv;
+	struct listview *lv = &self(ui)->lv;
 	struct mbtree_row row;
 	unsigned depth;
 
@@ -573,60 +581,67 @@ open_mailbox(struct ui *ui)
 		if (row.has_children)
 			toggle(ui);
 		else
-			ui_message(ui, ROLE_WARN, "not selectable "
-				   "(\\Noselect): this name only holds other "
-				   "folders");
+			frame_message(ui, ROLE_WARN, "not selectable "
+				      "(\\Noselect): this name only holds "
+				      "other folders");
 		return;
 	}
 	if (conn_open(ui->conn, row.entry->raw, row.entry->raw_len,
 		      row.entry->display, row.entry->delim) != 0) {
-		ui_message(ui, ROLE_FAIL, "the connection cannot take "
-			   "requests now");
+		frame_message(ui, ROLE_FAIL, "the connection cannot take "
+			      "requests now");
 		return;
 	}
-	ui_switch(ui, &mboxview_screen);
+	screen_switch(ui, SCREEN_MBOX);
 }
 
 static void
 expand_all(struct ui *ui)
 {
 	mbtree_expand_all(tree(ui));
-	listview_set_len(&ui->browser->lv, mbtree_rows(tree(ui)));
+	listview_set_len(&self(ui)->lv, mbtree_rows(tree(ui)));
 }
 
 static void
 collapse_all(struct ui *ui)
 {
 	mbtree_collapse_all(tree(ui));
-	listview_set_len(&ui->browser->lv, mbtree_rows(tree(ui)));
+	listview_set_len(&self(ui)->lv, mbtree_rows(tree(ui)));
 }
 
 static void
 toggle_raw(struct ui *ui)
 {
-	ui->browser->raw = !ui->browser->raw;
-	ui_message(ui, ROLE_NORMAL, "%s names", ui->browser->raw ?
-		   "raw (as the server sends them)" : "decoded");
+	self(ui)->raw = !self(ui)->raw;
+	frame_message(ui, ROLE_NORMAL, "%s names", self(ui)->raw ?
+		      "raw (as the server sends them)" : "decoded");
 }
 
 /* u: back to the form, on User, to log in this time. */
 static void
 enter_user(struct ui *ui)
 {
-	ui_edit(ui);
-	connform_focus_user(ui->form);
+	connlife_edit(ui);
+	formmodel_focus_user(ui->form);
 }
 
 static void
 show_progress(struct ui *ui)
 {
-	ui_switch(ui, &progress_screen);
+	screen_switch(ui, SCREEN_PROGRESS);
+}
+
+/* x: the export view (it says why not before a login). */
+static void
+show_export(struct ui *ui)
+{
+	screen_open_view(ui, SCREEN_EXPORT);
 }
 
 static struct listview *
 browser_list(struct ui *ui)
 {
-	return &ui->browser->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding browser_bindings[] = {
@@ -646,23 +661,26 @@ static const struct ui_binding browser_bindings[] = {
 	{ { '-' }, "-", "collapse all", collapse_all, NULL },
 	UI_LIST_BINDINGS,
 	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
-	  ui_show_tls, "TLS" },
-	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
+	  screen_show_tls, "TLS" },
+	{ { 'l' }, "l", "transcript of the exchange", screen_show_transcript,
 	  "transcript" },
 	{ { 'p' }, "p", "the login's phases and timings", show_progress,
 	  NULL },
 	{ { 'x' }, "x", "export the settings that worked for neomutt, "
-	  "mbsync, curl, ...", exportview_open, "export" },
-	{ { 'e' }, "e", "log out and edit the settings", ui_edit, NULL },
+	  "mbsync, curl, ...", show_export, "export" },
+	{ { 'e' }, "e", "log out and edit the settings", connlife_edit, NULL },
 	{ { 'u' }, "u", "log out and enter a user on the form (mailboxes "
 	  "are listed after a login)", enter_user, NULL },
 	UI_HELP_BINDING,
-	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 'q' }, "q", "log out and quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen browser_screen = {
 	.title = "mailboxes",
+	.init = browser_init,
+	.free = browser_free,
+	.conn_keys = true,
 	.enter = browser_enter,
 	.draw = browser_draw,
 	.key = browser_key,

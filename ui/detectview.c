@@ -8,14 +8,16 @@
 #include <string.h>
 
 #include "clock.h"
-#include "connform.h"
+#include "connlife.h"
 #include "detect.h"
 #include "detectrun.h"
-#include "detectview.h"
 #include "draw.h"
 #include "escape.h"
+#include "formmodel.h"
+#include "frame.h"
 #include "listview.h"
-#include "ui_int.h"
+#include "screen.h"
+#include "screens.h"
 
 #define TOP 4			/* the table's first row */
 #define BOTTOM_LINES 5		/* the chosen row, then the advice */
@@ -42,8 +44,8 @@ struct cols {
 	int host, port, mode, result, tls, auth;
 };
 
-struct detectview *
-detectview_new(void)
+static void *
+detectview_init(struct ui *ui)
 {
 	struct detectview *d = calloc(1, sizeof(*d));
 
@@ -65,9 +67,11 @@ end_run(struct detectview *d)
 	d->run = NULL;
 }
 
-void
-detectview_free(struct detectview *d)
+static void
+detectview_free(void *data)
 {
+	struct detectview *d = data;
+
 	if (d == NULL)
 		return;
 	end_run(d);
@@ -81,21 +85,29 @@ result(const struct detectview *d)
 	       detectrun_result(d->run) : NULL;
 }
 
-void
+static struct detectview *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_DETECT);
+}
+
+/* Start detecting what the form's values say, or say why not (then
+ * the screen does not show). */
+static int
 detectview_open(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	struct detect_params p;
 	char err[512];
 
 	if (d->run != NULL && !d->done && !d->cancelled) {
-		ui_message(ui, ROLE_WARN, "already probing: wait for the "
-			   "table, or Esc to cancel");
-		return;
+		frame_message(ui, ROLE_WARN, "already probing: wait for the "
+			      "table, or Esc to cancel");
+		return -1;
 	}
-	if (connform_detect_params(ui->form, &p, err, sizeof(err)) != 0) {
-		ui_message(ui, ROLE_FAIL, "cannot detect: %s", err);
-		return;
+	if (formmodel_detect_params(ui->form, &p, err, sizeof(err)) != 0) {
+		frame_message(ui, ROLE_FAIL, "cannot detect: %s", err);
+		return -1;
 	}
 	/* A run cancelled with Esc has ended by now, or does at once. */
 	end_run(d);
@@ -104,21 +116,21 @@ detectview_open(struct ui *ui)
 	d->done = false;
 	d->cancelled = false;
 	if (d->run == NULL) {
-		ui_message(ui, ROLE_FAIL, "cannot start the detection: out of "
-			   "resources");
-		return;
+		frame_message(ui, ROLE_FAIL, "cannot start the detection: "
+			      "out of resources");
+		return -1;
 	}
 	snprintf(d->name, sizeof(d->name), "%s", p.name);
 	d->port_tls = p.port_tls;
 	d->port_starttls = p.port_starttls;
 	listview_init(&d->lv, false);
-	ui_switch(ui, &detectview_screen);
+	return 0;
 }
 
 static int
 detectview_wake_fd(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 
 	return d->run != NULL && !d->done && !d->cancelled ?
 	       detectrun_fd(d->run) : -1;
@@ -128,7 +140,7 @@ detectview_wake_fd(struct ui *ui)
 static void
 detectview_on_wake(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	const struct detect_result *r;
 
 	if (d->run == NULL || d->done || d->cancelled
@@ -175,26 +187,26 @@ static void
 draw_running(struct ui *ui)
 {
 	static const char spin[] = "|/-\\";
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	int64_t el = detectrun_elapsed_ms(d->run, clock_ms());
 	int64_t lim = detectrun_limit_ms(d->run);
 
-	draw_textf(stdscr, 2, 1, COLS - 2, ui_attr(ui, ROLE_RUNNING),
+	draw_textf(stdscr, 2, 1, COLS - 2, frame_attr(ui, ROLE_RUNNING),
 		   "%c probing %s without credentials: %lld s (at most "
 		   "%lld s)", spin[(el / 125) % 4], d->name,
 		   (long long)(el / 1000), (long long)((lim + 999) / 1000));
 	if (is_address(d->name))
-		draw_textf(stdscr, 3, 3, COLS - 4, ui_attr(ui, ROLE_DIM),
+		draw_textf(stdscr, 3, 3, COLS - 4, frame_attr(ui, ROLE_DIM),
 			   "the address on ports %u (implicit TLS) and %u "
 			   "(STARTTLS)", d->port_tls, d->port_starttls);
 	else
-		draw_textf(stdscr, 3, 3, COLS - 4, ui_attr(ui, ROLE_DIM),
+		draw_textf(stdscr, 3, 3, COLS - 4, frame_attr(ui, ROLE_DIM),
 			   "SRV records, then %s, imap.%s and mail.%s on "
 			   "ports %u (implicit TLS) and %u (STARTTLS)",
 			   d->name, d->name, d->name, d->port_tls,
 			   d->port_starttls);
 	draw_text(stdscr, 5, 3, COLS - 4, "Esc cancels and goes back to the "
-		  "form", ui_attr(ui, ROLE_DIM));
+		  "form", frame_attr(ui, ROLE_DIM));
 }
 
 static void
@@ -218,7 +230,7 @@ layout(const struct detect_result *r, struct cols *c)
 static void
 draw_heading(struct ui *ui, const struct cols *c, int y)
 {
-	int h = ui_attr(ui, ROLE_HEADING);
+	int h = frame_attr(ui, ROLE_HEADING);
 
 	draw_text(stdscr, y, c->host, c->port - c->host - 1, "host", h);
 	draw_text(stdscr, y, c->port + 1, 4, "port", h);
@@ -236,7 +248,7 @@ draw_row(struct ui *ui, const struct detect_result *r, size_t i, int y,
 	 bool is_cursor, const struct cols *c)
 {
 	const struct detect_probe *p = &r->probes[i];
-	int attr = is_cursor ? ui_attr(ui, ROLE_CURSOR) : 0;
+	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) : 0;
 	char host[ESCAPED(CONFIG_HOST_MAX)], auth[ESCAPED(sizeof(p->auth))];
 	char tls[ESCAPED(sizeof(p->tls_version))], res[40];
 	size_t n;
@@ -245,14 +257,14 @@ draw_row(struct ui *ui, const struct detect_result *r, size_t i, int y,
 		draw_fill(stdscr, y, 0, COLS, attr);
 	if ((int)i == r->recommended)
 		draw_text(stdscr, y, 0, 1, "*", is_cursor ? attr :
-			  ui_attr(ui, ROLE_OK) | (int)A_BOLD);
+			  frame_attr(ui, ROLE_OK) | (int)A_BOLD);
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
 	draw_text(stdscr, y, c->host, c->port - c->host - 1, host, attr);
 	draw_textf(stdscr, y, c->port, 5, attr, "%5u", p->port);
 	draw_text(stdscr, y, c->mode, 12, detect_mode_words(p->implicit_tls), attr);
 	detect_result_words(p, res, sizeof(res));
 	draw_text(stdscr, y, c->result, 19, res, is_cursor ? attr :
-		  ui_attr(ui, result_role(p)));
+		  frame_attr(ui, result_role(p)));
 	escape_line(p->tls_version, strlen(p->tls_version), tls, sizeof(tls));
 	draw_text(stdscr, y, c->tls, 7, tls[0] ? tls : "-", attr);
 	n = escape_line(p->auth, strlen(p->auth), auth, sizeof(auth));
@@ -267,12 +279,12 @@ draw_row(struct ui *ui, const struct detect_result *r, size_t i, int y,
 static void
 draw_chosen(struct ui *ui, const struct detect_result *r, int y)
 {
-	const struct detect_probe *p = &r->probes[ui->detect->lv.cursor];
+	const struct detect_probe *p = &r->probes[self(ui)->lv.cursor];
 	char host[ESCAPED(CONFIG_HOST_MAX)];
 	char detail[ESCAPED(sizeof(p->detail))];
 
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
-	draw_textf(stdscr, y, 1, COLS - 2, ui_attr(ui, ROLE_HEADING),
+	draw_textf(stdscr, y, 1, COLS - 2, frame_attr(ui, ROLE_HEADING),
 		   "%s port %u, %s: certificate checked for %s%s", host,
 		   p->port, detect_mode_words(p->implicit_tls), p->check_name,
 		   p->origin == DETECT_FROM_SRV ? " (an SRV target, learned "
@@ -281,9 +293,10 @@ draw_chosen(struct ui *ui, const struct detect_result *r, int y)
 		escape_line(p->detail, strlen(p->detail), detail,
 			    sizeof(detail));
 		draw_wrapped(stdscr, y + 1, 3, COLS - 4, 2, detail,
-			     ui_attr(ui, result_role(p)));
+			     frame_attr(ui, result_role(p)));
 	} else if (p->outcome == DETECT_OK) {
-		draw_textf(stdscr, y + 1, 3, COLS - 4, ui_attr(ui, ROLE_DIM),
+		draw_textf(stdscr, y + 1, 3, COLS - 4,
+			   frame_attr(ui, ROLE_DIM),
 			   "greeting and capabilities read over TLS in %lld "
 			   "ms, then LOGOUT%s%s", (long long)p->ms,
 			   p->server[0] ? "; its ID answer says " : "",
@@ -310,34 +323,34 @@ draw_advice(struct ui *ui, const struct detect_result *r, int y)
 	if (r->recommended < 0) {
 		draw_text(stdscr, y, 1, COLS - 2, "nothing to recommend: "
 			  "nothing answered over TLS with a verified "
-			  "certificate", ui_attr(ui, ROLE_FAIL));
+			  "certificate", frame_attr(ui, ROLE_FAIL));
 		if (any_cert_problem(r))
 			draw_text(stdscr, y + 1, 3, COLS - 4, "certificate "
 				  "problems: a private CA needs its file in "
-				  "the form's CA file field", ui_attr(ui,
+				  "the form's CA file field", frame_attr(ui,
 				  ROLE_WARN));
 		return;
 	}
 	p = &r->probes[r->recommended];
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
-	draw_textf(stdscr, y, 1, COLS - 2, ui_attr(ui, ROLE_OK),
+	draw_textf(stdscr, y, 1, COLS - 2, frame_attr(ui, ROLE_OK),
 		   "* recommended: %s port %u, %s, certificate verified for "
 		   "%s", host, p->port, detect_mode_words(p->implicit_tls),
 		   p->check_name);
 	draw_text(stdscr, y + 1, 3, COLS - 4, "(RFC 8314: implicit TLS "
 		  "first.)  Enter fills the form from the chosen row.",
-		  ui_attr(ui, ROLE_DIM));
+		  frame_attr(ui, ROLE_DIM));
 }
 
 static void
 draw_table(struct ui *ui, const struct detect_result *r)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	int bottom = LINES - 1 - BOTTOM_LINES;
 	struct cols c;
 	size_t first, n;
 
-	draw_textf(stdscr, 1, 1, COLS - 2, ui_attr(ui, ROLE_DIM),
+	draw_textf(stdscr, 1, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%zu probes in %lld ms, no credentials sent; certificates "
 		   "checked for %s as typed", r->n, (long long)r->total_ms,
 		   r->params.name);
@@ -351,7 +364,7 @@ draw_table(struct ui *ui, const struct detect_result *r)
 			 d->lv.cursor, &c);
 	if (r->n == 0) {
 		draw_text(stdscr, TOP, 2, COLS - 4, "nothing to probe",
-			  ui_attr(ui, ROLE_DIM));
+			  frame_attr(ui, ROLE_DIM));
 		return;
 	}
 	draw_chosen(ui, r, bottom);
@@ -361,12 +374,12 @@ draw_table(struct ui *ui, const struct detect_result *r)
 static void
 detectview_draw(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	const struct detect_result *r = result(d);
 	char title[CONFIG_HOST_MAX + 16];
 
 	snprintf(title, sizeof(title), "detect: %s", d->name);
-	ui_draw_frame(ui, title);
+	frame_draw(ui, title);
 	if (d->run == NULL)
 		return;
 	if (!d->done) {
@@ -376,7 +389,7 @@ detectview_draw(struct ui *ui)
 	if (r == NULL) {
 		draw_text(stdscr, 2, 1, COLS - 2, "the detection could not "
 			  "start its probes (out of memory)",
-			  ui_attr(ui, ROLE_FAIL));
+			  frame_attr(ui, ROLE_FAIL));
 		return;
 	}
 	draw_table(ui, r);
@@ -387,52 +400,60 @@ detectview_draw(struct ui *ui)
 static void
 choose(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 	const struct detect_result *r = result(d);
 	const struct detect_probe *p;
 	struct endpoint ep;
 	char res[40];
 
 	if (d->run != NULL && !d->done) {
-		ui_message(ui, ROLE_WARN, "still probing: wait for the table, "
-			   "or Esc to cancel");
+		frame_message(ui, ROLE_WARN, "still probing: wait for the "
+			      "table, or Esc to cancel");
 		return;
 	}
 	if (r == NULL || r->n == 0) {
-		ui_message(ui, ROLE_WARN, "nothing to choose: Esc goes back");
+		frame_message(ui, ROLE_WARN, "nothing to choose: Esc goes "
+			      "back");
 		return;
 	}
 	p = &r->probes[d->lv.cursor];
 	detect_probe_endpoint(r, d->lv.cursor, &ep);
-	connform_fill(ui->form, &ep);
-	ui_switch(ui, &connform_screen);
+	formmodel_fill(ui->form, &ep);
+	screen_switch(ui, SCREEN_FORM);
 	detect_result_words(p, res, sizeof(res));
-	ui_message(ui, p->outcome == DETECT_OK && p->verified ? ROLE_OK :
-		   ROLE_WARN, "form filled: %s port %u, %s (%s in the "
-		   "detection)", ep.host, p->port, detect_mode_words(p->implicit_tls),
-		   res);
+	frame_message(ui, p->outcome == DETECT_OK && p->verified ? ROLE_OK :
+		      ROLE_WARN, "form filled: %s port %u, %s (%s in the "
+		      "detection)", ep.host, p->port,
+		      detect_mode_words(p->implicit_tls), res);
 }
 
 static void
 back(struct ui *ui)
 {
-	struct detectview *d = ui->detect;
+	struct detectview *d = self(ui);
 
-	ui_switch(ui, &connform_screen);
+	screen_switch(ui, SCREEN_FORM);
 	if (d->run == NULL || d->done)
 		return;
 	/* The probes end on their own, unwaited for; the run is kept
 	 * until the next F5, or the end, which waits for it. */
 	detectrun_cancel(d->run);
 	d->cancelled = true;
-	ui_message(ui, ROLE_NORMAL, "detection cancelled; the form is as it "
-		   "was");
+	frame_message(ui, ROLE_NORMAL, "detection cancelled; the form is as "
+		      "it was");
+}
+
+/* F5 again: a new detection of what the form says. */
+static void
+again(struct ui *ui)
+{
+	screen_switch(ui, SCREEN_DETECT);
 }
 
 static struct listview *
 detectview_list(struct ui *ui)
 {
-	return &ui->detect->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding detectview_bindings[] = {
@@ -442,15 +463,18 @@ static const struct ui_binding detectview_bindings[] = {
 	{ { UI_ESC, UI_KEY(KEY_BACKSPACE), 0x7f, UI_CTRL('h') }, "Esc",
 	  "back to the form unchanged (cancels the probes)", back, "back" },
 	{ { UI_KEY(KEY_F(5)), UI_CTRL('g') }, "F5", "detect again",
-	  detectview_open, NULL },
+	  again, NULL },
 	UI_LIST_BINDINGS,
 	UI_HELP_BINDING,
-	{ { UI_KEY(KEY_F(10)), 'q' }, "q", "quit", ui_quit, "quit" },
+	{ { UI_KEY(KEY_F(10)), 'q' }, "q", "quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen detectview_screen = {
 	.title = "detection",
+	.init = detectview_init,
+	.free = detectview_free,
+	.open = detectview_open,
 	.enter = NULL,
 	.draw = detectview_draw,
 	.key = NULL,

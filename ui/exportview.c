@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "conn.h"
+#include "connlife.h"
 #include "draw.h"
 #include "export.h"
-#include "exportview.h"
+#include "frame.h"
 #include "listview.h"
 #include "prompt.h"
-#include "ui_int.h"
+#include "screen.h"
+#include "screens.h"
 
 #define TOP 4			/* the text's first row */
 #define LINES_MAX 256		/* lines of one export shown */
@@ -46,8 +48,8 @@ static const struct {
 			  "./imapconn-connection.el" },
 };
 
-struct exportview *
-exportview_new(void)
+static void *
+exportview_init(struct ui *ui)
 {
 	struct exportview *e = calloc(1, sizeof(*e));
 
@@ -68,13 +70,21 @@ forget(struct exportview *e)
 	e->err[0] = '\0';
 }
 
-void
-exportview_free(struct exportview *e)
+static void
+exportview_free(void *data)
 {
+	struct exportview *e = data;
+
 	if (e == NULL)
 		return;
 	forget(e);
 	free(e);
+}
+
+static struct exportview *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_EXPORT);
 }
 
 static bool
@@ -133,7 +143,7 @@ split(struct exportview *e)
 static void
 build(struct ui *ui)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 
 	forget(e);
 	listview_init(&e->lv, true);
@@ -150,15 +160,17 @@ build(struct ui *ui)
 	split(e);
 }
 
-void
+/* Only a connection that logged in has something to export. */
+static int
 exportview_open(struct ui *ui)
 {
 	if (!logged_in(ui->conn)) {
-		ui_message(ui, ROLE_WARN, "nothing to export: only a "
-			   "connection that logged in has settings that work");
-		return;
+		frame_message(ui, ROLE_WARN, "nothing to export: only a "
+			      "connection that logged in has settings that "
+			      "work");
+		return -1;
 	}
-	ui_open_view(ui, &exportview_screen);
+	return 0;
 }
 
 static void
@@ -173,25 +185,25 @@ exportview_enter(struct ui *ui)
 static void
 draw_tabs(struct ui *ui, int y)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 	int x = 1;
 
 	for (int f = 0; f < EXPORT_FORMAT_COUNT; f++) {
-		int attr = f == (int)e->fmt ? ui_attr(ui, ROLE_CURSOR) :
-			   ui_attr(ui, ROLE_LABEL);
+		int attr = f == (int)e->fmt ? frame_attr(ui, ROLE_CURSOR) :
+			   frame_attr(ui, ROLE_LABEL);
 
 		x += draw_textf(stdscr, y, x, COLS - x - 1, attr, " %d %s ",
 				f + 1, export_format_name((enum export_format)
 							  f)) + 1;
 	}
 	draw_text(stdscr, y, x + 1, COLS - x - 2, "Left/Right: another",
-		  ui_attr(ui, ROLE_DIM));
+		  frame_attr(ui, ROLE_DIM));
 }
 
 static void
 draw_lines(struct ui *ui, int top, int bottom)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 	int y = top;
 
 	listview_set_height(&e->lv, (size_t)(bottom - top));
@@ -200,8 +212,8 @@ draw_lines(struct ui *ui, int top, int bottom)
 	for (size_t i = e->lv.top; i < e->n && y < bottom; i++) {
 		const char *l = e->lines[i];
 		/* Comments (# and ;;) dimmed: the settings stand out. */
-		int attr = l[0] == '#' || l[0] == ';' ? ui_attr(ui, ROLE_DIM) :
-			   0;
+		int attr = l[0] == '#' || l[0] == ';' ?
+			   frame_attr(ui, ROLE_DIM) : 0;
 
 		if (l[0] == '\0')
 			y++;
@@ -214,17 +226,17 @@ draw_lines(struct ui *ui, int top, int bottom)
 static void
 exportview_draw(struct ui *ui)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 	char title[CONN_TEXT_MAX + 32];
 
 	snprintf(title, sizeof(title), "export: %s", ui->conn != NULL ?
 		 ui->conn->title : "");
-	ui_draw_frame(ui, title);
+	frame_draw(ui, title);
 	draw_tabs(ui, 1);
-	draw_textf(stdscr, 2, 1, COLS - 2, ui_attr(ui, ROLE_DIM),
+	draw_textf(stdscr, 2, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%s (never the password)", formats[e->fmt].what);
 	if (e->text == NULL) {
-		draw_textf(stdscr, TOP, 2, COLS - 4, ui_attr(ui, ROLE_WARN),
+		draw_textf(stdscr, TOP, 2, COLS - 4, frame_attr(ui, ROLE_WARN),
 			   "%s cannot express this connection: %s",
 			   export_format_name(e->fmt), e->err);
 		return;
@@ -237,7 +249,7 @@ exportview_draw(struct ui *ui)
 static void
 show_format(struct ui *ui, int f)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 
 	e->fmt = (enum export_format)((f + EXPORT_FORMAT_COUNT) %
 				      EXPORT_FORMAT_COUNT);
@@ -247,13 +259,13 @@ show_format(struct ui *ui, int f)
 static void
 next_format(struct ui *ui)
 {
-	show_format(ui, (int)ui->exportview->fmt + 1);
+	show_format(ui, (int)self(ui)->fmt + 1);
 }
 
 static void
 prev_format(struct ui *ui)
 {
-	show_format(ui, (int)ui->exportview->fmt - 1);
+	show_format(ui, (int)self(ui)->fmt - 1);
 }
 
 static bool
@@ -268,7 +280,7 @@ exportview_key(struct ui *ui, int key)
 static int
 save_export(struct ui *ui, const char *path, bool overwrite)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 	char what[64];
 
 	snprintf(what, sizeof(what), "the %s export",
@@ -280,10 +292,10 @@ save_export(struct ui *ui, const char *path, bool overwrite)
 static void
 ask_path(struct ui *ui)
 {
-	struct exportview *e = ui->exportview;
+	struct exportview *e = self(ui);
 
 	if (e->text == NULL) {
-		ui_message(ui, ROLE_WARN, "nothing to save in this format");
+		frame_message(ui, ROLE_WARN, "nothing to save in this format");
 		return;
 	}
 	prompt_save(ui, "save it to", formats[e->fmt].file, save_export);
@@ -292,12 +304,12 @@ ask_path(struct ui *ui)
 static struct listview *
 exportview_list(struct ui *ui)
 {
-	return &ui->exportview->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding exportview_bindings[] = {
 	{ { UI_KEY(KEY_BACKSPACE), 0x7f, UI_CTRL('h'), UI_ESC }, "Backspace",
-	  "back (also Esc)", ui_close_view, "back" },
+	  "back (also Esc)", screen_close_view, "back" },
 	{ { UI_KEY(KEY_RIGHT), '\t' }, "Right", "next format (also Tab)",
 	  next_format, "format" },
 	{ { UI_KEY(KEY_LEFT), UI_KEY(KEY_BTAB) }, "Left",
@@ -308,12 +320,16 @@ static const struct ui_binding exportview_bindings[] = {
 	  ask_path, "save" },
 	UI_LIST_BINDINGS,
 	UI_HELP_BINDING,
-	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 'q' }, "q", "log out and quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen exportview_screen = {
 	.title = "export",
+	.init = exportview_init,
+	.free = exportview_free,
+	.open = exportview_open,
+	.conn_keys = true,
 	.enter = exportview_enter,
 	.draw = exportview_draw,
 	.key = exportview_key,

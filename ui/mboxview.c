@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "conn.h"
+#include "connlife.h"
 #include "draw.h"
+#include "frame.h"
 #include "listview.h"
-#include "mboxview.h"
-#include "ui_int.h"
+#include "screen.h"
+#include "screens.h"
 
 #define TOP 8			/* first message row */
 #define DATE_W 18
@@ -20,8 +22,8 @@ struct mboxview {
 	struct listview lv;
 };
 
-struct mboxview *
-mboxview_new(void)
+static void *
+mboxview_init(struct ui *ui)
 {
 	struct mboxview *m = calloc(1, sizeof(*m));
 
@@ -30,16 +32,24 @@ mboxview_new(void)
 	return m;
 }
 
-void
-mboxview_free(struct mboxview *m)
+static void
+mboxview_free(void *data)
 {
+	struct mboxview *m = data;
+
 	free(m);
+}
+
+static struct mboxview *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_MBOX);
 }
 
 static void
 mboxview_enter(struct ui *ui)
 {
-	listview_init(&ui->mbox->lv, false);
+	listview_init(&self(ui)->lv, false);
 }
 
 /* "Tue, 03 Nov 2026 10:00:00 +0000" as "03 Nov 2026 10:00". */
@@ -63,7 +73,7 @@ short_date(const char *date, char *out, size_t cap)
 static void
 draw_data(struct ui *ui, const struct mailbox_data *d)
 {
-	int h = ui_attr(ui, ROLE_HEADING), y = 2, x = 2;
+	int h = frame_attr(ui, ROLE_HEADING), y = 2, x = 2;
 	char uv[16] = "-", un[16] = "-", fu[16] = "-";
 
 	if (d->have_uidvalidity)
@@ -87,7 +97,7 @@ draw_data(struct ui *ui, const struct mailbox_data *d)
 	x += draw_text(stdscr, y, x, 8, "UIDNEXT", h) + 1;
 	x += draw_text(stdscr, y, x, 12, un, 0) + 3;
 	draw_text(stdscr, y, x, 30, d->read_only ? "read-only (EXAMINE)" :
-		  "read-write", ui_attr(ui, ROLE_DIM));
+		  "read-write", frame_attr(ui, ROLE_DIM));
 	draw_text(stdscr, 4, 2, 16, "Flags", h);
 	draw_text(stdscr, 4, 19, COLS - 21, d->flags[0] ? d->flags : "-", 0);
 	draw_text(stdscr, 5, 2, 16, "Permanent flags", h);
@@ -100,7 +110,7 @@ static void
 draw_message(struct ui *ui, const struct message_summary *m, int y,
 	     bool is_cursor)
 {
-	int attr = is_cursor ? ui_attr(ui, ROLE_CURSOR) :
+	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) :
 		   !m->seen ? (int)A_BOLD : 0;
 	char date[40];
 	int x = 1;
@@ -122,7 +132,7 @@ draw_message(struct ui *ui, const struct message_summary *m, int y,
 static void
 draw_detail(struct ui *ui, const struct message_summary *m)
 {
-	int h = ui_attr(ui, ROLE_HEADING);
+	int h = frame_attr(ui, ROLE_HEADING);
 
 	draw_text(stdscr, LINES - 4, 2, 8, "From", h);
 	draw_textf(stdscr, LINES - 4, 11, COLS - 13, 0, "%s   (UID %u)",
@@ -134,15 +144,15 @@ draw_detail(struct ui *ui, const struct message_summary *m)
 static void
 draw_messages(struct ui *ui, const struct conn_view *v)
 {
-	struct listview *lv = &ui->mbox->lv;
-	int h = ui_attr(ui, ROLE_HEADING);
+	struct listview *lv = &self(ui)->lv;
+	int h = frame_attr(ui, ROLE_HEADING);
 	size_t first, n;
 
 	draw_textf(stdscr, 6, 2, COLS - 4, h, "%s",
 		   v->data.exists > v->nmsgs ? "Newest messages" :
 		   "Messages");
 	if (v->data.exists > v->nmsgs)
-		draw_textf(stdscr, 6, 18, 30, ui_attr(ui, ROLE_DIM),
+		draw_textf(stdscr, 6, 18, 30, frame_attr(ui, ROLE_DIM),
 			   "(%zu of %u)", v->nmsgs, v->data.exists);
 	draw_text(stdscr, TOP - 1, 4, DATE_W, "Date", h);
 	draw_text(stdscr, TOP - 1, 4 + DATE_W, FROM_W, "From", h);
@@ -158,7 +168,7 @@ draw_messages(struct ui *ui, const struct conn_view *v)
 			  "fetching the newest messages..." :
 			  v->data.exists == 0 ? "(the mailbox is empty)" :
 			  "(no message summaries came back)",
-			  ui_attr(ui, ROLE_DIM));
+			  frame_attr(ui, ROLE_DIM));
 	else
 		draw_detail(ui, &v->msgs[lv->cursor]);
 }
@@ -170,19 +180,20 @@ mboxview_draw(struct ui *ui)
 	char title[MAILBOX_NAME_MAX + 16];
 
 	snprintf(title, sizeof(title), "mailbox: %s", v->name);
-	ui_draw_frame(ui, title);
+	frame_draw(ui, title);
 	if (v->failed) {
-		draw_textf(stdscr, 2, 2, COLS - 4, ui_attr(ui, ROLE_FAIL),
+		draw_textf(stdscr, 2, 2, COLS - 4, frame_attr(ui, ROLE_FAIL),
 			   "could not open %s (%s)", v->name,
 			   fail_class_name(v->fail.cls));
 		draw_wrapped(stdscr, 3, 4, COLS - 6, 4, v->fail.detail, 0);
 		if (v->fail.hint[0] != '\0')
 			draw_wrapped(stdscr, 8, 4, COLS - 6, 2, v->fail.hint,
-				     ui_attr(ui, ROLE_WARN));
+				     frame_attr(ui, ROLE_WARN));
 		return;
 	}
 	if (!v->have_data) {
-		draw_textf(stdscr, 2, 2, COLS - 4, ui_attr(ui, ROLE_RUNNING),
+		draw_textf(stdscr, 2, 2, COLS - 4,
+			   frame_attr(ui, ROLE_RUNNING),
 			   "opening %s read-only...", v->name);
 		return;
 	}
@@ -193,7 +204,7 @@ mboxview_draw(struct ui *ui)
 static void
 back(struct ui *ui)
 {
-	ui_switch(ui, &browser_screen);
+	screen_switch(ui, SCREEN_BROWSER);
 }
 
 static void
@@ -206,16 +217,16 @@ reopen(struct ui *ui)
 	if (v->raw_len == 0
 	    || conn_open(ui->conn, v->raw, v->raw_len, v->name,
 			 v->delim) != 0) {
-		ui_message(ui, ROLE_WARN, "cannot open it again now");
+		frame_message(ui, ROLE_WARN, "cannot open it again now");
 		return;
 	}
-	listview_init(&ui->mbox->lv, false);
+	listview_init(&self(ui)->lv, false);
 }
 
 static struct listview *
 mboxview_list(struct ui *ui)
 {
-	return &ui->mbox->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding mboxview_bindings[] = {
@@ -225,15 +236,18 @@ static const struct ui_binding mboxview_bindings[] = {
 	{ { 'r' }, "r", "open it again (refresh)", reopen, "refresh" },
 	UI_LIST_BINDINGS,
 	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
-	  ui_show_tls, "TLS" },
-	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
+	  screen_show_tls, "TLS" },
+	{ { 'l' }, "l", "transcript of the exchange", screen_show_transcript,
 	  "transcript" },
 	UI_HELP_BINDING,
-	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 'q' }, "q", "log out and quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen mboxview_screen = {
+	.init = mboxview_init,
+	.free = mboxview_free,
+	.conn_keys = true,
 	.title = "mailbox",
 	.enter = mboxview_enter,
 	.draw = mboxview_draw,

@@ -9,11 +9,13 @@
 #include "capdiff.h"
 #include "clock.h"
 #include "conn.h"
+#include "connlife.h"
 #include "draw.h"
+#include "frame.h"
 #include "listview.h"
-#include "progress.h"
+#include "screen.h"
+#include "screens.h"
 #include "server_id.h"
-#include "ui_int.h"
 
 #define COL_LABEL 2
 #define COL_STATE 29
@@ -59,8 +61,8 @@ static const enum theme_role security_roles[] = {
 	[CONN_SEC_FAILED] = ROLE_FAIL,
 };
 
-struct progress *
-progress_new(void)
+static void *
+progress_init(struct ui *ui)
 {
 	struct progress *p = calloc(1, sizeof(*p));
 
@@ -69,16 +71,34 @@ progress_new(void)
 	return p;
 }
 
-void
-progress_free(struct progress *p)
+static void
+progress_free(void *data)
 {
+	struct progress *p = data;
+
 	free(p);
+}
+
+static struct progress *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_PROGRESS);
+}
+
+/* A wait's countdown shows: redrawn every tick. */
+static bool
+progress_ticks(const struct ui *ui)
+{
+	int64_t total;
+
+	return ui->conn != NULL
+	       && conn_wait_left(ui->conn, clock_ms(), &total) >= 0;
 }
 
 static void
 progress_enter(struct ui *ui)
 {
-	listview_init(&ui->progress->lv, true);
+	listview_init(&self(ui)->lv, true);
 }
 
 /* The detail of the running phase: its countdown, as text and bar (the
@@ -96,17 +116,18 @@ draw_countdown(struct ui *ui, const struct conn_row *r, int y, int x,
 		return;
 	}
 	if (r->phase == PHASE_LIST && c->listed > 0)
-		n = draw_textf(stdscr, y, x, width, ui_attr(ui, ROLE_RUNNING),
-			       "%zu listed, %lld s ", c->listed,
-			       (long long)((left + 999) / 1000));
+		n = draw_textf(stdscr, y, x, width,
+			       frame_attr(ui, ROLE_RUNNING), "%zu listed, %lld s ",
+			       c->listed, (long long)((left + 999) / 1000));
 	else
-		n = draw_textf(stdscr, y, x, width, ui_attr(ui, ROLE_RUNNING),
-			       "%lld s left ",
+		n = draw_textf(stdscr, y, x, width,
+			       frame_attr(ui, ROLE_RUNNING), "%lld s left ",
 			       (long long)((left + 999) / 1000));
 	if (width - n >= 6)
 		draw_bar(stdscr, y, x + n, width - n > 20 ? 20 : width - n,
 			 (double)left / (double)total,
-			 ui_attr(ui, ROLE_CURSOR), ui_attr(ui, ROLE_DIM));
+			 frame_attr(ui, ROLE_CURSOR),
+			 frame_attr(ui, ROLE_DIM));
 }
 
 /* "waiting for the greeting: 27 s left, 117 s in all" while a phase
@@ -125,7 +146,8 @@ draw_waiting(struct ui *ui, int y)
 		snprintf(all, sizeof(all), ", %lld s in all", (long long)
 			 ((c->wait_end_by > now ? c->wait_end_by - now : 0)
 			  + 999) / 1000);
-	draw_textf(stdscr, y, COL_LABEL, COLS - 4, ui_attr(ui, ROLE_RUNNING),
+	draw_textf(stdscr, y, COL_LABEL, COLS - 4,
+		   frame_attr(ui, ROLE_RUNNING),
 		   "waiting for %s: %lld s left%s (Esc cancels)",
 		   c->wait_what[0] != '\0' ? c->wait_what :
 		   phase_waiting_for(c->wait_phase),
@@ -146,22 +168,22 @@ draw_row(struct ui *ui, const struct conn_row *r, int y)
 			  A_BOLD : 0);
 	else
 		draw_textf(stdscr, y, COL_LABEL + 2, COL_STATE - COL_LABEL - 3,
-			   ui_attr(ui, ROLE_DIM), "%s %s", r->kind ==
+			   frame_attr(ui, ROLE_DIM), "%s %s", r->kind ==
 			   CONN_ROW_ADDRESS ? "address" : "try", r->text);
 	if (r->kind != CONN_ROW_ADDRESS)
 		draw_text(stdscr, y, COL_STATE, COL_TIME - COL_STATE - 1,
-			  state, ui_attr(ui, state_roles[r->state]));
+			  state, frame_attr(ui, state_roles[r->state]));
 	if (r->has_ms)
 		draw_textf(stdscr, y, COL_TIME, COL_DETAIL - COL_TIME - 1, 0,
 			   "%7lld ms", (long long)r->ms);
 	if (r->kind == CONN_ROW_ATTEMPT)
 		draw_text(stdscr, y, COL_DETAIL, detail_w, r->outcome ?
-			  r->outcome : "", ui_attr(ui, ROLE_DIM));
+			  r->outcome : "", frame_attr(ui, ROLE_DIM));
 	else if (r->kind == CONN_ROW_PHASE && r->state == CONN_RUNNING)
 		draw_countdown(ui, r, y, COL_DETAIL, detail_w);
 	else if (r->kind == CONN_ROW_PHASE)
 		draw_text(stdscr, y, COL_DETAIL, detail_w, r->text,
-			  r->state == CONN_FAILED ? ui_attr(ui, ROLE_FAIL) :
+			  r->state == CONN_FAILED ? frame_attr(ui, ROLE_FAIL) :
 			  0);
 }
 
@@ -197,15 +219,15 @@ draw_failure(struct ui *ui, int y)
 	int w = COLS - 4;
 
 	y++;
-	draw_textf(stdscr, y++, COL_LABEL, w, ui_attr(ui, ROLE_FAIL),
+	draw_textf(stdscr, y++, COL_LABEL, w, frame_attr(ui, ROLE_FAIL),
 		   "FAILED in %s: %s", phase_name(f->phase),
 		   fail_class_name(f->cls));
 	y += draw_wrapped(stdscr, y, COL_LABEL + 2, w - 2, 3, f->detail, 0);
 	if (f->hint[0] != '\0') {
 		draw_text(stdscr, y, COL_LABEL, 6, "hint:",
-			  ui_attr(ui, ROLE_HEADING));
+			  frame_attr(ui, ROLE_HEADING));
 		y += draw_wrapped(stdscr, y, COL_LABEL + 6, w - 6, 4, f->hint,
-				  ui_attr(ui, ROLE_WARN));
+				  frame_attr(ui, ROLE_WARN));
 	}
 	return y;
 }
@@ -230,10 +252,10 @@ draw_changes(struct ui *ui, const struct capdiff *d, int y, int x,
 			continue;
 		if (used + need > room) {
 			used += draw_text(stdscr, y, x + used, room - used,
-					  "...", ui_attr(ui, ROLE_DIM));
+					  "...", frame_attr(ui, ROLE_DIM));
 			break;
 		}
-		used += draw_textf(stdscr, y, x + used, need, ui_attr(ui,
+		used += draw_textf(stdscr, y, x + used, need, frame_attr(ui,
 				   capdiff_tls_warning(d, r) != NULL ?
 				   ROLE_FAIL : c == CAPDIFF_ADDED ? ROLE_OK :
 				   ROLE_WARN), "%c%s ", c == CAPDIFF_ADDED ?
@@ -241,9 +263,9 @@ draw_changes(struct ui *ui, const struct capdiff *d, int y, int x,
 	}
 	if (used == 0)
 		used = draw_text(stdscr, y, x, room, "no change",
-				 ui_attr(ui, ROLE_DIM));
+				 frame_attr(ui, ROLE_DIM));
 	return used + draw_text(stdscr, y, x + used, width - used, hint,
-				ui_attr(ui, ROLE_DIM));
+				frame_attr(ui, ROLE_DIM));
 }
 
 /* What TLS changed in the capabilities, or why there is no pair. */
@@ -259,11 +281,11 @@ draw_tls_caps(struct ui *ui, int y, int w)
 	if (conn_capdiff(c, &d) != 0)
 		return;
 	n = draw_text(stdscr, y, COL_LABEL, 18, "Before/after TLS:",
-		      ui_attr(ui, ROLE_HEADING));
+		      frame_attr(ui, ROLE_HEADING));
 	note = capdiff_note(&d, capdiff_tls_of(&c->diag_o.cfg.ep));
 	if (note != NULL)
 		draw_text(stdscr, y, COL_LABEL + n + 1, w - n - 1, note,
-			  ui_attr(ui, ROLE_DIM));
+			  frame_attr(ui, ROLE_DIM));
 	else
 		draw_changes(ui, &d, y, COL_LABEL + n + 1, w - n - 1);
 	capdiff_free(&d);
@@ -277,10 +299,10 @@ draw_server_id(struct ui *ui, int y, int w)
 	int n;
 
 	n = draw_text(stdscr, y, COL_LABEL, 11, "Server ID:",
-		      ui_attr(ui, ROLE_HEADING));
+		      frame_attr(ui, ROLE_HEADING));
 	server_id_line(id, line, sizeof(line));
 	draw_text(stdscr, y, COL_LABEL + n + 1, w - n - 1, line,
-		  id->result == SERVER_ID_REFUSED ? ui_attr(ui, ROLE_WARN) :
+		  id->result == SERVER_ID_REFUSED ? frame_attr(ui, ROLE_WARN) :
 		  0);
 }
 
@@ -294,21 +316,23 @@ draw_bottom(struct ui *ui, int y)
 
 	draw_waiting(ui, y++);
 	n = draw_text(stdscr, y, COL_LABEL, 10, "Security:",
-		      ui_attr(ui, ROLE_HEADING));
+		      frame_attr(ui, ROLE_HEADING));
 	draw_text(stdscr, y++, COL_LABEL + n + 1, w - n - 1, sec,
-		  ui_attr(ui, security_roles[s]));
+		  frame_attr(ui, security_roles[s]));
 	n = draw_text(stdscr, y, COL_LABEL, 14, "Capabilities:",
-		      ui_attr(ui, ROLE_HEADING));
+		      frame_attr(ui, ROLE_HEADING));
 	draw_wrapped(stdscr, y, COL_LABEL + n + 1, w - n - 1, CAPS_LINES,
-		     c->caps != NULL ? c->caps : "-", ui_attr(ui, ROLE_DIM));
+		     c->caps != NULL ? c->caps : "-",
+		     frame_attr(ui, ROLE_DIM));
 	y += CAPS_LINES;
 	if (have_caps(c))
 		draw_tls_caps(ui, y++, w);
 	if (c->server_id != NULL)
 		draw_server_id(ui, y++, w);
 	for (size_t i = 0; i < c->nnotes && i < NOTES_SHOWN; i++)
-		draw_textf(stdscr, y++, COL_LABEL, w, ui_attr(ui, ROLE_WARN),
-			   "note: %s", c->notes[i]);
+		draw_textf(stdscr, y++, COL_LABEL, w,
+			   frame_attr(ui, ROLE_WARN), "note: %s",
+			   c->notes[i]);
 	if (c->failed)
 		draw_failure(ui, y);
 }
@@ -317,26 +341,27 @@ static void
 progress_draw(struct ui *ui)
 {
 	const struct conn *c = ui->conn;
-	struct listview *lv = &ui->progress->lv;
+	struct listview *lv = &self(ui)->lv;
 	int top = 3, height;
 	size_t first, n;
 	char title[CONN_TEXT_MAX + 32];
 
 	if (c == NULL) {
-		ui_draw_frame(ui, "no connection");
+		frame_draw(ui, "no connection");
 		return;
 	}
 	snprintf(title, sizeof(title), "%s %s", c->done ? (c->failed ?
 		 "failed:" : "ended:") : c->ready ? "connected:" :
 		 "connecting:", c->title);
-	ui_draw_frame(ui, title);
+	frame_draw(ui, title);
 	draw_text(stdscr, 2, COL_LABEL, COLS - 4, "Phase", 
-		  ui_attr(ui, ROLE_HEADING));
-	draw_text(stdscr, 2, COL_STATE, 8, "State", ui_attr(ui, ROLE_HEADING));
+		  frame_attr(ui, ROLE_HEADING));
+	draw_text(stdscr, 2, COL_STATE, 8, "State",
+		  frame_attr(ui, ROLE_HEADING));
 	draw_text(stdscr, 2, COL_TIME + 6, 5, "Time",
-		  ui_attr(ui, ROLE_HEADING));
+		  frame_attr(ui, ROLE_HEADING));
 	draw_text(stdscr, 2, COL_DETAIL, 20, "Detail",
-		  ui_attr(ui, ROLE_HEADING));
+		  frame_attr(ui, ROLE_HEADING));
 	height = LINES - 1 - top - 1 - bottom_lines(c);
 	if (height < 3)
 		height = 3;
@@ -347,7 +372,7 @@ progress_draw(struct ui *ui)
 		draw_row(ui, &c->rows[first + i], top + (int)i);
 	if (first + n < c->nrows)
 		draw_textf(stdscr, top + height - 1, COLS - 16, 15,
-			   ui_attr(ui, ROLE_DIM), "(%zu more)",
+			   frame_attr(ui, ROLE_DIM), "(%zu more)",
 			   c->nrows - first - n);
 	draw_bottom(ui, top + height + 1);
 }
@@ -357,41 +382,42 @@ progress_draw(struct ui *ui)
 static void
 cancel_or_edit(struct ui *ui)
 {
-	ui_edit(ui);
+	connlife_edit(ui);
 }
 
 static void
 to_browser(struct ui *ui)
 {
 	if (ui->conn != NULL && ui->conn->ready && !ui->conn->done)
-		ui_switch(ui, &browser_screen);
+		screen_switch(ui, SCREEN_BROWSER);
 	else
-		ui_message(ui, ROLE_WARN, "not connected: no mailboxes to "
-			   "show");
+		frame_message(ui, ROLE_WARN, "not connected: no mailboxes to "
+			      "show");
 }
 
 static struct listview *
 progress_list(struct ui *ui)
 {
-	return &ui->progress->lv;
+	return &self(ui)->lv;
 }
 
 /* The keys of both tables: Esc cancels only while something runs. */
 #define PROGRESS_BINDINGS						\
 	{ { 'e' }, "e", "edit the settings (cancels a running attempt)", \
 	  cancel_or_edit, "edit" },					\
-	{ { 'r' }, "r", "retry with the same settings", ui_connect,	\
+	{ { 'r' }, "r", "retry with the same settings", connlife_start,	\
 	  "retry" },							\
 	{ { 't' }, "t", "TLS: chain, verification, server ID, "	\
-	  "capabilities", ui_show_tls, "TLS" },				\
+	  "capabilities", screen_show_tls, "TLS" },			\
 	{ { 'l' }, "l", "transcript of the exchange",			\
-	  ui_show_transcript, "transcript" },				\
+	  screen_show_transcript, "transcript" },			\
 	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) },	\
 	  "Enter", "back to the mailboxes when connected", to_browser,	\
 	  NULL },							\
 	UI_LIST_BINDINGS,						\
 	UI_HELP_BINDING,						\
-	{ { 'q' }, "q", "quit (logs out first)", ui_quit, "quit" },	\
+	{ { 'q' }, "q", "quit (logs out first)", connlife_quit,	\
+	  "quit" },							\
 	{ { 0 }, NULL, NULL, NULL, NULL }
 
 static const struct ui_binding progress_bindings[] = {
@@ -418,6 +444,10 @@ progress_keys(const struct ui *ui)
 }
 
 const struct ui_screen progress_screen = {
+	.init = progress_init,
+	.free = progress_free,
+	.ticks = progress_ticks,
+	.conn_keys = true,
 	.title = "progress",
 	.enter = progress_enter,
 	.draw = progress_draw,

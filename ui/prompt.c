@@ -7,10 +7,10 @@
 #include <stdlib.h>
 
 #include "draw.h"
+#include "frame.h"
 #include "input.h"
 #include "prompt.h"
 #include "savefile.h"
-#include "ui_int.h"
 
 enum prompt_state { PROMPT_NONE = 0, PROMPT_PATH, PROMPT_OVERWRITE };
 
@@ -63,12 +63,13 @@ answered(struct ui *ui)
 	p->state = PROMPT_NONE;
 	input_utf8(&p->answer, typed, sizeof(typed));
 	if (typed[0] == '\0') {
-		ui_message(ui, ROLE_NORMAL, "not saved: no file name given");
+		frame_message(ui, ROLE_NORMAL, "not saved: no file name "
+			      "given");
 		return;
 	}
 	if (savefile_expand(typed, p->path, sizeof(p->path)) != 0) {
-		ui_message(ui, ROLE_FAIL, "not saved: the file name is too "
-			   "long");
+		frame_message(ui, ROLE_FAIL, "not saved: the file name is too "
+			      "long");
 		return;
 	}
 	if (p->save(ui, p->path, false) == 1)
@@ -85,7 +86,7 @@ prompt_key(struct ui *ui, int key)
 		if (key == 'y' || key == 'Y')
 			p->save(ui, p->path, true);
 		else
-			ui_message(ui, ROLE_NORMAL, "not saved");
+			frame_message(ui, ROLE_NORMAL, "not saved");
 		return;
 	}
 	switch (input_key(&p->answer, key)) {
@@ -94,7 +95,7 @@ prompt_key(struct ui *ui, int key)
 		break;
 	case INPUT_ESCAPE:
 		p->state = PROMPT_NONE;
-		ui_message(ui, ROLE_NORMAL, "not saved");
+		frame_message(ui, ROLE_NORMAL, "not saved");
 		break;
 	default:
 		break;
@@ -105,7 +106,7 @@ void
 prompt_draw(struct ui *ui)
 {
 	struct prompt *p = ui->prompt;
-	int st = ui_attr(ui, ROLE_STATUS), y = LINES - 1;
+	int st = frame_attr(ui, ROLE_STATUS), y = LINES - 1;
 
 	if (p->state == PROMPT_PATH) {
 		input_draw(stdscr, y, 0, COLS, p->question, &p->answer, st);
@@ -126,10 +127,11 @@ prompt_write(struct ui *ui, const char *path, bool overwrite,
 				sizeof(where));
 
 	if (rc == 0)
-		ui_message(ui, ROLE_OK, "saved %s to %s", what, where);
+		frame_message(ui, ROLE_OK, "saved %s to %s", what, where);
 	if (rc < 0) {
 		savefile_reason(path, errno, why, sizeof(why));
-		ui_message(ui, ROLE_FAIL, "could not save %s: %s", what, why);
+		frame_message(ui, ROLE_FAIL, "could not save %s: %s", what,
+			      why);
 	}
 	return rc;
 }

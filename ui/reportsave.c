@@ -4,11 +4,11 @@
 #include <stdlib.h>
 
 #include "conn.h"
+#include "frame.h"
 #include "prompt.h"
 #include "report.h"
 #include "reportsave.h"
 #include "savefile.h"
-#include "ui_int.h"
 
 /* The report as text, into *text (the caller frees it).  0, or -1 when
  * out of memory. */
@@ -37,11 +37,12 @@ save_report(struct ui *ui, const char *path, bool overwrite)
 	int rc;
 
 	if (ui->conn == NULL) {
-		ui_message(ui, ROLE_WARN, "no connection to report on");
+		frame_message(ui, ROLE_WARN, "no connection to report on");
 		return -1;
 	}
 	if (render(ui->conn, &text, &len) != 0) {
-		ui_message(ui, ROLE_FAIL, "out of memory: no report written");
+		frame_message(ui, ROLE_FAIL, "out of memory: no report "
+			      "written");
 		return -1;
 	}
 	rc = prompt_write(ui, path, overwrite, text, len, 0600,
@@ -56,7 +57,7 @@ reportsave_ask(struct ui *ui)
 	char path[CONFIG_HOST_MAX + 64];
 
 	if (ui->conn == NULL) {
-		ui_message(ui, ROLE_WARN, "no connection to report on");
+		frame_message(ui, ROLE_WARN, "no connection to report on");
 		return;
 	}
 	savefile_default_name("report", ui->conn->diag_o.cfg.ep.host, "txt",

@@ -12,13 +12,15 @@
 
 #include "capdiff.h"
 #include "conn.h"
+#include "connlife.h"
 #include "draw.h"
+#include "frame.h"
 #include "listview.h"
 #include "prompt.h"
+#include "screen.h"
+#include "screens.h"
 #include "server_id.h"
 #include "tls.h"
-#include "tlsview.h"
-#include "ui_int.h"
 #include "validity.h"
 
 #define TLSVIEW_LINES 320
@@ -36,8 +38,8 @@ struct tlsview {
 	size_t n;
 };
 
-struct tlsview *
-tlsview_new(void)
+static void *
+tlsview_init(struct ui *ui)
 {
 	struct tlsview *t = calloc(1, sizeof(*t));
 
@@ -52,13 +54,33 @@ tlsview_new(void)
 	return t;
 }
 
-void
-tlsview_free(struct tlsview *t)
+static void
+tlsview_free(void *data)
 {
+	struct tlsview *t = data;
+
 	if (t == NULL)
 		return;
 	free(t->lines);
 	free(t);
+}
+
+static struct tlsview *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_TLS);
+}
+
+/* Only a connection with TLS has something to show. */
+static int
+tlsview_open(struct ui *ui)
+{
+	if (ui->conn == NULL || ui->conn->tls == NULL) {
+		frame_message(ui, ROLE_WARN, "no TLS yet on this connection: "
+			      "nothing to show");
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -397,7 +419,7 @@ add_caps(struct tlsview *t, const struct conn *c, const struct capdiff *d)
 static void
 build(struct ui *ui)
 {
-	struct tlsview *t = ui->tlsview;
+	struct tlsview *t = self(ui);
 	const struct tls_summary *s = ui->conn != NULL ? ui->conn->tls :
 				      NULL;
 	struct capdiff d;
@@ -424,7 +446,7 @@ build(struct ui *ui)
 static void
 tlsview_enter(struct ui *ui)
 {
-	struct tlsview *t = ui->tlsview;
+	struct tlsview *t = self(ui);
 
 	listview_init(&t->lv, true);
 	build(ui);
@@ -461,7 +483,7 @@ save_chain(struct ui *ui, const char *path, bool overwrite)
 	size_t n;
 
 	if (pem == NULL) {
-		ui_message(ui, ROLE_WARN, "the server sent no certificate");
+		frame_message(ui, ROLE_WARN, "the server sent no certificate");
 		return -1;
 	}
 	n = count_certs(pem);
@@ -475,8 +497,8 @@ static void
 ask_path(struct ui *ui)
 {
 	if (ui->conn == NULL || ui->conn->pem == NULL) {
-		ui_message(ui, ROLE_WARN, "the server sent no certificate to "
-			   "save");
+		frame_message(ui, ROLE_WARN, "the server sent no certificate "
+			      "to save");
 		return;
 	}
 	prompt_save(ui, "save the chain (PEM) to", TLSVIEW_DEFAULT_PATH,
@@ -488,11 +510,11 @@ ask_path(struct ui *ui)
 static void
 tlsview_draw(struct ui *ui)
 {
-	struct tlsview *t = ui->tlsview;
+	struct tlsview *t = self(ui);
 	int top = 2;
 	size_t first, n;
 
-	ui_draw_frame(ui, "TLS: certificate chain and verification");
+	frame_draw(ui, "TLS: certificate chain and verification");
 	listview_set_height(&t->lv, (size_t)(LINES - top - 1));
 	listview_set_len(&t->lv, t->n);
 	n = listview_visible(&t->lv, &first);
@@ -500,30 +522,35 @@ tlsview_draw(struct ui *ui)
 		const struct tlsview_line *l = &t->lines[first + i];
 
 		draw_text(stdscr, top + (int)i, 1, COLS - 2, l->text,
-			  ui_attr(ui, l->role));
+			  frame_attr(ui, l->role));
 	}
 }
 
 static struct listview *
 tlsview_list(struct ui *ui)
 {
-	return &ui->tlsview->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding tlsview_bindings[] = {
 	{ { UI_KEY(KEY_BACKSPACE), 0x7f, UI_CTRL('h'), UI_ESC }, "Backspace",
-	  "back (also Esc)", ui_close_view, "back" },
+	  "back (also Esc)", screen_close_view, "back" },
 	{ { 's' }, "s", "save the chain as PEM (asks for a file name)",
 	  ask_path, "save chain" },
 	UI_LIST_BINDINGS,
-	{ { 'l' }, "l", "transcript of the exchange", ui_show_transcript,
+	{ { 'l' }, "l", "transcript of the exchange", screen_show_transcript,
 	  "transcript" },
 	UI_HELP_BINDING,
-	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 'q' }, "q", "log out and quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen tlsview_screen = {
+	.init = tlsview_init,
+	.free = tlsview_free,
+	.open = tlsview_open,
+	.view = true,
+	.conn_keys = true,
 	.title = "TLS",
 	.enter = tlsview_enter,
 	.draw = tlsview_draw,

@@ -7,11 +7,13 @@
 #include <time.h>
 
 #include "conn.h"
+#include "connlife.h"
 #include "draw.h"
+#include "frame.h"
 #include "input.h"
 #include "listview.h"
-#include "tview.h"
-#include "ui_int.h"
+#include "screen.h"
+#include "screens.h"
 
 #define TOP 2
 #define STAMP_W 16		/* "12:00:01.123 C " */
@@ -25,8 +27,8 @@ struct tview {
 	size_t hscroll;			/* columns scrolled left */
 };
 
-struct tview *
-tview_new(void)
+static void *
+tview_init(struct ui *ui)
 {
 	struct tview *t = calloc(1, sizeof(*t));
 
@@ -35,16 +37,34 @@ tview_new(void)
 	return t;
 }
 
-void
-tview_free(struct tview *t)
+static void
+tview_free(void *data)
 {
+	struct tview *t = data;
+
 	free(t);
+}
+
+static struct tview *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_TRANSCRIPT);
+}
+
+static int
+tview_open(struct ui *ui)
+{
+	if (ui->conn == NULL) {
+		frame_message(ui, ROLE_WARN, "no connection: no transcript");
+		return -1;
+	}
+	return 0;
 }
 
 static void
 tview_enter(struct ui *ui)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 
 	listview_init(&t->lv, false);
 	t->searching = false;
@@ -56,7 +76,7 @@ tview_enter(struct ui *ui)
 static void
 tview_on_event(struct ui *ui, const struct event *ev)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 	bool at_end = t->lv.cursor + 1 >= t->lv.len;
 
 	/* On the last line, the view follows new lines as they come. */
@@ -84,7 +104,7 @@ static void
 draw_line_text(struct ui *ui, const char *text, int y, int x, int attr,
 	       bool is_cursor)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 	const char *hit = t->needle[0] ? strcasestr(text, t->needle) : NULL;
 	int width = COLS - x - 1;
 
@@ -95,7 +115,7 @@ draw_line_text(struct ui *ui, const char *text, int y, int x, int attr,
 	draw_text_hl(stdscr, y, x, width, text, t->hscroll, attr,
 		     (size_t)(hit - text), strlen(t->needle),
 		     is_cursor ? attr | (int)A_UNDERLINE :
-		     ui_attr(ui, ROLE_MATCH));
+		     frame_attr(ui, ROLE_MATCH));
 }
 
 static void
@@ -103,26 +123,26 @@ draw_line(struct ui *ui, size_t i, int y, bool is_cursor)
 {
 	const struct conn_line *l = conn_line(ui->conn, i);
 	char st[32];
-	int attr = ui_attr(ui, l->dir == 'C' ? ROLE_CLIENT : ROLE_SERVER);
+	int attr = frame_attr(ui, l->dir == 'C' ? ROLE_CLIENT : ROLE_SERVER);
 
 	if (is_cursor) {
-		attr = ui_attr(ui, ROLE_CURSOR);
+		attr = frame_attr(ui, ROLE_CURSOR);
 		draw_fill(stdscr, y, 0, COLS, attr);
 	}
 	stamp(l->wall_ms, st, sizeof(st));
 	draw_textf(stdscr, y, 1, STAMP_W, is_cursor ? attr :
-		   ui_attr(ui, ROLE_DIM), "%s %c", st, l->dir);
+		   frame_attr(ui, ROLE_DIM), "%s %c", st, l->dir);
 	draw_line_text(ui, l->text, y, 1 + STAMP_W, attr, is_cursor);
 }
 
 static void
 tview_draw(struct ui *ui)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 	size_t first, n, total = conn_lines(ui->conn);
 
-	ui_draw_frame(ui, "transcript (passwords and SASL data redacted)");
-	draw_textf(stdscr, 1, 1, COLS - 2, ui_attr(ui, ROLE_DIM),
+	frame_draw(ui, "transcript (passwords and SASL data redacted)");
+	draw_textf(stdscr, 1, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%zu lines%s%s%s   C: sent  S: received%s", total,
 		   t->needle[0] ? "   search: \"" : "", t->needle,
 		   t->needle[0] ? "\"" : "", t->hscroll ?
@@ -135,10 +155,10 @@ tview_draw(struct ui *ui)
 			  first + i == t->lv.cursor);
 	if (total == 0)
 		draw_text(stdscr, TOP, 2, COLS - 4, "nothing exchanged yet",
-			  ui_attr(ui, ROLE_DIM));
+			  frame_attr(ui, ROLE_DIM));
 	if (t->searching) {
 		input_draw(stdscr, LINES - 1, 0, COLS, "search: ", &t->search,
-			   ui_attr(ui, ROLE_STATUS));
+			   frame_attr(ui, ROLE_STATUS));
 		curs_set(1);
 	}
 }
@@ -150,7 +170,7 @@ tview_draw(struct ui *ui)
 static bool
 find(struct ui *ui, int dir)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 	size_t total = conn_lines(ui->conn), at = t->lv.cursor;
 
 	if (t->needle[0] == '\0' || total == 0)
@@ -170,25 +190,25 @@ find(struct ui *ui, int dir)
 static void
 search_next(struct ui *ui)
 {
-	if (ui->tview->needle[0] == '\0')
-		ui_message(ui, ROLE_NORMAL, "/ to search first");
+	if (self(ui)->needle[0] == '\0')
+		frame_message(ui, ROLE_NORMAL, "/ to search first");
 	else if (!find(ui, 1))
-		ui_message(ui, ROLE_WARN, "\"%s\" is not in the transcript",
-			   ui->tview->needle);
+		frame_message(ui, ROLE_WARN, "\"%s\" is not in the transcript",
+			      self(ui)->needle);
 }
 
 static void
 search_prev(struct ui *ui)
 {
-	if (ui->tview->needle[0] != '\0' && !find(ui, -1))
-		ui_message(ui, ROLE_WARN, "\"%s\" is not in the transcript",
-			   ui->tview->needle);
+	if (self(ui)->needle[0] != '\0' && !find(ui, -1))
+		frame_message(ui, ROLE_WARN, "\"%s\" is not in the transcript",
+			      self(ui)->needle);
 }
 
 static bool
 tview_key(struct ui *ui, int key)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 
 	if (!t->searching)
 		return false;
@@ -209,20 +229,20 @@ tview_key(struct ui *ui, int key)
 static void
 start_search(struct ui *ui)
 {
-	input_clear(&ui->tview->search);
-	ui->tview->searching = true;
+	input_clear(&self(ui)->search);
+	self(ui)->searching = true;
 }
 
 static void
 scroll_right(struct ui *ui)
 {
-	ui->tview->hscroll += HSCROLL_STEP;
+	self(ui)->hscroll += HSCROLL_STEP;
 }
 
 static void
 scroll_left(struct ui *ui)
 {
-	struct tview *t = ui->tview;
+	struct tview *t = self(ui);
 
 	t->hscroll = t->hscroll > HSCROLL_STEP ? t->hscroll - HSCROLL_STEP : 0;
 }
@@ -230,12 +250,12 @@ scroll_left(struct ui *ui)
 static struct listview *
 tview_list(struct ui *ui)
 {
-	return &ui->tview->lv;
+	return &self(ui)->lv;
 }
 
 static const struct ui_binding tview_bindings[] = {
 	{ { UI_KEY(KEY_BACKSPACE), 0x7f, UI_CTRL('h'), UI_ESC }, "Backspace",
-	  "back (also Esc)", ui_close_view, "back" },
+	  "back (also Esc)", screen_close_view, "back" },
 	{ { '/' }, "/", "search (case-insensitive)", start_search,
 	  "search" },
 	{ { 'n' }, "n", "next match", search_next, "next" },
@@ -245,13 +265,18 @@ static const struct ui_binding tview_bindings[] = {
 	{ { UI_KEY(KEY_LEFT) }, "Left", "scroll left", scroll_left, NULL },
 	UI_LIST_BINDINGS,
 	{ { 't' }, "t", "TLS: chain, verification, server ID, capabilities",
-	  ui_show_tls, "TLS" },
+	  screen_show_tls, "TLS" },
 	UI_HELP_BINDING,
-	{ { 'q' }, "q", "log out and quit", ui_quit, "quit" },
+	{ { 'q' }, "q", "log out and quit", connlife_quit, "quit" },
 	{ { 0 }, NULL, NULL, NULL, NULL }
 };
 
 const struct ui_screen tview_screen = {
+	.init = tview_init,
+	.free = tview_free,
+	.open = tview_open,
+	.view = true,
+	.conn_keys = true,
 	.title = "transcript",
 	.enter = tview_enter,
 	.draw = tview_draw,

@@ -1,5 +1,5 @@
 /* ui_int.h - what the screens of the interface share: the one context
- * struct, the screen vtable, key bindings and key codes. */
+ * struct, the screen vtable and ids, key bindings and key codes. */
 #ifndef IMAPCONN_UI_INT_H
 #define IMAPCONN_UI_INT_H
 
@@ -30,15 +30,22 @@
 struct ui;
 struct conn;
 struct listview;
-struct connform;
-struct browser;
-struct mboxview;
-struct tlsview;
-struct tview;
-struct progress;
 struct prompt;
-struct detectview;
-struct exportview;
+struct formmodel;
+
+/* The screens, as one screen asks the core for another: an index into
+ * the table the interface was made with (see ui.c). */
+enum screen_id {
+	SCREEN_FORM,		/* the connection form, where it starts */
+	SCREEN_PROGRESS,
+	SCREEN_BROWSER,
+	SCREEN_MBOX,
+	SCREEN_TLS,
+	SCREEN_TRANSCRIPT,
+	SCREEN_DETECT,
+	SCREEN_EXPORT,
+	SCREEN_COUNT
+};
 
 typedef void (*ui_action_fn)(struct ui *);
 
@@ -57,18 +64,30 @@ struct ui_binding {
 
 #define UI_BINDING_END(b) ((b)->name == NULL && (b)->fn == NULL)
 
-/* A screen.  draw is called once per loop pass when something changed;
- * key sees a key first (text input) and returns true when it took it,
- * else the bindings are looked up; on_event sees each event after the
- * connection's model took it in; list gives the list the shared moving
- * keys (UI_LIST_BINDINGS) act on.  A screen that waits on work of its
- * own (a detection) gives its descriptor with wake_fd (-1: none): the
- * loop then polls it, redraws every tick (a spinner) and calls on_wake
- * after each pass.  A screen whose keys change with its state gives
- * them with bindings_now (then bindings are the first ones).  Any
- * member but draw may be NULL. */
+/* A screen.  init makes its private data (NULL when out of memory),
+ * which it reaches with screen_data() and free frees (NULL is fine).
+ * open, before the screen shows, returns 0, or -1 when it cannot show
+ * now (it said why; nothing changes).  draw is called once per loop
+ * pass when something changed; key sees a key first (text input) and
+ * returns true when it took it, else the bindings are looked up;
+ * on_event sees each event after the connection's model took it in;
+ * list gives the list the shared moving keys (UI_LIST_BINDINGS) act
+ * on.  A screen that waits on work of its own (a detection) gives its
+ * descriptor with wake_fd (-1: none): the loop then polls it, redraws
+ * every tick (a spinner) and calls on_wake after each pass.  A screen
+ * with a countdown says with ticks whether one shows: the loop then
+ * redraws every tick.  A screen whose keys change with its state gives
+ * them with bindings_now (then bindings are the first ones).  hide
+ * takes what curses keeps drawn off the screen (the terminal was
+ * resized), whichever screen shows.  A view opened over another
+ * screen returns there; one opened from a view returns where that
+ * view came from.  conn_keys: the keys of every screen that shows a
+ * connection apply.  Any member but draw may be NULL. */
 struct ui_screen {
 	const char *title;
+	void *(*init)(struct ui *);
+	void (*free)(void *data);
+	int (*open)(struct ui *);
 	void (*enter)(struct ui *);
 	void (*draw)(struct ui *);
 	bool (*key)(struct ui *, int key);
@@ -77,55 +96,27 @@ struct ui_screen {
 	const struct ui_binding *bindings;
 	int (*wake_fd)(struct ui *);
 	void (*on_wake)(struct ui *);
+	bool (*ticks)(const struct ui *);
 	const struct ui_binding *(*bindings_now)(const struct ui *);
+	void (*hide)(struct ui *);
+	bool view;
+	bool conn_keys;
 };
 
-/* The moving keys of every list, on the current screen's list. */
-void ui_list_down(struct ui *ui);
-void ui_list_up(struct ui *ui);
-void ui_list_page_down(struct ui *ui);
-void ui_list_page_up(struct ui *ui);
-void ui_list_home(struct ui *ui);
-void ui_list_end(struct ui *ui);
-
-#define UI_LIST_BINDINGS						\
-	{ { 0 }, "j k Up Down", "a line; PgUp PgDn a page; Home End "	\
-	  "(g G) the ends", NULL, NULL },				\
-	{ { 'j', UI_KEY(KEY_DOWN) }, NULL, NULL, ui_list_down, NULL },	\
-	{ { 'k', UI_KEY(KEY_UP) }, NULL, NULL, ui_list_up, NULL },	\
-	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, NULL, NULL,		\
-	  ui_list_page_down, NULL },					\
-	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, NULL, NULL,		\
-	  ui_list_page_up, NULL },					\
-	{ { UI_KEY(KEY_HOME), 'g' }, NULL, NULL, ui_list_home, NULL },	\
-	{ { UI_KEY(KEY_END), 'G' }, NULL, NULL, ui_list_end, NULL }
-
-/* The help key, the same on every screen (the form has its own entry:
- * ? is typed there). */
-#define UI_HELP_BINDING							\
-	{ { UI_KEY(KEY_F(1)), '?' }, "F1", "these keys (also ?)",	\
-	  ui_show_help, "help" }
-
 struct ui {
-	struct options *o;		/* the command line; the form's
-					 * values start from it */
+	struct options *o;		/* the command line */
 	bool colour;
 	struct conn *conn;		/* the current connection, or NULL */
 	struct conn *retiring[UI_RETIRING_MAX];
 	size_t nretiring;
 
-	const struct ui_screen *screen;
-	const struct ui_screen *back;	/* where the TLS and transcript
-					 * views return to */
-	struct connform *form;
-	struct progress *progress;
-	struct browser *browser;
-	struct mboxview *mbox;
-	struct tlsview *tlsview;
-	struct tview *tview;
+	const struct ui_screen *const *screens;	/* SCREEN_COUNT */
+	void *data[SCREEN_COUNT];	/* each screen's own */
+	enum screen_id cur;		/* the screen shown */
+	int back;			/* where views return to, or -1 */
+	struct formmodel *form;		/* the form's values */
 	struct prompt *prompt;		/* the status-line question */
-	struct detectview *detect;
-	struct exportview *exportview;
+	const struct ui_binding *conn_bindings;	/* see conn_keys */
 	FILE *transcript;		/* --transcript, or NULL */
 
 	bool dirty;		/* redraw at the end of this pass */
@@ -139,55 +130,5 @@ struct ui {
 	enum theme_role msg_role;
 	int exit_status;
 };
-
-/* The attributes of a role on this terminal. */
-int ui_attr(const struct ui *ui, enum theme_role role);
-
-/* Show a message over the status line until the next key. */
-void ui_message(struct ui *ui, enum theme_role role, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Make s the current screen (calls its enter) and redraw. */
-void ui_switch(struct ui *ui, const struct ui_screen *s);
-
-/* Open a view (TLS, transcript) that returns to the current screen. */
-void ui_open_view(struct ui *ui, const struct ui_screen *s);
-
-/* Return from such a view. */
-void ui_close_view(struct ui *ui);
-
-/* Start a connection from the form's values (the retry and connect
- * keys); on success the progress screen shows. */
-void ui_connect(struct ui *ui);
-
-/* Back to the form; a connection still running is cancelled and ends
- * in the background. */
-void ui_edit(struct ui *ui);
-
-/* q: log out when connected, then leave. */
-void ui_quit(struct ui *ui);
-
-/* Actions several screens bind. */
-void ui_show_help(struct ui *ui);
-void ui_show_tls(struct ui *ui);
-void ui_show_transcript(struct ui *ui);
-
-/* Clear the screen, then draw the title line (row 0) with title and
- * the status line (last row) from the screen's bindings (or the
- * message). */
-void ui_draw_frame(struct ui *ui, const char *title);
-
-/* ui_draw_frame() without clearing the screen. */
-void ui_draw_bars(struct ui *ui, const char *title);
-
-/* The screens. */
-extern const struct ui_screen connform_screen;
-extern const struct ui_screen progress_screen;
-extern const struct ui_screen browser_screen;
-extern const struct ui_screen mboxview_screen;
-extern const struct ui_screen tlsview_screen;
-extern const struct ui_screen tview_screen;
-extern const struct ui_screen detectview_screen;
-extern const struct ui_screen exportview_screen;
 
 #endif
