@@ -49,29 +49,19 @@ static const struct {
 	{ MBOX_REMOTE, "\\Remote" },
 };
 
-static void *
-browser_init(struct ui *ui)
-{
-	struct browser *b = calloc(1, sizeof(*b));
-	const char *cs = nl_langinfo(CODESET);
-
-	if (b == NULL)
-		return NULL;
-	listview_init(&b->lv, false);
-	b->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
-	return b;
-}
-
-static void
-browser_free(void *data)
-{
-	free(data);
-}
-
 static struct browser *
 self(const struct ui *ui)
 {
 	return screen_data(ui, SCREEN_BROWSER);
+}
+
+static int
+browser_init(struct ui *ui)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	self(ui)->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	return 0;
 }
 
 static struct mbtree *
@@ -678,13 +668,12 @@ static const struct ui_binding browser_bindings[] = {
 
 const struct ui_screen browser_screen = {
 	.title = "mailboxes",
+	.size = sizeof(struct browser),
 	.init = browser_init,
-	.free = browser_free,
-	.conn_keys = true,
 	.enter = browser_enter,
 	.draw = browser_draw,
 	.key = browser_key,
-	.on_event = NULL,
 	.list = browser_list,
 	.bindings = browser_bindings,
+	.conn_keys = true,
 };

@@ -127,26 +127,6 @@ cur_id(const struct connform *f)
 	return FORM_HOST;
 }
 
-/* The text of a libform field, trimmed, into out. */
-static void
-field_text(struct connform *f, enum formmodel_id id, char *out,
-	   size_t cap)
-{
-	const char *b, *end;
-
-	if (f->posted && cur(f) == f->fields[id])
-		form_driver(f->form, REQ_VALIDATION);
-	b = field_buffer(f->fields[id], 0);
-	if (b == NULL)
-		b = "";
-	while (*b == ' ')
-		b++;
-	end = b + strlen(b);
-	while (end > b && end[-1] == ' ')
-		end--;
-	snprintf(out, cap, "%.*s", (int)(end - b), b);
-}
-
 static void
 show_password(struct connform *f, const struct formmodel *m)
 {
@@ -244,14 +224,13 @@ make_field(enum formmodel_id id)
 
 /* ------------------------------------------------------------ set up */
 
-static void *
+static int
 connform_init(struct ui *ui)
 {
-	struct connform *f = calloc(1, sizeof(*f));
+	struct connform *f = screen_data(ui, SCREEN_FORM);
 
-	if (f != NULL)
-		f->selected = -1;
-	return f;
+	f->selected = -1;
+	return 0;
 }
 
 static void
@@ -259,8 +238,6 @@ connform_free(void *data)
 {
 	struct connform *f = data;
 
-	if (f == NULL)
-		return;
 	if (f->form != NULL) {
 		unpost_form(f->form);
 		free_form(f->form);
@@ -268,7 +245,6 @@ connform_free(void *data)
 	for (int i = 0; i < FORM_COUNT; i++)
 		if (f->fields[i] != NULL)
 			free_field(f->fields[i]);
-	free(f);
 }
 
 /* Take the form off the screen (the terminal became too small); the
@@ -511,13 +487,13 @@ moves_only(int req)
 	       || req == REQ_BEG_LINE || req == REQ_END_LINE;
 }
 
-/* Whether the current text field holds as many bytes as it may. */
+/* Whether a text field holds as many bytes as it may. */
 static bool
-field_full(struct connform *f, enum formmodel_id id)
+field_full(const struct formmodel *m, enum formmodel_id id)
 {
 	char text[CONFIG_PATH_MAX];
 
-	field_text(f, id, text, sizeof(text));
+	formmodel_text(m, id, text, sizeof(text));
 	return strlen(text) >= formmodel_field(id)->max;
 }
 
@@ -526,7 +502,7 @@ text_key(struct connform *f, struct formmodel *m, int key)
 {
 	enum formmodel_id id = cur_id(f);
 	int req = edit_request(key);
-	char text[CONFIG_PATH_MAX];
+	const char *text;
 	bool selected;
 
 	if (!is_text_key(key) && req < 0)
@@ -535,7 +511,7 @@ text_key(struct connform *f, struct formmodel *m, int key)
 	if (is_text_key(key)) {
 		if (selected)
 			form_driver(f->form, REQ_CLR_FIELD);
-		else if (field_full(f, id))
+		else if (field_full(m, id))
 			return true;
 		form_driver_w(f->form, OK, (wchar_t)key);
 	} else {
@@ -544,8 +520,8 @@ text_key(struct connform *f, struct formmodel *m, int key)
 			return true;
 	}
 	form_driver(f->form, REQ_VALIDATION);
-	field_text(f, id, text, sizeof(text));
-	formmodel_typed(m, id, text);
+	text = field_buffer(f->fields[id], 0);
+	formmodel_typed(m, id, text != NULL ? text : "");
 	show_model(f, m);
 	return true;
 }
@@ -760,13 +736,12 @@ static const struct ui_binding connform_bindings[] = {
 
 const struct ui_screen connform_screen = {
 	.title = "connection form",
+	.size = sizeof(struct connform),
 	.init = connform_init,
 	.free = connform_free,
-	.hide = connform_hide,
 	.enter = connform_enter,
 	.draw = connform_draw,
 	.key = connform_key,
-	.on_event = NULL,
-	.list = NULL,
 	.bindings = connform_bindings,
+	.hide = connform_hide,
 };

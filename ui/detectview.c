@@ -44,16 +44,6 @@ struct cols {
 	int host, port, mode, result, tls, auth;
 };
 
-static void *
-detectview_init(struct ui *ui)
-{
-	struct detectview *d = calloc(1, sizeof(*d));
-
-	if (d != NULL)
-		listview_init(&d->lv, false);
-	return d;
-}
-
 /* Cancel the run there is and free it, waiting a little for its
  * threads to end (see EXIT_WAIT_MS). */
 static void
@@ -70,12 +60,7 @@ end_run(struct detectview *d)
 static void
 detectview_free(void *data)
 {
-	struct detectview *d = data;
-
-	if (d == NULL)
-		return;
-	end_run(d);
-	free(d);
+	end_run(data);
 }
 
 static const struct detect_result *
@@ -472,13 +457,10 @@ static const struct ui_binding detectview_bindings[] = {
 
 const struct ui_screen detectview_screen = {
 	.title = "detection",
-	.init = detectview_init,
+	.size = sizeof(struct detectview),
 	.free = detectview_free,
 	.open = detectview_open,
-	.enter = NULL,
 	.draw = detectview_draw,
-	.key = NULL,
-	.on_event = NULL,
 	.list = detectview_list,
 	.bindings = detectview_bindings,
 	.wake_fd = detectview_wake_fd,

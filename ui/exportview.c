@@ -48,16 +48,6 @@ static const struct {
 			  "./imapconn-connection.el" },
 };
 
-static void *
-exportview_init(struct ui *ui)
-{
-	struct exportview *e = calloc(1, sizeof(*e));
-
-	if (e != NULL)
-		listview_init(&e->lv, true);
-	return e;
-}
-
 static void
 forget(struct exportview *e)
 {
@@ -73,12 +63,7 @@ forget(struct exportview *e)
 static void
 exportview_free(void *data)
 {
-	struct exportview *e = data;
-
-	if (e == NULL)
-		return;
-	forget(e);
-	free(e);
+	forget(data);
 }
 
 static struct exportview *
@@ -326,14 +311,13 @@ static const struct ui_binding exportview_bindings[] = {
 
 const struct ui_screen exportview_screen = {
 	.title = "export",
-	.init = exportview_init,
+	.size = sizeof(struct exportview),
 	.free = exportview_free,
 	.open = exportview_open,
-	.conn_keys = true,
 	.enter = exportview_enter,
 	.draw = exportview_draw,
 	.key = exportview_key,
-	.on_event = NULL,
 	.list = exportview_list,
 	.bindings = exportview_bindings,
+	.conn_keys = true,
 };

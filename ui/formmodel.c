@@ -95,18 +95,25 @@ formmodel_field(enum formmodel_id id)
 
 /* ------------------------------------------------------------ values */
 
+/* s without the spaces around it, into out. */
+static void
+trim(const char *s, char *out, size_t cap)
+{
+	const char *end;
+
+	while (*s == ' ')
+		s++;
+	end = s + strlen(s);
+	while (end > s && end[-1] == ' ')
+		end--;
+	snprintf(out, cap, "%.*s", (int)(end - s), s);
+}
+
 void
 formmodel_text(const struct formmodel *m, enum formmodel_id id, char *out,
 	       size_t cap)
 {
-	const char *b = m->text[id], *end;
-
-	while (*b == ' ')
-		b++;
-	end = b + strlen(b);
-	while (end > b && end[-1] == ' ')
-		end--;
-	snprintf(out, cap, "%.*s", (int)(end - b), b);
+	trim(m->text[id], out, cap);
 }
 
 const char *
@@ -299,11 +306,11 @@ void
 formmodel_typed(struct formmodel *m, enum formmodel_id id,
 		const char *text)
 {
-	snprintf(m->text[id], sizeof(m->text[id]), "%s", text);
+	trim(text, m->text[id], sizeof(m->text[id]));
 	if (id == FORM_HOST)
 		host_changed(m, true);
 	if (id == FORM_PORT)
-		m->port_edited = text[0] != '\0';
+		m->port_edited = m->text[id][0] != '\0';
 }
 
 void

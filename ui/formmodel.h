@@ -59,9 +59,9 @@ const char *formmodel_shown(const struct formmodel *m,
 /* The index of a choice field's value in its choices. */
 int formmodel_choice(const struct formmodel *m, enum formmodel_id id);
 
-/* Text typed into a text field: the Host field is parsed again and
- * what it says goes into the other fields; a port typed no longer
- * follows the TLS choice. */
+/* Text typed into a text field (the spaces around it do not count):
+ * the Host field is parsed again and what it says goes into the other
+ * fields; a port typed no longer follows the TLS choice. */
 void formmodel_typed(struct formmodel *m, enum formmodel_id id,
 		     const char *text);
 

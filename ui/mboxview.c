@@ -22,24 +22,6 @@ struct mboxview {
 	struct listview lv;
 };
 
-static void *
-mboxview_init(struct ui *ui)
-{
-	struct mboxview *m = calloc(1, sizeof(*m));
-
-	if (m != NULL)
-		listview_init(&m->lv, false);
-	return m;
-}
-
-static void
-mboxview_free(void *data)
-{
-	struct mboxview *m = data;
-
-	free(m);
-}
-
 static struct mboxview *
 self(const struct ui *ui)
 {
@@ -245,14 +227,11 @@ static const struct ui_binding mboxview_bindings[] = {
 };
 
 const struct ui_screen mboxview_screen = {
-	.init = mboxview_init,
-	.free = mboxview_free,
-	.conn_keys = true,
 	.title = "mailbox",
+	.size = sizeof(struct mboxview),
 	.enter = mboxview_enter,
 	.draw = mboxview_draw,
-	.key = NULL,
-	.on_event = NULL,
 	.list = mboxview_list,
 	.bindings = mboxview_bindings,
+	.conn_keys = true,
 };

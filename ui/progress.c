@@ -61,24 +61,6 @@ static const enum theme_role security_roles[] = {
 	[CONN_SEC_FAILED] = ROLE_FAIL,
 };
 
-static void *
-progress_init(struct ui *ui)
-{
-	struct progress *p = calloc(1, sizeof(*p));
-
-	if (p != NULL)
-		listview_init(&p->lv, true);
-	return p;
-}
-
-static void
-progress_free(void *data)
-{
-	struct progress *p = data;
-
-	free(p);
-}
-
 static struct progress *
 self(const struct ui *ui)
 {
@@ -117,8 +99,9 @@ draw_countdown(struct ui *ui, const struct conn_row *r, int y, int x,
 	}
 	if (r->phase == PHASE_LIST && c->listed > 0)
 		n = draw_textf(stdscr, y, x, width,
-			       frame_attr(ui, ROLE_RUNNING), "%zu listed, %lld s ",
-			       c->listed, (long long)((left + 999) / 1000));
+			       frame_attr(ui, ROLE_RUNNING),
+			       "%zu listed, %lld s ", c->listed,
+			       (long long)((left + 999) / 1000));
 	else
 		n = draw_textf(stdscr, y, x, width,
 			       frame_attr(ui, ROLE_RUNNING), "%lld s left ",
@@ -444,16 +427,13 @@ progress_keys(const struct ui *ui)
 }
 
 const struct ui_screen progress_screen = {
-	.init = progress_init,
-	.free = progress_free,
-	.ticks = progress_ticks,
-	.conn_keys = true,
 	.title = "progress",
+	.size = sizeof(struct progress),
 	.enter = progress_enter,
 	.draw = progress_draw,
-	.key = NULL,
-	.on_event = NULL,
 	.list = progress_list,
 	.bindings = progress_bindings,
+	.ticks = progress_ticks,
 	.bindings_now = progress_keys,
+	.conn_keys = true,
 };

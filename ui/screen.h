@@ -6,8 +6,8 @@
 
 #include "ui_int.h"
 
-/* The private data screen id made with its init (owned by the core,
- * freed with the screen's free when the interface ends). */
+/* The private data of screen id (owned by the core, see struct
+ * ui_screen), or NULL when it has none. */
 void *screen_data(const struct ui *ui, enum screen_id id);
 
 /* Make id the current screen and redraw: its open first, which may

@@ -38,20 +38,13 @@ struct tlsview {
 	size_t n;
 };
 
-static void *
+static int
 tlsview_init(struct ui *ui)
 {
-	struct tlsview *t = calloc(1, sizeof(*t));
+	struct tlsview *t = screen_data(ui, SCREEN_TLS);
 
-	if (t == NULL)
-		return NULL;
 	t->lines = calloc(TLSVIEW_LINES, sizeof(*t->lines));
-	if (t->lines == NULL) {
-		free(t);
-		return NULL;
-	}
-	listview_init(&t->lv, true);
-	return t;
+	return t->lines != NULL ? 0 : -1;
 }
 
 static void
@@ -59,10 +52,7 @@ tlsview_free(void *data)
 {
 	struct tlsview *t = data;
 
-	if (t == NULL)
-		return;
 	free(t->lines);
-	free(t);
 }
 
 static struct tlsview *
@@ -546,16 +536,16 @@ static const struct ui_binding tlsview_bindings[] = {
 };
 
 const struct ui_screen tlsview_screen = {
+	.title = "TLS",
+	.size = sizeof(struct tlsview),
 	.init = tlsview_init,
 	.free = tlsview_free,
 	.open = tlsview_open,
-	.view = true,
-	.conn_keys = true,
-	.title = "TLS",
 	.enter = tlsview_enter,
 	.draw = tlsview_draw,
-	.key = NULL,
 	.on_event = tlsview_on_event,
 	.list = tlsview_list,
 	.bindings = tlsview_bindings,
+	.view = true,
+	.conn_keys = true,
 };

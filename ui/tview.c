@@ -27,24 +27,6 @@ struct tview {
 	size_t hscroll;			/* columns scrolled left */
 };
 
-static void *
-tview_init(struct ui *ui)
-{
-	struct tview *t = calloc(1, sizeof(*t));
-
-	if (t != NULL)
-		listview_init(&t->lv, false);
-	return t;
-}
-
-static void
-tview_free(void *data)
-{
-	struct tview *t = data;
-
-	free(t);
-}
-
 static struct tview *
 self(const struct ui *ui)
 {
@@ -272,16 +254,15 @@ static const struct ui_binding tview_bindings[] = {
 };
 
 const struct ui_screen tview_screen = {
-	.init = tview_init,
-	.free = tview_free,
-	.open = tview_open,
-	.view = true,
-	.conn_keys = true,
 	.title = "transcript",
+	.size = sizeof(struct tview),
+	.open = tview_open,
 	.enter = tview_enter,
 	.draw = tview_draw,
 	.key = tview_key,
 	.on_event = tview_on_event,
 	.list = tview_list,
 	.bindings = tview_bindings,
+	.view = true,
+	.conn_keys = true,
 };

@@ -401,10 +401,16 @@ setup_screens(struct ui *ui)
 	if (ui->form == NULL || ui->prompt == NULL)
 		rc = -1;
 	for (int i = 0; i < SCREEN_COUNT; i++) {
-		if (screens[i]->init == NULL)
-			continue;
-		ui->data[i] = screens[i]->init(ui);
-		if (ui->data[i] == NULL)
+		const struct ui_screen *s = screens[i];
+
+		if (s->size > 0) {
+			ui->data[i] = calloc(1, s->size);
+			if (ui->data[i] == NULL) {
+				rc = -1;
+				continue;
+			}
+		}
+		if (s->init != NULL && s->init(ui) != 0)
 			rc = -1;
 	}
 	return rc;
@@ -418,9 +424,11 @@ teardown(struct ui *ui)
 	conn_free(ui->conn);
 	for (size_t i = 0; i < ui->nretiring; i++)
 		conn_free(ui->retiring[i]);
-	for (int i = 0; i < SCREEN_COUNT; i++)
-		if (screens[i]->free != NULL)
+	for (int i = 0; i < SCREEN_COUNT; i++) {
+		if (screens[i]->free != NULL && ui->data[i] != NULL)
 			screens[i]->free(ui->data[i]);
+		free(ui->data[i]);
+	}
 	formmodel_free(ui->form);
 	prompt_free(ui->prompt);
 }

@@ -64,28 +64,30 @@ struct ui_binding {
 
 #define UI_BINDING_END(b) ((b)->name == NULL && (b)->fn == NULL)
 
-/* A screen.  init makes its private data (NULL when out of memory),
- * which it reaches with screen_data() and free frees (NULL is fine).
- * open, before the screen shows, returns 0, or -1 when it cannot show
- * now (it said why; nothing changes).  draw is called once per loop
+/* A screen.  Its private data, size bytes the core allocates zeroed (none
+ * when 0) and frees at the end, it reaches with screen_data(); init, once
+ * the data is there, sets it up and returns 0, or -1 when out of memory;
+ * free releases what the data holds (init may have failed), not the data
+ * itself.  open, before the screen shows, returns 0, or -1 when it cannot
+ * show now (it said why; nothing changes).  draw is called once per loop
  * pass when something changed; key sees a key first (text input) and
- * returns true when it took it, else the bindings are looked up;
- * on_event sees each event after the connection's model took it in;
- * list gives the list the shared moving keys (UI_LIST_BINDINGS) act
- * on.  A screen that waits on work of its own (a detection) gives its
- * descriptor with wake_fd (-1: none): the loop then polls it, redraws
- * every tick (a spinner) and calls on_wake after each pass.  A screen
- * with a countdown says with ticks whether one shows: the loop then
- * redraws every tick.  A screen whose keys change with its state gives
- * them with bindings_now (then bindings are the first ones).  hide
- * takes what curses keeps drawn off the screen (the terminal was
- * resized), whichever screen shows.  A view opened over another
- * screen returns there; one opened from a view returns where that
- * view came from.  conn_keys: the keys of every screen that shows a
- * connection apply.  Any member but draw may be NULL. */
+ * returns true when it took it, else the bindings are looked up; on_event
+ * sees each event after the connection's model took it in; list gives the
+ * list the shared moving keys (UI_LIST_BINDINGS) act on.  A screen that
+ * waits on work of its own (a detection) gives its descriptor with wake_fd
+ * (-1: none): the loop then polls it, redraws every tick (a spinner) and
+ * calls on_wake after each pass.  A screen with a countdown says with
+ * ticks whether one shows: the loop then redraws every tick.  A screen
+ * whose keys change with its state gives them with bindings_now (then
+ * bindings are the first ones).  hide takes what curses keeps drawn off
+ * the screen (the terminal was resized), whichever screen shows.  A view
+ * opened over another screen returns there; one opened from a view returns
+ * where that view came from.  conn_keys: the keys of every screen that
+ * shows a connection apply.  Any member but draw may be NULL. */
 struct ui_screen {
 	const char *title;
-	void *(*init)(struct ui *);
+	size_t size;
+	int (*init)(struct ui *);
 	void (*free)(void *data);
 	int (*open)(struct ui *);
 	void (*enter)(struct ui *);
