@@ -204,7 +204,7 @@ on_key(struct ui *ui, int key)
 	}
 	if ((key & UI_FN) == 0 && key >= 0x20)
 		frame_message(ui, ROLE_WARN, "that key does nothing here: F1 "
-			   "shows the keys of this screen");
+			      "shows the keys of this screen");
 }
 
 static void
