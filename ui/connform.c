@@ -1,6 +1,6 @@
-/* connform.c - the connection form screen (libform): fields from a
- * table, the Host field parsed as it is typed, choices toggled with
- * Space, a masked password kept outside libform, Enter to connect. */
+/* connform.c - the connection form screen (libform): a field for each
+ * value of the form model, laid out from a table, choices toggled with
+ * Space, the password masked, Enter to connect. */
 #include <curses.h>
 #include <errno.h>
 #include <form.h>

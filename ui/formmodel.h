@@ -36,7 +36,7 @@ struct formmodel_field {
 	bool advanced;			/* in the Advanced TLS section */
 };
 
-/* The field id (valid for the program's life). */
+/* What field id is (static data). */
 const struct formmodel_field *formmodel_field(enum formmodel_id id);
 
 /* The values of o (the host as typed, the merged settings, the
@@ -52,7 +52,7 @@ void formmodel_free(struct formmodel *m);
 void formmodel_text(const struct formmodel *m, enum formmodel_id id,
 		    char *out, size_t cap);
 
-/* The text of a field as set by the model, for showing it again. */
+/* The text of a field as last set or typed, for showing it. */
 const char *formmodel_shown(const struct formmodel *m,
 			    enum formmodel_id id);
 
