@@ -176,28 +176,11 @@ private_etc_end() {
 # open, and connections wait in its queue while one is served).  Sets
 # SCRIPTED_PORT, SCRIPTED_LOG and SCRIPTED_PID as scripted_start does.
 listener_start() {
-	local script=$1 dir i
+	local script=$1
 	shift
-	SCRIPTED_COUNT=$((SCRIPTED_COUNT + 1))
-	dir=$WORK/scripted$SCRIPTED_COUNT
-	mkdir -p "$dir"
-	printf '%s\n' "$script" >"$dir/script"
-	SCRIPTED_LOG=$dir/log
-	"$SCRIPTED_SERVER" --script "$dir/script" --port-file "$dir/port" \
-		--log "$SCRIPTED_LOG" --max-seconds 30 "$@" \
-		>"$dir/stdout" 2>"$dir/stderr" &
-	SCRIPTED_PID=$!
-	SCRIPTED_PIDS+=("$SCRIPTED_PID")
-	for ((i = 0; i < 200; i++)); do
-		if [ -s "$dir/port" ]; then
-			SCRIPTED_PORT=$(cat "$dir/port")
-			return 0
-		fi
-		kill -0 "$SCRIPTED_PID" 2>/dev/null || break
-		sleep 0.025
-	done
-	cat "$dir/stderr" >&2
-	hard_fail "the scripted server did not start"
+	scripted_launch_or_fail "$script" --max-seconds 30 "$@"
+	SCRIPTED_PORT=$LAUNCH_PORT SCRIPTED_LOG=$LAUNCH_LOG
+	SCRIPTED_PID=$LAUNCH_PID
 }
 
 # backlog_fill PORT [HOST]: open connections to a listener that accepts
@@ -220,7 +203,7 @@ backlog_fill() {
 		done
 		sleep 30' backlog "$host" "$port" "$count" 2>/dev/null &
 	BACKLOG_PID=$!
-	SCRIPTED_PIDS+=("$BACKLOG_PID")
+	LIB_PIDS+=("$BACKLOG_PID")
 	# Full when no connection completed for 1.5 s (a late one may
 	# complete when its SYN is sent again, after a second).
 	last=-1

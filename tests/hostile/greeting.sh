@@ -210,7 +210,7 @@ $SRV_LOGOUT" --many
 		"127.0.0.1:$SRV_PORT"
 	sleep 0.5
 	srv_stop
-	srv_stop_pid "$other_pid"
+	stop_after 3 "$other_pid"
 	assert_sane 1000
 	assert_class 77 auth authenticate
 	assert_contains "the detail shows the referral" "REFERRAL" \

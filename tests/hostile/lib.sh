@@ -1,64 +1,31 @@
-# lib.sh - helpers for the hostile-server tests: scripted servers,
-# measured runs of imapconn --check, and the checks every scenario makes.
-# Sourced, never run.
-#
-# From make check: top_srcdir, top_builddir, IMAPCONN and SCRIPTED_SERVER
-# come from TESTS_ENVIRONMENT; by hand they default to this tree:
+# lib.sh - what the hostile-server tests add to tests/lib.sh: scripted
+# servers, a small PKI, measured runs of imapconn --check, and the checks
+# every scenario makes.  Sourced, never run; by hand:
 #   bash tests/hostile/greeting.sh
 # Peak memory is measured with /usr/bin/time (package time), else with
 # tests/hostile/peakrss (make tests/hostile/peakrss; HOSTILE_RSS_TOOL=
-# peakrss prefers it).  HOSTILE_KEEP=1 keeps the temporary files.
+# peakrss prefers it).
 # Variables set here are read by the scripts that source this file:
 # shellcheck shell=bash disable=SC2034
 
-_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source-path=SCRIPTDIR source=../assert.sh
-. "$_lib_dir/../assert.sh"
-top_srcdir=${top_srcdir:-$(cd "$_lib_dir/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-IMAPCONN=${IMAPCONN:-$top_builddir/imapconn}
-SCRIPTED_SERVER=${SCRIPTED_SERVER:-$top_builddir/tests/scripted_server}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 PEAKRSS=${PEAKRSS:-$top_builddir/tests/hostile/peakrss}
+lib_workdir hostile
 
-TEST_NAME=$(basename "$0" .sh)
-FAILURES=0
-PASSES=0
 # Peak RSS allowed for one run, in KiB; 0: not checked.
 RSS_LIMIT_KB=$((64 * 1024))
 # Extra wall time allowed beyond what a scenario expects, in ms.
 MARGIN_MS=${HOSTILE_MARGIN_MS:-3000}
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-hostile-$TEST_NAME.XXXXXX")
-SERVER_PIDS=()
-
-_cleanup() {
-	local rc=$?
-	stop_pids "${SERVER_PIDS[@]}"
-	if [ "${HOSTILE_KEEP:-0}" = 1 ]; then
-		say "kept $WORK"
-	else
-		rm -rf "$WORK"
-	fi
-	exit "$rc"
-}
-trap _cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ------------------------------------------------------------ prerequisites
 
 # need_tools TOOL...: these tools, jq, a peak-memory tool and the
 # binaries; skips (77) when a tool is missing.
 need_tools() {
-	local tool
-	for tool in jq timeout iconv od "$@"; do
-		command -v "$tool" >/dev/null 2>&1 ||
-			skip_all "$tool is not installed"
-	done
-	[ -x "$IMAPCONN" ] ||
-		hard_fail "no imapconn at $IMAPCONN (run make first)"
-	[ -x "$SCRIPTED_SERVER" ] || hard_fail "no scripted server at" \
-		"$SCRIPTED_SERVER (make tests/scripted_server)"
+	need_cmds jq timeout iconv od "$@"
+	need_imapconn
+	need_scripted_server
 	if [ "${HOSTILE_RSS_TOOL:-}" != peakrss ] && [ -x /usr/bin/time ] &&
 		/usr/bin/time -f %M -o "$WORK/probe" true 2>/dev/null; then
 		RSS_TOOL='time'
@@ -104,55 +71,22 @@ $SRV_LOGOUT"
 }
 
 srv_start() {
-	local script=$1 once=--once i
+	local script=$1 once=--once
 	shift
 	if [ "${1:-}" = --many ]; then
 		once=
 		shift
 	fi
-	SRV_COUNT=$((SRV_COUNT + 1))
-	SRV_DIR=$WORK/srv$SRV_COUNT
-	mkdir -p "$SRV_DIR"
-	printf '%s\n' "$script" >"$SRV_DIR/script"
-	SRV_LOG=$SRV_DIR/log
-	"$SCRIPTED_SERVER" --script "$SRV_DIR/script" \
-		--port-file "$SRV_DIR/port" --log "$SRV_LOG" ${once:+"$once"} \
-		--max-seconds 120 "$@" >"$SRV_DIR/stdout" 2>"$SRV_DIR/stderr" &
-	SRV_PID=$!
-	SERVER_PIDS+=("$SRV_PID")
-	SRV_PORT=
-	for ((i = 0; i < 400; i++)); do
-		if [ -s "$SRV_DIR/port" ]; then
-			SRV_PORT=$(cat "$SRV_DIR/port")
-			return 0
-		fi
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.025
-	done
-	cat "$SRV_DIR/stderr" >&2
-	hard_fail "the scripted server did not start"
+	scripted_launch_or_fail "$script" ${once:+"$once"} \
+		--max-seconds 120 "$@"
+	SRV_DIR=$LAUNCH_DIR SRV_LOG=$LAUNCH_LOG SRV_PID=$LAUNCH_PID
+	SRV_PORT=$LAUNCH_PORT
 }
 
 # srv_stop: waits up to 3 s for the last server to end by itself, then
-# stops it; srv_stop_pid PID does the same for another one.
+# stops it.
 srv_stop() {
-	srv_stop_pid "$SRV_PID"
-}
-
-srv_stop_pid() {
-	local pid=$1 i
-	for ((i = 0; i < 60; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -TERM "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
-# What the client sent to the last server, one line per client line
-# (`plain: ...` or `tls: ...`).
-client_lines() {
-	grep -E '^(plain|tls): ' "$SRV_LOG" || true
+	stop_after 3 "$SRV_PID"
 }
 
 # connections LOG: how many connections that server accepted.
@@ -307,11 +241,6 @@ run_text() {
 	run_client --check "$@"
 }
 
-# jf FILTER: a field of the last run's JSON, jq -r style.
-jf() {
-	jq -r "$1" "$RUN_OUT" 2>/dev/null || printf '(no JSON)'
-}
-
 _dump_run() {
 	[ "${RUN_DUMPED:-yes}" = no ] || return 0
 	RUN_DUMPED=yes
@@ -335,19 +264,6 @@ _dump_run() {
 }
 
 # ---------------------------------------------------------------- asserts
-
-# check WHAT COMMAND...: passes when the command succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what" "true: $*" "false"; fi
-}
-
-
-
-
-
-
 
 # assert_sane MAX_MS: no crash, no sanitizer report, memory bounded,
 # done within MAX_MS plus the margin.  Every run is checked this way.
@@ -425,63 +341,8 @@ assert_terminal_safe() {
 	fi
 }
 
-# The forms a password can travel in: as is, base64 of the SASL PLAIN
-# message (\0user\0password and user\0user\0password) and of the bare
-# password (AUTH=LOGIN).
-secret_forms() {
-	local user=$1 pw=$2
-	printf '%s\n' "$pw"
-	printf '\0%s\0%s' "$user" "$pw" | base64 -w0
-	printf '\n'
-	printf '%s\0%s\0%s' "$user" "$user" "$pw" | base64 -w0
-	printf '\n'
-	printf '%s' "$pw" | base64 -w0
-	printf '\n'
-}
-
-# assert_no_secret WHAT USER PASSWORD FILE...
-assert_no_secret() {
-	local what=$1 user=$2 pw=$3 form file found=''
-	shift 3
-	while read -r form; do
-		for file in "$@"; do
-			[ -e "$file" ] || continue
-			if grep -qaF -- "$form" "$file"; then
-				found+="${file##*/} holds '$form'; "
-			fi
-		done
-	done < <(secret_forms "$user" "$pw")
-	if [ -z "$found" ]; then
-		pass "$what"
-	else
-		fail "$what" "no password, no base64 of it" "$found"
-	fi
-}
-
-# assert_no_login WHAT: the last server saw no LOGIN or AUTHENTICATE.
-assert_no_login() {
-	local lines
-	lines=$(client_lines)
-	if grep -qiE '^(plain|tls): [^ ]+ (LOGIN|AUTHENTICATE)( |\\r)' \
-		<<<"$lines"; then
-		fail "$1" "no LOGIN or AUTHENTICATE sent" "$lines"
-	else
-		pass "$1"
-	fi
-}
-
 # assert_last_sent WHAT ERE: the client's last line (as logged) matches
 # ERE: nothing was sent after that point.
 assert_last_sent() {
 	assert_match "$1" "$2" "$(client_lines | tail -n 1)"
-}
-
-# finish: the script's result.
-finish() {
-	if [ "$FAILURES" -gt 0 ]; then
-		say "$FAILURES check(s) failed, $PASSES passed"
-		exit 1
-	fi
-	say "all $PASSES checks passed"
-	exit 0
 }

@@ -9,57 +9,23 @@
 # Exit 0 pass, 1 fail, 77 skip (not root, or Dovecot/doveadm/openssl missing).
 set -euo pipefail
 
-PATH=$PATH:/usr/sbin:/sbin
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-harness=$top_srcdir/tests/dovecot/imapconn-dovecot
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+harness=$DOVECOT_HARNESS
 readonly MANY_N=2000
 
-failures=0
-tmp=''
 plain_dir=''
 many_dir=''
 
-say() { printf '%s\n' "$*"; }
-ok() { say "ok - $*"; }
-not_ok() {
-	say "not ok - $*"
-	failures=$((failures + 1))
-}
 not() { ! "$@"; }
 
-# check DESCRIPTION COMMAND...: runs the command, reports the result.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-skip_unless_runnable() {
-	if [ "$(id -u)" -ne 0 ]; then
-		say "SKIP: needs root to start Dovecot"
-		exit 77
-	fi
-	local tool
-	for tool in "${DOVECOT:-dovecot}" doveadm openssl timeout setpriv; do
-		if ! command -v "$tool" >/dev/null 2>&1; then
-			say "SKIP: $tool not found"
-			exit 77
-		fi
-	done
-	[ -x "$harness" ] || {
-		say "FAIL: $harness is missing or not executable"
-		exit 1
-	}
-}
-
-cleanup() {
+# stop_both: the two instances, stopped at exit.
+stop_both() {
 	local dir
 	for dir in "$plain_dir" "$many_dir"; do
 		[ -n "$dir" ] || continue
 		"$harness" stop "$dir" >/dev/null 2>&1 || true
 	done
-	[ -n "$tmp" ] && rm -rf "$tmp"
-	return 0
 }
 
 # ------------------------------------------------------------ helpers
@@ -149,7 +115,9 @@ load_env() {
 
 start_both() {
 	local t0 rc_plain=0 rc_many=0 pid_plain pid_many f
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-harness.XXXXXX")
+	lib_workdir harness
+	LIB_AT_EXIT+=(stop_both)
+	tmp=$WORK
 	# The mail and login processes must reach DIR through this folder.
 	chmod 0755 "$tmp"
 	plain_dir=$tmp/plain
@@ -166,13 +134,13 @@ start_both() {
 	say "# plain: $(cat "$tmp/plain.err")"
 	say "# many:  $(cat "$tmp/many.err")"
 	if [ "$rc_plain" -ne 0 ] || [ "$rc_many" -ne 0 ]; then
-		not_ok "start (exit $rc_plain and $rc_many)"
+		fail "start (exit $rc_plain and $rc_many)"
 		for f in "$plain_dir/dovecot.log" "$many_dir/dovecot.log"; do
 			[ -f "$f" ] && { say "# $f:"; sed 's/^/#   /' "$f"; }
 		done
 		exit 1
 	fi
-	ok "two instances start side by side"
+	pass "two instances start side by side"
 	check "start prints nothing on stdout" \
 		test ! -s "$tmp/plain.out" -a ! -s "$tmp/many.out"
 	check "start prints one line on stderr" \
@@ -483,8 +451,8 @@ check_stop() {
 }
 
 main() {
-	skip_unless_runnable
-	trap cleanup EXIT
+	need_dovecot
+	need_cmds timeout
 	start_both
 	check_env_files
 	check_listeners
@@ -495,11 +463,7 @@ main() {
 	check_doveadm
 	check_many
 	check_stop
-	if [ "$failures" -ne 0 ]; then
-		say "FAIL: $failures check(s) failed"
-		exit 1
-	fi
-	say "PASS"
+	finish
 }
 
 main "$@"

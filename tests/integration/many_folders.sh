@@ -45,7 +45,7 @@ main() {
 	need_jq
 	need_imapconn
 	need_dovecot
-	dovecot_start_many "$FOLDERS"
+	dovecot_start --many "$FOLDERS"
 	check_many
 	finish
 }

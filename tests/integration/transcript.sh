@@ -130,9 +130,9 @@ close'
 		"$(redacted_line "$tr" AUTHENTICATE)"
 	assert_match "the data line is shown as <sasl>" ' C: <sasl>$' \
 		"$(grep ' C: ' "$tr")"
-	secret_file alice "$S_PASSWORD"
 	assert_match "the SASL data really went out, as base64" \
-		"^plain: $(sed -n 2p "$SECRET_FILE")" "$(client_lines)"
+		"^plain: $(secret_forms alice "$S_PASSWORD" | sed -n 2p)" \
+		"$(client_lines)"
 	assert_no_secret "SASL: no password in transcript or outputs" alice \
 		"$S_PASSWORD" "$tr" "$RUN_OUT" "$RUN_ERR"
 }

@@ -30,8 +30,8 @@
 # all four, and cyrus-slash: the same Cyrus on its listeners with the
 # upstream Cyrus 3 namespace, "/" as separator and other users' and
 # shared folders under parents the server never lists).
-# The fail of tests/ui/lib.sh exits, the one used here (assert.sh) does
-# not: what follows a fail is reachable.
+# The checks here do not end the script at a failure (FAIL_FAST is set
+# only by the terminal tests' setup): what follows a fail is reachable.
 # shellcheck disable=SC2317
 set -euo pipefail
 _matrix_dir=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +39,8 @@ top_srcdir=${top_srcdir:-$(cd "$_matrix_dir/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 IMAPCONN=${IMAPCONN:-$top_builddir/imapconn}
 # start_ui, screen and keys come from the terminal tests' library; the
-# integration library, sourced after it, gives the messages and asserts.
+# integration library, sourced after it, gives the runs and what a
+# failed check shows.
 # shellcheck source-path=SCRIPTDIR source=../ui/lib.sh
 . "$top_srcdir/tests/ui/lib.sh"
 # shellcheck source=../integration/lib.sh
@@ -103,7 +104,7 @@ _matrix_cleanup() {
 		rm -rf "$SERVERS_DIR"
 	fi
 	(exit "$rc")
-	_cleanup
+	lib_cleanup
 }
 trap _matrix_cleanup EXIT
 

@@ -5,44 +5,19 @@
 # shellcheck disable=SC2016,SC2317
 set -u
 
-server=${SCRIPTED_SERVER:-./tests/scripted_server}
-failures=0
+TEST_NAME=selftest
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+need_scripted_server
+need_cmds openssl
+lib_workdir scripted
+tmp=$WORK
 spid=
 
-if [ ! -x "$server" ]; then
-	echo "selftest: no scripted server at $server" >&2
-	exit 1
-fi
-if ! command -v openssl >/dev/null 2>&1; then
-	echo "selftest: openssl is needed (apt-get install openssl)" >&2
-	exit 77
-fi
-
-tmp=$(mktemp -d) || exit 1
-cleanup() {
-	if [ -n "$spid" ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		echo "ok: $what"
-	else
-		echo "FAIL: $what" >&2
-		failures=$((failures + 1))
-	fi
-}
-
-# has LINE: the log holds exactly this line.
-has() { grep -qxF -- "$1" "$tmp/log"; }
-# has_re RE: some log line matches the regular expression.
-has_re() { grep -qE -- "$1" "$tmp/log"; }
+# has LINE: the last server's log holds exactly this line.
+has() { grep -qxF -- "$1" "$LAUNCH_LOG"; }
+# has_re RE: some line of the last server's log matches the expression.
+has_re() { grep -qE -- "$1" "$LAUNCH_LOG"; }
 
 newcert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
@@ -56,26 +31,14 @@ tlsopts=(--cert "$tmp/localhost.pem" --key "$tmp/localhost.key")
 
 # start SCRIPT [OPTION...]: starts the server; sets port (empty if none).
 start() {
-	printf '%s\n' "$1" >"$tmp/script"
-	shift
-	rm -f "$tmp/port" "$tmp/log"
-	"$server" --script "$tmp/script" --port-file "$tmp/port" \
-	    --log "$tmp/log" --once --max-seconds 20 "$@" 2>>"$tmp/stderr" &
-	spid=$!
-	port=
-	for _ in $(seq 200); do
-		if [ -s "$tmp/port" ]; then
-			port=$(cat "$tmp/port")
-			return 0
-		fi
-		kill -0 "$spid" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	scripted_launch "$1" --once --max-seconds 20 "${@:2}"
+	local rc=$?
+	port=$LAUNCH_PORT spid=$LAUNCH_PID
+	return "$rc"
 }
 
-# finish: waits for the server; sets status.
-finish() {
+# server_done: waits for the server; sets status.
+server_done() {
 	wait "$spid"
 	status=$?
 	spid=
@@ -84,7 +47,7 @@ finish() {
 s_client() {
 	timeout 10 openssl s_client -connect "127.0.0.1:$port" \
 	    -verify_return_error -verify_hostname localhost -quiet "$@" \
-	    2>>"$tmp/stderr"
+	    2>>"$tmp/s_client.err"
 }
 
 test_greeting() {
@@ -94,7 +57,7 @@ close'
 	exec 3<>"/dev/tcp/127.0.0.1/$port"
 	read -r -t 5 line <&3
 	exec 3<&-
-	finish
+	server_done
 	check "greeting sent with CR LF and escapes" \
 	    [ "$line" = $'* OK hello! $TAG\r' ]
 	check "greeting script exits 0" [ "$status" -eq 0 ]
@@ -111,7 +74,7 @@ sendln $TAG OK NOOP done'
 	printf 'x17 NOOP\r\n' >&3
 	read -r -t 5 reply <&3
 	exec 3<&-
-	finish
+	server_done
 	check "greeting before the tagged reply" \
 	    [ "$greeting" = $'* OK ready\r' ]
 	check "expect-tag answers with the client's tag" \
@@ -128,7 +91,7 @@ expect b LIST'
 	exec 3<>"/dev/tcp/127.0.0.1/$port"
 	printf 'a LOGOUT\r\n' >&3
 	exec 3<&-
-	finish
+	server_done
 	check "a mismatch exits 3" [ "$status" -eq 3 ]
 	check "log names the mismatch" \
 	    has 'event: mismatch line=2 expected="a LOGIN" got="a LOGOUT"'
@@ -141,7 +104,7 @@ test_bytes() {
 	start 'send A\x00\x1b\t\\\r\n
 close'
 	hex=$(timeout 5 od -An -tx1 <"/dev/tcp/127.0.0.1/$port" | tr -d ' \n')
-	finish
+	server_done
 	check "NUL, ESC, tab and backslash sent as given" \
 	    [ "$hex" = 41001b095c0d0a ]
 }
@@ -152,7 +115,7 @@ repeat 5000 (
 sendln
 close'
 	timeout 10 cat <"/dev/tcp/127.0.0.1/$port" >"$tmp/out"
-	finish
+	server_done
 	check "repeat-lines sends every numbered line" [ "$(grep -c \
 	    $'^\\* LIST () "/" "F[0-9]*"\r$' "$tmp/out")" -eq 1000 ]
 	check "repeat-lines counts from 1 to N" \
@@ -179,7 +142,7 @@ sendln $TAG OK bye
 close' "${tlsopts[@]}"
 	out=$(printf 'a1 NOOP\r\na2 LOGOUT\r\n' |
 	    s_client -starttls imap -CAfile "$tmp/localhost.pem")
-	finish
+	server_done
 	check "starttls script exits 0" [ "$status" -eq 0 ]
 	check "client got the reply over TLS" \
 	    grep -q '^a1 OK noop done' <<<"$out"
@@ -190,7 +153,7 @@ close' "${tlsopts[@]}"
 	    /^event: starttls-done/ { done = 1 }
 	    /^plain:/ && done { bad = 1 }
 	    /^tls:/ && !done { bad = 1 }
-	    END { exit bad }' "$tmp/log"
+	    END { exit bad }' "$LAUNCH_LOG"
 }
 
 implicit_script='tls
@@ -204,7 +167,7 @@ test_implicit_tls() {
 	local out
 	start "$implicit_script" "${tlsopts[@]}"
 	out=$(printf 'z LOGOUT\r\n' | s_client -CAfile "$tmp/localhost.pem")
-	finish
+	server_done
 	check "implicit TLS script exits 0" [ "$status" -eq 0 ]
 	check "implicit TLS greeting and reply" \
 	    grep -q '^z OK bye' <<<"$out"
@@ -214,7 +177,7 @@ test_implicit_tls() {
 	start "$implicit_script" "${tlsopts[@]}" --tls-max 1.2
 	printf 'z LOGOUT\r\n' | s_client -CAfile "$tmp/localhost.pem" \
 	    >/dev/null
-	finish
+	server_done
 	check "--tls-max 1.2 caps the version" \
 	    has_re '^event: tls-done version=TLSv1\.2 '
 }
@@ -225,7 +188,7 @@ sendln * OK
 read-all' "${tlsopts[@]}"
 	s_client -CAfile "$tmp/other.pem" </dev/null >/dev/null
 	check "a client trusting another CA fails" [ $? -ne 0 ]
-	finish
+	server_done
 	check "log: handshake refused by the client" \
 	    has_re '^event: tls-failed reason=.*alert'
 	check "server ends without a mismatch" [ "$status" -eq 0 ]
@@ -235,7 +198,7 @@ test_handshake_stall() {
 	start 'handshake-stall' "${tlsopts[@]}"
 	timeout 1 openssl s_client -connect "127.0.0.1:$port" -quiet \
 	    </dev/null >/dev/null 2>&1
-	finish
+	server_done
 	check "handshake-stall logs the ClientHello as plain bytes" \
 	    has_re '^plain: \\x16\\x03'
 	check "handshake-stall ends when the client gives up" \
@@ -248,7 +211,7 @@ test_time_limit() {
 silent' --max-seconds 2
 	exec 3<>"/dev/tcp/127.0.0.1/$port"
 	t0=$(date +%s%N)
-	finish
+	server_done
 	t1=$(date +%s%N)
 	exec 3<&-
 	check "--max-seconds ends a silent script with status 4" \
@@ -261,10 +224,10 @@ test_bad_script() {
 	if start 'bogus directive'; then
 		check "a bad script is refused before listening" false
 	fi
-	finish
+	server_done
 	check "a bad script exits 2" [ "$status" -eq 2 ]
 	check "a bad script is reported with its line" \
-	    grep -q 'script:1: unknown directive' "$tmp/stderr"
+	    grep -q 'script:1: unknown directive' "$LAUNCH_DIR/stderr"
 }
 
 test_greeting
@@ -279,9 +242,8 @@ test_handshake_stall
 test_time_limit
 test_bad_script
 
-if [ "$failures" -ne 0 ]; then
-	echo "selftest: $failures check(s) failed; server stderr:" >&2
-	cat "$tmp/stderr" >&2
-	exit 1
+if [ "$FAILURES" -ne 0 ]; then
+	say "the servers' stderr:"
+	cat "$WORK"/srv*/stderr >&2
 fi
-exit 0
+finish

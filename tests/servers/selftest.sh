@@ -13,12 +13,9 @@
 set -uo pipefail
 
 TEST_NAME='servers-selftest'
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 servers=$top_srcdir/tests/servers
-# shellcheck source=tests/assert.sh
-. "$top_srcdir/tests/assert.sh"
-PASSES=0
-FAILURES=0
 readonly MANY_N=45
 readonly KINDS=(cyrus courier mailutils)
 TRANSCRIPT=''
@@ -29,14 +26,13 @@ _dump_run() {
 	return 0
 }
 
-tmp=''
-cleanup() {
+# stop_all: every server, stopped at exit.
+stop_all() {
 	local kind
 	for kind in "${KINDS[@]}"; do
-		[ -n "$tmp" ] && [ -d "$tmp/$kind" ] &&
+		[ -d "$tmp/$kind" ] &&
 			"$servers/imapconn-$kind" stop "$tmp/$kind" >/dev/null 2>&1
 	done
-	[ -n "$tmp" ] && [ -z "${KEEP_SERVERS_TMP:-}" ] && rm -rf "$tmp"
 	return 0
 }
 
@@ -241,8 +237,9 @@ main() {
 	local kind pid
 	local -A job=()
 	skip_unless_runnable
-	tmp=$(mktemp -d /tmp/imapconn-servers.XXXXXX) || exit 1
-	trap cleanup EXIT
+	lib_workdir servers
+	LIB_AT_EXIT+=(stop_all)
+	tmp=$WORK
 	# The servers run as other users and must reach their directories.
 	chmod 0755 "$tmp"
 	for kind in "${KINDS[@]}"; do
@@ -265,8 +262,7 @@ main() {
 	for kind in "${KINDS[@]}"; do
 		[ -r "$tmp/$kind/env" ] && check_stop "$kind"
 	done
-	printf '%d passed, %d failed\n' "$PASSES" "$FAILURES"
-	[ "$FAILURES" -eq 0 ]
+	finish
 }
 
 main "$@"

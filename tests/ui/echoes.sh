@@ -23,9 +23,7 @@ envelope() {
 
 # no_secret WHAT: the screen does not show the password.
 no_secret() {
-	screen | tr -d '\n' | grep -qF -- "$PASSWORD" &&
-		fail "$1: the screen shows the password"
-	return 0
+	no_secret_shown "$1" "$USER_NAME" "$PASSWORD"
 }
 
 need_tmux

@@ -16,13 +16,13 @@ setup
 start_dovecot
 
 no_password_shown() {
-	screen | grep -qF -- "$TEST_PASSWORD" && fail "the password is shown"
-	return 0
+	no_secret_shown "the password is not shown" "$TEST_USER" \
+		"$TEST_PASSWORD"
 }
 
 no_password_in() {
-	grep -qF -- "$TEST_PASSWORD" "$1" && fail "the password is in $1"
-	return 0
+	no_secret_shown "the password is not in $1" "$TEST_USER" \
+		"$TEST_PASSWORD" "$1"
 }
 
 # save PATH: s, then PATH instead of the default name.

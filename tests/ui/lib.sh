@@ -1,14 +1,14 @@
 # shellcheck shell=bash
-# lib.sh - shared by the terminal tests: run imapconn in a private tmux
-# server, send keys, and wait (bounded) for text on its screen.
-# Sourced; the caller sets TEST to its name.  Environment from make check:
-# IMAPCONN (the binary), top_srcdir, SCRIPTED_SERVER.
+# lib.sh - what the terminal tests add to tests/lib.sh: run imapconn in a
+# private tmux server, send keys, and wait (bounded) for text on its
+# screen.  Sourced; the caller sets TEST to its name, then calls setup:
+# from there the first failed check ends the script, showing the screen.
 # The scripts the pane runs are written here with literal $ signs, and
 # port and status are set for the caller:
 # shellcheck disable=SC2016,SC2034
 
-IMAPCONN=${IMAPCONN:-./imapconn}
-top_srcdir=${top_srcdir:-.}
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 WAIT_SECONDS=${WAIT_SECONDS:-10}
 
 tmp=
@@ -16,37 +16,9 @@ sock=
 spid=
 dovecot_dir=
 
-say() { printf '%s: %s\n' "$TEST" "$*"; }
-
-skip() {
-	say "SKIP: $*"
-	exit 77
-}
-
 need_tmux() {
-	command -v tmux >/dev/null 2>&1 || skip "tmux not found"
-	[ -x "$IMAPCONN" ] || { say "no imapconn at $IMAPCONN"; exit 1; }
-}
-
-need_dovecot() {
-	[ "$(id -u)" -eq 0 ] || skip "the test Dovecot needs root"
-	command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] ||
-		skip "dovecot not found (apt-get install dovecot-imapd)"
-}
-
-cleanup() {
-	if [ -n "$sock" ]; then
-		tmux -L "$sock" kill-server >/dev/null 2>&1
-	fi
-	if [ -n "$spid" ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid" 2>/dev/null
-	fi
-	if [ -n "$dovecot_dir" ]; then
-		"$top_srcdir/tests/dovecot/imapconn-dovecot" stop \
-			"$dovecot_dir" >/dev/null 2>&1
-	fi
-	[ -n "$tmp" ] && rm -rf "$tmp"
+	need_cmds tmux
+	need_imapconn
 }
 
 # new_sock: a tmux server name of its own for the next pane (SOCK_BASE,
@@ -57,52 +29,35 @@ new_sock() {
 	sock="${SOCK_BASE:-imapconn-ui-$$}-$RANDOM"
 }
 
+# setup: the work directory tmp (made once; a short name, as its paths
+# are shown in messages on a 100-column screen), a new tmux server name,
+# and checks that end the script at the first failure.
 setup() {
-	tmp=$(mktemp -d) || exit 1
+	if [ -z "$WORK" ]; then
+		lib_workdir ui "tmp-ui"
+		LIB_AT_EXIT+=('[ -z "$sock" ] || tmux -L "$sock" kill-server')
+	fi
+	tmp=$WORK
+	FAIL_FAST=1
 	new_sock
-	trap cleanup EXIT
-	trap 'exit 1' INT TERM
 }
 
 # start_dovecot: a private Dovecot; sources its env (IMAP_PORT, ...).
+# shellcheck disable=SC2119
 start_dovecot() {
-	dovecot_dir=$tmp/dovecot
-	chmod 755 "$tmp"
-	if ! "$top_srcdir/tests/dovecot/imapconn-dovecot" start \
-		"$dovecot_dir" >"$tmp/dovecot.out" 2>&1; then
-		cat "$tmp/dovecot.out" >&2
-		say "FAIL: the test Dovecot did not start"
-		exit 1
-	fi
-	# shellcheck disable=SC1091
-	. "$dovecot_dir/env"
+	dovecot_start
+	dovecot_dir=$DOVECOT_DIR_T
 }
 
 # start_scripted SCRIPT-TEXT [--many]: the scripted server for one
-# connection (--many: for every connection, one at a time); sets port.
+# connection (--many: for every connection, one at a time); sets port
+# and spid.
 start_scripted() {
-	local server=${SCRIPTED_SERVER:-$top_srcdir/tests/scripted_server}
-
-	if [ ! -x "$server" ]; then
-		say "FAIL: no scripted server at $server"
-		exit 1
-	fi
 	local once=--once
+	need_scripted_server
 	[ "${2:-}" = --many ] && once=
-	printf '%s\n' "$1" >"$tmp/script"
-	rm -f "$tmp/port"
-	"$server" --script "$tmp/script" --port-file "$tmp/port" ${once:+"$once"} \
-		--max-seconds 30 2>"$tmp/scripted.err" &
-	spid=$!
-	for _ in $(seq 100); do
-		if [ -s "$tmp/port" ]; then
-			port=$(cat "$tmp/port")
-			return 0
-		fi
-		sleep 0.1
-	done
-	say "FAIL: the scripted server did not start"
-	exit 1
+	scripted_launch_or_fail "$1" ${once:+"$once"} --max-seconds 30
+	port=$LAUNCH_PORT spid=$LAUNCH_PID
 }
 
 # start_ui [ARG...]: imapconn in a 100x30 tmux pane (UI_SIZE=80x24
@@ -147,45 +102,45 @@ type_text() {
 	tmux -L "$sock" send-keys -t ui -l "$1"
 }
 
-fail() {
-	say "FAIL: $*"
+# _dump_run: after a failed check, the screen and imapconn's stderr.
+_dump_run() {
 	say "screen:"
 	screen | sed 's/^/    |/'
 	[ -s "$tmp/stderr" ] && sed 's/^/    stderr: /' "$tmp/stderr"
-	exit 1
+	return 0
 }
+
+_shown() { screen | grep -qF -- "$1"; }
+_matched() { screen | grep -qE -- "$1"; }
+_gone() { ! _shown "$1"; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT.
 wait_for() {
-	local limit=$(( ${2:-$WAIT_SECONDS} * 10 ))
-
-	for _ in $(seq "$limit"); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "waited ${2:-$WAIT_SECONDS} s for \"$1\""
+	wait_until "${2:-$WAIT_SECONDS}" _shown "$1" ||
+		fail "waited ${2:-$WAIT_SECONDS} s for \"$1\""
 }
 
 # wait_for_re REGEX [SECONDS]: until a line of the screen matches.
 wait_for_re() {
-	local limit=$(( ${2:-$WAIT_SECONDS} * 10 ))
-
-	for _ in $(seq "$limit"); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	fail "waited ${2:-$WAIT_SECONDS} s for /$1/"
+	wait_until "${2:-$WAIT_SECONDS}" _matched "$1" ||
+		fail "waited ${2:-$WAIT_SECONDS} s for /$1/"
 }
 
 # wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT.
 wait_gone() {
-	local limit=$(( ${2:-$WAIT_SECONDS} * 10 ))
+	wait_until "${2:-$WAIT_SECONDS}" _gone "$1" ||
+		fail "\"$1\" still shown after ${2:-$WAIT_SECONDS} s"
+}
 
-	for _ in $(seq "$limit"); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-	done
-	fail "\"$1\" still shown after ${2:-$WAIT_SECONDS} s"
+# no_secret_shown WHAT USER PASSWORD [FILE...]: neither the screen (its
+# lines joined) nor a FILE holds a form of the password (secret_forms).
+no_secret_shown() {
+	local found
+	screen | tr -d '\n' >"$tmp/screen.txt"
+	if found=$(secret_in "$2" "$3" "$tmp/screen.txt" "${@:4}"); then
+		fail "$1: a form of the password: $found"
+	fi
+	return 0
 }
 
 # shows TEXT / hides TEXT: the screen now (does not wait).
@@ -200,14 +155,7 @@ ui_pid() {
 
 # wait_exit [SECONDS]: until imapconn ended; sets status.
 wait_exit() {
-	local limit=$(( ${1:-$WAIT_SECONDS} * 10 ))
-
-	for _ in $(seq "$limit"); do
-		if [ -f "$tmp/exit" ]; then
-			status=$(cat "$tmp/exit")
-			return 0
-		fi
-		sleep 0.1
-	done
-	fail "imapconn did not end within ${1:-$WAIT_SECONDS} s"
+	wait_until "${1:-$WAIT_SECONDS}" test -f "$tmp/exit" ||
+		fail "imapconn did not end within ${1:-$WAIT_SECONDS} s"
+	status=$(cat "$tmp/exit")
 }

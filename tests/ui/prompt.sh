@@ -8,7 +8,7 @@ TEST=prompt
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
 need_tmux
-command -v stty >/dev/null 2>&1 || skip "stty not found"
+command -v stty >/dev/null 2>&1 || skip_all "stty not found"
 setup
 
 # echo_state: "echo" or "-echo", as stty shows the pane's terminal.

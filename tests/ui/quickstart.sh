@@ -12,11 +12,11 @@ TEST=quickstart
 need_tmux
 need_dovecot
 top=$(cd "$top_srcdir" && pwd)
-[ -f "$top/Makefile" ] || skip "quickstart runs in the source tree," \
+[ -f "$top/Makefile" ] || skip_all "quickstart runs in the source tree," \
 	"which is not the build tree here"
 setup
 demo_dir=
-trap 'demo_leftovers; cleanup' EXIT
+LIB_AT_EXIT+=(demo_leftovers)
 
 # demo_dirs: the demo directories present now, one a line.
 demo_dirs() {
@@ -54,7 +54,7 @@ demo_started() {
 		screen | grep -qF "connect to an IMAP server" && break
 		if [ -f "$tmp/exit" ]; then
 			grep -q "missing packages" "$tmp/stderr" &&
-				skip "quickstart would install packages"
+				skip_all "quickstart would install packages"
 			fail "quickstart ended early"
 		fi
 		sleep 0.1
