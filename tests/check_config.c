@@ -258,20 +258,15 @@ Suite *
 suite_config(void)
 {
 	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("config");
+	TCase *tc = units_case(s, "config", test_defaults,
+			       test_endpoint_tls_init, test_names,
+			       test_version_round_trip, test_wipe,
+			       test_wipe_tunnel, test_tls_wipe, NULL);
 
-	tcase_add_test(tc, test_defaults);
-	tcase_add_test(tc, test_endpoint_tls_init);
 	tcase_add_loop_test(tc, test_port, 0,
 			    (int)(sizeof(port_cases) / sizeof(port_cases[0])));
 	tcase_add_loop_test(tc, test_version_parse, 0,
 			    (int)(sizeof(version_cases) /
 				  sizeof(version_cases[0])));
-	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_version_round_trip);
-	tcase_add_test(tc, test_wipe);
-	tcase_add_test(tc, test_wipe_tunnel);
-	tcase_add_test(tc, test_tls_wipe);
-	suite_add_tcase(s, tc);
 	return s;
 }

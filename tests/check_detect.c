@@ -884,44 +884,24 @@ Suite *
 suite_detect(void)
 {
 	Suite *s = suite_create("detect");
-	TCase *tc = tcase_create("srv");
+	TCase *tc;
 
-	tcase_add_test(tc, test_srv_sorted);
-	tcase_add_test(tc, test_srv_cap);
-	tcase_add_test(tc, test_srv_compressed_target);
-	tcase_add_test(tc, test_srv_dot);
-	tcase_add_test(tc, test_srv_skipped);
-	tcase_add_test(tc, test_srv_nxdomain);
-	tcase_add_test(tc, test_srv_truncated);
-	tcase_add_test(tc, test_srv_malformed);
-	suite_add_tcase(s, tc);
+	units_case(s, "srv", test_srv_sorted, test_srv_cap,
+		   test_srv_compressed_target, test_srv_dot, test_srv_skipped,
+		   test_srv_nxdomain, test_srv_truncated, test_srv_malformed,
+		   NULL);
 
-	tc = tcase_create("plan");
-	tcase_add_test(tc, test_plan_no_srv);
-	tcase_add_test(tc, test_plan_srv);
-	tcase_add_test(tc, test_plan_address);
-	tcase_add_test(tc, test_plan_same_port);
-	tcase_add_test(tc, test_recommend);
-	tcase_add_test(tc, test_probe_endpoint);
-	suite_add_tcase(s, tc);
+	units_case(s, "plan", test_plan_no_srv, test_plan_srv,
+		   test_plan_address, test_plan_same_port, test_recommend,
+		   test_probe_endpoint, NULL);
 
-	tc = tcase_create("words");
-	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_long_names);
-	tcase_add_test(tc, test_outcome_words);
-	tcase_add_test(tc, test_text_output);
-	tcase_add_test(tc, test_json_output);
-	suite_add_tcase(s, tc);
+	units_case(s, "words", test_names, test_long_names, test_outcome_words,
+		   test_text_output, test_json_output, NULL);
 
-	tc = tcase_create("options");
-	tcase_add_test(tc, test_options);
-	tcase_add_test(tc, test_option_errors);
-	suite_add_tcase(s, tc);
+	units_case(s, "options", test_options, test_option_errors, NULL);
 
-	tc = tcase_create("probing");
+	tc = units_case(s, "probing", test_collect_timeout,
+			test_collect_cancel, NULL);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_collect_timeout);
-	tcase_add_test(tc, test_collect_cancel);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -543,18 +543,13 @@ Suite *
 suite_envelope(void)
 {
 	Suite *s = suite_create("envelope");
-	TCase *tc = tcase_create("fetch");
+	TCase *tc = units_case(s, "fetch", NULL);
 
 	tcase_add_loop_test(tc, test_envelope_table, 0, N(ok_cases));
 	tcase_add_loop_test(tc, test_reject_table, 0, N(reject_cases));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("limits");
-	tcase_add_test(tc, test_long_ascii);
-	tcase_add_test(tc, test_long_multibyte);
-	tcase_add_test(tc, test_long_encoded);
-	tcase_add_test(tc, test_long_address);
-	tcase_add_test(tc, test_every_shape);
-	suite_add_tcase(s, tc);
+	units_case(s, "limits", test_long_ascii, test_long_multibyte,
+		   test_long_encoded, test_long_address, test_every_shape,
+		   NULL);
 	return s;
 }

@@ -357,27 +357,19 @@ Suite *
 suite_escape(void)
 {
 	Suite *s = suite_create("escape");
-	TCase *tc = tcase_create("text");
+	TCase *tc = units_case(s, "text", test_text_all_bytes,
+			       test_utf8_decode, NULL);
 
 	tcase_add_loop_test(tc, test_text_table, 0, N(text_cases));
-	tcase_add_test(tc, test_text_all_bytes);
 	tcase_add_loop_test(tc, test_line_table, 0, N(line_cases));
-	tcase_add_test(tc, test_utf8_decode);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("json");
+	tc = units_case(s, "json", NULL);
 	tcase_add_loop_test(tc, test_json_table, 0, N(json_cases));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("truncation");
+	tc = units_case(s, "truncation", test_exact_fit, test_zero_cap, NULL);
 	tcase_add_loop_test(tc, test_text_truncation, 0, N(trunc_inputs));
 	tcase_add_loop_test(tc, test_json_truncation, 0, N(trunc_inputs));
-	tcase_add_test(tc, test_exact_fit);
-	tcase_add_test(tc, test_zero_cap);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("backslash");
-	tcase_add_test(tc, test_text_backslash_unambiguous);
-	suite_add_tcase(s, tc);
+	units_case(s, "backslash", test_text_backslash_unambiguous, NULL);
 	return s;
 }

@@ -402,23 +402,15 @@ Suite *
 suite_event(void)
 {
 	Suite *s = suite_create("event");
-	TCase *ev = tcase_create("event");
-	TCase *qu = tcase_create("queue");
+	TCase *ev = units_case(s, "event", test_new_is_zeroed, test_set_text,
+			       test_free_owned, test_queue_free_owns,
+			       test_type_names_distinct, NULL);
+	TCase *qu = units_case(s, "queue", test_pop_empty, test_order,
+			       test_wake, test_many_without_pop,
+			       test_producers, NULL);
 
-	tcase_add_test(ev, test_new_is_zeroed);
-	tcase_add_test(ev, test_set_text);
-	tcase_add_test(ev, test_free_owned);
-	tcase_add_test(ev, test_queue_free_owns);
 	tcase_add_loop_test(ev, test_type_name, 0,
 			    (int)(sizeof(type_names) / sizeof(type_names[0])));
-	tcase_add_test(ev, test_type_names_distinct);
-	suite_add_tcase(s, ev);
-	tcase_add_test(qu, test_pop_empty);
-	tcase_add_test(qu, test_order);
-	tcase_add_test(qu, test_wake);
-	tcase_add_test(qu, test_many_without_pop);
-	tcase_add_test(qu, test_producers);
 	tcase_set_timeout(qu, 60);
-	suite_add_tcase(s, qu);
 	return s;
 }

@@ -926,30 +926,18 @@ Suite *
 suite_hostspec(void)
 {
 	Suite *s = suite_create("hostspec");
-	TCase *tc = tcase_create("parse");
-	TCase *fmt = tcase_create("format");
-	TCase *fuzz = tcase_create("fuzz");
+	TCase *tc = units_case(s, "parse", test_name_lengths,
+			       test_string_lengths, test_long_keyword,
+			       test_failure_wipes, test_idn_unicode,
+			       test_idn_too_long, NULL);
+	units_case(s, "format", test_format_plain, test_format_escapes,
+		   test_format_secret_keyword, test_format_secret_url,
+		   test_format_window, test_format_small_buffers,
+		   test_format_bad_error, NULL);
+	TCase *fuzz = units_case(s, "fuzz", test_fuzz, test_fuzz_random, NULL);
 
 	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);
 	tcase_add_loop_test(tc, test_bad, 0, (int)N_BAD);
-	tcase_add_test(tc, test_name_lengths);
-	tcase_add_test(tc, test_string_lengths);
-	tcase_add_test(tc, test_long_keyword);
-	tcase_add_test(tc, test_failure_wipes);
-	tcase_add_test(tc, test_idn_unicode);
-	tcase_add_test(tc, test_idn_too_long);
-	suite_add_tcase(s, tc);
-	tcase_add_test(fmt, test_format_plain);
-	tcase_add_test(fmt, test_format_escapes);
-	tcase_add_test(fmt, test_format_secret_keyword);
-	tcase_add_test(fmt, test_format_secret_url);
-	tcase_add_test(fmt, test_format_window);
-	tcase_add_test(fmt, test_format_small_buffers);
-	tcase_add_test(fmt, test_format_bad_error);
-	suite_add_tcase(s, fmt);
-	tcase_add_test(fuzz, test_fuzz);
-	tcase_add_test(fuzz, test_fuzz_random);
 	tcase_set_timeout(fuzz, 60);
-	suite_add_tcase(s, fuzz);
 	return s;
 }

@@ -109,15 +109,12 @@ Suite *
 suite_idna(void)
 {
 	Suite *s = suite_create("idna");
-	TCase *tc = tcase_create("convert");
+	TCase *tc = units_case(s, "convert", test_is_idn, test_small_output,
+			       test_to_unicode, NULL);
 
 	tcase_add_loop_test(tc, test_to_ascii, 0,
 			    (int)(sizeof(ok_cases) / sizeof(ok_cases[0])));
 	tcase_add_loop_test(tc, test_errors, 0,
 			    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
-	tcase_add_test(tc, test_is_idn);
-	tcase_add_test(tc, test_small_output);
-	tcase_add_test(tc, test_to_unicode);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -840,38 +840,26 @@ Suite *
 suite_imap_cmd(void)
 {
 	Suite *s = suite_create("imap_cmd");
-	TCase *tc = tcase_create("tags");
+	TCase *tc = units_case(s, "tags", test_tags_increment, NULL);
 
-	tcase_add_test(tc, test_tags_increment);
 	tcase_add_loop_test(tc, test_tag_prefix, 0, N(prefixes));
 	tcase_add_loop_test(tc, test_tag_is_ours, 0, N(ours_cases));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("quoting");
+	tc = units_case(s, "quoting", test_login_injection, NULL);
 	tcase_add_loop_test(tc, test_quoting, 0, N(quote_cases));
 	tcase_add_loop_test(tc, test_long_strings, 0, N(long_cases));
 	tcase_add_loop_test(tc, test_refused, 0, N(refuse_cases));
-	tcase_add_test(tc, test_login_injection);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("segments");
-	tcase_add_test(tc, test_segments_sync_literals);
-	tcase_add_test(tc, test_parentheses);
-	suite_add_tcase(s, tc);
+	units_case(s, "segments", test_segments_sync_literals,
+		   test_parentheses, NULL);
 
-	tc = tcase_create("redaction");
+	tc = units_case(s, "redaction", test_login_long_password, NULL);
 	tcase_add_loop_test(tc, test_login_redacted, 0, N(secret_cases));
-	tcase_add_test(tc, test_login_long_password);
 	tcase_add_loop_test(tc, test_auth_plain, 0, N(plain_cases));
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("commands");
+	tc = units_case(s, "commands", test_ready_made_errors, test_too_big,
+			test_state_and_syntax, test_reuse, test_strerror,
+			NULL);
 	tcase_add_loop_test(tc, test_ready_made, 0, N(ready_cases));
-	tcase_add_test(tc, test_ready_made_errors);
-	tcase_add_test(tc, test_too_big);
-	tcase_add_test(tc, test_state_and_syntax);
-	tcase_add_test(tc, test_reuse);
-	tcase_add_test(tc, test_strerror);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1890,46 +1890,25 @@ suite_imap_parse(void)
 	Suite *s = suite_create("imap_parse");
 	TCase *tc;
 
-	tc = tcase_create("real responses");
+	tc = units_case(s, "real responses", test_good_fields, test_good_split,
+			test_many_in_one_buffer, test_used_counts,
+			test_starttls_injection_visible,
+			test_fetch_envelope_values, test_literal_values,
+			test_code_values, test_code_names,
+			test_names_and_classes, NULL);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_good_fields);
-	tcase_add_test(tc, test_good_split);
-	tcase_add_test(tc, test_many_in_one_buffer);
-	tcase_add_test(tc, test_used_counts);
-	tcase_add_test(tc, test_starttls_injection_visible);
-	tcase_add_test(tc, test_fetch_envelope_values);
-	tcase_add_test(tc, test_literal_values);
-	tcase_add_test(tc, test_code_values);
-	tcase_add_test(tc, test_code_names);
-	tcase_add_test(tc, test_names_and_classes);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("hostile input");
+	tc = units_case(s, "hostile input", test_bad, test_bad_split,
+			test_error_messages, test_line_max,
+			test_literal_cut_short, test_depth, test_items_max,
+			test_response_max, test_literal_at_limit, NULL);
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_bad);
-	tcase_add_test(tc, test_bad_split);
-	tcase_add_test(tc, test_error_messages);
-	tcase_add_test(tc, test_line_max);
-	tcase_add_test(tc, test_literal_cut_short);
-	tcase_add_test(tc, test_depth);
-	tcase_add_test(tc, test_items_max);
-	tcase_add_test(tc, test_response_max);
-	tcase_add_test(tc, test_literal_at_limit);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("helpers");
-	tcase_add_test(tc, test_capabilities);
-	tcase_add_test(tc, test_list_entries);
-	tcase_add_test(tc, test_list_malformed);
-	tcase_add_test(tc, test_status_info);
-	tcase_add_test(tc, test_mailbox_info);
-	tcase_add_test(tc, test_id_enabled_bye);
-	tcase_add_test(tc, test_quoted_backslash);
-	suite_add_tcase(s, tc);
+	units_case(s, "helpers", test_capabilities, test_list_entries,
+		   test_list_malformed, test_status_info, test_mailbox_info,
+		   test_id_enabled_bye, test_quoted_backslash, NULL);
 
-	tc = tcase_create("random mutations");
+	tc = units_case(s, "random mutations", test_random_mutations, NULL);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_random_mutations);
-	suite_add_tcase(s, tc);
 	return s;
 }

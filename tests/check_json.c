@@ -303,11 +303,9 @@ Suite *
 suite_json(void)
 {
 	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("writer");
+	TCase *tc = units_case(s, "writer", test_long_strings,
+			       test_deep_nesting, NULL);
 
 	tcase_add_loop_test(tc, test_script, 0, (int)N_CASES);
-	tcase_add_test(tc, test_long_strings);
-	tcase_add_test(tc, test_deep_nesting);
-	suite_add_tcase(s, tc);
 	return s;
 }

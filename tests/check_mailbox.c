@@ -220,18 +220,15 @@ Suite *
 suite_mailbox(void)
 {
 	Suite *s = suite_create("mailbox");
-	TCase *tc = tcase_create("mailbox");
+	TCase *tc = units_case(s, "mailbox", test_entry_long,
+			       test_flag_accumulate, test_flag_bits,
+			       test_special_name, test_special_round_trip,
+			       NULL);
 
 	tcase_add_loop_test(tc, test_entry_new, 0,
 			    (int)(sizeof(entry_cases) /
 				  sizeof(entry_cases[0])));
-	tcase_add_test(tc, test_entry_long);
 	tcase_add_loop_test(tc, test_flag_parse, 0,
 			    (int)(sizeof(flag_cases) / sizeof(flag_cases[0])));
-	tcase_add_test(tc, test_flag_accumulate);
-	tcase_add_test(tc, test_flag_bits);
-	tcase_add_test(tc, test_special_name);
-	tcase_add_test(tc, test_special_round_trip);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -336,29 +336,20 @@ Suite *
 suite_mboxname(void)
 {
 	Suite *s = suite_create("mboxname");
-	TCase *tc = tcase_create("decode");
+	TCase *tc = units_case(s, "decode", test_decode_space,
+			       test_decode_bound, test_strerror, NULL);
 
 	tcase_add_loop_test(tc, test_decode_valid, 0, N(valid_names));
 	tcase_add_loop_test(tc, test_decode_invalid, 0, N(invalid_names));
-	tcase_add_test(tc, test_decode_space);
-	tcase_add_test(tc, test_decode_bound);
-	tcase_add_test(tc, test_strerror);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("encode");
+	tc = units_case(s, "encode", test_encode_space, test_round_trip, NULL);
 	tcase_add_loop_test(tc, test_encode_valid, 0, N(valid_names));
 	tcase_add_loop_test(tc, test_encode_invalid, 0, N(bad_utf8));
-	tcase_add_test(tc, test_encode_space);
-	tcase_add_test(tc, test_round_trip);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("display");
+	tc = units_case(s, "display", test_display_truncated, NULL);
 	tcase_add_loop_test(tc, test_display, 0, N(display_cases));
-	tcase_add_test(tc, test_display_truncated);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("split");
+	tc = units_case(s, "split", NULL);
 	tcase_add_loop_test(tc, test_split, 0, N(split_cases));
-	suite_add_tcase(s, tc);
 	return s;
 }

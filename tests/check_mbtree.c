@@ -866,33 +866,21 @@ Suite *
 suite_mbtree(void)
 {
 	Suite *s = suite_create("mbtree");
-	TCase *tc = tcase_create("build");
+	TCase *tc = units_case(s, "build", test_build_many,
+			       test_rebuild_keeps_state, test_toggle_steps,
+			       test_toggle_after_add, NULL);
 
 	tcase_add_loop_test(tc, test_build_orders, 0, N(build_cases));
-	tcase_add_test(tc, test_build_many);
 	tcase_add_loop_test(tc, test_start_expansion, 0, N(start_cases));
-	tcase_add_test(tc, test_rebuild_keeps_state);
-	tcase_add_test(tc, test_toggle_steps);
-	tcase_add_test(tc, test_toggle_after_add);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("filter");
+	tc = units_case(s, "filter", test_filter_clear_restores,
+			test_filter_then_add, NULL);
 	tcase_add_loop_test(tc, test_filter_table, 0, N(filter_cases));
-	tcase_add_test(tc, test_filter_clear_restores);
-	tcase_add_test(tc, test_filter_then_add);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("nodes");
+	tc = units_case(s, "nodes", test_deep, test_folded, test_parent_budget,
+			test_matches_collapsed, test_status_find,
+			test_duplicates, test_path, test_empty, NULL);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_deep);
-	tcase_add_test(tc, test_folded);
-	tcase_add_test(tc, test_parent_budget);
-	tcase_add_test(tc, test_matches_collapsed);
-	tcase_add_test(tc, test_status_find);
-	tcase_add_test(tc, test_duplicates);
-	tcase_add_test(tc, test_path);
 	tcase_add_loop_test(tc, test_invalid_names, 0, N(name_cases));
-	tcase_add_test(tc, test_empty);
-	suite_add_tcase(s, tc);
 	return s;
 }

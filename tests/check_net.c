@@ -956,43 +956,31 @@ Suite *
 suite_net(void)
 {
 	Suite *s = suite_create("net");
-	TCase *tw = tcase_create("wait");
-	TCase *tr = tcase_create("resolve");
-	TCase *tc = tcase_create("connect");
+	TCase *tw = units_case(s, "wait", wait_no_cancel_fd,
+			       wait_cancel_from_thread, NULL);
+	TCase *tr = units_case(s, "resolve", resolve_localhost,
+			       resolve_too_long, resolve_cancelled,
+			       resolve_deadline_past, resolve_literal_no_wait,
+			       interleave_full_list, NULL);
+	TCase *tc = units_case(s, "connect", state_names,
+			       connect_without_callback, connect_refused,
+			       connect_refused_hint,
+			       connect_refused_both_families,
+			       connect_second_after_refusal,
+			       connect_many_refused, connect_stalled_times_out,
+			       connect_mixed_times_out, connect_happy_eyeballs,
+			       connect_cancelled, connect_no_addresses, NULL);
 
 	tcase_set_timeout(tw, 20);
 	tcase_add_loop_test(tw, wait_table, 0, N(wait_cases));
-	tcase_add_test(tw, wait_no_cancel_fd);
-	tcase_add_test(tw, wait_cancel_from_thread);
-	suite_add_tcase(s, tw);
 
 	tcase_set_timeout(tr, 30);
 	tcase_add_loop_test(tr, resolve_numeric, 0, N(resolve_cases));
-	tcase_add_test(tr, resolve_localhost);
 	tcase_add_loop_test(tr, resolve_fails_as_dns, 0,
 			    N(resolve_fail_cases));
-	tcase_add_test(tr, resolve_too_long);
-	tcase_add_test(tr, resolve_cancelled);
-	tcase_add_test(tr, resolve_deadline_past);
-	tcase_add_test(tr, resolve_literal_no_wait);
 	tcase_add_loop_test(tr, interleave_table, 0, N(interleave_cases));
-	tcase_add_test(tr, interleave_full_list);
-	suite_add_tcase(s, tr);
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, state_names);
 	tcase_add_loop_test(tc, connect_ok, 0, N(families));
-	tcase_add_test(tc, connect_without_callback);
-	tcase_add_test(tc, connect_refused);
-	tcase_add_test(tc, connect_refused_hint);
-	tcase_add_test(tc, connect_refused_both_families);
-	tcase_add_test(tc, connect_second_after_refusal);
-	tcase_add_test(tc, connect_many_refused);
-	tcase_add_test(tc, connect_stalled_times_out);
-	tcase_add_test(tc, connect_mixed_times_out);
-	tcase_add_test(tc, connect_happy_eyeballs);
-	tcase_add_test(tc, connect_cancelled);
-	tcase_add_test(tc, connect_no_addresses);
-	suite_add_tcase(s, tc);
 	return s;
 }

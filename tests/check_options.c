@@ -725,25 +725,17 @@ Suite *
 suite_options(void)
 {
 	Suite *s = suite_create("options");
-	TCase *tc = tcase_create("parse");
-	TCase *one = tcase_create("single");
+	TCase *tc = units_case(s, "parse", test_reparse, NULL);
+	TCase *one = units_case(s, "single", test_host_text, test_defaults,
+				test_secret_not_in_message, test_too_long,
+				test_host_too_long, test_small_err, test_usage,
+				test_export_file, NULL);
 
 	tcase_add_checked_fixture(tc, no_password_env, NULL);
 	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);
 	tcase_add_loop_test(tc, test_bad, 0, (int)N_BAD);
-	tcase_add_test(tc, test_reparse);
-	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(one, no_password_env, NULL);
-	tcase_add_test(one, test_host_text);
-	tcase_add_test(one, test_defaults);
 	tcase_add_loop_test(one, test_env_password, 0,
 			    (int)(sizeof(env_cases) / sizeof(env_cases[0])));
-	tcase_add_test(one, test_secret_not_in_message);
-	tcase_add_test(one, test_too_long);
-	tcase_add_test(one, test_host_too_long);
-	tcase_add_test(one, test_small_err);
-	tcase_add_test(one, test_usage);
-	tcase_add_test(one, test_export_file);
-	suite_add_tcase(s, one);
 	return s;
 }

@@ -343,22 +343,16 @@ Suite *
 suite_password(void)
 {
 	Suite *s = suite_create("password");
-	TCase *tc = tcase_create("sources");
+	TCase *tc = units_case(s, "sources", test_file_missing,
+			       test_file_directory, test_read_file,
+			       test_file_too_long, test_env, test_env_bad,
+			       test_none, test_replaces, NULL);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_file, 0,
 			    (int)(sizeof(file_cases) / sizeof(file_cases[0])));
-	tcase_add_test(tc, test_file_missing);
-	tcase_add_test(tc, test_file_directory);
-	tcase_add_test(tc, test_read_file);
-	tcase_add_test(tc, test_file_too_long);
 	tcase_add_loop_test(tc, test_command, 0,
 			    (int)(sizeof(command_cases) /
 				  sizeof(command_cases[0])));
-	tcase_add_test(tc, test_env);
-	tcase_add_test(tc, test_env_bad);
-	tcase_add_test(tc, test_none);
-	tcase_add_test(tc, test_replaces);
-	suite_add_tcase(s, tc);
 	return s;
 }

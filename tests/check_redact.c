@@ -213,17 +213,12 @@ Suite *
 suite_redact(void)
 {
 	Suite *s = suite_create("redact");
-	TCase *tc = tcase_create("redact");
+	TCase *tc = units_case(s, "redact", plain_forms, other_text_untouched,
+			       cut_at_the_end, escaped_and_quoted_forms,
+			       in_place_buffer, wipe_empties,
+			       short_secret_whole_words, mailbox_name_form,
+			       NULL);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, plain_forms);
-	tcase_add_test(tc, other_text_untouched);
-	tcase_add_test(tc, cut_at_the_end);
-	tcase_add_test(tc, escaped_and_quoted_forms);
-	tcase_add_test(tc, in_place_buffer);
-	tcase_add_test(tc, wipe_empties);
-	tcase_add_test(tc, short_secret_whole_words);
-	tcase_add_test(tc, mailbox_name_form);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -330,16 +330,11 @@ Suite *
 suite_rfc2047(void)
 {
 	Suite *s = suite_create("rfc2047");
-	TCase *tc = tcase_create("decode");
+	TCase *tc = units_case(s, "decode", test_escape_after_decode, NULL);
 
 	tcase_add_loop_test(tc, test_decode_table, 0, N(cases));
-	tcase_add_test(tc, test_escape_after_decode);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("bounds");
+	tc = units_case(s, "bounds", test_many_words, test_prefixes, NULL);
 	tcase_add_loop_test(tc, test_exact_size, 0, N(trunc_inputs));
-	tcase_add_test(tc, test_many_words);
-	tcase_add_test(tc, test_prefixes);
-	suite_add_tcase(s, tc);
 	return s;
 }

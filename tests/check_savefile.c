@@ -319,26 +319,18 @@ Suite *
 suite_savefile(void)
 {
 	Suite *s = suite_create("savefile");
-	TCase *tc = tcase_create("write");
+	TCase *tc = units_case(s, "write", test_write_new_then_exists,
+			       test_relative_where, test_missing_directory,
+			       test_no_symlink_followed, NULL);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_write_new_then_exists);
-	tcase_add_test(tc, test_relative_where);
-	tcase_add_test(tc, test_missing_directory);
-	tcase_add_test(tc, test_no_symlink_followed);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("rule");
+	tc = units_case(s, "rule", test_create_and_truncate,
+			test_symlink_refused, test_fopen_names_the_option,
+			NULL);
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_create_and_truncate);
-	tcase_add_test(tc, test_symlink_refused);
-	tcase_add_test(tc, test_fopen_names_the_option);
-	suite_add_tcase(s, tc);
 
-	tc = tcase_create("words");
-	tcase_add_test(tc, test_reasons);
-	tcase_add_test(tc, test_expand);
-	tcase_add_test(tc, test_default_names);
-	suite_add_tcase(s, tc);
+	units_case(s, "words", test_reasons, test_expand, test_default_names,
+		   NULL);
 	return s;
 }

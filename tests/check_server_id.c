@@ -394,21 +394,14 @@ Suite *
 suite_server_id(void)
 {
 	Suite *s = suite_create("server_id");
-	TCase *tc = tcase_create("server_id");
+	TCase *tc = units_case(s, "server_id", test_dovecot,
+			       test_nil_and_empty,
+			       test_not_id_and_first_counts, test_finish,
+			       test_escapes, test_nul_in_literal,
+			       test_overlong, test_many_pairs, test_line,
+			       test_print, test_result_names, NULL);
 
-	tcase_add_test(tc, test_dovecot);
-	tcase_add_test(tc, test_nil_and_empty);
-	tcase_add_test(tc, test_not_id_and_first_counts);
-	tcase_add_test(tc, test_finish);
-	tcase_add_test(tc, test_escapes);
-	tcase_add_test(tc, test_nul_in_literal);
-	tcase_add_test(tc, test_overlong);
-	tcase_add_test(tc, test_many_pairs);
 	tcase_add_loop_test(tc, test_odd_answers, 0,
 			    sizeof(odd_cases) / sizeof(odd_cases[0]));
-	tcase_add_test(tc, test_line);
-	tcase_add_test(tc, test_print);
-	tcase_add_test(tc, test_result_names);
-	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1354,36 +1354,28 @@ Suite *
 suite_tls(void)
 {
 	Suite *s = suite_create("tls");
-	TCase *tc = tcase_create("handshake");
-	TCase *io = tcase_create("io");
-	TCase *in = tcase_create("input");
+	TCase *tc = units_case(s, "handshake", test_summary_fields,
+			       test_summary_self_signed_flag,
+			       test_summary_escapes_controls, test_rsa_leaf,
+			       test_chain_pem, test_chain_after_failure,
+			       test_client_certificate,
+			       test_client_certificate_missing, NULL);
+	TCase *io = units_case(s, "io", test_read_write_round_trip,
+			       test_shutdown_sends_close_notify,
+			       test_read_timeout, test_handshake_timeout,
+			       test_handshake_cancel, test_plain_text_peer,
+			       test_peer_closes_during_handshake, NULL);
+	TCase *in = units_case(s, "input", test_bad_address, NULL);
 
 	tcase_add_unchecked_fixture(tc, pki_setup, pki_teardown);
 	tcase_add_checked_fixture(tc, test_setup, NULL);
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_handshake_table, 0,
 			    (int)(sizeof(hs_cases) / sizeof(hs_cases[0])));
-	tcase_add_test(tc, test_summary_fields);
-	tcase_add_test(tc, test_summary_self_signed_flag);
-	tcase_add_test(tc, test_summary_escapes_controls);
-	tcase_add_test(tc, test_rsa_leaf);
-	tcase_add_test(tc, test_chain_pem);
-	tcase_add_test(tc, test_chain_after_failure);
-	tcase_add_test(tc, test_client_certificate);
-	tcase_add_test(tc, test_client_certificate_missing);
-	suite_add_tcase(s, tc);
 
 	tcase_add_unchecked_fixture(io, pki_setup, pki_teardown);
 	tcase_add_checked_fixture(io, test_setup, NULL);
 	tcase_set_timeout(io, 30);
-	tcase_add_test(io, test_read_write_round_trip);
-	tcase_add_test(io, test_shutdown_sends_close_notify);
-	tcase_add_test(io, test_read_timeout);
-	tcase_add_test(io, test_handshake_timeout);
-	tcase_add_test(io, test_handshake_cancel);
-	tcase_add_test(io, test_plain_text_peer);
-	tcase_add_test(io, test_peer_closes_during_handshake);
-	suite_add_tcase(s, io);
 
 	tcase_add_unchecked_fixture(in, pki_setup, pki_teardown);
 	tcase_add_checked_fixture(in, test_setup, NULL);
@@ -1391,7 +1383,5 @@ suite_tls(void)
 	tcase_add_loop_test(in, test_input_table, 0,
 			    (int)(sizeof(input_cases) /
 				  sizeof(input_cases[0])));
-	tcase_add_test(in, test_bad_address);
-	suite_add_tcase(s, in);
 	return s;
 }

@@ -229,17 +229,12 @@ Suite *
 suite_tunnel(void)
 {
 	Suite *s = suite_create("tunnel");
-	TCase *tc = tcase_create("command");
+	TCase *tc = units_case(s, "command", test_echo,
+			       test_exit_status_and_stderr, test_not_found,
+			       test_stderr_bounded, test_hang_ended,
+			       test_term_ignored, test_no_descriptor_leaks,
+			       test_command_shown, NULL);
 
 	tcase_set_timeout(tc, 30);
-	tcase_add_test(tc, test_echo);
-	tcase_add_test(tc, test_exit_status_and_stderr);
-	tcase_add_test(tc, test_not_found);
-	tcase_add_test(tc, test_stderr_bounded);
-	tcase_add_test(tc, test_hang_ended);
-	tcase_add_test(tc, test_term_ignored);
-	tcase_add_test(tc, test_no_descriptor_leaks);
-	tcase_add_test(tc, test_command_shown);
-	suite_add_tcase(s, tc);
 	return s;
 }

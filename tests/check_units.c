@@ -1,4 +1,6 @@
-/* check_units.c - runs every Check suite; CK_RUN_SUITE picks one. */
+/* check_units.c - runs every Check suite (CK_RUN_SUITE picks one); builds
+   their test cases. */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "check_units.h"
@@ -36,6 +38,21 @@ static Suite *(*const suites[])(void) = {
 	suite_validity,
 	suite_tunnel,
 };
+
+TCase *
+units_case(Suite *s, const char *name, ...)
+{
+	TCase *tc = tcase_create(name);
+	const TTest *test;
+	va_list ap;
+
+	va_start(ap, name);
+	while ((test = va_arg(ap, const TTest *)) != NULL)
+		tcase_add_test(tc, test);
+	va_end(ap);
+	suite_add_tcase(s, tc);
+	return tc;
+}
 
 int
 main(void)

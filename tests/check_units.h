@@ -36,4 +36,9 @@ Suite *suite_tls(void);
 Suite *suite_validity(void);
 Suite *suite_tunnel(void);
 
+/* units_case: a test case NAME added to the suite S, holding the tests
+   given after NAME (START_TEST's names) up to a NULL; returns it, for
+   loop tests, fixtures and timeouts. */
+TCase *units_case(Suite *s, const char *name, ...);
+
 #endif

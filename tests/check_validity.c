@@ -44,9 +44,7 @@ Suite *
 suite_validity(void)
 {
 	Suite *s = suite_create("validity");
-	TCase *tc = tcase_create("words");
 
-	tcase_add_test(tc, test_words);
-	suite_add_tcase(s, tc);
+	units_case(s, "words", test_words, NULL);
 	return s;
 }
