@@ -322,6 +322,15 @@ assert_between() {
 	fi
 }
 
+# run_checks CHECK...: each check function in turn, then finish.
+run_checks() {
+	local check
+	for check in "$@"; do
+		"$check"
+	done
+	finish
+}
+
 # finish: the script's result.
 finish() {
 	if [ "$FAILURES" -gt 0 ]; then

@@ -218,20 +218,10 @@ check_usage() {
 }
 
 main() {
-	need_jq
-	need_imapconn
-	need_scripted_server
-	need_dovecot
-	dovecot_start
+	need_servers
 	setup_private_dns
-	check_both_found
-	check_text
-	check_no_ca
-	check_address
-	check_crossed_ports
-	check_no_starttls
-	check_usage
-	finish
+	run_checks check_both_found check_text check_no_ca check_address \
+		check_crossed_ports check_no_starttls check_usage
 }
 
 main "$@"

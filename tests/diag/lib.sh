@@ -113,6 +113,17 @@ make_cert() {
 	fi
 }
 
+# leaf_cert KEY-OPTION...: $CERTS/leaf.pem and leaf.key, self-signed for
+# localhost and 127.0.0.1, the key made as openssl req KEY-OPTION... says.
+leaf_cert() {
+	mkdir -p "$CERTS"
+	openssl req -x509 "$@" -nodes -keyout "$CERTS/leaf.key" \
+		-out "$CERTS/leaf.pem" -days 30 -subj /CN=localhost \
+		-addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+		>"$WORK/openssl.log" 2>&1 ||
+		hard_fail "could not make a certificate"
+}
+
 # cat_certs OUT NAME...: the PEM certificates of NAME... into $CERTS/OUT.
 cat_certs() {
 	local out=$CERTS/$1 name

@@ -98,17 +98,9 @@ read-all 1000'
 }
 
 main() {
-	need_jq
-	need_imapconn
-	need_scripted_server
-	need_dovecot
-	dovecot_start
-	check_starttls_not_offered
-	check_starttls_refused
-	check_logindisabled
-	check_wrong_password
-	check_bye_greeting
-	finish
+	need_servers
+	run_checks check_starttls_not_offered check_starttls_refused \
+		check_logindisabled check_wrong_password check_bye_greeting
 }
 
 main "$@"

@@ -59,16 +59,9 @@ read-all 1000'
 }
 
 main() {
-	need_jq
-	need_imapconn
-	need_scripted_server
-	need_dovecot
-	dovecot_start
-	check_tls_to_plain_port
-	check_plain_to_tls_port
-	check_tls_record
-	check_other_protocol
-	finish
+	need_servers
+	run_checks check_tls_to_plain_port check_plain_to_tls_port \
+		check_tls_record check_other_protocol
 }
 
 main "$@"

@@ -68,18 +68,9 @@ main() {
 	need_imapconn
 	need_scripted_server
 	need_openssl
-	mkdir -p "$CERTS"
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-		-keyout "$CERTS/leaf.key" -out "$CERTS/leaf.pem" -days 30 \
-		-subj /CN=localhost \
-		-addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
-		>"$WORK/openssl.log" 2>&1 ||
-		hard_fail "could not make a certificate"
-	check_slow_greeting
-	check_slow_after_tls
-	check_stalled_handshake
-	check_silent_login
-	finish
+	leaf_cert -newkey ec -pkeyopt ec_paramgen_curve:P-256
+	run_checks check_slow_greeting check_slow_after_tls \
+		check_stalled_handshake check_silent_login
 }
 
 main "$@"

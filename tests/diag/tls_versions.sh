@@ -81,16 +81,8 @@ main() {
 	need_imapconn
 	need_scripted_server
 	need_openssl
-	mkdir -p "$CERTS"
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$CERTS/leaf.key" \
-		-out "$CERTS/leaf.pem" -days 30 -subj /CN=localhost \
-		-addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
-		>"$WORK/openssl.log" 2>&1 ||
-		hard_fail "could not make a certificate"
-	check_server_too_old
-	check_client_too_old
-	check_no_cipher
-	finish
+	leaf_cert -newkey rsa:2048
+	run_checks check_server_too_old check_client_too_old check_no_cipher
 }
 
 main "$@"

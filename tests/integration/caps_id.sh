@@ -241,17 +241,9 @@ run_scripted_text() {
 	scripted_wait 5
 }
 
-# The login batch as the scripted servers see it, ID first.
+# The greeting of these scripted servers, ID offered (the rest of the
+# login batch: LOGIN_LIST_LOGOUT).
 readonly GREET_ID='sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR ID] hi'
-readonly LOGIN_LIST_LOGOUT='expect-tag LOGIN
-sendln $TAG OK logged in
-expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
 
 check_hostile_id() {
 	local tr=$WORK/hostile.tr r=$WORK/hostile.report script answer

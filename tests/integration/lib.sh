@@ -13,6 +13,16 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 lib_workdir it
 
+# need_servers: jq, imapconn, the scripted server, and the test Dovecot
+# started: what a script using both servers needs.
+need_servers() {
+	need_jq
+	need_imapconn
+	need_scripted_server
+	need_dovecot
+	dovecot_start
+}
+
 # Lines in the Dovecot log now; pass it to dovecot_log_since later.
 dovecot_log_mark() {
 	wc -l <"$DOVECOT_LOG" | tr -d ' '
@@ -30,6 +40,21 @@ dovecot_log_since() {
 	wait_until 2 _log_since_has "$1" 'Disconnected' || true
 	tail -n "+$(($1 + 1))" "$DOVECOT_LOG"
 }
+
+# The usual ends of a scripted server's script: INBOX listed and LOGOUT
+# answered; the same after a LOGIN that succeeds.
+# shellcheck disable=SC2016
+LIST_LOGOUT='expect-tag LIST
+sendln * LIST () "/" INBOX
+sendln $TAG OK listed
+expect-tag LOGOUT
+sendln * BYE bye
+sendln $TAG OK bye
+close'
+# shellcheck disable=SC2016
+LOGIN_LIST_LOGOUT='expect-tag LOGIN
+sendln $TAG OK logged in
+'$LIST_LOGOUT
 
 # scripted_start SCRIPT [SERVER OPTION...]: starts the scripted server
 # with SCRIPT (text, one directive a line) for one connection.  Sets

@@ -76,16 +76,8 @@ readonly S_PASSWORD='Transcript.Secret-55'
 check_login_redacted() {
 	local tr=$WORK/login.transcript
 	say "LOGIN (no AUTH=PLAIN) over a plain connection, allowed by name"
-	scripted_start 'sendln * OK [CAPABILITY IMAP4rev1] ready
-expect-tag LOGIN
-sendln $TAG OK logged in
-expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
+	scripted_start "sendln * OK [CAPABILITY IMAP4rev1] ready
+$LOGIN_LIST_LOGOUT"
 	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
 		--timeout 5 -u alice --transcript "$tr" \
 		"127.0.0.1:$SCRIPTED_PORT"
@@ -111,13 +103,7 @@ expect-tag AUTHENTICATE PLAIN
 sendln + go ahead
 readline
 sendln $TAG OK authenticated
-expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
+'"$LIST_LOGOUT"
 	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
 		--auth plain --timeout 5 -u alice --transcript "$tr" \
 		"127.0.0.1:$SCRIPTED_PORT"
@@ -138,15 +124,9 @@ close'
 }
 
 main() {
-	need_jq
-	need_imapconn
-	need_scripted_server
-	need_dovecot
-	dovecot_start
-	check_dovecot
-	check_login_redacted
-	check_sasl_line_redacted
-	finish
+	need_servers
+	run_checks check_dovecot check_login_redacted \
+		check_sasl_line_redacted
 }
 
 main "$@"

@@ -112,16 +112,8 @@ check_login() {
 	local r=$WORK/login.report pw='Report.Secret-55'
 	say "LOGIN without SASL (scripted server)"
 	# shellcheck disable=SC2016
-	scripted_start 'sendln * OK [CAPABILITY IMAP4rev1] ready
-expect-tag LOGIN
-sendln $TAG OK logged in
-expect-tag LIST
-sendln * LIST () "/" INBOX
-sendln $TAG OK listed
-expect-tag LOGOUT
-sendln * BYE bye
-sendln $TAG OK bye
-close'
+	scripted_start "sendln * OK [CAPABILITY IMAP4rev1] ready
+$LOGIN_LIST_LOGOUT"
 	IMAPCONN_PASSWORD=$pw run_check --allow-plaintext-auth --timeout 5 \
 		-u alice --report "$r" "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
@@ -194,17 +186,9 @@ check_file_refusals() {
 }
 
 main() {
-	need_jq
-	need_imapconn
-	need_scripted_server
-	need_dovecot
-	dovecot_start
-	check_success
-	check_starttls
-	check_wrong_password
-	check_login
-	check_files
-	finish
+	need_servers
+	run_checks check_success check_starttls check_wrong_password \
+		check_login check_files
 }
 
 main "$@"
