@@ -727,9 +727,9 @@ parse_ok(const char *in, size_t len)
 
 /* Tests: real responses --------------------------------------------- */
 
-static void
-check_good_fields(const struct good_case *gc)
+START_TEST(test_good_fields)
 {
+	const struct good_case *gc = &good_cases[_i];
 	enum imap_parse_result rc;
 	struct imap_response *r = parse_one(gc->in, gc->len, &rc, NULL);
 	size_t tl = gc->text_len ? gc->text_len : strlen(gc->text);
@@ -757,49 +757,44 @@ check_good_fields(const struct good_case *gc)
 		"%s: raw bytes differ", gc->name);
 	imap_response_free(r);
 }
-
-START_TEST(test_good_fields)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(good_cases); i++)
-		check_good_fields(&good_cases[i]);
-}
 END_TEST
+
+/* IN (LEN bytes) cut at every split point, and fed k bytes at a time for
+ * every k, with the chunker CH: each run the same as WHOLE. */
+static void
+splits_same(const char *in, size_t len, struct chunker *ch,
+	    const struct run *whole, const char *name)
+{
+	struct run part;
+	size_t k;
+
+	for (k = 1; k < len; k++) {
+		ch->mode = CH_SPLIT;
+		ch->k = k;
+		run_input(in, len, NULL, ch, &part);
+		runs_same(whole, &part, name);
+		run_free(&part);
+		ch->mode = CH_FIXED;
+		run_input(in, len, NULL, ch, &part);
+		runs_same(whole, &part, name);
+		run_free(&part);
+	}
+}
 
 /* Whole, at every split point, and k bytes at a time for every k: the
  * same response. */
-static void
-check_good_split(const struct good_case *gc)
+START_TEST(test_good_split)
 {
+	const struct good_case *gc = &good_cases[_i];
 	struct chunker ch = { CH_WHOLE, 0, { 1 } };
-	struct run whole, part;
-	size_t k;
+	struct run whole;
 
 	run_input(gc->in, gc->len, NULL, &ch, &whole);
 	ck_assert_uint_eq(whole.n, 1);
 	ck_assert_int_eq(whole.end, IMAP_PARSE_NEED_MORE);
 	ck_assert_uint_eq(whole.pending, 0);
-	for (k = 1; k < gc->len; k++) {
-		ch.mode = CH_SPLIT;
-		ch.k = k;
-		run_input(gc->in, gc->len, NULL, &ch, &part);
-		runs_same(&whole, &part, gc->name);
-		run_free(&part);
-		ch.mode = CH_FIXED;
-		run_input(gc->in, gc->len, NULL, &ch, &part);
-		runs_same(&whole, &part, gc->name);
-		run_free(&part);
-	}
+	splits_same(gc->in, gc->len, &ch, &whole, gc->name);
 	run_free(&whole);
-}
-
-START_TEST(test_good_split)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(good_cases); i++)
-		check_good_split(&good_cases[i]);
 }
 END_TEST
 
@@ -1148,9 +1143,9 @@ static const struct bad_case bad_cases[] = {
 	{ "NUL in code", IN("* OK [XFOO a\0{b] x\r\n"), IMAP_PARSE_BAD },
 };
 
-static void
-check_bad(const struct bad_case *bc)
+START_TEST(test_bad)
 {
+	const struct bad_case *bc = &bad_cases[_i];
 	struct imap_parser *p = imap_parser_new(NULL);
 	enum imap_parse_result rc;
 	size_t used = 99;
@@ -1170,48 +1165,21 @@ check_bad(const struct bad_case *bc)
 	ck_assert_str_eq(imap_parser_error(p), err);
 	imap_parser_free(p);
 }
-
-START_TEST(test_bad)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(bad_cases); i++)
-		check_bad(&bad_cases[i]);
-}
 END_TEST
 
 /* The same verdict however the bad input is cut. */
-static void
-check_bad_split(const struct bad_case *bc)
+START_TEST(test_bad_split)
 {
+	const struct bad_case *bc = &bad_cases[_i];
 	struct chunker ch = { CH_WHOLE, 0, { 3 } };
-	struct run whole, part;
-	size_t k;
+	struct run whole;
 
 	run_input(bc->in, bc->len, NULL, &ch, &whole);
 	ck_assert_msg(whole.end == bc->want, "%s: %s", bc->name,
 		      imap_parse_result_name(whole.end));
 	ck_assert_uint_eq(whole.n, 0);
-	for (k = 1; k < bc->len; k++) {
-		ch.mode = CH_SPLIT;
-		ch.k = k;
-		run_input(bc->in, bc->len, NULL, &ch, &part);
-		runs_same(&whole, &part, bc->name);
-		run_free(&part);
-		ch.mode = CH_FIXED;
-		run_input(bc->in, bc->len, NULL, &ch, &part);
-		runs_same(&whole, &part, bc->name);
-		run_free(&part);
-	}
+	splits_same(bc->in, bc->len, &ch, &whole, bc->name);
 	run_free(&whole);
-}
-
-START_TEST(test_bad_split)
-{
-	size_t i;
-
-	for (i = 0; i < NELEM(bad_cases); i++)
-		check_bad_split(&bad_cases[i]);
 }
 END_TEST
 
@@ -1890,18 +1858,21 @@ suite_imap_parse(void)
 	Suite *s = suite_create("imap_parse");
 	TCase *tc;
 
-	tc = units_case(s, "real responses", test_good_fields, test_good_split,
-			test_many_in_one_buffer, test_used_counts,
-			test_starttls_injection_visible,
+	tc = units_case(s, "real responses", test_many_in_one_buffer,
+			test_used_counts, test_starttls_injection_visible,
 			test_fetch_envelope_values, test_literal_values,
 			test_code_values, test_code_names,
 			test_names_and_classes, NULL);
+	tcase_add_loop_test(tc, test_good_fields, 0, (int)NELEM(good_cases));
+	tcase_add_loop_test(tc, test_good_split, 0, (int)NELEM(good_cases));
 	tcase_set_timeout(tc, 120);
 
-	tc = units_case(s, "hostile input", test_bad, test_bad_split,
-			test_error_messages, test_line_max,
-			test_literal_cut_short, test_depth, test_items_max,
-			test_response_max, test_literal_at_limit, NULL);
+	tc = units_case(s, "hostile input", test_error_messages,
+			test_line_max, test_literal_cut_short, test_depth,
+			test_items_max, test_response_max,
+			test_literal_at_limit, NULL);
+	tcase_add_loop_test(tc, test_bad, 0, (int)NELEM(bad_cases));
+	tcase_add_loop_test(tc, test_bad_split, 0, (int)NELEM(bad_cases));
 	tcase_set_timeout(tc, 120);
 
 	units_case(s, "helpers", test_capabilities, test_list_entries,
