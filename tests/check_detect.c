@@ -39,6 +39,19 @@ put16(struct pkt *p, unsigned v)
 	put8(p, v & 0xff);
 }
 
+/* put16s: the N 16-bit values V, in order; PUT16S(p, a, b, ...) counts
+ * them. */
+static void
+put16s(struct pkt *p, const unsigned *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put16(p, v[i]);
+}
+
+#define PUT16S(p, ...)							\
+	put16s((p), (const unsigned[]){ __VA_ARGS__ },			\
+	       sizeof((const unsigned[]){ __VA_ARGS__ }) / sizeof(unsigned))
+
 /* A name as labels ("a.b" -> 1 a 1 b 0); "" is the root. */
 static void
 put_name(struct pkt *p, const char *name)
@@ -191,9 +204,7 @@ START_TEST(test_srv_compressed_target)
 
 	begin(&p, 0, 1);
 	at = rr_begin(&p, 33);
-	put16(&p, 1);
-	put16(&p, 1);
-	put16(&p, 993);
+	PUT16S(&p, 1, 1, 993);
 	put_name_ptr(&p, "imap", EXAMPLE_COM_AT);
 	rr_end(&p, at);
 	ck_assert_int_eq(parse(&p, r, DETECT_SRV_MAX), 1);
@@ -228,15 +239,9 @@ START_TEST(test_srv_skipped)
 	put_name(&p, "elsewhere.example.com");
 	rr_end(&p, at);
 	put_name(&p, "_imap._tcp.example.com");	/* another owner */
-	put16(&p, 33);
-	put16(&p, 1);
-	put16(&p, 0);
-	put16(&p, 300);
+	PUT16S(&p, 33, 1, 0, 300);
 	at = p.n;
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 143);
+	PUT16S(&p, 0, 0, 0, 143);
 	put_name(&p, "other.example.com");
 	rr_end(&p, at);
 	srv(&p, 0, 0, 0, "port0.example.com");
@@ -291,8 +296,7 @@ START_TEST(test_srv_malformed)
 	/* rdata too short for priority, weight, port and a name */
 	begin(&p, 0, 1);
 	at = rr_begin(&p, 33);
-	put16(&p, 0);
-	put16(&p, 0);
+	PUT16S(&p, 0, 0);
 	put8(&p, 0);
 	rr_end(&p, at);
 	ck_assert_int_eq(parse(&p, r, DETECT_SRV_MAX), -1);
@@ -302,28 +306,18 @@ START_TEST(test_srv_malformed)
 	begin(&p, 0, 1);
 	p.b[11] = 1;
 	at = rr_begin(&p, 33);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 993);
+	PUT16S(&p, 0, 0, 993);
 	put8(&p, 4);
 	put8(&p, 'i');
 	rr_end(&p, at);
 	put_name(&p, "ab");
-	put16(&p, 1);
-	put16(&p, 1);
-	put16(&p, 0);
-	put16(&p, 300);
-	put16(&p, 4);
-	put16(&p, 0x7f00);
-	put16(&p, 0x0001);
+	PUT16S(&p, 1, 1, 0, 300, 4, 0x7f00, 0x0001);
 	ck_assert_int_eq(parse(&p, r, DETECT_SRV_MAX), -1);
 
 	/* a compression pointer to itself */
 	begin(&p, 0, 1);
 	at = rr_begin(&p, 33);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 993);
+	PUT16S(&p, 0, 0, 993);
 	put16(&p, 0xc000 | (unsigned)p.n);
 	rr_end(&p, at);
 	ck_assert_int_eq(parse(&p, r, DETECT_SRV_MAX), -1);
@@ -331,10 +325,7 @@ START_TEST(test_srv_malformed)
 	/* a compression pointer past the end */
 	begin(&p, 0, 1);
 	at = rr_begin(&p, 33);
-	put16(&p, 0);
-	put16(&p, 0);
-	put16(&p, 993);
-	put16(&p, 0xc000 | 0x3ff);
+	PUT16S(&p, 0, 0, 993, 0xc000 | 0x3ff);
 	rr_end(&p, at);
 	ck_assert_int_eq(parse(&p, r, DETECT_SRV_MAX), -1);
 
