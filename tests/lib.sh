@@ -237,6 +237,28 @@ dovecot_stop() {
 	"$DOVECOT_HARNESS" stop "$DOVECOT_DIR_T" >/dev/null 2>&1 || true
 }
 
+# ------------------------------------------------------------------ runs
+
+# run_begin EXT ARG...: the next run of imapconn ARG...: RUN_COUNT, its
+# files RUN_OUT (runN.EXT) and RUN_ERR, RUN_ARGS, RUN_RC 0, the clock.
+RUN_COUNT=0
+run_begin() {
+	RUN_COUNT=$((RUN_COUNT + 1))
+	RUN_OUT=$WORK/run$RUN_COUNT.$1
+	RUN_ERR=$WORK/run$RUN_COUNT.err
+	shift
+	RUN_ARGS="$*"
+	RUN_DUMPED=no
+	RUN_RC=0
+	RUN_T0=${EPOCHREALTIME/[.,]/}
+}
+
+# run_end: RUN_MS, the wall time since run_begin.
+run_end() {
+	local t1=${EPOCHREALTIME/[.,]/}
+	RUN_MS=$(((t1 - RUN_T0) / 1000))
+}
+
 # ------------------------------------------------------------ assertions
 
 # _dump_run: what a suite shows after a failed check (a suite's lib.sh

@@ -33,14 +33,10 @@ setup_private_dns() {
 # detect OUT ARG...: imapconn --detect ... into OUT (stdout); sets
 # RUN_RC, RUN_MS and RUN_OUT (for jf and the assertions of lib.sh).
 detect() {
-	local out=$1 t0 t1
+	local out=$1
 	shift
-	RUN_OUT=$out
-	RUN_ERR=$out.err
-	RUN_ARGS="$*"
-	RUN_DUMPED=no
-	RUN_RC=0
-	t0=${EPOCHREALTIME/[.,]/}
+	run_begin out "$@"
+	RUN_OUT=$out RUN_ERR=$out.err
 	if [ "$PRIVATE_DNS" = yes ]; then
 		timeout -k 5 60 unshare -m sh -c "$IN_NS" sh \
 			"$WORK/resolv.conf" "$IMAPCONN" "$@" \
@@ -49,8 +45,7 @@ detect() {
 		timeout -k 5 60 "$IMAPCONN" "$@" >"$out" 2>"$RUN_ERR" \
 			</dev/null || RUN_RC=$?
 	fi
-	t1=${EPOCHREALTIME/[.,]/}
-	RUN_MS=$(((t1 - t0) / 1000))
+	run_end
 }
 
 # probe FIELD HOST PORT MODE: a field of one probe of the last JSON run.

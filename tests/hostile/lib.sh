@@ -200,17 +200,10 @@ pki_basic() {
 # run_client ARG...: imapconn ARG... under a hard timeout, measured: sets
 # RUN_RC, RUN_MS (wall), RUN_KB (peak RSS), RUN_OUT and RUN_ERR (files).
 # The caller's environment passes through (IMAPCONN_PASSWORD=...).
-RUN_COUNT=0
 run_client() {
-	local t0 t1 rss
-	RUN_COUNT=$((RUN_COUNT + 1))
-	RUN_OUT=$WORK/run$RUN_COUNT.out
-	RUN_ERR=$WORK/run$RUN_COUNT.err
+	local rss
+	run_begin out "$@"
 	rss=$WORK/run$RUN_COUNT.rss
-	RUN_ARGS="$*"
-	RUN_DUMPED=no
-	t0=${EPOCHREALTIME/[.,]/}
-	RUN_RC=0
 	if [ "$RSS_TOOL" = time ]; then
 		timeout -k 5 "${RUN_LIMIT_S:-60}" \
 			/usr/bin/time -f %M -o "$rss" "$IMAPCONN" "$@" \
@@ -220,8 +213,7 @@ run_client() {
 			"$IMAPCONN" "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null ||
 			RUN_RC=$?
 	fi
-	t1=${EPOCHREALTIME/[.,]/}
-	RUN_MS=$(((t1 - t0) / 1000))
+	run_end
 	RUN_KB=$(tail -n 1 "$rss" 2>/dev/null | tr -cd '0-9')
 	RUN_KB=${RUN_KB:-0}
 }

@@ -24,14 +24,10 @@ expect-tag LIST
 
 # signal_run SIGNAL STATUS
 signal_run() {
-	local sig=$1 status=$2 report pid i want
+	local sig=$1 status=$2 report pid want
 	say "SIG$sig while LIST is unanswered"
 	srv_start "$STALL_LIST"
-	RUN_COUNT=$((RUN_COUNT + 1))
-	RUN_OUT=$WORK/run$RUN_COUNT.out
-	RUN_ERR=$WORK/run$RUN_COUNT.err
-	RUN_ARGS="--check ... (SIG$sig)"
-	RUN_DUMPED=no
+	run_begin out "--check ... (SIG$sig)"
 	RUN_MS=0
 	RUN_KB=0
 	report=$WORK/report-$sig.txt
@@ -39,12 +35,8 @@ signal_run() {
 		-u "$USER_NAME" --report "$report" "127.0.0.1:$SRV_PORT" \
 		>"$RUN_OUT" 2>"$RUN_ERR" </dev/null &
 	pid=$!
-	for ((i = 0; i < 200; i++)); do
-		grep -q ' LIST ' "$SRV_LOG" 2>/dev/null && break
-		sleep 0.05
-	done
+	wait_until 10 grep -qs ' LIST ' "$SRV_LOG" || true
 	kill "-$sig" "$pid"
-	RUN_RC=0
 	wait "$pid" || RUN_RC=$?
 	srv_stop
 	assert_eq "SIG$sig: exit status $status" "$status" "$RUN_RC"

@@ -75,6 +75,15 @@ scripted_wait() {
 	SCRIPTED_STATUS=$STOP_STATUS
 }
 
+# closed_port: CLOSED_PORT, a loopback port that refuses: the scripted
+# server's, once it is gone.
+closed_port() {
+	scripted_start 'silent'
+	CLOSED_PORT=$SCRIPTED_PORT
+	kill -TERM "$SCRIPTED_PID" 2>/dev/null || true
+	scripted_wait 5
+}
+
 # --------------------------------------------------------------------- runs
 
 # run_check ARG...: imapconn --check --json ARG..., with the environment
@@ -82,21 +91,12 @@ scripted_wait() {
 # RUN_MS (wall time), RUN_OUT (stdout file), RUN_ERR (stderr file), and
 # from the JSON RUN_CLASS, RUN_EXIT, RUN_PHASE, RUN_DETAIL (the failure's
 # class, exit_code, phase and detail; "null" when there is none).
-RUN_COUNT=0
 run_check() {
-	local t0 t1
 	local -a f=()
-	RUN_COUNT=$((RUN_COUNT + 1))
-	RUN_OUT=$WORK/run$RUN_COUNT.json
-	RUN_ERR=$WORK/run$RUN_COUNT.err
-	RUN_ARGS="--check --json $*"
-	RUN_DUMPED=no
-	t0=${EPOCHREALTIME/[.,]/}
-	RUN_RC=0
+	run_begin json --check --json "$@"
 	timeout -k 5 60 "$IMAPCONN" --check --json "$@" \
 		>"$RUN_OUT" 2>"$RUN_ERR" </dev/null || RUN_RC=$?
-	t1=${EPOCHREALTIME/[.,]/}
-	RUN_MS=$(((t1 - t0) / 1000))
+	run_end
 	mapfile -d '' -t f < <(jq -j 'if type == "object" then
 		(.failure.class // "null"), "\u0000", (.exit_code | tostring),
 		"\u0000", (.failure.phase // "null"), "\u0000",

@@ -9,10 +9,8 @@ set -euo pipefail
 check_refused() {
 	local port
 	say "a closed port: refused"
-	scripted_start 'silent'
-	port=$SCRIPTED_PORT
-	kill -TERM "$SCRIPTED_PID" 2>/dev/null || true
-	scripted_wait 5
+	closed_port
+	port=$CLOSED_PORT
 	run_check --timeout 5 "127.0.0.1:$port"
 	assert_rc 69 refused connect
 	assert_contains "detail says connection refused" \

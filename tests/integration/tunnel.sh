@@ -124,16 +124,13 @@ check_hang_timeout() {
 }
 
 check_hang_cancel() {
-	local marker=$WORK/started pid rc=0 out=$WORK/cancel.json i=0
+	local marker=$WORK/started pid rc=0 out=$WORK/cancel.json
 	say "a tunnel command that never speaks: cancel (SIGINT) ends it"
 	"$IMAPCONN" --check --json --timeout 60 \
 		--tunnel "touch '$marker'; sleep 300 & sleep 300" \
 		>"$out" 2>"$WORK/cancel.err" </dev/null &
 	pid=$!
-	while [ ! -e "$marker" ] && [ "$i" -lt 200 ]; do
-		i=$((i + 1))
-		sleep 0.05
-	done
+	wait_until 10 test -e "$marker" || true
 	kill -INT "$pid"
 	wait "$pid" || rc=$?
 	RUN_OUT=$out RUN_RC=$rc

@@ -489,7 +489,7 @@ ui_indent() {
 }
 
 check_tree() {
-	local port=$IMAPS_PORT i
+	local port=$IMAPS_PORT
 	local -a url=("imaps://127.0.0.1:$IMAPS_PORT")
 	if [ "$MODE" = starttls ]; then
 		port=$IMAP_PORT
@@ -531,10 +531,7 @@ check_tree() {
 		fi
 	fi
 	keys q
-	for ((i = 0; i < WAIT * 10; i++)); do
-		[ -f "$tmp/exit" ] && break
-		sleep 0.1
-	done
+	wait_until "$WAIT" test -f "$tmp/exit" || true
 	assert_eq "$WHAT: the interface ends with q" 0 \
 		"$(cat "$tmp/exit" 2>/dev/null || echo 'still running')"
 	tmux -L "$sock" kill-server >/dev/null 2>&1 || true

@@ -114,9 +114,7 @@ keys BSpace
 wait_for "mailboxes: localhost"
 
 # q logs out, then leaves.
-type_text q
-wait_exit
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_ok
 grep -q "imap($TEST_USER).*Logged out" "$dovecot_dir/dovecot.log" ||
 	fail "no LOGOUT reached the server"
 say "ok"

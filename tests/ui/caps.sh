@@ -52,7 +52,5 @@ screen | grep -qE '^ +name +Dovecot$' || fail "the server's name not shown"
 
 keys BSpace
 wait_for "Before/after TLS:"
-type_text q
-wait_exit
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_ok
 say "ok"

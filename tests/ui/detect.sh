@@ -88,9 +88,7 @@ assert_field "User" "User +$TEST_USER"
 keys Enter
 wait_for "mailboxes: localhost port $IMAPS_PORT, implicit TLS, user $TEST_USER" 20
 wait_for "INBOX [Inbox]"
-type_text q
-wait_exit
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_ok
 
 # Probes that hang (a server that never speaks): the screen stays live
 # with its spinner and time, Esc cancels at once and the form is as it

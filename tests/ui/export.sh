@@ -109,7 +109,5 @@ no_password_in "$tmp/imapconn-mbsyncrc"
 # Back to the mailboxes, then q.
 keys BSpace
 wait_for "mailboxes: localhost port $IMAPS_PORT"
-type_text q
-wait_exit
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_ok
 say "ok"

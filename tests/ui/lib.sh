@@ -153,6 +153,13 @@ ui_pid() {
 	cat "$tmp/pid"
 }
 
+# quit_ok [SECONDS]: q, then imapconn ends (within SECONDS) with status 0.
+quit_ok() {
+	type_text q
+	wait_exit "$@"
+	[ "$status" -eq 0 ] || fail "exit status $status"
+}
+
 # wait_exit [SECONDS]: until imapconn ended; sets status.
 wait_exit() {
 	wait_until "${1:-$WAIT_SECONDS}" test -f "$tmp/exit" ||

@@ -115,7 +115,5 @@ wait_for "saved the report to $tmp/from-transcript.txt"
 no_secret_in "$tmp/from-transcript.txt"
 keys BSpace
 wait_for "mailboxes: localhost port $IMAPS_PORT"
-type_text q
-wait_exit
-[ "$status" -eq 0 ] || fail "exit status $status"
+quit_ok
 say "ok"
