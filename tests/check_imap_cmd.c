@@ -56,6 +56,22 @@ assert_flat(const struct flat *f, const char *bytes, const char *shown,
 	ck_assert_str_eq(f->waits, waits);
 }
 
+/* Segment I of CMD holds DATA (a C string), shows SHOWN (NULL: not
+ * checked) and waits for a continuation or not. */
+static void
+assert_segment(const struct imap_cmd *cmd, size_t i, const char *data,
+	       const char *shown, bool wait)
+{
+	struct imap_cmd_segment seg;
+
+	ck_assert_int_eq(imap_cmd_segment(cmd, i, &seg), 0);
+	ck_assert_uint_eq(seg.len, strlen(data));
+	ck_assert_mem_eq(seg.data, data, seg.len);
+	if (shown != NULL)
+		ck_assert_str_eq(seg.shown, shown);
+	ck_assert(seg.wait == wait);
+}
+
 /* Tags ---------------------------------------------------------------- */
 
 START_TEST(test_tags_increment)
@@ -366,7 +382,6 @@ END_TEST
 START_TEST(test_segments_sync_literals)
 {
 	struct imap_cmd *cmd = imap_cmd_new();
-	struct imap_cmd_segment seg;
 	struct imap_tagger t;
 
 	imap_tagger_init(&t, "A");
@@ -377,23 +392,10 @@ START_TEST(test_segments_sync_literals)
 	ck_assert_int_eq(imap_cmd_end(cmd), 0);
 	ck_assert_uint_eq(imap_cmd_nsegments(cmd), 3);
 
-	ck_assert_int_eq(imap_cmd_segment(cmd, 0, &seg), 0);
-	ck_assert_uint_eq(seg.len, 10);
-	ck_assert_mem_eq(seg.data, "A1 X {2}\r\n", 10);
-	ck_assert_str_eq(seg.shown, "A1 X {2}");
-	ck_assert(seg.wait);
-
-	ck_assert_int_eq(imap_cmd_segment(cmd, 1, &seg), 0);
-	ck_assert_uint_eq(seg.len, 12);
-	ck_assert_mem_eq(seg.data, "\xc3\xa9 MID {2}\r\n", 12);
-	ck_assert_str_eq(seg.shown, "\xc3\xa9 MID {2}");
-	ck_assert(seg.wait);
-
-	ck_assert_int_eq(imap_cmd_segment(cmd, 2, &seg), 0);
-	ck_assert_uint_eq(seg.len, 4);
-	ck_assert_mem_eq(seg.data, "\xc3\xbc\r\n", 4);
-	ck_assert_str_eq(seg.shown, "\xc3\xbc");
-	ck_assert(!seg.wait);
+	assert_segment(cmd, 0, "A1 X {2}\r\n", "A1 X {2}", true);
+	assert_segment(cmd, 1, "\xc3\xa9 MID {2}\r\n", "\xc3\xa9 MID {2}",
+		       true);
+	assert_segment(cmd, 2, "\xc3\xbc\r\n", "\xc3\xbc", false);
 
 	/* With LITERAL+ the same command is one segment. */
 	imap_cmd_set_flags(cmd, IMAP_CMD_LITERAL_PLUS);
@@ -403,11 +405,8 @@ START_TEST(test_segments_sync_literals)
 	imap_cmd_astring(cmd, S("\xc3\xbc"), "b");
 	ck_assert_int_eq(imap_cmd_end(cmd), 0);
 	ck_assert_uint_eq(imap_cmd_nsegments(cmd), 1);
-	ck_assert_int_eq(imap_cmd_segment(cmd, 0, &seg), 0);
-	ck_assert_uint_eq(seg.len, 28);
-	ck_assert_mem_eq(seg.data, "A2 X {2+}\r\n\xc3\xa9 MID {2+}\r\n"
-			 "\xc3\xbc\r\n", 28);
-	ck_assert(!seg.wait);
+	assert_segment(cmd, 0, "A2 X {2+}\r\n\xc3\xa9 MID {2+}\r\n"
+		       "\xc3\xbc\r\n", NULL, false);
 	imap_cmd_free(cmd);
 }
 END_TEST

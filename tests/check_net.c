@@ -87,28 +87,30 @@ loopback(int family, uint16_t port, struct sockaddr_storage *ss,
 	}
 }
 
+/* The port of the socket's own end (getsockname) or its peer's
+ * (getpeername). */
 static uint16_t
-local_port(int fd)
+end_port(int fd, int (*name)(int, struct sockaddr *, socklen_t *))
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&ss, &len), 0);
+	ck_assert_int_eq(name(fd, (struct sockaddr *)&ss, &len), 0);
 	if (ss.ss_family == AF_INET)
 		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 static uint16_t
+local_port(int fd)
+{
+	return end_port(fd, getsockname);
+}
+
+static uint16_t
 peer_port(int fd)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	ck_assert_int_eq(getpeername(fd, (struct sockaddr *)&ss, &len), 0);
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return end_port(fd, getpeername);
 }
 
 /* A TCP listener on the loopback address of family, ephemeral port. */
