@@ -4,14 +4,13 @@
 # (tests/fuzz/replay_TARGET, no libFuzzer needed).  A target that finds
 # a fault aborts, and the test fails.
 set -euo pipefail
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-passed=0
-failed=0
+TEST_NAME=replay
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
 for target in fuzz_imap_parse fuzz_hostspec fuzz_mboxname fuzz_session; do
 	bin=$top_builddir/tests/fuzz/replay_${target#fuzz_}
 	if [ ! -x "$bin" ]; then
-		echo "replay: no $bin (make check builds it)" >&2
+		say "no $bin (make check builds it)" >&2
 		exit 99
 	fi
 	inputs=("$top_srcdir/tests/fuzz/corpus/$target")
@@ -19,13 +18,10 @@ for target in fuzz_imap_parse fuzz_hostspec fuzz_mboxname fuzz_session; do
 		[ -e "$known" ] && inputs+=("$known")
 	done
 	if out=$("$bin" "${inputs[@]}" 2>&1); then
-		echo "ok: $target: ${out##*$'\n'}"
-		passed=$((passed + 1))
+		pass "$target: ${out##*$'\n'}"
 	else
 		printf '%s\n' "$out" | tail -n 20 >&2
-		echo "FAIL: $target" >&2
-		failed=$((failed + 1))
+		fail "$target"
 	fi
 done
-echo "replay: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
