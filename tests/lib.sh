@@ -164,6 +164,11 @@ stop_after() {
 	wait "$2" 2>/dev/null || STOP_STATUS=$?
 }
 
+# accepts HOST PORT: a TCP connection to HOST:PORT is accepted.
+accepts() {
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
 # _port_or_gone FILE PID: FILE is written, or PID has ended.
 _port_or_gone() {
 	[ -s "$1" ] || dead "$2"

@@ -92,10 +92,6 @@ greeting_ok() {
 	[[ "$line" == '* OK'* ]]
 }
 
-accepts() {
-	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
-}
-
 refuses() { ! accepts "$1" "$2"; }
 
 is_alive() {

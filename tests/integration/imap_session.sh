@@ -5,13 +5,6 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# The folders the harness makes for alice, decoded, sorted, joined by |.
-alice_folders() {
-	printf '%s\n' INBOX Projects Projects/2026 Projects/2026/Q4 \
-		'Entwürfe' '日本語' 'Café & Co' Sent Drafts Trash Junk Archive |
-		LC_ALL=C sort | paste -sd '|'
-}
-
 # check_alice_list HOW: the last run listed exactly alice's folders and
 # examined INBOX.
 check_alice_list() {

@@ -23,6 +23,13 @@ need_servers() {
 	dovecot_start
 }
 
+# The folders the harness makes for alice, decoded, sorted, joined by |.
+alice_folders() {
+	printf '%s\n' INBOX Projects Projects/2026 Projects/2026/Q4 \
+		'Entwürfe' '日本語' 'Café & Co' Sent Drafts Trash Junk Archive |
+		LC_ALL=C sort | paste -sd '|'
+}
+
 # Lines in the Dovecot log now; pass it to dovecot_log_since later.
 dovecot_log_mark() {
 	wc -l <"$DOVECOT_LOG" | tr -d ' '

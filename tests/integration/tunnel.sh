@@ -11,13 +11,6 @@ set -euo pipefail
 
 DOVECOT_IMAP=${DOVECOT_IMAP:-/usr/lib/dovecot/imap}
 
-# The folders the harness makes for alice, sorted, joined by |.
-alice_folders() {
-	printf '%s\n' INBOX Projects Projects/2026 Projects/2026/Q4 \
-		'Entwürfe' '日本語' 'Café & Co' Sent Drafts Trash Junk Archive |
-		LC_ALL=C sort | paste -sd '|'
-}
-
 # Processes of process group $1 still running (zombies are dead).
 group_alive() {
 	ps -eo pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^[ZX]/' |

@@ -209,10 +209,6 @@ instance_pids() {
 		srv_namespace_pids "$ns"' _ "$servers/lib.sh" "$1"
 }
 
-accepts() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 check_stop() {
 	local kind=$1 dir=$tmp/$1 port open=''
 	# shellcheck disable=SC1091
@@ -227,7 +223,7 @@ check_stop() {
 		"$(instance_pids "$dir" | tr '\n' ' ')"
 	for port in "$IMAP_PORT" "$IMAPS_PORT" ${IMAP_SLASH_PORT:-} \
 		${IMAPS_SLASH_PORT:-}; do
-		accepts "$port" && open+=" $port"
+		accepts 127.0.0.1 "$port" && open+=" $port"
 	done
 	assert_eq "$kind: stop frees the ports" '' "$open"
 	unset IMAP_SLASH_PORT IMAPS_SLASH_PORT

@@ -14,8 +14,6 @@ TEST=ended
 need_tmux
 setup
 
-resize() { tmux -L "$sock" resize-window -t ui -x "$1" -y "$2"; }
-
 # next_run: end imapconn and the server before the next connection.
 next_run() {
 	tmux -L "$sock" kill-server

@@ -97,6 +97,9 @@ keys() {
 	tmux -L "$sock" send-keys -t ui "$@"
 }
 
+# resize COLUMNS LINES: the pane's new size.
+resize() { tmux -L "$sock" resize-window -t ui -x "$1" -y "$2"; }
+
 # type_text TEXT: the characters of TEXT, literally.
 type_text() {
 	tmux -L "$sock" send-keys -t ui -l "$1"

@@ -13,8 +13,6 @@ setup
 start_scripted silent
 start_ui
 
-resize() { tmux -L "$sock" resize-window -t ui -x "$1" -y "$2"; }
-
 # CPU time (clock ticks) imapconn has used so far.
 cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$(ui_pid)/stat"
