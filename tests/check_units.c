@@ -5,6 +5,7 @@
 
 static Suite *(*const suites[])(void) = {
 	suite_capdiff,
+	suite_caps,
 	suite_config,
 	suite_detect,
 	suite_detectrun,
