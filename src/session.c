@@ -39,7 +39,7 @@ restart(struct session *s)
 	caps_clear(&s->caps);
 	s->cmd_flags = 0;
 	s->usable = s->preauth = s->caps_after_tls_needed = false;
-	s->mech_before_tls = 0;
+	s->mech_before_tls = MECH_NONE;
 	s->id_before_tls = s->id_asked = s->id_with_logout = false;
 	s->modern_before_tls = false;
 	s->logging_out = false;
