@@ -5,20 +5,23 @@
 #include "ac_config.h"
 #include "imap_parse.h"
 #include "server_id.h"
+#include "session_emit.h"
+#include "session_id.h"
 #include "session_int.h"
+#include "session_io.h"
 
 bool
-flow_id_wanted(const struct session *s)
+session_id_wanted(const struct session *s)
 {
 	if (s->id_asked)
 		return false;
 	if (s->caps_after_tls_needed)
 		return s->id_before_tls;
-	return sess_caps_has(&s->caps, "ID");
+	return caps_has(&s->caps, "ID");
 }
 
 int
-flow_id_build(struct session *s, struct imap_cmd *c, struct imap_tagger *t)
+session_id_build(struct session *s, struct imap_cmd *c, struct imap_tagger *t)
 {
 	char why[200];
 	int rc;
@@ -52,20 +55,21 @@ static void
 id_note(struct session *s, const struct server_id *id)
 {
 	if (id->result == SERVER_ID_REFUSED)
-		sess_note(s, "the server refused ID (%s); going on without "
-			  "its identity", id->text);
+		session_emit_note(s, "the server refused ID (%s); going on "
+				  "without its identity", id->text);
 	else if (id->result == SERVER_ID_MALFORMED)
-		sess_note(s, "the server's answer to ID is malformed; "
-			  "ignored");
+		session_emit_note(s, "the server's answer to ID is malformed; "
+				  "ignored");
 	else if (id->left_out > 0)
-		sess_note(s, "%zu pair%s of the server's answer to ID left "
-			  "out (more than %d, malformed or repeated)",
-			  id->left_out, id->left_out == 1 ? "" : "s",
-			  SERVER_ID_PAIRS_MAX);
+		session_emit_note(s, "%zu pair%s of the server's answer to "
+				  "ID left out (more than %d, malformed or "
+				  "repeated)", id->left_out,
+				  id->left_out == 1 ? "" : "s",
+				  SERVER_ID_PAIRS_MAX);
 }
 
 int
-flow_id_read(struct session *s, const char *tag)
+session_id_read(struct session *s, const char *tag)
 {
 	struct server_id *id = malloc(sizeof(*id));
 	struct imap_response *done;
@@ -73,7 +77,7 @@ flow_id_read(struct session *s, const char *tag)
 
 	if (id != NULL)
 		server_id_init(id);
-	if (flow_until_tagged(s, tag, id_untagged, id, &done) != 0) {
+	if (session_io_until_tagged(s, tag, id_untagged, id, &done) != 0) {
 		free(id);
 		return -1;
 	}
@@ -89,6 +93,6 @@ flow_id_read(struct session *s, const char *tag)
 		return 0;
 	}
 	ev->server_id = id;
-	sess_emit(s, ev);
+	session_emit_event(s, ev);
 	return 0;
 }

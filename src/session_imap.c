@@ -1,119 +1,26 @@
-/* session_imap.c - greeting, capabilities, STARTTLS and LOGOUT, and the
- * reading of replies they share. */
+/* session_imap.c - IMAP from the greeting to LOGOUT but for the login:
+ * greeting, capabilities, STARTTLS's command and what follows its
+ * handshake, and LOGOUT. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "escape.h"
 #include "imap_parse.h"
+#include "session_emit.h"
+#include "session_id.h"
+#include "session_imap.h"
 #include "session_int.h"
-
-void
-flow_server_text(const struct imap_response *r, char *buf, size_t cap)
-{
-	const char *code = imap_code_name(r->code_kind);
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (r->code_kind != IMAP_CODE_NONE && r->code.n > 0
-	    && r->code.items[0].str != NULL) {
-		code = r->code.items[0].str;
-		n = (size_t)snprintf(buf, cap, "[");
-		n += escape_text(code, strlen(code), buf + n, cap - n);
-		if (n + 2 < cap) {
-			buf[n++] = ']';
-			buf[n++] = ' ';
-			buf[n] = '\0';
-		}
-	}
-	if (n < cap)
-		escape_text(r->text, r->text_len, buf + n, cap - n);
-}
+#include "session_io.h"
 
 bool
-flow_learn_caps(struct session *s, const struct imap_response *r)
+session_imap_learn_caps(struct session *s, const struct imap_response *r)
 {
-	char **names = NULL;
-	size_t n = 0;
-
-	if (imap_resp_capabilities(r, &names, &n) != 0)
+	if (!caps_take(&s->caps, r))
 		return false;
-	sess_caps_clear(&s->caps);
-	s->caps.name = names;
-	s->caps.n = n;
-	s->cmd_flags = 0;
-	if (sess_caps_has(&s->caps, "LITERAL+"))
-		s->cmd_flags |= IMAP_CMD_LITERAL_PLUS;
-	else if (sess_caps_has(&s->caps, "LITERAL-"))
-		s->cmd_flags |= IMAP_CMD_LITERAL_MINUS;
+	s->cmd_flags = caps_cmd_flags(&s->caps);
 	return true;
-}
-
-static void
-alert_note(struct session *s, const struct imap_response *r)
-{
-	char text[600];
-
-	if (r->code_kind != IMAP_CODE_ALERT)
-		return;
-	escape_text(r->text, r->text_len, text, sizeof(text));
-	sess_note(s, "server alert: %s", text);
-}
-
-static int
-bye_failure(struct session *s, const struct imap_response *r)
-{
-	char text[400];
-
-	flow_server_text(r, text, sizeof(text));
-	fail_set_reason(&s->fail, s->phase, FAIL_SERVER, FAIL_R_BYE,
-			"the server said BYE: %s", text);
-	fail_fact(s->fail.said, sizeof(s->fail.said), text);
-	s->usable = false;
-	return -1;
-}
-
-int
-flow_until_tagged(struct session *s, const char *tag, flow_untagged_fn fn,
-		  void *arg, struct imap_response **done)
-{
-	pipe_awaited(s, tag, s->awaiting, sizeof(s->awaiting));
-	for (;;) {
-		struct imap_response *r;
-		int rc = 0;
-
-		if (sess_read_response(s, &r) != 0) {
-			pipe_timed_out(s, tag);
-			return -1;
-		}
-		if (r->kind == IMAP_RESP_TAGGED) {
-			rc = pipe_tagged(s, r->tag, tag);
-			if (rc == 0) {
-				s->awaiting[0] = '\0';
-				alert_note(s, r);
-				*done = r;
-				return 0;
-			}
-			imap_response_free(r);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		pipe_untagged(s);
-		if (imap_resp_is_bye(r) && !s->logging_out) {
-			rc = bye_failure(s, r);
-			imap_response_free(r);
-			return rc;
-		}
-		alert_note(s, r);
-		if (fn != NULL && r->kind == IMAP_RESP_UNTAGGED)
-			rc = fn(s, r, arg);
-		imap_response_free(r);
-		if (rc != 0)
-			return -1;
-	}
 }
 
 static int
@@ -122,10 +29,10 @@ greeting_check(struct session *s, const struct imap_response *r)
 	char text[300];
 
 	if (r->kind == IMAP_RESP_UNTAGGED && r->status == IMAP_ST_BYE)
-		return bye_failure(s, r);
+		return session_io_bye(s, r);
 	if (r->kind == IMAP_RESP_UNTAGGED && (r->status == IMAP_ST_NO
 					      || r->status == IMAP_ST_BAD)) {
-		flow_server_text(r, text, sizeof(text));
+		session_io_server_text(r, text, sizeof(text));
 		fail_set(&s->fail, PHASE_GREETING, FAIL_SERVER, "the server "
 			 "refused the connection in its greeting (%s): %s",
 			 imap_status_name(r->status), text);
@@ -146,25 +53,25 @@ greeting_check(struct session *s, const struct imap_response *r)
 }
 
 int
-flow_greeting(struct session *s)
+session_imap_greeting(struct session *s)
 {
 	struct imap_response *r;
 	char text[300];
 
-	sess_phase_begin(s, PHASE_GREETING);
-	if (sess_read_response(s, &r) != 0)
+	session_emit_begin(s, PHASE_GREETING);
+	if (session_io_read(s, &r) != 0)
 		return -1;
 	if (greeting_check(s, r) != 0) {
 		imap_response_free(r);
 		return -1;
 	}
 	s->preauth = r->status == IMAP_ST_PREAUTH;
-	flow_learn_caps(s, r);
-	alert_note(s, r);
-	flow_server_text(r, text, sizeof(text));
+	session_imap_learn_caps(s, r);
+	session_io_alert(s, r);
+	session_io_server_text(r, text, sizeof(text));
 	imap_response_free(r);
-	sess_phase_end(s, PHASE_OK, "%s%s", s->preauth ? "PREAUTH: " : "",
-		       text);
+	session_emit_end(s, PHASE_OK, "%s%s", s->preauth ? "PREAUTH: " : "",
+			 text);
 	return 0;
 }
 
@@ -173,13 +80,13 @@ caps_untagged(struct session *s, const struct imap_response *r, void *arg)
 {
 	bool *seen = arg;
 
-	if (flow_learn_caps(s, r))
+	if (session_imap_learn_caps(s, r))
 		*seen = true;
 	return 0;
 }
 
 int
-flow_read_caps(struct session *s, const char *tag)
+session_imap_read_caps(struct session *s, const char *tag)
 {
 	struct imap_response *done;
 	bool seen = false;
@@ -187,36 +94,36 @@ flow_read_caps(struct session *s, const char *tag)
 
 	if (tag == NULL) {
 		if (imap_cmd_capability(s->cmd, &s->tagger) != 0
-		    || sess_send(s, s->cmd) < 0)
+		    || session_io_send(s, s->cmd) < 0)
 			return -1;
 		tag = imap_cmd_tag(s->cmd);
 	}
-	if (flow_until_tagged(s, tag, caps_untagged, &seen, &done) != 0)
+	if (session_io_until_tagged(s, tag, caps_untagged, &seen, &done) != 0)
 		return -1;
 	if (done->status != IMAP_ST_OK || !seen) {
-		flow_server_text(done, text, sizeof(text));
-		fail_set(&s->fail, s->phase, FAIL_PROTOCOL, "CAPABILITY %s: %s",
-			 done->status != IMAP_ST_OK ? "refused" :
+		session_io_server_text(done, text, sizeof(text));
+		fail_set(&s->fail, s->phase, FAIL_PROTOCOL, "CAPABILITY %s: "
+			 "%s", done->status != IMAP_ST_OK ? "refused" :
 			 "answered without capabilities", text);
 		imap_response_free(done);
 		return -1;
 	}
 	imap_response_free(done);
-	sess_phase_end(s, PHASE_OK, "%zu capabilities", s->caps.n);
+	session_emit_end(s, PHASE_OK, "%zu capabilities", s->caps.n);
 	return 0;
 }
 
 int
-flow_capability(struct session *s)
+session_imap_capability(struct session *s)
 {
 	if (s->caps.n > 0) {
-		sess_phase_skip(s, PHASE_CAPABILITY, "from the greeting");
+		session_emit_skip(s, PHASE_CAPABILITY, "from the greeting");
 	} else {
-		sess_phase_begin(s, PHASE_CAPABILITY);
-		if (flow_read_caps(s, NULL) != 0)
+		session_emit_begin(s, PHASE_CAPABILITY);
+		if (session_imap_read_caps(s, NULL) != 0)
 			return -1;
 	}
-	sess_emit_caps(s, link_is_tls(&s->link));
+	session_emit_caps(s, link_is_tls(&s->link));
 	return 0;
 }
 
@@ -232,9 +139,9 @@ starttls_unavailable(struct session *s, enum fail_reason r, const char *why)
 		s->usable = false;
 		return -1;
 	}
-	sess_phase_end(s, PHASE_SKIPPED, "%s", why);
-	sess_note(s, "STARTTLS could not be used (%s): the connection stays "
-		  "UNENCRYPTED", why);
+	session_emit_end(s, PHASE_SKIPPED, "%s", why);
+	session_emit_note(s, "STARTTLS could not be used (%s): the "
+			  "connection stays UNENCRYPTED", why);
 	return 0;
 }
 
@@ -246,13 +153,13 @@ starttls_command(struct session *s)
 	int ok;
 
 	if (imap_cmd_starttls(s->cmd, &s->tagger) != 0
-	    || sess_send(s, s->cmd) < 0)
+	    || session_io_send(s, s->cmd) < 0)
 		return -1;
-	if (flow_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL, &done)
+	if (session_io_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL, &done)
 	    != 0)
 		return -1;
 	ok = done->status == IMAP_ST_OK;
-	flow_server_text(done, text, sizeof(text));
+	session_io_server_text(done, text, sizeof(text));
 	imap_response_free(done);
 	if (!ok) {
 		char why[400];
@@ -271,7 +178,7 @@ starttls_command(struct session *s)
 static int
 check_injection(struct session *s)
 {
-	size_t n = sess_buffered(s) + link_pending(&s->link);
+	size_t n = session_io_buffered(s) + link_pending(&s->link);
 
 	if (n == 0)
 		return 0;
@@ -285,59 +192,63 @@ check_injection(struct session *s)
 	return -1;
 }
 
-static int
-starttls_handshake(struct session *s)
+int
+session_imap_tls_started(struct session *s)
 {
-	if (check_injection(s) != 0)
-		return -1;
-	if (flow_tls(s, PHASE_STARTTLS) != 0)
-		return -1;
+	unsigned mechs = s->cfg.auth_mechs;
+
 	/* Forget everything said before TLS. */
-	sess_reset_parser(s);
+	session_io_reset(s);
 	if (s->parser == NULL) {
 		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
-	s->mech_before_tls = flow_guess_mech_after_tls(&s->caps, &s->cfg);
-	s->id_before_tls = sess_caps_has(&s->caps, "ID");
-	s->modern_before_tls = s->id_before_tls
-			       || sess_caps_has(&s->caps, "SASL-IR");
-	sess_caps_clear(&s->caps);
+	s->mech_before_tls = caps_mech_after_tls(&s->caps, mechs);
+	s->id_before_tls = caps_has(&s->caps, "ID");
+	s->modern_before_tls = caps_login_pipelines(&s->caps);
+	caps_clear(&s->caps);
 	s->cmd_flags = 0;
 	s->caps_after_tls_needed = true;
 	return 0;
 }
 
+/* Why STARTTLS cannot run, for people. */
+static const char *
+starttls_why(enum fail_reason r)
+{
+	if (r == FAIL_R_PREAUTH_BEFORE_STARTTLS)
+		return "the server sent PREAUTH on an unencrypted "
+		       "connection, before STARTTLS could run";
+	return "the server does not offer STARTTLS (a possible downgrade)";
+}
+
 int
-flow_starttls(struct session *s)
+session_imap_starttls(struct session *s)
 {
 	const struct endpoint *ep = &s->cfg.ep;
+	enum fail_reason why;
 	int rc;
 
 	if (ep->starttls == STARTTLS_OFF)
 		return 0;
 	if (ep->ssl) {
-		sess_phase_skip(s, PHASE_STARTTLS, "implicit TLS is already "
-				"on");
-		sess_note(s, "STARTTLS skipped: the connection is already TLS "
-			  "(implicit TLS comes first, as the reference "
-			  "does)");
+		session_emit_skip(s, PHASE_STARTTLS, "implicit TLS is "
+				  "already on");
+		session_emit_note(s, "STARTTLS skipped: the connection is "
+				  "already TLS (implicit TLS comes first, as "
+				  "the reference does)");
 		return 0;
 	}
-	sess_phase_begin(s, PHASE_STARTTLS);
-	if (s->preauth)
-		return starttls_unavailable(s, FAIL_R_PREAUTH_BEFORE_STARTTLS,
-					    "the server sent PREAUTH on an "
-					    "unencrypted connection, before "
-					    "STARTTLS could run");
-	if (!sess_caps_has(&s->caps, "STARTTLS"))
-		return starttls_unavailable(s, FAIL_R_STARTTLS_NOT_OFFERED,
-					    "the server does not offer "
-					    "STARTTLS (a possible downgrade)");
+	session_emit_begin(s, PHASE_STARTTLS);
+	why = caps_starttls_refusal(&s->caps, s->preauth);
+	if (why != FAIL_R_NONE)
+		return starttls_unavailable(s, why, starttls_why(why));
 	rc = starttls_command(s);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
-	return starttls_handshake(s);
+	if (check_injection(s) != 0)
+		return -1;
+	return 1;
 }
 
 /* ID to send with LOGOUT, when nothing earlier carried it (no user,
@@ -348,10 +259,10 @@ logout_id(struct session *s)
 {
 	struct imap_cmd *c;
 
-	if (!s->id_with_logout || !flow_id_wanted(s))
+	if (!s->id_with_logout || !session_id_wanted(s))
 		return NULL;
 	c = imap_cmd_new();
-	if (c != NULL && flow_id_build(s, c, &s->tagger) == 0)
+	if (c != NULL && session_id_build(s, c, &s->tagger) == 0)
 		return c;
 	imap_cmd_free(c);
 	return NULL;
@@ -366,23 +277,23 @@ logout_exchange(struct session *s, struct imap_response **done)
 
 	rc = imap_cmd_logout(s->cmd, &s->tagger);
 	if (rc == 0 && id != NULL && !s->pipe.off)
-		rc = flow_send_together(s, both, 2);
-	else if (rc == 0 && id != NULL && sess_send(s, id) < 0)
+		rc = session_io_send_together(s, both, 2);
+	else if (rc == 0 && id != NULL && session_io_send(s, id) < 0)
 		rc = -1;
 	if (rc == 0 && id != NULL)
-		rc = flow_id_read(s, imap_cmd_tag(id));
+		rc = session_id_read(s, imap_cmd_tag(id));
 	if (rc == 0 && (id == NULL || s->pipe.off)
-	    && sess_send(s, s->cmd) < 0)
+	    && session_io_send(s, s->cmd) < 0)
 		rc = -1;
 	if (rc == 0)
-		rc = flow_until_tagged(s, imap_cmd_tag(s->cmd), NULL, NULL,
-				       done);
+		rc = session_io_until_tagged(s, imap_cmd_tag(s->cmd), NULL,
+					     NULL, done);
 	imap_cmd_free(id);
 	return rc;
 }
 
 void
-sess_logout(struct session *s)
+session_imap_logout(struct session *s)
 {
 	struct imap_response *done = NULL;
 	double saved = s->cfg.timeout_s;
@@ -390,7 +301,7 @@ sess_logout(struct session *s)
 
 	if (!s->usable || s->link.fd < 0 || s->parser == NULL)
 		return;
-	sess_phase_begin(s, PHASE_LOGOUT);
+	session_emit_begin(s, PHASE_LOGOUT);
 	s->logging_out = true;
 	/* LOGOUT has a short wait of its own, even past the deadline. */
 	s->end_by = 0;
@@ -404,9 +315,9 @@ sess_logout(struct session *s)
 	    && s->cfg.timeout_s > 2)
 		s->cfg.timeout_s = 2;
 	if (logout_exchange(s, &done) == 0)
-		sess_phase_end(s, PHASE_OK, "%s", "");
+		session_emit_end(s, PHASE_OK, "%s", "");
 	else
-		sess_phase_end(s, PHASE_FAILED, "%s", s->fail.detail);
+		session_emit_end(s, PHASE_FAILED, "%s", s->fail.detail);
 	imap_response_free(done);
 	s->cfg.timeout_s = saved;
 }

@@ -1,12 +1,23 @@
 /* session_io.c - a session's protocol I/O: commands out (with their
- * redacted transcript), responses in (one deadline per response). */
+ * redacted transcript, alone or several in one write), responses in
+ * (one deadline per response), and the wait for a tagged reply. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "clock.h"
 #include "escape.h"
 #include "imap_cmd.h"
 #include "imap_parse.h"
+#include "session_emit.h"
+#include "session_int.h"
+#include "session_io.h"
+#include "session_pipe.h"
+#include "session_time.h"
+
+static int wait_continuation(struct session *s);
 #include "session_int.h"
 
 /* Send every segment of a finished command.  A command with a
@@ -14,25 +25,25 @@
  * 1 when the server answered with a tagged reply instead (kept for
  * the next read). */
 int
-sess_send(struct session *s, struct imap_cmd *cmd)
+session_io_send(struct session *s, struct imap_cmd *cmd)
 {
 	size_t n = imap_cmd_nsegments(cmd);
 
 	for (size_t i = 0; i < n; i++) {
 		struct imap_cmd_segment seg;
-		int64_t deadline = sess_wait_until(s);
+		int64_t deadline = session_time_until(s);
 
 		imap_cmd_segment(cmd, i, &seg);
 		if (i == 0)
-			pipe_record(s, imap_cmd_tag(cmd), seg.shown);
-		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
+			session_pipe_record(s, imap_cmd_tag(cmd), seg.shown);
+		session_emit_transcript(s, 'C', seg.shown, strlen(seg.shown));
 		if (link_write_all(&s->link, seg.data, seg.len, deadline,
 				   s->phase, &s->fail) != 0) {
 			s->usable = false;
 			return -1;
 		}
 		if (seg.wait) {
-			int rc = sess_wait_continuation(s);
+			int rc = wait_continuation(s);
 
 			if (rc != 0)
 				return rc;
@@ -44,14 +55,14 @@ sess_send(struct session *s, struct imap_cmd *cmd)
 /* Wait for "+" after a synchronising literal or an AUTHENTICATE
  * without initial response.  A tagged reply instead means the server
  * refused the command: that reply is the caller's to read, so it is
- * kept for the next sess_read_response(). */
-int
-sess_wait_continuation(struct session *s)
+ * kept for the next session_io_read(). */
+static int
+wait_continuation(struct session *s)
 {
 	struct imap_response *r;
 
 	for (;;) {
-		if (sess_read_response(s, &r) != 0) {
+		if (session_io_read(s, &r) != 0) {
 			s->usable = false;	/* mid-command */
 			return -1;
 		}
@@ -68,13 +79,13 @@ sess_wait_continuation(struct session *s)
 }
 
 size_t
-sess_buffered(const struct session *s)
+session_io_buffered(const struct session *s)
 {
 	return (s->rlen - s->rpos) + imap_parser_pending(s->parser);
 }
 
 struct imap_parser *
-sess_parser_new(void)
+session_io_parser_new(void)
 {
 	struct imap_limits lim;
 
@@ -85,10 +96,10 @@ sess_parser_new(void)
 }
 
 void
-sess_reset_parser(struct session *s)
+session_io_reset(struct session *s)
 {
 	imap_parser_free(s->parser);
-	s->parser = sess_parser_new();
+	s->parser = session_io_parser_new();
 	s->rpos = s->rlen = 0;
 	imap_response_free(s->held);
 	s->held = NULL;
@@ -117,7 +128,7 @@ parse_failed(struct session *s, enum imap_parse_result res,
 
 	if (eol != NULL)
 		len = (size_t)(eol - bytes) + 1;
-	sess_transcript(s, 'S', bytes, len);
+	session_emit_transcript(s, 'S', bytes, len);
 	escape_line(bytes, len > 2 && bytes[len - 1] == '\n' ?
 		    len - (bytes[len - 2] == '\r' ? 2 : 1) : len, shown,
 		    sizeof(shown));
@@ -156,7 +167,7 @@ tls_record_failed(struct session *s)
 	char shown[64];
 	size_t n = s->rlen < 7 ? s->rlen : 7;
 
-	sess_transcript(s, 'S', s->rbuf, s->rlen);
+	session_emit_transcript(s, 'S', s->rbuf, s->rlen);
 	escape_line(s->rbuf, n, shown, sizeof(shown));
 	fail_set_reason(&s->fail, PHASE_GREETING, FAIL_PROTOCOL,
 			FAIL_R_TLS_AT_GREETING, "expected an IMAP greeting, "
@@ -186,14 +197,14 @@ feed_buffered(struct session *s, struct imap_response **out)
 	if (res != IMAP_PARSE_OK)
 		return parse_failed(s, res, s->rbuf + start, s->rlen - start);
 	*out = imap_parser_take(s->parser);
-	sess_transcript(s, 'S', (*out)->raw, (*out)->raw_len);
+	session_emit_transcript(s, 'S', (*out)->raw, (*out)->raw_len);
 	return 0;
 }
 
 int
-sess_read_response(struct session *s, struct imap_response **out)
+session_io_read(struct session *s, struct imap_response **out)
 {
-	int64_t deadline = sess_wait_until(s);
+	int64_t deadline = session_time_until(s);
 	bool announced = false;
 
 	if (s->held != NULL) {
@@ -209,7 +220,7 @@ sess_read_response(struct session *s, struct imap_response **out)
 			return rc;
 		s->rpos = s->rlen = 0;
 		if (!announced) {
-			sess_wait_event(s, deadline);
+			session_emit_wait(s, deadline);
 			announced = true;
 		}
 		if (link_read(&s->link, s->rbuf, sizeof(s->rbuf), &got,
@@ -224,3 +235,136 @@ sess_read_response(struct session *s, struct imap_response **out)
 		s->rlen = got;
 	}
 }
+
+
+void
+session_io_server_text(const struct imap_response *r, char *buf,
+		       size_t cap)
+{
+	const char *code = imap_code_name(r->code_kind);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (r->code_kind != IMAP_CODE_NONE && r->code.n > 0
+	    && r->code.items[0].str != NULL) {
+		code = r->code.items[0].str;
+		n = (size_t)snprintf(buf, cap, "[");
+		n += escape_text(code, strlen(code), buf + n, cap - n);
+		if (n + 2 < cap) {
+			buf[n++] = ']';
+			buf[n++] = ' ';
+			buf[n] = '\0';
+		}
+	}
+	if (n < cap)
+		escape_text(r->text, r->text_len, buf + n, cap - n);
+}
+
+void
+session_io_alert(struct session *s, const struct imap_response *r)
+{
+	char text[600];
+
+	if (r->code_kind != IMAP_CODE_ALERT)
+		return;
+	escape_text(r->text, r->text_len, text, sizeof(text));
+	session_emit_note(s, "server alert: %s", text);
+}
+
+int
+session_io_bye(struct session *s, const struct imap_response *r)
+{
+	char text[400];
+
+	session_io_server_text(r, text, sizeof(text));
+	fail_set_reason(&s->fail, s->phase, FAIL_SERVER, FAIL_R_BYE,
+			"the server said BYE: %s", text);
+	fail_fact(s->fail.said, sizeof(s->fail.said), text);
+	s->usable = false;
+	return -1;
+}
+
+int
+session_io_until_tagged(struct session *s, const char *tag,
+			session_io_untagged_fn fn, void *arg,
+			struct imap_response **done)
+{
+	session_pipe_awaited(s, tag, s->awaiting, sizeof(s->awaiting));
+	for (;;) {
+		struct imap_response *r;
+		int rc = 0;
+
+		if (session_io_read(s, &r) != 0) {
+			session_pipe_timed_out(s, tag);
+			return -1;
+		}
+		if (r->kind == IMAP_RESP_TAGGED) {
+			rc = session_pipe_tagged(s, r->tag, tag);
+			if (rc == 0) {
+				s->awaiting[0] = '\0';
+				session_io_alert(s, r);
+				*done = r;
+				return 0;
+			}
+			imap_response_free(r);
+			if (rc < 0)
+				return -1;
+			continue;
+		}
+		session_pipe_untagged(s);
+		if (imap_resp_is_bye(r) && !s->logging_out) {
+			rc = session_io_bye(s, r);
+			imap_response_free(r);
+			return rc;
+		}
+		session_io_alert(s, r);
+		if (fn != NULL && r->kind == IMAP_RESP_UNTAGGED)
+			rc = fn(s, r, arg);
+		imap_response_free(r);
+		if (rc != 0)
+			return -1;
+	}
+}
+
+
+int
+session_io_send_together(struct session *s, struct imap_cmd *const *cmds,
+			 size_t n)
+{
+	struct imap_cmd_segment seg;
+	const char *first = NULL, *last = NULL;
+	size_t total = 0, off = 0;
+	char *buf;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if (cmds[i] != NULL && imap_cmd_segment(cmds[i], 0, &seg) == 0)
+			total += seg.len;
+	buf = malloc(total);
+	if (buf == NULL) {
+		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cmds[i] == NULL || imap_cmd_segment(cmds[i], 0, &seg) != 0)
+			continue;
+		memcpy(buf + off, seg.data, seg.len);
+		off += seg.len;
+		session_pipe_record(s, imap_cmd_tag(cmds[i]), seg.shown);
+		session_emit_transcript(s, 'C', seg.shown, strlen(seg.shown));
+		if (first == NULL)
+			first = imap_cmd_tag(cmds[i]);
+		last = imap_cmd_tag(cmds[i]);
+	}
+	if (first != NULL)
+		session_pipe_together(s, first, last);
+	rc = link_write_all(&s->link, buf, total,
+			    session_time_until(s), s->phase,
+			    &s->fail);
+	OPENSSL_cleanse(buf, total);
+	free(buf);
+	if (rc != 0)
+		s->usable = false;
+	return rc;
+}
+

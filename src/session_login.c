@@ -6,13 +6,19 @@
 
 #include <openssl/crypto.h>
 
-#include "clock.h"
 #include "escape.h"
 #include "imap_cmd.h"
 #include "imap_parse.h"
 #include "mailbox.h"
 #include "mboxname.h"
+#include "session_emit.h"
+#include "session_id.h"
+#include "session_imap.h"
 #include "session_int.h"
+#include "session_io.h"
+#include "session_login.h"
+#include "session_mailbox.h"
+#include "session_tunnel.h"
 
 /* At most this many listed mailboxes get their counts in a LIST after
  * the login: the server opens each one, seconds per thousand. */
@@ -34,49 +40,18 @@ struct batch {
 	unsigned list_ret;		/* the LIST's RETURN options */
 };
 
-bool
-flow_mech_allowed(const struct conn_config *cfg, enum mech m)
+/* Wipe the password: no connection will send it again. */
+static void
+password_done(struct session *s)
 {
-	unsigned want = m == MECH_LOGIN ? CONN_AUTH_LOGIN : CONN_AUTH_PLAIN;
-
-	return cfg->auth_mechs == 0 || (cfg->auth_mechs & want) != 0;
-}
-
-/* LOGIN first: LIST goes in the same write as LOGIN, while nothing
- * may follow AUTHENTICATE in its write (RFC 4422: a mechanism may
- * install a security layer, and servers such as Cyrus reset their
- * input after it), so AUTHENTICATE costs a round trip more. */
-enum mech
-flow_choose_mech(const struct sess_caps *c, const struct conn_config *cfg)
-{
-	if (!sess_caps_has(c, "LOGINDISABLED")
-	    && flow_mech_allowed(cfg, MECH_LOGIN))
-		return MECH_LOGIN;
-	if (sess_caps_has(c, "AUTH=PLAIN")
-	    && flow_mech_allowed(cfg, MECH_PLAIN))
-		return sess_caps_has(c, "SASL-IR") ? MECH_PLAIN_IR :
-		       MECH_PLAIN;
-	return MECH_NONE;
-}
-
-enum mech
-flow_guess_mech_after_tls(const struct sess_caps *before,
-			  const struct conn_config *cfg)
-{
-	/* LOGIN allowed before TLS stays allowed after it; anything else
-	 * waits for CAPABILITY, which costs nothing: AUTHENTICATE could
-	 * not share its write anyway. */
-	if (!sess_caps_has(before, "LOGINDISABLED")
-	    && flow_mech_allowed(cfg, MECH_LOGIN))
-		return MECH_LOGIN;
-	return MECH_NONE;
+	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
 }
 
 static int
 refuse_auth(struct session *s, enum fail_class cls, enum fail_reason r,
 	    const char *why)
 {
-	sess_phase_begin(s, PHASE_AUTH);
+	session_emit_begin(s, PHASE_AUTH);
 	fail_set_reason(&s->fail, PHASE_AUTH, cls, r, "%s", why);
 	return -1;
 }
@@ -91,17 +66,17 @@ want_auth(struct session *s)
 	if (s->cfg.user[0] == '\0')
 		return 0;
 	if (!link_is_tls(&s->link) && !s->cfg.allow_plaintext_auth
-	    && !sess_tunnel_trusted(s))
+	    && !session_tunnel_trusted(s))
 		return refuse_auth(s, FAIL_AUTH, FAIL_R_PLAINTEXT_WITHHELD,
 				   "not sending the password "
 				   "over an unencrypted connection");
 	if (!s->cfg.have_password)
 		return refuse_auth(s, FAIL_INPUT, FAIL_R_NONE,
 				   "no password given");
-	if (!link_is_tls(&s->link) && sess_tunnel_trusted(s))
-		sess_note(s, "the password goes through the tunnel without "
-			  "TLS: a tunnel is trusted as ssh is (no "
-			  "--allow-plaintext-auth needed)");
+	if (!link_is_tls(&s->link) && session_tunnel_trusted(s))
+		session_emit_note(s, "the password goes through the tunnel "
+				  "without TLS: a tunnel is trusted as ssh "
+				  "is (no --allow-plaintext-auth needed)");
 	return 1;
 }
 
@@ -138,14 +113,13 @@ static enum mech
 plain_instead(const struct session *s, const struct imap_cmd *c,
 	      enum mech m)
 {
+	enum mech plain;
+
 	if (m != MECH_LOGIN || imap_cmd_nsegments(c) == 1
 	    || s->caps_after_tls_needed)
 		return m;
-	if (!sess_caps_has(&s->caps, "AUTH=PLAIN")
-	    || !flow_mech_allowed(&s->cfg, MECH_PLAIN))
-		return m;
-	return sess_caps_has(&s->caps, "SASL-IR") ? MECH_PLAIN_IR :
-	       MECH_PLAIN;
+	plain = caps_plain_mech(&s->caps, s->cfg.auth_mechs);
+	return plain != MECH_NONE ? plain : m;
 }
 
 static int
@@ -166,24 +140,8 @@ build_auth(struct session *s, struct batch *b)
 	}
 	/* A retry on a new connection needs the password again. */
 	if (s->pipe.off)
-		sess_password_done(s);
+		password_done(s);
 	return 0;
-}
-
-static unsigned
-list_options(const struct sess_caps *c)
-{
-	unsigned ret = 0;
-
-	if (!sess_caps_has(c, "LIST-EXTENDED"))
-		return 0;
-	if (sess_caps_has(c, "CHILDREN"))
-		ret |= IMAP_LIST_CHILDREN;
-	if (sess_caps_has(c, "SPECIAL-USE"))
-		ret |= IMAP_LIST_SPECIAL_USE;
-	if (sess_caps_has(c, "LIST-STATUS"))
-		ret |= IMAP_LIST_STATUS;
-	return ret;
 }
 
 static int
@@ -230,7 +188,7 @@ build_rest(struct session *s, struct batch *b, bool auth)
 		return -1;
 	if (new_cmd(s, b, CMD_LIST) != 0)
 		return -1;
-	b->list_ret = list_options(&s->caps);
+	b->list_ret = caps_list_options(&s->caps);
 	if (imap_cmd_list(b->cmd[CMD_LIST], &s->tagger, b->list_ret) != 0)
 		return build_failed(s, b->cmd[CMD_LIST], PHASE_LIST);
 	if (s->cfg.select[0] == '\0')
@@ -240,13 +198,14 @@ build_rest(struct session *s, struct batch *b, bool auth)
 	return build_select(s, b);
 }
 
-bool
-flow_login_pipelines(const struct session *s)
+/* Whether commands may follow LOGIN in its write: from what was said
+ * before STARTTLS while the capabilities after it are unknown. */
+static bool
+login_pipelines(const struct session *s)
 {
 	if (s->caps_after_tls_needed)
 		return s->modern_before_tls;
-	return sess_caps_has(&s->caps, "ID")
-	       || sess_caps_has(&s->caps, "SASL-IR");
+	return caps_login_pipelines(&s->caps);
 }
 
 /* Where the batch's writes begin and end.  Nothing shares a write with
@@ -263,7 +222,7 @@ batch_groups(const struct session *s, const struct batch *b, int *from)
 	if (b->cmd[CMD_AUTH] != NULL && b->mech != MECH_LOGIN)
 		from[n++] = CMD_AUTH;
 	if (b->cmd[CMD_AUTH] != NULL && (b->mech != MECH_LOGIN
-					 || !flow_login_pipelines(s)))
+					 || !login_pipelines(s)))
 		from[n++] = CMD_AUTH + 1;
 	from[n] = CMD_COUNT;
 	return n;
@@ -300,7 +259,7 @@ add_id(struct session *s, struct batch *b, struct imap_tagger *t)
 		return 0;
 	if (new_cmd(s, b, CMD_ID) != 0)
 		return -1;
-	return flow_id_build(s, b->cmd[CMD_ID], t);
+	return session_id_build(s, b->cmd[CMD_ID], t);
 }
 
 /* Build every command of the batch, tags in the order they are sent. */
@@ -309,7 +268,7 @@ build_batch(struct session *s, struct batch *b, bool auth)
 {
 	struct imap_tagger id_tags = s->tagger;
 	char tag[IMAP_CMD_TAG_MAX];
-	bool id = flow_id_wanted(s);
+	bool id = session_id_wanted(s);
 	int rc;
 
 	if (id && imap_tagger_next(&s->tagger, tag, sizeof(tag)) != 0)
@@ -317,47 +276,6 @@ build_batch(struct session *s, struct batch *b, bool auth)
 	rc = build_rest(s, b, auth);
 	if (rc == 0 && id)
 		rc = add_id(s, b, &id_tags);
-	return rc;
-}
-
-int
-flow_send_together(struct session *s, struct imap_cmd *const *cmds,
-		   size_t n)
-{
-	struct imap_cmd_segment seg;
-	const char *first = NULL, *last = NULL;
-	size_t total = 0, off = 0;
-	char *buf;
-	int rc;
-
-	for (size_t i = 0; i < n; i++)
-		if (cmds[i] != NULL && imap_cmd_segment(cmds[i], 0, &seg) == 0)
-			total += seg.len;
-	buf = malloc(total);
-	if (buf == NULL) {
-		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (cmds[i] == NULL || imap_cmd_segment(cmds[i], 0, &seg) != 0)
-			continue;
-		memcpy(buf + off, seg.data, seg.len);
-		off += seg.len;
-		pipe_record(s, imap_cmd_tag(cmds[i]), seg.shown);
-		sess_transcript(s, 'C', seg.shown, strlen(seg.shown));
-		if (first == NULL)
-			first = imap_cmd_tag(cmds[i]);
-		last = imap_cmd_tag(cmds[i]);
-	}
-	if (first != NULL)
-		pipe_sent_together(s, first, last);
-	rc = link_write_all(&s->link, buf, total,
-			    sess_wait_until(s), s->phase,
-			    &s->fail);
-	OPENSSL_cleanse(buf, total);
-	free(buf);
-	if (rc != 0)
-		s->usable = false;
 	return rc;
 }
 
@@ -374,19 +292,20 @@ read_caps_reply(struct session *s, struct batch *b)
 {
 	enum mech now;
 
-	sess_phase_begin(s, PHASE_CAPABILITY_TLS);
-	if (flow_read_caps(s, imap_cmd_tag(b->cmd[CMD_CAPS])) != 0)
+	session_emit_begin(s, PHASE_CAPABILITY_TLS);
+	if (session_imap_read_caps(s, imap_cmd_tag(b->cmd[CMD_CAPS])) != 0)
 		return -1;
 	s->caps_after_tls_needed = false;
-	sess_emit_caps(s, true);
-	now = flow_choose_mech(&s->caps, &s->cfg);
+	session_emit_caps(s, true);
+	now = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
 	if (b->cmd[CMD_AUTH] != NULL && now != b->mech
 	    && !(now == MECH_PLAIN_IR && b->mech == MECH_PLAIN))
-		sess_note(s, "the login was sent with %s, chosen from what "
-			  "the server said before TLS; after TLS it offers "
-			  "%s", b->mech == MECH_LOGIN ? "LOGIN" :
-			  "AUTHENTICATE PLAIN", now == MECH_LOGIN ? "LOGIN" :
-			  now == MECH_NONE ? "neither" : "AUTHENTICATE PLAIN");
+		session_emit_note(s, "the login was sent with %s, chosen "
+				  "from what the server said before TLS; "
+				  "after TLS it offers %s", b->mech ==
+				  MECH_LOGIN ? "LOGIN" : "AUTHENTICATE PLAIN",
+				  now == MECH_LOGIN ? "LOGIN" : now ==
+				  MECH_NONE ? "neither" : "AUTHENTICATE PLAIN");
 	return 0;
 }
 
@@ -399,20 +318,20 @@ read_auth_reply(struct session *s, struct batch *b)
 	char user[160];
 
 	escape_text(s->cfg.user, strlen(s->cfg.user), user, sizeof(user));
-	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_AUTH]), NULL, NULL,
-			      &done) != 0)
+	if (session_io_until_tagged(s, imap_cmd_tag(b->cmd[CMD_AUTH]), NULL,
+				    NULL, &done) != 0)
 		return -1;
 	if (done->status == IMAP_ST_OK) {
-		if (flow_learn_caps(s, done))
-			sess_emit_caps(s, link_is_tls(&s->link));
-		flow_server_text(done, text, sizeof(text));
+		if (session_imap_learn_caps(s, done))
+			session_emit_caps(s, link_is_tls(&s->link));
+		session_io_server_text(done, text, sizeof(text));
 		imap_response_free(done);
-		sess_phase_end(s, PHASE_OK, "as %s, %s", user,
-			       b->mech == MECH_LOGIN ? "LOGIN" :
-			       "AUTHENTICATE PLAIN");
+		session_emit_end(s, PHASE_OK, "as %s, %s", user,
+				 b->mech == MECH_LOGIN ? "LOGIN" :
+				 "AUTHENTICATE PLAIN");
 		return 0;
 	}
-	flow_server_text(done, text, sizeof(text));
+	session_io_server_text(done, text, sizeof(text));
 	fail_set_reason(&s->fail, PHASE_AUTH, FAIL_AUTH,
 			FAIL_R_LOGIN_REFUSED, "the server refused the login "
 			"as %s: %s", user, text);
@@ -436,7 +355,7 @@ emit_pending(struct session *s, struct batch *b)
 		free(b->pending);
 	} else {
 		ev->mailbox = b->pending;
-		sess_emit(s, ev);
+		session_emit_event(s, ev);
 	}
 	b->pending = NULL;
 	b->listed++;
@@ -529,13 +448,13 @@ read_list_reply(struct session *s, struct batch *b)
 	struct imap_response *done;
 	char text[400];
 
-	sess_phase_begin(s, PHASE_LIST);
-	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_LIST]),
-			      list_untagged, b, &done) != 0)
+	session_emit_begin(s, PHASE_LIST);
+	if (session_io_until_tagged(s, imap_cmd_tag(b->cmd[CMD_LIST]),
+				    list_untagged, b, &done) != 0)
 		return -1;
 	emit_pending(s, b);
 	if (done->status != IMAP_ST_OK) {
-		flow_server_text(done, text, sizeof(text));
+		session_io_server_text(done, text, sizeof(text));
 		fail_set(&s->fail, PHASE_LIST, FAIL_SERVER, "LIST refused: %s",
 			 text);
 		imap_response_free(done);
@@ -543,18 +462,19 @@ read_list_reply(struct session *s, struct batch *b)
 	}
 	imap_response_free(done);
 	if (b->unkept > 0) {
-		sess_note(s, "the server listed %zu more mailbox%s than are "
-			  "kept (at most %d, with %d MiB of names); %s not "
-			  "shown", b->unkept, b->unkept == 1 ? "" : "es",
-			  SESS_MAILBOXES_MAX,
-			  SESS_MAILBOX_BYTES_MAX / (1024 * 1024),
-			  b->unkept == 1 ? "it is" : "they are");
-		sess_phase_end(s, PHASE_OK, "%zu mailboxes (%zu more not "
-			       "kept)", b->listed, b->unkept);
+		session_emit_note(s, "the server listed %zu more mailbox%s "
+				  "than are kept (at most %d, with %d MiB of "
+				  "names); %s not shown", b->unkept,
+				  b->unkept == 1 ? "" : "es",
+				  SESS_MAILBOXES_MAX,
+				  SESS_MAILBOX_BYTES_MAX / (1024 * 1024),
+				  b->unkept == 1 ? "it is" : "they are");
+		session_emit_end(s, PHASE_OK, "%zu mailboxes (%zu more not "
+				 "kept)", b->listed, b->unkept);
 		return 0;
 	}
-	sess_phase_end(s, PHASE_OK, "%zu mailbox%s", b->listed,
-		       b->listed == 1 ? "" : "es");
+	session_emit_end(s, PHASE_OK, "%zu mailbox%s", b->listed,
+			 b->listed == 1 ? "" : "es");
 	return 0;
 }
 
@@ -566,53 +486,6 @@ select_untagged(struct session *s, const struct imap_response *r,
 	return 0;
 }
 
-static void
-join_flags(char **v, size_t n, char *out, size_t cap)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < n && len + 1 < cap; i++) {
-		if (i > 0)
-			out[len++] = ' ';
-		len += escape_line(v[i], strlen(v[i]), out + len, cap - len);
-	}
-}
-
-void
-flow_emit_selected(struct session *s, const char *raw, size_t len,
-		   char delim, const struct imap_mailbox_info *mi)
-{
-	struct event *ev = event_new(EV_SELECTED, PHASE_SELECT);
-	struct mailbox_data *d;
-
-	if (ev == NULL)
-		return;
-	d = calloc(1, sizeof(*d));
-	if (d == NULL) {
-		event_free(ev);
-		return;
-	}
-	mboxname_display(raw, len, d->name, sizeof(d->name));
-	d->delim = delim;
-	d->read_only = mi->access == IMAP_ACCESS_READ_ONLY
-		       || (mi->access == IMAP_ACCESS_UNKNOWN
-			   && !s->cfg.select_rw);
-	d->exists = mi->exists;
-	d->recent = mi->recent;
-	d->have_uidvalidity = mi->has_uidvalidity;
-	d->uidvalidity = mi->uidvalidity;
-	d->have_uidnext = mi->has_uidnext;
-	d->uidnext = mi->uidnext;
-	d->have_unseen = mi->has_unseen;
-	d->first_unseen = mi->unseen;
-	join_flags(mi->flags, mi->n_flags, d->flags, sizeof(d->flags));
-	join_flags(mi->permflags, mi->n_permflags, d->permanent_flags,
-		   sizeof(d->permanent_flags));
-	ev->selected = d;
-	sess_emit(s, ev);
-}
-
 static int
 read_select_reply(struct session *s, struct batch *b)
 {
@@ -622,12 +495,12 @@ read_select_reply(struct session *s, struct batch *b)
 	int rc = -1;
 
 	memset(&mi, 0, sizeof(mi));
-	sess_phase_begin(s, PHASE_SELECT);
-	if (flow_until_tagged(s, imap_cmd_tag(b->cmd[CMD_SELECT]),
-			      select_untagged, &mi, &done) != 0)
+	session_emit_begin(s, PHASE_SELECT);
+	if (session_io_until_tagged(s, imap_cmd_tag(b->cmd[CMD_SELECT]),
+				    select_untagged, &mi, &done) != 0)
 		goto out;
 	imap_resp_mailbox(done, &mi);
-	flow_server_text(done, text, sizeof(text));
+	session_io_server_text(done, text, sizeof(text));
 	if (done->status != IMAP_ST_OK) {
 		char name[160];
 
@@ -636,12 +509,12 @@ read_select_reply(struct session *s, struct batch *b)
 		fail_set(&s->fail, PHASE_SELECT, FAIL_SERVER, "cannot open "
 			 "%s: %s", name, text);
 	} else {
-		flow_emit_selected(s, b->select_raw, b->select_len,
-				   b->select_delim, &mi);
-		sess_phase_end(s, PHASE_OK, "%u message%s, %s", mi.exists,
-			       mi.exists == 1 ? "" : "s",
-			       mi.access == IMAP_ACCESS_READ_WRITE ?
-			       "read-write" : "read-only");
+		session_mailbox_selected(s, b->select_raw, b->select_len,
+					 b->select_delim, &mi);
+		session_emit_end(s, PHASE_OK, "%u message%s, %s", mi.exists,
+				 mi.exists == 1 ? "" : "s",
+				 mi.access == IMAP_ACCESS_READ_WRITE ?
+				 "read-write" : "read-only");
 		rc = 0;
 	}
 	imap_response_free(done);
@@ -674,13 +547,13 @@ read_reply(struct session *s, struct batch *b, int i)
 {
 	switch (i) {
 	case CMD_ID:
-		return flow_id_read(s, imap_cmd_tag(b->cmd[CMD_ID]));
+		return session_id_read(s, imap_cmd_tag(b->cmd[CMD_ID]));
 	case CMD_CAPS:
 		return read_caps_reply(s, b);
 	case CMD_AUTH:
 		/* After CAPABILITY the login has a phase of its own. */
 		if (b->cmd[CMD_CAPS] != NULL)
-			sess_phase_begin(s, PHASE_AUTH);
+			session_emit_begin(s, PHASE_AUTH);
 		return read_auth_reply(s, b);
 	case CMD_LIST:
 		return read_list_reply(s, b);
@@ -701,14 +574,14 @@ run_group(struct session *s, struct batch *b, int from, int to)
 	bool together = group_one_write(s, b, from, to);
 
 	if (from < to)
-		sess_phase_begin(s, group_phase(b, from));
-	if (together && flow_send_together(s, b->cmd + from,
-					   (size_t)(to - from)) != 0)
+		session_emit_begin(s, group_phase(b, from));
+	if (together && session_io_send_together(s, b->cmd + from,
+						 (size_t)(to - from)) != 0)
 		return -1;
 	for (int i = from; i < to; i++) {
 		if (b->cmd[i] == NULL)
 			continue;
-		if (!together && sess_send(s, b->cmd[i]) < 0)
+		if (!together && session_io_send(s, b->cmd[i]) < 0)
 			return -1;
 		if (read_reply(s, b, i) != 0)
 			return -1;
@@ -738,7 +611,7 @@ counts_missing(const struct session *s, const struct batch *b)
 {
 	return !s->cfg.stay_open && b->listed > 0 &&
 	       !(b->list_ret & IMAP_LIST_STATUS) &&
-	       (list_options(&s->caps) & IMAP_LIST_STATUS);
+	       (caps_list_options(&s->caps) & IMAP_LIST_STATUS);
 }
 
 /* The counts of every listed mailbox in one more round trip: LIST
@@ -756,9 +629,9 @@ list_counts(struct session *s, const struct batch *b)
 	if (!counts_missing(s, b))
 		return 0;
 	if (b->listed + b->unkept > COUNTS_MAX) {
-		sess_note(s, "no message counts: %zu mailboxes, more than "
-			  "the %d whose counts are asked for", b->listed +
-			  b->unkept, COUNTS_MAX);
+		session_emit_note(s, "no message counts: %zu mailboxes, more "
+				  "than the %d whose counts are asked for",
+				  b->listed + b->unkept, COUNTS_MAX);
 		return 0;
 	}
 	c = imap_cmd_new();
@@ -766,13 +639,13 @@ list_counts(struct session *s, const struct batch *b)
 		imap_cmd_free(c);
 		return 0;
 	}
-	rc = sess_send(s, c) < 0 ? -1 :
-	     flow_until_tagged(s, imap_cmd_tag(c), sess_status_untagged,
-			       NULL, &done);
+	rc = session_io_send(s, c) < 0 ? -1 :
+	     session_io_until_tagged(s, imap_cmd_tag(c),
+				     session_mailbox_status, NULL, &done);
 	if (rc == 0 && done->status != IMAP_ST_OK) {
-		flow_server_text(done, text, sizeof(text));
-		sess_note(s, "no message counts: the server refused LIST "
-			  "RETURN (STATUS): %s", text);
+		session_io_server_text(done, text, sizeof(text));
+		session_emit_note(s, "no message counts: the server refused "
+				  "LIST RETURN (STATUS): %s", text);
 	}
 	imap_response_free(done);
 	imap_cmd_free(c);
@@ -790,10 +663,10 @@ caps_with_id(struct session *s)
 
 	memset(&b, 0, sizeof(b));
 	rc = new_cmd(s, &b, CMD_CAPS);
-	if (rc == 0 && flow_id_wanted(s) && !s->pipe.off) {
+	if (rc == 0 && session_id_wanted(s) && !s->pipe.off) {
 		rc = new_cmd(s, &b, CMD_ID);
 		if (rc == 0)
-			rc = flow_id_build(s, b.cmd[CMD_ID], &s->tagger);
+			rc = session_id_build(s, b.cmd[CMD_ID], &s->tagger);
 	}
 	if (rc == 0 && imap_cmd_capability(b.cmd[CMD_CAPS], &s->tagger) != 0)
 		rc = build_failed(s, b.cmd[CMD_CAPS], PHASE_CAPABILITY_TLS);
@@ -812,7 +685,7 @@ static int
 choose_batch_mech(struct session *s, struct batch *b)
 {
 	if (!s->caps_after_tls_needed) {
-		b->mech = flow_choose_mech(&s->caps, &s->cfg);
+		b->mech = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
 		return 0;
 	}
 	b->mech = (enum mech)s->mech_before_tls;
@@ -820,7 +693,7 @@ choose_batch_mech(struct session *s, struct batch *b)
 		return 0;
 	if (caps_with_id(s) != 0)
 		return -1;
-	b->mech = flow_choose_mech(&s->caps, &s->cfg);
+	b->mech = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
 	return 0;
 }
 
@@ -828,25 +701,23 @@ choose_batch_mech(struct session *s, struct batch *b)
 static int
 login_refused_mech(struct session *s)
 {
-	const struct conn_config *cfg = &s->cfg;
-	bool login = flow_mech_allowed(cfg, MECH_LOGIN);
-	bool plain = flow_mech_allowed(cfg, MECH_PLAIN);
+	unsigned mechs = s->cfg.auth_mechs;
+	enum fail_reason r = caps_no_mech_reason(mechs);
 
-	if (login && plain)
-		return refuse_auth(s, FAIL_AUTH, FAIL_R_LOGINDISABLED,
-				   "the server disables LOGIN "
-				   "on this connection (LOGINDISABLED) and "
-				   "offers no AUTHENTICATE PLAIN; no "
+	if (r == FAIL_R_LOGINDISABLED
+	    && caps_mech_allowed(mechs, MECH_PLAIN))
+		return refuse_auth(s, FAIL_AUTH, r, "the server disables "
+				   "LOGIN on this connection (LOGINDISABLED) "
+				   "and offers no AUTHENTICATE PLAIN; no "
 				   "credentials were sent");
-	if (login)
-		return refuse_auth(s, FAIL_AUTH, FAIL_R_LOGINDISABLED,
-				   "--auth login: the server "
-				   "disables LOGIN on this connection "
-				   "(LOGINDISABLED); no credentials were sent");
-	return refuse_auth(s, FAIL_AUTH, FAIL_R_PLAIN_NOT_OFFERED,
-			   "--auth plain: the server does not "
-			   "offer AUTHENTICATE PLAIN (no AUTH=PLAIN) on this "
-			   "connection; no credentials were sent");
+	if (r == FAIL_R_LOGINDISABLED)
+		return refuse_auth(s, FAIL_AUTH, r, "--auth login: the "
+				   "server disables LOGIN on this "
+				   "connection (LOGINDISABLED); no "
+				   "credentials were sent");
+	return refuse_auth(s, FAIL_AUTH, r, "--auth plain: the server does "
+			   "not offer AUTHENTICATE PLAIN (no AUTH=PLAIN) on "
+			   "this connection; no credentials were sent");
 }
 
 /* No user: nothing to log in with.  After STARTTLS the capabilities
@@ -864,13 +735,13 @@ no_login(struct session *s)
 	if (s->caps_after_tls_needed && caps_with_id(s) != 0)
 		return -1;
 	s->id_with_logout = !s->cfg.stay_open;
-	sess_phase_skip(s, PHASE_AUTH, "no user given");
-	sess_phase_skip(s, PHASE_LIST, "not logged in");
+	session_emit_skip(s, PHASE_AUTH, "no user given");
+	session_emit_skip(s, PHASE_LIST, "not logged in");
 	return 0;
 }
 
 int
-flow_login_and_list(struct session *s)
+session_login_and_list(struct session *s)
 {
 	struct batch b;
 	int auth, rc;
@@ -886,7 +757,7 @@ flow_login_and_list(struct session *s)
 	if (auth > 0 && b.mech == MECH_NONE)
 		return login_refused_mech(s);
 	if (auth == 0)
-		sess_phase_skip(s, PHASE_AUTH, "PREAUTH: already logged in");
+		session_emit_skip(s, PHASE_AUTH, "PREAUTH: already logged in");
 	/* ID offered only after login, or left out of the batch: LOGOUT
 	 * carries it (--check).  The terminal interface logs out much
 	 * later, when the answer is of no use. */
@@ -897,7 +768,7 @@ flow_login_and_list(struct session *s)
 	if (rc == 0)
 		rc = list_counts(s, &b);
 	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
-		sess_password_done(s);
+		password_done(s);
 	batch_free(&b);
 	return rc;
 }

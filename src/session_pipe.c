@@ -10,6 +10,8 @@
 #include "imap_cmd.h"
 #include "imap_parse.h"
 #include "session_int.h"
+#include "session_pipe.h"
+#include "session_time.h"
 
 /* The number of one of our tags ("A12" -> 12); 0 when not ours. */
 static unsigned long
@@ -36,19 +38,19 @@ verb_of(const char *shown, char *verb, size_t cap)
 }
 
 void
-pipe_record(struct session *s, const char *tag, const char *shown)
+session_pipe_record(struct session *s, const char *tag, const char *shown)
 {
-	struct sess_pipe *p = &s->pipe;
-	struct sess_sent *e = &p->sent[p->nsent++ % SESS_PIPE_SENT];
+	struct session_pipe *p = &s->pipe;
+	struct session_sent *e = &p->sent[p->nsent++ % SESS_PIPE_SENT];
 
 	e->num = tag_num(s, tag);
 	verb_of(shown, e->verb, sizeof(e->verb));
 }
 
 void
-pipe_sent_together(struct session *s, const char *first, const char *last)
+session_pipe_together(struct session *s, const char *first, const char *last)
 {
-	struct sess_pipe *p = &s->pipe;
+	struct session_pipe *p = &s->pipe;
 	unsigned long lo = tag_num(s, first), hi = tag_num(s, last);
 
 	if (lo == 0 || hi <= lo)
@@ -62,7 +64,7 @@ pipe_sent_together(struct session *s, const char *first, const char *last)
 static const char *
 verb_sent(const struct session *s, unsigned long num)
 {
-	const struct sess_pipe *p = &s->pipe;
+	const struct session_pipe *p = &s->pipe;
 	size_t n = p->nsent < SESS_PIPE_SENT ? p->nsent : SESS_PIPE_SENT;
 
 	for (size_t i = 0; i < n && num != 0; i++)
@@ -72,8 +74,8 @@ verb_sent(const struct session *s, unsigned long num)
 }
 
 void
-pipe_awaited(const struct session *s, const char *tag, char *buf,
-	     size_t cap)
+session_pipe_awaited(const struct session *s, const char *tag, char *buf,
+		     size_t cap)
 {
 	const char *verb = verb_sent(s, tag_num(s, tag));
 
@@ -84,7 +86,7 @@ pipe_awaited(const struct session *s, const char *tag, char *buf,
 }
 
 static bool
-done_has(const struct sess_pipe *p, unsigned long num)
+done_has(const struct session_pipe *p, unsigned long num)
 {
 	size_t n = p->ndone < SESS_PIPE_DONE ? p->ndone : SESS_PIPE_DONE;
 
@@ -95,7 +97,7 @@ done_has(const struct sess_pipe *p, unsigned long num)
 }
 
 static void
-done_add(struct sess_pipe *p, unsigned long num)
+done_add(struct session_pipe *p, unsigned long num)
 {
 	if (num == 0)
 		return;
@@ -119,7 +121,7 @@ pipe_misbehaved(struct session *s, const char *tag, const char *awaited,
 	char t[IMAP_TAG_MAX * 4], wait[80];
 
 	escape_text(tag, strlen(tag), t, sizeof(t));
-	pipe_awaited(s, awaited, wait, sizeof(wait));
+	session_pipe_awaited(s, awaited, wait, sizeof(wait));
 	fail_set(&s->fail, s->phase, pipe_class(s), "a reply for tag %s while "
 		 "waiting for %s: %s", t, wait, what);
 	s->usable = false;
@@ -127,7 +129,7 @@ pipe_misbehaved(struct session *s, const char *tag, const char *awaited,
 }
 
 int
-pipe_tagged(struct session *s, const char *tag, const char *awaited)
+session_pipe_tagged(struct session *s, const char *tag, const char *awaited)
 {
 	unsigned long n = tag_num(s, tag), want = tag_num(s, awaited);
 
@@ -152,22 +154,22 @@ pipe_tagged(struct session *s, const char *tag, const char *awaited)
 }
 
 void
-pipe_untagged(struct session *s)
+session_pipe_untagged(struct session *s)
 {
 	s->pipe.since_done++;
 }
 
 void
-pipe_timed_out(struct session *s, const char *awaited)
+session_pipe_timed_out(struct session *s, const char *awaited)
 {
-	struct sess_pipe *p = &s->pipe;
+	struct session_pipe *p = &s->pipe;
 	unsigned long n = tag_num(s, awaited);
 	char wait[80];
 
-	sess_deadline_check(s);
+	session_time_check(s);
 	if (s->fail.cls != FAIL_TIMEOUT || s->end_by_passed)
 		return;
-	pipe_awaited(s, awaited, wait, sizeof(wait));
+	session_pipe_awaited(s, awaited, wait, sizeof(wait));
 	if (n == 0 || n < p->behind_lo || n > p->behind_hi
 	    || p->since_done > 0) {
 		snprintf(s->fail.detail, sizeof(s->fail.detail), "no answer: "
@@ -187,7 +189,7 @@ pipe_timed_out(struct session *s, const char *awaited)
 }
 
 void
-pipe_reset(struct sess_pipe *p)
+session_pipe_reset(struct session_pipe *p)
 {
 	bool off = p->off;
 

@@ -13,23 +13,23 @@
 #include "mailbox.h"
 #include "message.h"
 #include "mboxname.h"
-#include "net.h"
-#include "session.h"
+#include "session_emit.h"
 #include "session_int.h"
-
-enum req_type { REQ_EXAMINE, REQ_STATUS, REQ_QUIT };
+#include "session_io.h"
+#include "session_mailbox.h"
+#include "session_req.h"
 
 struct request {
-	enum req_type type;
+	enum session_req_type type;
 	unsigned newest;
 	size_t len;
 	struct request *next;
 	char raw[];		/* the mailbox's raw name, NUL-terminated */
 };
 
-static int
-push_request(struct session *s, enum req_type type, const char *raw,
-	     size_t len, unsigned newest)
+int
+session_req_push(struct session *s, enum session_req_type type,
+		 const char *raw, size_t len, unsigned newest)
 {
 	struct request *r = calloc(1, sizeof(*r) + len + 1);
 	struct request **tail;
@@ -58,25 +58,6 @@ push_request(struct session *s, enum req_type type, const char *raw,
 	return rc;
 }
 
-int
-session_request_examine(struct session *s, const char *raw, size_t len,
-			unsigned newest)
-{
-	return push_request(s, REQ_EXAMINE, raw, len, newest);
-}
-
-int
-session_request_status(struct session *s, const char *raw, size_t len)
-{
-	return push_request(s, REQ_STATUS, raw, len, 0);
-}
-
-int
-session_request_quit(struct session *s)
-{
-	return push_request(s, REQ_QUIT, NULL, 0, 0);
-}
-
 static struct request *
 pop_request(struct session *s)
 {
@@ -94,9 +75,8 @@ pop_request(struct session *s)
 	return r;
 }
 
-/* Refuse further requests and drop those not served. */
 void
-sess_requests_close(struct session *s)
+session_req_close(struct session *s)
 {
 	struct request *r, *next;
 
@@ -123,37 +103,7 @@ request_done(struct session *s, const struct failure *f)
 		if (ev->failure != NULL)
 			*ev->failure = *f;
 	}
-	sess_emit(s, ev);
-}
-
-int
-sess_status_untagged(struct session *s, const struct imap_response *r,
-		     void *arg)
-{
-	struct imap_status_info si;
-	struct mailbox_entry *m;
-	struct event *ev;
-	char display[MAILBOX_NAME_MAX];
-
-	(void)arg;
-	memset(&si, 0, sizeof(si));
-	if (imap_resp_status(r, &si) != 0)
-		return 0;
-	mboxname_display(si.name, si.name_len, display, sizeof(display));
-	m = mailbox_entry_new(si.name, si.name_len, display);
-	ev = event_new(EV_STATUS, s->phase);
-	if (m != NULL && ev != NULL) {
-		m->has_status = si.has[IMAP_SI_MESSAGES];
-		m->messages = (uint32_t)si.value[IMAP_SI_MESSAGES];
-		m->unseen = (uint32_t)si.value[IMAP_SI_UNSEEN];
-		ev->mailbox = m;
-		sess_emit(s, ev);
-	} else {
-		free(m);
-		event_free(ev);
-	}
-	imap_status_info_free(&si);
-	return 0;
+	session_emit_event(s, ev);
 }
 
 /* The command could not be built (a name with CR, LF or NUL): the
@@ -174,19 +124,20 @@ build_refused(struct session *s)
 /* A command whose refusal ends only the request: 0 done, 1 refused
  * (reported), -1 the session failed. */
 static int
-run_command(struct session *s, flow_untagged_fn fn, void *arg,
+run_command(struct session *s, session_io_untagged_fn fn, void *arg,
 	    struct imap_response **done)
 {
 	char text[400];
 	struct failure f;
 
-	if (sess_send(s, s->cmd) < 0)
+	if (session_io_send(s, s->cmd) < 0)
 		return -1;
-	if (flow_until_tagged(s, imap_cmd_tag(s->cmd), fn, arg, done) != 0)
+	if (session_io_until_tagged(s, imap_cmd_tag(s->cmd), fn, arg, done)
+	    != 0)
 		return -1;
 	if ((*done)->status == IMAP_ST_OK)
 		return 0;
-	flow_server_text(*done, text, sizeof(text));
+	session_io_server_text(*done, text, sizeof(text));
 	fail_set(&f, s->phase, FAIL_SERVER, "%s refused: %s",
 		 phase_name(s->phase), text);
 	request_done(s, &f);
@@ -205,7 +156,7 @@ serve_status(struct session *s, const struct request *r)
 	imap_cmd_set_flags(s->cmd, s->cmd_flags);
 	if (imap_cmd_status(s->cmd, &s->tagger, r->raw, r->len) != 0)
 		return build_refused(s);
-	rc = run_command(s, sess_status_untagged, NULL, &done);
+	rc = run_command(s, session_mailbox_status, NULL, &done);
 	if (rc == 0)
 		request_done(s, NULL);
 	imap_response_free(done);
@@ -267,7 +218,7 @@ emit_messages(struct session *s, struct fetched *f)
 			continue;
 		}
 		*ev->message = f->m[i];
-		sess_emit(s, ev);
+		session_emit_event(s, ev);
 	}
 }
 
@@ -311,7 +262,7 @@ serve_examine(struct session *s, const struct request *r)
 	int rc;
 
 	memset(&mi, 0, sizeof(mi));
-	sess_phase_begin(s, PHASE_SELECT);
+	session_emit_begin(s, PHASE_SELECT);
 	imap_cmd_set_flags(s->cmd, s->cmd_flags);
 	if (imap_cmd_select(s->cmd, &s->tagger, r->raw, r->len, false)
 	    != 0) {
@@ -321,8 +272,8 @@ serve_examine(struct session *s, const struct request *r)
 	rc = run_command(s, examine_untagged, &mi, &done);
 	if (rc == 0) {
 		imap_resp_mailbox(done, &mi);
-		flow_emit_selected(s, r->raw, r->len, 0, &mi);
-		sess_phase_end(s, PHASE_OK, "%u messages", mi.exists);
+		session_mailbox_selected(s, r->raw, r->len, 0, &mi);
+		session_emit_end(s, PHASE_OK, "%u messages", mi.exists);
 		rc = fetch_newest(s, mi.exists, r->newest);
 		if (rc == 0)
 			request_done(s, NULL);
@@ -340,16 +291,10 @@ unsolicited(struct session *s)
 {
 	struct imap_response *r;
 
-	if (sess_read_response(s, &r) != 0)
+	if (session_io_read(s, &r) != 0)
 		return -1;
 	if (imap_resp_is_bye(r)) {
-		char text[400];
-
-		flow_server_text(r, text, sizeof(text));
-		fail_set_reason(&s->fail, s->phase, FAIL_SERVER, FAIL_R_BYE,
-				"the server said BYE: %s", text);
-		fail_fact(s->fail.said, sizeof(s->fail.said), text);
-		s->usable = false;
+		session_io_bye(s, r);
 		imap_response_free(r);
 		return -1;
 	}
@@ -368,7 +313,7 @@ idle_wait(struct session *s)
 		{ .fd = s->link.fd, .events = POLLIN },
 	};
 
-	if (sess_buffered(s) > 0 || link_pending(&s->link) > 0)
+	if (session_io_buffered(s) > 0 || link_pending(&s->link) > 0)
 		return unsolicited(s);
 	while (poll(pfd, 3, -1) < 0)
 		if (errno != EINTR)
@@ -384,9 +329,9 @@ idle_wait(struct session *s)
 }
 
 int
-sess_serve_requests(struct session *s)
+session_req_serve(struct session *s)
 {
-	sess_emit(s, event_new(EV_READY, s->phase));
+	session_emit_event(s, event_new(EV_READY, s->phase));
 	for (;;) {
 		struct request *r = pop_request(s);
 		int rc = 0;
@@ -397,11 +342,11 @@ sess_serve_requests(struct session *s)
 				return -1;
 			continue;
 		}
-		if (r->type == REQ_QUIT) {
+		if (r->type == SESSION_REQ_QUIT) {
 			free(r);
 			return 0;
 		}
-		if (r->type == REQ_EXAMINE)
+		if (r->type == SESSION_REQ_EXAMINE)
 			rc = serve_examine(s, r);
 		else
 			rc = serve_status(s, r);

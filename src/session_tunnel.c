@@ -4,33 +4,36 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "session_emit.h"
 #include "session_int.h"
+#include "session_tunnel.h"
 #include "tunnel.h"
 
 int
-flow_tunnel_open(struct session *s)
+session_tunnel_open(struct session *s)
 {
 	char shown[TUNNEL_SHOWN_MAX];
 	int fd = -1;
 
-	sess_phase_begin(s, PHASE_TUNNEL);
+	session_emit_begin(s, PHASE_TUNNEL);
 	tunnel_command_shown(s->cfg.tunnel, NULL, NULL, shown,
 			     sizeof(shown));
 	s->tunnel = tunnel_start(s->cfg.tunnel, &fd, PHASE_TUNNEL, &s->fail);
 	if (s->tunnel == NULL)
 		return -1;
 	link_init(&s->link, fd, s->cancel[0]);
-	sess_phase_end(s, PHASE_OK, "sh -c %s (pid %ld)", shown,
-		       (long)tunnel_pid(s->tunnel));
-	sess_note(s, "a tunnel: no name lookup and no TCP connection; the "
-		  "command's standard input and output carry IMAP%s",
-		  s->cfg.ep.ssl || s->cfg.ep.starttls != STARTTLS_OFF ? "" :
-		  ", without TLS (the tunnel is trusted, as ssh is)");
+	session_emit_end(s, PHASE_OK, "sh -c %s (pid %ld)", shown,
+			 (long)tunnel_pid(s->tunnel));
+	session_emit_note(s, "a tunnel: no name lookup and no TCP "
+			  "connection; the command's standard input and "
+			  "output carry IMAP%s", s->cfg.ep.ssl ||
+			  s->cfg.ep.starttls != STARTTLS_OFF ? "" :
+			  ", without TLS (the tunnel is trusted, as ssh is)");
 	return 0;
 }
 
 bool
-sess_tunnel_trusted(const struct session *s)
+session_tunnel_trusted(const struct session *s)
 {
 	return s->tunnel != NULL;
 }
@@ -57,7 +60,7 @@ add_to_failure(struct session *s, const char *status, const char *err)
 			  "speak IMAP on its standard input and output");
 }
 
-/* The whole error output kept, as a note (sess_note would cut it). */
+/* The whole error output kept, as a note (session_emit_note would cut it). */
 static void
 note_stderr(struct session *s, const char *err)
 {
@@ -72,15 +75,15 @@ note_stderr(struct session *s, const char *err)
 		event_free(ev);
 		return;
 	}
-	sess_emit(s, ev);
+	session_emit_event(s, ev);
 }
 
 void
-sess_link_end(struct session *s, bool failing)
+session_tunnel_end(struct session *s, bool failing)
 {
 	if (s->tunnel != NULL)
 		link_end_output(&s->link);
-	sess_tunnel_close(s, failing);
+	session_tunnel_close(s, failing);
 	link_close(&s->link);
 	tunnel_free(s->tunnel);
 	s->tunnel = NULL;
@@ -88,7 +91,7 @@ sess_link_end(struct session *s, bool failing)
 }
 
 void
-sess_tunnel_close(struct session *s, bool failing)
+session_tunnel_close(struct session *s, bool failing)
 {
 	char status[160];
 	char err[TUNNEL_STDERR_MAX * 4 + 8];
@@ -96,12 +99,12 @@ sess_tunnel_close(struct session *s, bool failing)
 	if (s->tunnel == NULL || s->tunnel_closed)
 		return;
 	s->tunnel_closed = true;
-	sess_phase_begin(s, PHASE_TUNNEL_EXIT);
+	session_emit_begin(s, PHASE_TUNNEL_EXIT);
 	tunnel_stop(s->tunnel, failing ? 0 : TUNNEL_GRACE_MS);
 	tunnel_status_text(s->tunnel, status, sizeof(status));
 	tunnel_stderr_text(s->tunnel, err, sizeof(err));
-	sess_phase_end(s, tunnel_ok(s->tunnel) ? PHASE_OK : PHASE_FAILED,
-		       "%s", status);
+	session_emit_end(s, tunnel_ok(s->tunnel) ? PHASE_OK : PHASE_FAILED,
+			 "%s", status);
 	if (err[0] != '\0')
 		note_stderr(s, err);
 	if (failing)

@@ -7,6 +7,7 @@
 
 static Suite *(*const suites[])(void) = {
 	suite_capdiff,
+	suite_caps,
 	suite_config,
 	suite_detect,
 	suite_detectrun,

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *suite_capdiff(void);
+Suite *suite_caps(void);
 Suite *suite_config(void);
 Suite *suite_detect(void);
 Suite *suite_detectrun(void);

@@ -1,6 +1,6 @@
-/* session_flow.c - the phases of one connection, in order: resolve,
- * connect, TLS, greeting, capabilities, STARTTLS, login, list, select,
- * logout.  Linear code on the session's thread. */
+/* session_connect.c - the connection under IMAP: the name looked up
+ * and TCP connected (or a tunnel command started), TLS on it (made
+ * early on a thread of its own), and its end. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -8,11 +8,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "clock.h"
-#include "imap_cmd.h"
-#include "imap_parse.h"
 #include "net.h"
+#include "session_connect.h"
+#include "session_emit.h"
 #include "session_int.h"
+#include "session_time.h"
+#include "session_tunnel.h"
 #include "thread.h"
 #include "tls.h"
 
@@ -55,7 +56,7 @@ attempt_cb(const struct net_attempt *a, void *arg)
 		event_free(ev);
 		return;
 	}
-	sess_emit(s, ev);
+	session_emit_event(s, ev);
 }
 
 static int
@@ -63,13 +64,15 @@ phase_resolve(struct session *s, struct net_addrs *addrs)
 {
 	const struct endpoint *ep = &s->cfg.ep;
 
-	sess_phase_begin(s, PHASE_RESOLVE);
+	session_emit_begin(s, PHASE_RESOLVE);
 	if (ep->host_unicode[0] != '\0')
-		sess_note(s, "%s is an international name: its A-labels %s "
-			  "are looked up and checked in the certificate",
-			  ep->host_unicode, ep->host);
+		session_emit_note(s, "%s is an international name: its "
+				  "A-labels %s are looked up and checked in "
+				  "the certificate", ep->host_unicode,
+				  ep->host);
 	if (net_resolve(ep->host, endpoint_port(ep), ep->kind,
-			sess_deadline(s), s->cancel[0], addrs, &s->fail) != 0)
+			session_time_deadline(s), s->cancel[0], addrs,
+			&s->fail) != 0)
 		return -1;
 	for (size_t i = 0; i < addrs->n; i++) {
 		struct event *ev = event_new(EV_ADDRESS, PHASE_RESOLVE);
@@ -81,11 +84,11 @@ phase_resolve(struct session *s, struct net_addrs *addrs)
 			event_free(ev);
 			continue;
 		}
-		sess_emit(s, ev);
+		session_emit_event(s, ev);
 	}
-	sess_phase_end(s, PHASE_OK, "%zu address%s%s", addrs->n,
-		       addrs->n == 1 ? "" : "es", ep->kind == ADDR_NAME ? "" :
-		       " (an address literal: no lookup)");
+	session_emit_end(s, PHASE_OK, "%zu address%s%s", addrs->n,
+			 addrs->n == 1 ? "" : "es", ep->kind == ADDR_NAME ? ""
+			 : " (an address literal: no lookup)");
 	return 0;
 }
 
@@ -95,13 +98,13 @@ phase_connect(struct session *s, const struct net_addrs *addrs)
 	char peer[NET_ADDR_TEXT_MAX + 8];
 	int fd = -1;
 
-	sess_phase_begin(s, PHASE_CONNECT);
-	if (net_connect(addrs, sess_deadline(s), s->cancel[0], attempt_cb, s,
-			&fd, &s->fail) != 0)
+	session_emit_begin(s, PHASE_CONNECT);
+	if (net_connect(addrs, session_time_deadline(s), s->cancel[0],
+			attempt_cb, s, &fd, &s->fail) != 0)
 		return -1;
 	link_init(&s->link, fd, s->cancel[0]);
 	peer_name(fd, peer, sizeof(peer));
-	sess_phase_end(s, PHASE_OK, "%s", peer);
+	session_emit_end(s, PHASE_OK, "%s", peer);
 	return 0;
 }
 
@@ -175,7 +178,7 @@ tls_take(struct session *s, enum phase p)
 }
 
 void
-flow_tls_discard(struct session *s)
+session_connect_discard(struct session *s)
 {
 	if (s->tls_preparing)
 		pthread_join(s->tls_thread, NULL);
@@ -186,7 +189,7 @@ flow_tls_discard(struct session *s)
 
 /* TLS on the link in phase p; the summary is reported either way. */
 int
-flow_tls(struct session *s, enum phase p)
+session_connect_tls(struct session *s, enum phase p)
 {
 	const struct endpoint *ep = &s->cfg.ep;
 	struct tls_client *t = tls_take(s, p);
@@ -197,60 +200,40 @@ flow_tls(struct session *s, enum phase p)
 		s->usable = false;
 		return -1;
 	}
-	rc = link_start_tls(&s->link, t, sess_deadline(s), p, &s->fail);
-	sess_emit_tls(s);
+	rc = link_start_tls(&s->link, t, session_time_deadline(s), p,
+			    &s->fail);
+	session_emit_tls(s);
 	if (rc != 0) {
 		s->usable = false;
 		return -1;
 	}
 	tls_line(s, line, sizeof(line));
-	sess_phase_end(s, PHASE_OK, "%s", line);
+	session_emit_end(s, PHASE_OK, "%s", line);
 	if (!ep->tls.verify)
-		sess_note(s, "the certificate was NOT verified (--insecure): "
-			  "anyone on the path could be reading this "
-			  "connection");
+		session_emit_note(s, "the certificate was NOT verified "
+				  "(--insecure): anyone on the path could be "
+				  "reading this connection");
 	return 0;
 }
 
-static int
-phase_tls(struct session *s)
-{
-	sess_phase_begin(s, PHASE_TLS);
-	return flow_tls(s, PHASE_TLS);
-}
-
 int
-sess_run(struct session *s)
+session_connect_open(struct session *s)
 {
 	struct net_addrs addrs;
 
 	tls_prepare(s);
-	if (s->cfg.tunnel[0] != '\0') {
-		if (flow_tunnel_open(s) != 0)
-			return -1;
-	} else if (phase_resolve(s, &addrs) != 0 ||
-		   phase_connect(s, &addrs) != 0) {
+	if (s->cfg.tunnel[0] != '\0')
+		return session_tunnel_open(s);
+	if (phase_resolve(s, &addrs) != 0 || phase_connect(s, &addrs) != 0)
 		return -1;
-	}
-	if (s->cfg.ep.ssl && phase_tls(s) != 0)
-		return -1;
-	s->parser = sess_parser_new();
-	if (s->parser == NULL) {
-		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
-		return -1;
-	}
-	s->usable = true;
-	if (flow_greeting(s) != 0)
-		return -1;
-	if (flow_capability(s) != 0)
-		return -1;
-	if (flow_starttls(s) != 0)
-		return -1;
-	if (flow_login_and_list(s) != 0)
-		return -1;
-	if (!s->cfg.stay_open)
+	return 0;
+}
+
+int
+session_connect_implicit_tls(struct session *s)
+{
+	if (!s->cfg.ep.ssl)
 		return 0;
-	/* Browsing has no end the server could stretch. */
-	s->end_by = 0;
-	return sess_serve_requests(s);
+	session_emit_begin(s, PHASE_TLS);
+	return session_connect_tls(s, PHASE_TLS);
 }

@@ -1,0 +1,83 @@
+/* caps.h - a server's capabilities and what they allow: the login
+ * mechanism, commands after LOGIN, STARTTLS, LIST options, literals.
+ * Pure functions: no socket, no session. */
+#ifndef IMAPCONN_CAPS_H
+#define IMAPCONN_CAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fail.h"
+
+struct imap_response;
+
+/* Every capability the server named: no count limit but the size of
+ * the response that carried them, so none that matters
+ * (LOGINDISABLED, STARTTLS, AUTH=) can be dropped. */
+struct caps {
+	size_t n;
+	char **name;	/* n names as the server spelt them (compare with
+			 * caps_has); array and names owned */
+};
+
+enum mech {
+	MECH_NONE = 0,		/* LOGINDISABLED and no AUTH=PLAIN */
+	MECH_PLAIN_IR,		/* AUTHENTICATE PLAIN with SASL-IR */
+	MECH_PLAIN,		/* AUTHENTICATE PLAIN, then "+" */
+	MECH_LOGIN
+};
+
+/* Free the names; c is empty after (and may be reused). */
+void caps_clear(struct caps *c);
+
+/* Whether c names name, compared without regard to case as IMAP does
+ * (the names keep the server's spelling). */
+bool caps_has(const struct caps *c, const char *name);
+
+/* Replace c with the capabilities r carries ("* CAPABILITY ..." or a
+ * [CAPABILITY ...] code); true when it had some, else c is left as it
+ * was.  r stays the caller's. */
+bool caps_take(struct caps *c, const struct imap_response *r);
+
+/* The imap_cmd flags c allows: literals as {n+} with LITERAL+, small
+ * ones with LITERAL-, else none. */
+unsigned caps_cmd_flags(const struct caps *c);
+
+/* The LIST RETURN options (IMAP_LIST_*) c allows: none without
+ * LIST-EXTENDED. */
+unsigned caps_list_options(const struct caps *c);
+
+/* Whether auth_mechs (CONN_AUTH_* from --auth; 0: any) allows m. */
+bool caps_mech_allowed(unsigned auth_mechs, enum mech m);
+
+/* AUTHENTICATE PLAIN when c offers it and auth_mechs allows it: with
+ * SASL-IR MECH_PLAIN_IR, else MECH_PLAIN; MECH_NONE when not. */
+enum mech caps_plain_mech(const struct caps *c, unsigned auth_mechs);
+
+/* The login mechanism c and auth_mechs allow: LOGIN first (it shares
+ * a write with LIST) unless LOGINDISABLED, then AUTHENTICATE PLAIN;
+ * MECH_NONE when neither. */
+enum mech caps_choose_mech(const struct caps *c, unsigned auth_mechs);
+
+/* The mechanism to use right after STARTTLS from before, what was
+ * said before TLS: LOGIN when allowed then (it stays allowed after
+ * it), else MECH_NONE: only CAPABILITY can tell. */
+enum mech caps_mech_after_tls(const struct caps *before,
+			      unsigned auth_mechs);
+
+/* Whether commands may follow LOGIN in its write: c offers ID or
+ * SASL-IR.  Servers without either, such as Courier IMAP, hand the
+ * connection to another process after the login and lose what came
+ * behind it. */
+bool caps_login_pipelines(const struct caps *c);
+
+/* Why STARTTLS cannot run on a plain connection whose greeting was
+ * PREAUTH (preauth) or whose capabilities are c: FAIL_R_NONE when it
+ * can. */
+enum fail_reason caps_starttls_refusal(const struct caps *c, bool preauth);
+
+/* Why no login mechanism can be used when c allows none of those
+ * auth_mechs allows: LOGINDISABLED unless only PLAIN was allowed. */
+enum fail_reason caps_no_mech_reason(unsigned auth_mechs);
+
+#endif

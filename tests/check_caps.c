@@ -1,0 +1,237 @@
+/* check_caps.c - capabilities as the server sends them, and what they
+ * decide without a socket: the login mechanism (LOGINDISABLED, --auth,
+ * AUTH=PLAIN, SASL-IR), the mechanism kept over STARTTLS, whether
+ * commands may follow LOGIN, STARTTLS's refusals, LIST options and
+ * literals. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caps.h"
+#include "check_units.h"
+#include "config.h"
+#include "imap_cmd.h"
+#include "imap_parse.h"
+
+/* The capabilities of "* CAPABILITY <names>", through the parser. */
+static struct caps
+caps_of(const char *names)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	struct imap_response *r;
+	struct caps c = { 0, NULL };
+	char line[512];
+	size_t used = 0;
+	int n;
+
+	n = snprintf(line, sizeof(line), "* CAPABILITY %s\r\n", names);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(imap_parser_feed(p, line, (size_t)n, &used),
+			 IMAP_PARSE_OK);
+	r = imap_parser_take(p);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(caps_take(&c, r));
+	imap_response_free(r);
+	imap_parser_free(p);
+	return c;
+}
+
+START_TEST(test_take_and_has)
+{
+	struct caps c = caps_of("IMAP4rev1 Auth=Plain STARTTLS");
+
+	ck_assert_uint_eq(c.n, 3);
+	/* The server's spelling is kept; the comparison ignores case. */
+	ck_assert_str_eq(c.name[1], "Auth=Plain");
+	ck_assert(caps_has(&c, "AUTH=PLAIN"));
+	ck_assert(caps_has(&c, "starttls"));
+	ck_assert(!caps_has(&c, "STARTTLS2"));
+	ck_assert(!caps_has(&c, "AUTH"));
+	caps_clear(&c);
+	ck_assert_uint_eq(c.n, 0);
+	ck_assert_ptr_null(c.name);
+	ck_assert(!caps_has(&c, "IMAP4rev1"));
+}
+END_TEST
+
+START_TEST(test_take_keeps_without_caps)
+{
+	struct imap_parser *p = imap_parser_new(NULL);
+	static const char ok[] = "* OK ready\r\n";
+	struct caps c = caps_of("IMAP4rev1 ID");
+	struct imap_response *r;
+	size_t used = 0;
+
+	ck_assert_int_eq(imap_parser_feed(p, ok, sizeof(ok) - 1, &used),
+			 IMAP_PARSE_OK);
+	r = imap_parser_take(p);
+	ck_assert(!caps_take(&c, r));
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert(caps_has(&c, "ID"));
+	imap_response_free(r);
+	imap_parser_free(p);
+	caps_clear(&c);
+}
+END_TEST
+
+/* Each list of capabilities and --auth, with the mechanism chosen, the
+ * AUTHENTICATE PLAIN it allows, and the mechanism kept for after
+ * STARTTLS (only LOGIN: AUTHENTICATE waits for the capabilities over
+ * TLS). */
+static const struct {
+	const char *caps;
+	unsigned auth;		/* CONN_AUTH_*; 0: any */
+	enum mech choose, plain, after_tls;
+} mech_cases[] = {
+	{ "IMAP4rev1", 0, MECH_LOGIN, MECH_NONE, MECH_LOGIN },
+	{ "IMAP4rev1 AUTH=PLAIN SASL-IR", 0,
+	  MECH_LOGIN, MECH_PLAIN_IR, MECH_LOGIN },
+	{ "IMAP4rev1 LOGINDISABLED", 0, MECH_NONE, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 LOGINDISABLED AUTH=PLAIN", 0,
+	  MECH_PLAIN, MECH_PLAIN, MECH_NONE },
+	{ "IMAP4rev1 logindisabled auth=plain sasl-ir", 0,
+	  MECH_PLAIN_IR, MECH_PLAIN_IR, MECH_NONE },
+	{ "IMAP4rev1 AUTH=PLAIN", CONN_AUTH_PLAIN,
+	  MECH_PLAIN, MECH_PLAIN, MECH_NONE },
+	{ "IMAP4rev1 AUTH=PLAIN SASL-IR", CONN_AUTH_PLAIN,
+	  MECH_PLAIN_IR, MECH_PLAIN_IR, MECH_NONE },
+	{ "IMAP4rev1", CONN_AUTH_PLAIN, MECH_NONE, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 LOGINDISABLED AUTH=PLAIN", CONN_AUTH_LOGIN,
+	  MECH_NONE, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 AUTH=PLAIN", CONN_AUTH_LOGIN,
+	  MECH_LOGIN, MECH_NONE, MECH_LOGIN },
+	{ "IMAP4rev1 AUTH=PLAIN", CONN_AUTH_LOGIN | CONN_AUTH_PLAIN,
+	  MECH_LOGIN, MECH_PLAIN, MECH_LOGIN },
+	/* SASL-IR alone names no mechanism, nor does AUTH=LOGIN. */
+	{ "IMAP4rev1 LOGINDISABLED SASL-IR", 0,
+	  MECH_NONE, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 AUTH=LOGIN SASL-IR", 0,
+	  MECH_LOGIN, MECH_NONE, MECH_LOGIN },
+};
+
+START_TEST(test_mechs)
+{
+	struct caps c = caps_of(mech_cases[_i].caps);
+	unsigned auth = mech_cases[_i].auth;
+
+	ck_assert_msg(caps_choose_mech(&c, auth) == mech_cases[_i].choose,
+		      "chosen for %s, --auth %u", mech_cases[_i].caps, auth);
+	ck_assert_msg(caps_plain_mech(&c, auth) == mech_cases[_i].plain,
+		      "PLAIN for %s, --auth %u", mech_cases[_i].caps, auth);
+	ck_assert_msg(caps_mech_after_tls(&c, auth)
+		      == mech_cases[_i].after_tls, "after TLS for %s, "
+		      "--auth %u", mech_cases[_i].caps, auth);
+	caps_clear(&c);
+}
+END_TEST
+
+START_TEST(test_mech_allowed)
+{
+	ck_assert(caps_mech_allowed(0, MECH_LOGIN));
+	ck_assert(caps_mech_allowed(0, MECH_PLAIN_IR));
+	ck_assert(caps_mech_allowed(CONN_AUTH_LOGIN, MECH_LOGIN));
+	ck_assert(!caps_mech_allowed(CONN_AUTH_LOGIN, MECH_PLAIN));
+	ck_assert(!caps_mech_allowed(CONN_AUTH_LOGIN, MECH_PLAIN_IR));
+	ck_assert(!caps_mech_allowed(CONN_AUTH_PLAIN, MECH_LOGIN));
+	ck_assert(caps_mech_allowed(CONN_AUTH_PLAIN, MECH_PLAIN_IR));
+}
+END_TEST
+
+START_TEST(test_login_pipelines)
+{
+	struct caps c = caps_of("IMAP4rev1 ID");
+
+	ck_assert(caps_login_pipelines(&c));
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1 SASL-IR");
+	ck_assert(caps_login_pipelines(&c));
+	caps_clear(&c);
+	/* Courier IMAP: neither, and what follows LOGIN is lost. */
+	c = caps_of("IMAP4rev1 UIDPLUS CHILDREN NAMESPACE "
+		    "THREAD=ORDEREDSUBJECT SORT QUOTA IDLE STARTTLS");
+	ck_assert(!caps_login_pipelines(&c));
+	caps_clear(&c);
+}
+END_TEST
+
+START_TEST(test_starttls_refusal)
+{
+	struct caps c = caps_of("IMAP4rev1 STARTTLS");
+
+	ck_assert_int_eq(caps_starttls_refusal(&c, false), FAIL_R_NONE);
+	/* PREAUTH on plain text: nothing can be protected any more. */
+	ck_assert_int_eq(caps_starttls_refusal(&c, true),
+			 FAIL_R_PREAUTH_BEFORE_STARTTLS);
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1 AUTH=PLAIN");
+	ck_assert_int_eq(caps_starttls_refusal(&c, false),
+			 FAIL_R_STARTTLS_NOT_OFFERED);
+	ck_assert_int_eq(caps_starttls_refusal(&c, true),
+			 FAIL_R_PREAUTH_BEFORE_STARTTLS);
+	caps_clear(&c);
+}
+END_TEST
+
+START_TEST(test_no_mech_reason)
+{
+	ck_assert_int_eq(caps_no_mech_reason(0), FAIL_R_LOGINDISABLED);
+	ck_assert_int_eq(caps_no_mech_reason(CONN_AUTH_LOGIN),
+			 FAIL_R_LOGINDISABLED);
+	ck_assert_int_eq(caps_no_mech_reason(CONN_AUTH_PLAIN),
+			 FAIL_R_PLAIN_NOT_OFFERED);
+}
+END_TEST
+
+START_TEST(test_list_options)
+{
+	struct caps c = caps_of("IMAP4rev1 CHILDREN SPECIAL-USE LIST-STATUS");
+
+	/* Without LIST-EXTENDED there is no RETURN to ask with. */
+	ck_assert_uint_eq(caps_list_options(&c), 0);
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1 LIST-EXTENDED CHILDREN SPECIAL-USE "
+		    "LIST-STATUS");
+	ck_assert_uint_eq(caps_list_options(&c), IMAP_LIST_CHILDREN
+			  | IMAP_LIST_SPECIAL_USE | IMAP_LIST_STATUS);
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1 LIST-EXTENDED SPECIAL-USE");
+	ck_assert_uint_eq(caps_list_options(&c), IMAP_LIST_SPECIAL_USE);
+	caps_clear(&c);
+}
+END_TEST
+
+START_TEST(test_cmd_flags)
+{
+	struct caps c = caps_of("IMAP4rev1 LITERAL- LITERAL+");
+
+	/* LITERAL+ covers every size: it wins over LITERAL-. */
+	ck_assert_uint_eq(caps_cmd_flags(&c), IMAP_CMD_LITERAL_PLUS);
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1 LITERAL-");
+	ck_assert_uint_eq(caps_cmd_flags(&c), IMAP_CMD_LITERAL_MINUS);
+	caps_clear(&c);
+	c = caps_of("IMAP4rev1");
+	ck_assert_uint_eq(caps_cmd_flags(&c), 0);
+	caps_clear(&c);
+}
+END_TEST
+
+Suite *
+suite_caps(void)
+{
+	Suite *s = suite_create("caps");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_take_and_has);
+	tcase_add_test(tc, test_take_keeps_without_caps);
+	tcase_add_loop_test(tc, test_mechs, 0,
+			    sizeof(mech_cases) / sizeof(mech_cases[0]));
+	tcase_add_test(tc, test_mech_allowed);
+	tcase_add_test(tc, test_login_pipelines);
+	tcase_add_test(tc, test_starttls_refusal);
+	tcase_add_test(tc, test_no_mech_reason);
+	tcase_add_test(tc, test_list_options);
+	tcase_add_test(tc, test_cmd_flags);
+	suite_add_tcase(s, tc);
+	return s;
+}
