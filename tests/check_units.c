@@ -17,6 +17,7 @@ static Suite *(*const suites[])(void) = {
 	suite_escape,
 	suite_event,
 	suite_export,
+	suite_formmodel,
 	suite_hostspec,
 	suite_idna,
 	suite_imap_cmd,

@@ -15,6 +15,7 @@ Suite *suite_envelope(void);
 Suite *suite_escape(void);
 Suite *suite_event(void);
 Suite *suite_export(void);
+Suite *suite_formmodel(void);
 Suite *suite_hostspec(void);
 Suite *suite_idna(void);
 Suite *suite_imap_cmd(void);

@@ -1,0 +1,980 @@
+/* check_formmodel.c - the connection form's values without curses: the
+ * command line and every host form into the fields, the port following
+ * Implicit TLS, the password kept apart and wiped, the configuration and
+ * the detection built from the fields, and a detection's fill. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_units.h"
+#include "config.h"
+#include "detect.h"
+#include "formmodel.h"
+#include "options.h"
+#include "testopts.h"
+
+/* The model of a command line: the words after argv[0], at most six,
+ * parsed; o is wiped at once (the model keeps its own copy). */
+static struct formmodel *
+model_of(const char *const *w)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+	struct formmodel *m;
+
+	ck_assert_msg(test_parse_words(&o, err, sizeof(err), w[0], w[1],
+				       w[2], w[3], w[4], w[5],
+				       (const char *)NULL) == 0, "%s", err);
+	m = formmodel_new(&o);
+	ck_assert_ptr_nonnull(m);
+	config_wipe(&o.cfg);
+	memset(&o, 0, sizeof(o));
+	return m;
+}
+
+#define MODEL(...) model_of((const char *const []){ __VA_ARGS__, NULL, \
+			    NULL, NULL, NULL, NULL, NULL })
+#define NO_WORDS NULL
+
+/* The trimmed text of a field. */
+static const char *
+text(const struct formmodel *m, enum formmodel_id id)
+{
+	static char buf[CONFIG_PATH_MAX];
+
+	formmodel_text(m, id, buf, sizeof(buf));
+	return buf;
+}
+
+static bool
+all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != 0)
+			return false;
+	return true;
+}
+
+/* The configuration of the fields, which must build. */
+static void
+config_ok(struct formmodel *m, struct conn_config *cfg)
+{
+	char err[512] = "";
+
+	ck_assert_msg(formmodel_config(m, cfg, err, sizeof(err)) == 0, "%s",
+		      err);
+}
+
+/* Drop the focus requests made so far. */
+static void
+drop_focus(struct formmodel *m)
+{
+	while (formmodel_take_focus(m) >= 0)
+		continue;
+}
+
+/* ------------------------------------------------------------ hosts */
+
+START_TEST(test_plain_host)
+{
+	struct formmodel *m = MODEL("imap.example.com");
+	struct conn_config cfg;
+
+	ck_assert_str_eq(text(m, FORM_HOST), "imap.example.com");
+	ck_assert(formmodel_host_ok(m));
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
+				     "imap.example.com (a name)"));
+	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	ck_assert_int_eq(formmodel_choice(m, FORM_SSL), 0);
+	ck_assert_str_eq(text(m, FORM_TIMEOUT), "30");
+	ck_assert_str_eq(text(m, FORM_VERIFY), "on");
+	ck_assert_str_eq(text(m, FORM_USER), "");
+	ck_assert_str_eq(text(m, FORM_ADVANCED), "hidden");
+	ck_assert_uint_eq(formmodel_pw_len(m), 0);
+	ck_assert_str_eq(formmodel_pw_note(m), "");
+	ck_assert(formmodel_ready(m));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_HOST);
+	ck_assert_int_eq(formmodel_take_focus(m), -1);
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, "imap.example.com");
+	ck_assert_uint_eq(cfg.ep.port, 143);
+	ck_assert(!cfg.ep.ssl);
+	ck_assert(cfg.ep.tls.verify);
+	ck_assert_str_eq(cfg.user, "");
+	ck_assert(!cfg.have_password);
+	ck_assert(cfg.stay_open);
+	ck_assert(cfg.timeout_s == 30);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_url_host)
+{
+	struct formmodel *m = MODEL("imaps://alice@mail.example.com/Sent");
+	struct conn_config cfg;
+	char err[512] = "";
+
+	ck_assert_str_eq(text(m, FORM_HOST),
+			 "imaps://alice@mail.example.com/Sent");
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_USER), "alice");
+	/* A user and no password: not ready, the password is asked. */
+	ck_assert(!formmodel_ready(m));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_PASSWORD);
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Password: "));
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, "mail.example.com");
+	ck_assert_uint_eq(cfg.ep.port, 993);
+	ck_assert(cfg.ep.ssl);
+	ck_assert_str_eq(cfg.user, "alice");
+	ck_assert_str_eq(cfg.ep.user, "alice");
+	ck_assert_str_eq(cfg.password, "pw");
+	ck_assert(cfg.have_password);
+	ck_assert_str_eq(cfg.select, "Sent");
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_host_port)
+{
+	struct formmodel *m = MODEL("mail.example.com:1993");
+	struct conn_config cfg;
+
+	ck_assert_str_eq(text(m, FORM_PORT), "1993");
+	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	/* A port given no longer follows the TLS choice. */
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_PORT), "1993");
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, "mail.example.com");
+	ck_assert_uint_eq(cfg.ep.port, 1993);
+	ck_assert(cfg.ep.ssl);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* The host forms of make-imap-connection: what each puts in the
+ * fields and in the configuration. */
+static const struct {
+	const char *spec;
+	const char *host;
+	const char *port;	/* the Port field */
+	const char *ssl;
+	const char *starttls;
+} forms[] = {
+	{ "mail.example.com", "mail.example.com", "143", "off", "off" },
+	{ "192.0.2.7", "192.0.2.7", "143", "off", "off" },
+	{ "3221225991", "192.0.2.7", "143", "off", "off" },
+	{ "2001:db8::7", "2001:db8::7", "143", "off", "off" },
+	{ "[2001:db8::7]:993", "2001:db8::7", "993", "off", "off" },
+	{ "mail.example.com:1143", "mail.example.com", "1143", "off", "off" },
+	{ "(\"mail.example.com\" . 993)", "mail.example.com", "993", "off",
+	  "off" },
+	{ "(\"mail.example.com\" :port 993 :ssl t)", "mail.example.com",
+	  "993", "on", "off" },
+	{ "(\"mail.example.com\" :ssl t)", "mail.example.com", "993", "on",
+	  "off" },
+	{ "(\"mail.example.com\" :starttls t)", "mail.example.com", "143",
+	  "off", "required" },
+	{ "imap://mail.example.com", "mail.example.com", "143", "off",
+	  "off" },
+	{ "imaps://mail.example.com:10993", "mail.example.com", "10993",
+	  "on", "off" },
+};
+
+#define NFORMS (sizeof(forms) / sizeof(forms[0]))
+
+static void
+check_form(struct formmodel *m, size_t i)
+{
+	struct conn_config cfg;
+
+	ck_assert_msg(formmodel_host_ok(m), "%s: %s", forms[i].spec,
+		      formmodel_host_info(m));
+	ck_assert_str_eq(text(m, FORM_PORT), forms[i].port);
+	ck_assert_str_eq(text(m, FORM_SSL), forms[i].ssl);
+	ck_assert_str_eq(text(m, FORM_STARTTLS), forms[i].starttls);
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, forms[i].host);
+	ck_assert_uint_eq(cfg.ep.port, (unsigned)atoi(forms[i].port));
+	ck_assert_int_eq(cfg.ep.ssl, strcmp(forms[i].ssl, "on") == 0);
+	ck_assert_str_eq(starttls_mode_name(cfg.ep.starttls),
+			 forms[i].starttls);
+	config_wipe(&cfg);
+}
+
+/* Given on the command line (_i even) or typed into the Host field of
+ * an empty form (_i odd): the same fields. */
+START_TEST(test_host_forms)
+{
+	size_t i = (size_t)_i / 2;
+	struct formmodel *m;
+
+	if (_i % 2 == 0) {
+		m = MODEL(forms[i].spec);
+		ck_assert_str_eq(text(m, FORM_HOST), forms[i].spec);
+	} else {
+		m = MODEL(NO_WORDS);
+		ck_assert(!formmodel_host_ok(m));
+		formmodel_typed(m, FORM_HOST, forms[i].spec);
+		ck_assert_str_eq(text(m, FORM_HOST), forms[i].spec);
+	}
+	check_form(m, i);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_host_info)
+{
+	struct formmodel *m = MODEL(NO_WORDS);
+
+	ck_assert(!formmodel_host_ok(m));
+	ck_assert(!formmodel_ready(m));
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m), "e.g."));
+	formmodel_typed(m, FORM_HOST, "  mail.example.com:99999 ");
+	ck_assert(!formmodel_host_ok(m));
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
+				     "at character"));
+	ck_assert_ptr_null(strchr(formmodel_host_info(m), '\n'));
+	formmodel_typed(m, FORM_HOST, "  imaps://bob@192.0.2.7  ");
+	ck_assert(formmodel_host_ok(m));
+	ck_assert_str_eq(formmodel_shown(m, FORM_HOST),
+			 "imaps://bob@192.0.2.7");
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
+				     "192.0.2.7 (an IPv4 address)"));
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m), "user bob"));
+	ck_assert_str_eq(text(m, FORM_USER), "bob");
+	formmodel_free(m);
+}
+END_TEST
+
+/* What a typed Host says goes into the fields it names, and only
+ * those; a field it no longer names keeps what it holds. */
+START_TEST(test_host_carries)
+{
+	struct formmodel *m = MODEL(NO_WORDS);
+
+	formmodel_typed(m, FORM_TIMEOUT, "12");
+	formmodel_typed(m, FORM_HOST, "imaps://carol@h.example.com:1993");
+	ck_assert_str_eq(text(m, FORM_PORT), "1993");
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_USER), "carol");
+	ck_assert_str_eq(text(m, FORM_TIMEOUT), "12");
+	formmodel_typed(m, FORM_USER, "dave");
+	formmodel_typed(m, FORM_HOST, "h.example.com");
+	ck_assert_str_eq(text(m, FORM_PORT), "1993");
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_USER), "dave");
+	formmodel_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ choices */
+
+START_TEST(test_port_follows_tls)
+{
+	struct formmodel *m = MODEL("h.example.com");
+	struct conn_config cfg;
+
+	formmodel_take_change(m, FORM_PORT);
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	ck_assert(formmodel_take_change(m, FORM_PORT));
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	/* Backwards, wrapping. */
+	formmodel_cycle(m, FORM_SSL, -1);
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	/* A port typed stays. */
+	formmodel_typed(m, FORM_PORT, " 2000 ");
+	ck_assert_str_eq(text(m, FORM_PORT), "2000");
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_PORT), "2000");
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.ep.port, 2000);
+	ck_assert(!cfg.ep.ssl);
+	config_wipe(&cfg);
+	/* Emptied, it follows again; empty is the usual port. */
+	formmodel_typed(m, FORM_PORT, "");
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.ep.port, 0);
+	ck_assert_uint_eq(endpoint_port(&cfg.ep), 143);
+	config_wipe(&cfg);
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_port_from_command_line)
+{
+	struct formmodel *m = MODEL("--port=1143", "h.example.com");
+
+	ck_assert_str_eq(text(m, FORM_PORT), "1143");
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_PORT), "1143");
+	formmodel_free(m);
+	m = MODEL("--ssl", "h.example.com");
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_choices_wrap)
+{
+	struct formmodel *m = MODEL("h.example.com");
+
+	ck_assert_str_eq(text(m, FORM_TLSMIN), "default");
+	formmodel_cycle(m, FORM_TLSMIN, -1);
+	ck_assert_str_eq(text(m, FORM_TLSMIN), "1.3");
+	formmodel_cycle(m, FORM_TLSMIN, 1);
+	ck_assert_str_eq(text(m, FORM_TLSMIN), "default");
+	ck_assert_int_eq(formmodel_choice(m, FORM_TLSMIN), 0);
+	formmodel_cycle(m, FORM_STARTTLS, 1);
+	ck_assert_str_eq(formmodel_shown(m, FORM_STARTTLS),
+			 formmodel_field(FORM_STARTTLS)->choices[
+				 formmodel_choice(m, FORM_STARTTLS)]);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_advanced)
+{
+	struct formmodel *m = MODEL("h.example.com");
+
+	ck_assert(formmodel_field(FORM_CIPHERS)->advanced);
+	ck_assert(!formmodel_field(FORM_CAFILE)->advanced);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	formmodel_take_change(m, FORM_ADVANCED);
+	formmodel_cycle(m, FORM_ADVANCED, 1);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	ck_assert_str_eq(text(m, FORM_ADVANCED), "shown");
+	ck_assert(formmodel_take_change(m, FORM_ADVANCED));
+	formmodel_cycle(m, FORM_ADVANCED, 1);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	ck_assert_str_eq(text(m, FORM_ADVANCED), "hidden");
+	formmodel_show_advanced(m, true);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	ck_assert_str_eq(text(m, FORM_ADVANCED), "shown");
+	formmodel_show_advanced(m, false);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	ck_assert(formmodel_take_change(m, FORM_ADVANCED));
+	/* A Host carrying a setting of the section opens it... */
+	formmodel_typed(m, FORM_HOST, "(\"h.example.com\" :ca-file "
+			"\"/x/ca.pem\")");
+	ck_assert_str_eq(text(m, FORM_CAFILE), "/x/ca.pem");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	formmodel_typed(m, FORM_HOST, "(\"h.example.com\" :ciphers "
+			"\"HIGH\")");
+	ck_assert_str_eq(text(m, FORM_CIPHERS), "HIGH");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	formmodel_free(m);
+	/* ...and so does an advanced option on the command line. */
+	m = MODEL("--tls-min=1.3", "h.example.com");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	ck_assert_str_eq(text(m, FORM_TLSMIN), "1.3");
+	formmodel_free(m);
+	m = MODEL("--ca-file=/x/ca.pem", "h.example.com");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	ck_assert_str_eq(text(m, FORM_CAFILE), "/x/ca.pem");
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_take_change)
+{
+	struct formmodel *m = MODEL("h.example.com");
+
+	ck_assert(formmodel_take_change(m, FORM_HOST));
+	ck_assert(!formmodel_take_change(m, FORM_HOST));
+	for (int i = 0; i < FORM_COUNT; i++)
+		formmodel_take_change(m, (enum formmodel_id)i);
+	/* Typed: the form shows it already. */
+	formmodel_typed(m, FORM_PORT, "2000");
+	ck_assert(!formmodel_take_change(m, FORM_PORT));
+	formmodel_typed(m, FORM_HOST, "h.example.com:995");
+	ck_assert(!formmodel_take_change(m, FORM_HOST));
+	ck_assert(formmodel_take_change(m, FORM_PORT));
+	ck_assert(!formmodel_take_change(m, FORM_PORT));
+	ck_assert(!formmodel_take_change(m, FORM_SSL));
+	formmodel_cycle(m, FORM_VERIFY, 1);
+	ck_assert(formmodel_take_change(m, FORM_VERIFY));
+	ck_assert(!formmodel_take_change(m, FORM_VERIFY));
+	ck_assert(formmodel_pw_add(m, "x", 1));
+	ck_assert(formmodel_take_change(m, FORM_PASSWORD));
+	ck_assert(!formmodel_take_change(m, FORM_PASSWORD));
+	formmodel_pw_erase(m);
+	ck_assert(formmodel_take_change(m, FORM_PASSWORD));
+	formmodel_pw_clear(m);
+	ck_assert(formmodel_take_change(m, FORM_PASSWORD));
+	for (int i = 0; i < FORM_COUNT; i++)
+		ck_assert(!formmodel_take_change(m, (enum formmodel_id)i));
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_take_focus)
+{
+	struct formmodel *m = MODEL("h.example.com");
+
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_HOST);
+	ck_assert_int_eq(formmodel_take_focus(m), -1);
+	formmodel_focus_user(m);
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_USER);
+	ck_assert_int_eq(formmodel_take_focus(m), -1);
+	formmodel_free(m);
+	m = MODEL("-u", "bob", "h.example.com");
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_PASSWORD);
+	ck_assert_int_eq(formmodel_take_focus(m), -1);
+	formmodel_free(m);
+	m = MODEL("-u", "bob");
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_HOST);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_typed_trimmed)
+{
+	struct formmodel *m = MODEL("h.example.com");
+	struct conn_config cfg;
+
+	formmodel_typed(m, FORM_USER, "  bob  ");
+	ck_assert_str_eq(text(m, FORM_USER), "bob");
+	ck_assert(formmodel_pw_add(m, " ", 1));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.user, "bob");
+	ck_assert_str_eq(cfg.ep.user, "bob");
+	/* The password is kept as typed, spaces and all. */
+	ck_assert_str_eq(cfg.password, " ");
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ password */
+
+START_TEST(test_password_multibyte)
+{
+	struct formmodel *m = MODEL("-u", "bob", "h.example.com");
+	struct conn_config cfg;
+	static const char *const chars[] = {
+		"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"
+	};
+	size_t lens[] = { 1, 3, 6, 10 }, n = 0;
+
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert(formmodel_pw_add(m, chars[i], strlen(chars[i])));
+		ck_assert_uint_eq(formmodel_pw_len(m), lens[i]);
+	}
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.password, "a\xc3\xa9\xe2\x82\xac"
+			 "\xf0\x9f\x98\x80");
+	config_wipe(&cfg);
+	/* Erase drops whole characters, and leaves no byte behind. */
+	for (size_t i = 4; i-- > 1;) {
+		formmodel_pw_erase(m);
+		ck_assert_uint_eq(formmodel_pw_len(m), lens[i - 1]);
+		config_ok(m, &cfg);
+		ck_assert_uint_eq(strlen(cfg.password), lens[i - 1]);
+		ck_assert(all_zero(cfg.password + lens[i - 1],
+				   sizeof(cfg.password) - lens[i - 1]));
+		config_wipe(&cfg);
+	}
+	formmodel_pw_erase(m);
+	ck_assert_uint_eq(formmodel_pw_len(m), 0);
+	formmodel_pw_erase(m);
+	ck_assert_uint_eq(formmodel_pw_len(m), 0);
+	/* Up to the room there is, one byte kept for the end. */
+	while (formmodel_pw_add(m, "x", 1))
+		n++;
+	ck_assert_uint_eq(n, CONFIG_SECRET_MAX - 1);
+	ck_assert(!formmodel_pw_add(m, "\xc3\xa9", 2));
+	ck_assert_uint_eq(formmodel_pw_len(m), CONFIG_SECRET_MAX - 1);
+	formmodel_pw_erase(m);
+	ck_assert(!formmodel_pw_add(m, "\xc3\xa9", 2));
+	ck_assert(formmodel_pw_add(m, "y", 1));
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(strlen(cfg.password), CONFIG_SECRET_MAX - 1);
+	ck_assert_int_eq(cfg.password[CONFIG_SECRET_MAX - 2], 'y');
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_password_clear)
+{
+	struct formmodel *m = MODEL("-u", "bob", "h.example.com");
+	struct conn_config cfg;
+	char err[512] = "";
+
+	ck_assert(formmodel_pw_add(m, "s3cret-pw", 9));
+	formmodel_pw_clear(m);
+	ck_assert_uint_eq(formmodel_pw_len(m), 0);
+	/* Nothing of it left: with a user the configuration asks for it,
+	 * without one the configuration carries no byte of it. */
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert(all_zero(cfg.password, sizeof(cfg.password)));
+	formmodel_typed(m, FORM_USER, "");
+	config_ok(m, &cfg);
+	ck_assert(!cfg.have_password);
+	ck_assert(all_zero(cfg.password, sizeof(cfg.password)));
+	config_wipe(&cfg);
+	/* A shorter one typed after: only its bytes. */
+	ck_assert(formmodel_pw_add(m, "ab", 2));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.password, "ab");
+	ck_assert(all_zero(cfg.password + 2, sizeof(cfg.password) - 2));
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* Where the password came from, and each change (_i: add, erase,
+ * clear) forgetting it. */
+START_TEST(test_password_note)
+{
+	struct formmodel *m;
+	struct conn_config cfg;
+
+	ck_assert_int_eq(setenv("IMAPCONN_PASSWORD", "env-pw", 1), 0);
+	m = MODEL("-u", "bob", "h.example.com");
+	ck_assert_int_eq(unsetenv("IMAPCONN_PASSWORD"), 0);
+	ck_assert_str_eq(formmodel_pw_note(m), "from IMAPCONN_PASSWORD");
+	ck_assert_uint_eq(formmodel_pw_len(m), 6);
+	ck_assert(formmodel_ready(m));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_HOST);
+	/* Kept in the model, though the options were wiped. */
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.password, "env-pw");
+	ck_assert(cfg.have_password);
+	config_wipe(&cfg);
+	switch (_i) {
+	case 0:
+		ck_assert(formmodel_pw_add(m, "x", 1));
+		ck_assert_uint_eq(formmodel_pw_len(m), 7);
+		break;
+	case 1:
+		formmodel_pw_erase(m);
+		ck_assert_uint_eq(formmodel_pw_len(m), 5);
+		break;
+	default:
+		formmodel_pw_clear(m);
+		ck_assert_uint_eq(formmodel_pw_len(m), 0);
+		break;
+	}
+	ck_assert_str_eq(formmodel_pw_note(m), "");
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_password_sources)
+{
+	struct formmodel *m;
+
+	unsetenv("IMAPCONN_PASSWORD");
+	m = MODEL("-u", "bob", "--password-command=printf cmd-pw",
+		  "h.example.com");
+	ck_assert_str_eq(formmodel_pw_note(m), "from --password-command");
+	ck_assert_uint_eq(formmodel_pw_len(m), 6);
+	ck_assert(formmodel_ready(m));
+	formmodel_free(m);
+	m = MODEL("-u", "bob",
+		  "--password-file=/nonexistent/imapconn/password",
+		  "h.example.com");
+	ck_assert_ptr_eq(strstr(formmodel_pw_note(m), "not read: "),
+			 formmodel_pw_note(m));
+	ck_assert_uint_eq(formmodel_pw_len(m), 0);
+	ck_assert(!formmodel_ready(m));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_PASSWORD);
+	formmodel_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ building */
+
+/* A field typed wrong: the reason names it and it becomes the field to
+ * focus. */
+static const struct {
+	enum formmodel_id id;
+	const char *typed;
+	const char *reason;	/* the start of the error */
+} wrong[] = {
+	{ FORM_HOST, "", "Host: type the server's name" },
+	{ FORM_HOST, "h.example.com:99999", "host specification" },
+	{ FORM_HOST, "(\"h.example.com\" :port x)", "host specification" },
+	{ FORM_PORT, "0", "Port: " },
+	{ FORM_PORT, "65536", "Port: " },
+	{ FORM_PORT, "12a", "Port: " },
+	{ FORM_PORT, "-1", "Port: " },
+	{ FORM_PORT, "+1", "Port: " },
+	{ FORM_TIMEOUT, "0", "Timeout (s): " },
+	{ FORM_TIMEOUT, "-2", "Timeout (s): " },
+	{ FORM_TIMEOUT, "abc", "Timeout (s): " },
+	{ FORM_TIMEOUT, "2.5s", "Timeout (s): " },
+	{ FORM_TIMEOUT, "86401", "Timeout (s): " },
+	{ FORM_TIMEOUT, "nan", "Timeout (s): " },
+	{ FORM_TIMEOUT, "inf", "Timeout (s): " },
+	{ FORM_DEPTH, "101", "Verify depth: " },
+	{ FORM_DEPTH, "x", "Verify depth: " },
+};
+
+#define NWRONG (sizeof(wrong) / sizeof(wrong[0]))
+
+START_TEST(test_config_errors)
+{
+	struct formmodel *m = MODEL("h.example.com");
+	struct conn_config cfg;
+	char err[512] = "";
+
+	drop_focus(m);
+	formmodel_typed(m, wrong[_i].id, wrong[_i].typed);
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, wrong[_i].reason,
+			      strlen(wrong[_i].reason)) == 0, "%s", err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_int_eq(formmodel_take_focus(m), wrong[_i].id);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED),
+			 formmodel_field(wrong[_i].id)->advanced);
+	/* The detection builds from the same fields. */
+	err[0] = '\0';
+	{
+		struct detect_params p;
+
+		ck_assert_int_eq(formmodel_detect_params(m, &p, err,
+							 sizeof(err)), -1);
+	}
+	ck_assert(err[0] != '\0');
+	ck_assert_int_eq(formmodel_take_focus(m), wrong[_i].id);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_config_tls_versions)
+{
+	struct formmodel *m = MODEL("h.example.com");
+	struct conn_config cfg;
+	char err[512] = "";
+
+	drop_focus(m);
+	while (strcmp(text(m, FORM_TLSMIN), "1.3") != 0)
+		formmodel_cycle(m, FORM_TLSMIN, 1);
+	while (strcmp(text(m, FORM_TLSMAX), "1.2") != 0)
+		formmodel_cycle(m, FORM_TLSMAX, 1);
+	formmodel_show_advanced(m, false);
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "TLS min: above TLS max");
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_TLSMIN);
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	/* Equal, or either left at the default: fine. */
+	formmodel_cycle(m, FORM_TLSMAX, 1);
+	config_ok(m, &cfg);
+	ck_assert_int_eq(cfg.ep.tls.min_version, TLSV_1_3);
+	ck_assert_int_eq(cfg.ep.tls.max_version, TLSV_1_3);
+	config_wipe(&cfg);
+	formmodel_cycle(m, FORM_TLSMAX, 1);
+	config_ok(m, &cfg);
+	ck_assert_int_eq(cfg.ep.tls.max_version, TLSV_DEFAULT);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_config_missing_password)
+{
+	struct formmodel *m = MODEL("(\"h.example.com\" :certificate-password "
+				    "\"kp-secret\")");
+	struct conn_config cfg;
+	char err[512] = "";
+
+	drop_focus(m);
+	formmodel_typed(m, FORM_USER, "bob");
+	memset(&cfg, 0x55, sizeof(cfg));
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_eq(strstr(err, "Password: type the password"), err);
+	ck_assert_ptr_null(strchr(err, '\n'));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_PASSWORD);
+	/* No secret left in what failed. */
+	ck_assert(all_zero(cfg.password, sizeof(cfg.password)));
+	ck_assert(all_zero(cfg.ep.tls.key_password,
+			   sizeof(cfg.ep.tls.key_password)));
+	/* With the password, the key's password comes along. */
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.tls.key_password, "kp-secret");
+	config_wipe(&cfg);
+	ck_assert(all_zero(cfg.ep.tls.key_password,
+			   sizeof(cfg.ep.tls.key_password)));
+	/* The model's own copy, from the command line, stays when the
+	 * Host no longer says it. */
+	formmodel_typed(m, FORM_HOST, "h.example.com");
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.tls.key_password, "kp-secret");
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_config_fields)
+{
+	struct formmodel *m = MODEL("--timeout=2.5", "--select=Archive",
+				    "--tunnel=cat", "imap.example.com");
+	struct conn_config cfg;
+
+	formmodel_typed(m, FORM_CAFILE, " /x/ca.pem ");
+	formmodel_typed(m, FORM_SNI, "sni.example.com");
+	formmodel_typed(m, FORM_DEPTH, "4");
+	formmodel_cycle(m, FORM_VERIFY, 1);
+	formmodel_cycle(m, FORM_PLAIN, 1);
+	config_ok(m, &cfg);
+	ck_assert(cfg.timeout_s == 2.5);
+	ck_assert_str_eq(cfg.select, "Archive");
+	ck_assert_str_eq(cfg.tunnel, "cat");
+	ck_assert_str_eq(cfg.ep.tls.ca_file, "/x/ca.pem");
+	ck_assert_str_eq(cfg.ep.tls.server_name, "sni.example.com");
+	ck_assert_int_eq(cfg.ep.tls.verify_depth, 4);
+	ck_assert(!cfg.ep.tls.verify);
+	ck_assert(cfg.allow_plaintext_auth);
+	config_wipe(&cfg);
+	/* Empty: the defaults. */
+	formmodel_typed(m, FORM_TIMEOUT, "");
+	formmodel_typed(m, FORM_DEPTH, " ");
+	config_ok(m, &cfg);
+	ck_assert(cfg.timeout_s == 30);
+	ck_assert_int_eq(cfg.ep.tls.verify_depth, -1);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ detection */
+
+START_TEST(test_detect_params)
+{
+	struct formmodel *m = MODEL("-u", "bob", "mail.example.com");
+	struct detect_params p;
+	char err[512] = "";
+
+	/* No password needed to probe. */
+	ck_assert_msg(formmodel_detect_params(m, &p, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_str_eq(p.name, "mail.example.com");
+	ck_assert_uint_eq(p.port_tls, 993);
+	ck_assert_uint_eq(p.port_starttls, 143);
+	ck_assert(p.timeout_s == DETECT_TIMEOUT_S);
+	ck_assert(p.tls.verify);
+	tls_opts_wipe(&p.tls);
+	/* A timeout typed counts; the one shown at the start does not. */
+	formmodel_typed(m, FORM_TIMEOUT, "7");
+	ck_assert_int_eq(formmodel_detect_params(m, &p, err, sizeof(err)),
+			 0);
+	ck_assert(p.timeout_s == 7);
+	formmodel_typed(m, FORM_TIMEOUT, "30");
+	ck_assert_int_eq(formmodel_detect_params(m, &p, err, sizeof(err)),
+			 0);
+	ck_assert(p.timeout_s == DETECT_TIMEOUT_S);
+	/* The host of the Host field, whatever form. */
+	formmodel_typed(m, FORM_HOST, "imaps://bob@[2001:db8::7]:1993");
+	ck_assert_int_eq(formmodel_detect_params(m, &p, err, sizeof(err)),
+			 0);
+	ck_assert_str_eq(p.name, "2001:db8::7");
+	ck_assert_uint_eq(p.port_tls, 993);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_detect_options)
+{
+	struct formmodel *m = MODEL("--detect-ports=995,1143", "--insecure",
+				    "--server-name=sni.example.com",
+				    "--timeout=9", "--ca-file=/x/ca.pem",
+				    "mail.example.com");
+	struct detect_params p;
+	char err[512] = "";
+
+	ck_assert_msg(formmodel_detect_params(m, &p, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_uint_eq(p.port_tls, 995);
+	ck_assert_uint_eq(p.port_starttls, 1143);
+	ck_assert(p.timeout_s == 9);
+	/* Verification always; each probe sets the name it checks. */
+	ck_assert(p.tls.verify);
+	ck_assert_str_eq(p.tls.server_name, "");
+	ck_assert_str_eq(p.tls.ca_file, "/x/ca.pem");
+	tls_opts_wipe(&p.tls);
+	formmodel_free(m);
+}
+END_TEST
+
+/* A detected endpoint: host, port and TLS mode, a server name when the
+ * certificate names another host. */
+static void
+detected(struct endpoint *ep, const char *host, uint16_t port, bool tls,
+	 const char *sni)
+{
+	endpoint_init(ep);
+	snprintf(ep->host, sizeof(ep->host), "%s", host);
+	ep->port = port;
+	ep->ssl = tls;
+	ep->ssl_set = true;
+	ep->starttls = tls ? STARTTLS_OFF : STARTTLS_REQUIRED;
+	ep->starttls_set = true;
+	snprintf(ep->tls.server_name, sizeof(ep->tls.server_name), "%s", sni);
+}
+
+START_TEST(test_fill)
+{
+	struct formmodel *m = MODEL("imaps://alice@old.example.com:1993/Sent");
+	struct endpoint ep;
+	struct conn_config cfg;
+
+	formmodel_typed(m, FORM_TIMEOUT, "7");
+	formmodel_typed(m, FORM_CAFILE, "/x/ca.pem");
+	drop_focus(m);
+	for (int i = 0; i < FORM_COUNT; i++)
+		formmodel_take_change(m, (enum formmodel_id)i);
+	detected(&ep, "mail.example.com", 143, false, "");
+	formmodel_fill(m, &ep);
+	ck_assert_str_eq(text(m, FORM_HOST), "mail.example.com");
+	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	ck_assert_str_eq(text(m, FORM_STARTTLS), "required");
+	ck_assert(formmodel_take_change(m, FORM_HOST));
+	ck_assert(formmodel_take_change(m, FORM_PORT));
+	ck_assert(formmodel_take_change(m, FORM_SSL));
+	ck_assert(formmodel_take_change(m, FORM_STARTTLS));
+	ck_assert(formmodel_host_ok(m));
+	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
+				     "mail.example.com (a name)"));
+	/* The other fields keep their values. */
+	ck_assert_str_eq(text(m, FORM_USER), "alice");
+	ck_assert_str_eq(text(m, FORM_TIMEOUT), "7");
+	ck_assert_str_eq(text(m, FORM_CAFILE), "/x/ca.pem");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 0);
+	/* On to what a login still needs. */
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_PASSWORD);
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, "mail.example.com");
+	ck_assert_uint_eq(cfg.ep.port, 143);
+	ck_assert(!cfg.ep.ssl);
+	ck_assert_int_eq(cfg.ep.starttls, STARTTLS_REQUIRED);
+	ck_assert_str_eq(cfg.user, "alice");
+	ck_assert_str_eq(cfg.ep.tls.ca_file, "/x/ca.pem");
+	ck_assert(cfg.timeout_s == 7);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+START_TEST(test_fill_sni)
+{
+	struct formmodel *m = MODEL(NO_WORDS);
+	struct endpoint ep;
+	struct conn_config cfg;
+
+	formmodel_typed(m, FORM_HOST, "example.com");
+	drop_focus(m);
+	detected(&ep, "imap.provider.example", 993, true, "example.com");
+	formmodel_fill(m, &ep);
+	ck_assert_str_eq(text(m, FORM_HOST), "imap.provider.example");
+	ck_assert_str_eq(text(m, FORM_PORT), "993");
+	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_STARTTLS), "off");
+	ck_assert_str_eq(text(m, FORM_SNI), "example.com");
+	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_USER);
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.tls.server_name, "example.com");
+	ck_assert_uint_eq(cfg.ep.port, 993);
+	config_wipe(&cfg);
+	/* An address, and both User and Password there: neither asked. */
+	formmodel_typed(m, FORM_USER, "bob");
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	detected(&ep, "2001:db8::7", 143, false, "");
+	formmodel_fill(m, &ep);
+	ck_assert_str_eq(text(m, FORM_HOST), "2001:db8::7");
+	ck_assert_str_eq(text(m, FORM_SNI), "");
+	ck_assert(formmodel_host_ok(m));
+	{
+		int f = formmodel_take_focus(m);
+
+		ck_assert_int_ne(f, FORM_USER);
+		ck_assert_int_ne(f, FORM_PASSWORD);
+	}
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.ep.host, "2001:db8::7");
+	ck_assert_int_eq(cfg.ep.kind, ADDR_IPV6);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ start */
+
+START_TEST(test_ready)
+{
+	struct formmodel *m = MODEL("h.example.com");
+
+	ck_assert(formmodel_ready(m));
+	formmodel_free(m);
+	m = MODEL("--form", "h.example.com");
+	ck_assert(!formmodel_ready(m));
+	ck_assert(formmodel_host_ok(m));
+	formmodel_free(m);
+	m = MODEL(NO_WORDS);
+	ck_assert(!formmodel_ready(m));
+	formmodel_free(m);
+	m = MODEL("-u", "bob", "h.example.com");
+	ck_assert(!formmodel_ready(m));
+	formmodel_free(m);
+	m = MODEL("--timeout=5");
+	formmodel_typed(m, FORM_HOST, "h.example.com");
+	ck_assert(!formmodel_ready(m));
+	formmodel_free(m);
+	formmodel_free(NULL);
+}
+END_TEST
+
+Suite *
+suite_formmodel(void)
+{
+	Suite *s = suite_create("formmodel");
+	TCase *hosts = units_case(s, "hosts", test_plain_host, test_url_host,
+				  test_host_port, test_host_info,
+				  test_host_carries, NULL);
+	TCase *password = units_case(s, "password", test_password_multibyte,
+				     test_password_clear,
+				     test_password_sources, NULL);
+	TCase *building = units_case(s, "building",
+				     test_config_tls_versions,
+				     test_config_missing_password,
+				     test_config_fields, test_detect_params,
+				     test_detect_options, NULL);
+
+	units_case(s, "fields", test_port_follows_tls,
+		   test_port_from_command_line, test_choices_wrap,
+		   test_advanced, test_take_change, test_take_focus,
+		   test_typed_trimmed, NULL);
+	units_case(s, "fill", test_fill, test_fill_sni, NULL);
+	units_case(s, "start", test_ready, NULL);
+	tcase_add_loop_test(hosts, test_host_forms, 0, (int)(2 * NFORMS));
+	tcase_add_loop_test(password, test_password_note, 0, 3);
+	tcase_add_loop_test(building, test_config_errors, 0, (int)NWRONG);
+	return s;
+}
