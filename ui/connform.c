@@ -86,6 +86,7 @@ struct connform {
 	FORM *form;
 	FIELD *fields[FORM_COUNT + 1];
 	bool posted;
+	bool tried;			/* the form was made or failed */
 	int selected;			/* the field whose value the next
 					 * character replaces (entered with
 					 * Tab or an arrow), or -1 */
@@ -261,17 +262,21 @@ connform_hide(struct ui *ui)
 }
 
 /* libform needs curses started: the fields and the form are made when
- * the form is first shown. */
+ * the form is first shown.  Then a command line that gave everything a
+ * connection needs connects at once; a form that could not be made
+ * stays, saying so. */
 static void
 connform_enter(struct ui *ui)
 {
 	struct connform *f = screen_data(ui, SCREEN_FORM);
+	bool first = !f->tried;
 
 	connform_hide(ui);
 	if (f->form != NULL) {
 		show_model(f, ui->form);
 		return;
 	}
+	f->tried = true;
 	for (int i = 0; i < FORM_COUNT; i++) {
 		f->fields[i] = make_field((enum formmodel_id)i);
 		if (f->fields[i] == NULL)
@@ -280,8 +285,11 @@ connform_enter(struct ui *ui)
 	f->fields[FORM_COUNT] = NULL;
 	show_values(f, ui->form, true);
 	f->form = new_form(f->fields);
-	if (f->form != NULL)
-		show_model(f, ui->form);
+	if (f->form == NULL)
+		return;
+	show_model(f, ui->form);
+	if (first && formmodel_ready(ui->form))
+		connlife_start(ui);
 }
 
 /* ------------------------------------------------------------ keys */

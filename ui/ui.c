@@ -490,9 +490,8 @@ ui_run(struct options *o)
 			"(TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
 		ui->exit_status = 70;
 	} else {
+		/* Connects at once when the command line said enough. */
 		screen_switch(ui, SCREEN_FORM);
-		if (formmodel_ready(ui->form))
-			connlife_start(ui);
 		while (!ui->leave)
 			loop_pass(ui);
 		endwin();
