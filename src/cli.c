@@ -405,7 +405,7 @@ explain(const struct check_run *run, struct failure *f)
 {
 	struct diag_input in;
 
-	diag_input_init(&in, run->o);
+	diag_input_init(&in, &run->o->cfg);
 	for (size_t i = 0; i < run->n; i++)
 		diag_input_add(&in, run->ev[i]);
 	diag_explain(f, &in);

@@ -59,7 +59,7 @@ line_set(struct failure *f, const struct line *l)
 static const struct endpoint *
 ep_of(const struct diag_input *in)
 {
-	return &in->o->cfg.ep;
+	return &in->cfg->ep;
 }
 
 static unsigned
@@ -144,7 +144,7 @@ slowest_before(const struct diag_input *in, enum phase p)
 static double
 enough_timeout(const struct diag_input *in, enum phase p)
 {
-	double t = in->o->cfg.timeout_s * 3;
+	double t = in->cfg->timeout_s * 3;
 	double slow = (double)slowest_before(in, p) * 4 / 1000;
 
 	return round_timeout(t > slow ? t : slow);
@@ -298,7 +298,7 @@ timed_out_hint(const struct diag_input *in, const struct fail_attempt *a,
 	line_add(l, " on port %u within %g s: a firewall may drop the "
 		 "connection, or the host is down; if the network is only "
 		 "slow, try --timeout %g (Timeout)", port_of(in),
-		 in->o->cfg.timeout_s, enough_timeout(in, PHASE_CONNECT));
+		 in->cfg->timeout_s, enough_timeout(in, PHASE_CONNECT));
 }
 
 static void
@@ -336,7 +336,7 @@ mixed_hint(const struct diag_input *in, const struct fail_attempt *a, size_t n,
 			continue;
 		line_add(l, "%s%s%s", groups++ ? ", " : "", g.s, verbs[o]);
 		if (o == FAIL_OUT_TIMEOUT) {
-			line_add(l, " in %g s", in->o->cfg.timeout_s);
+			line_add(l, " in %g s", in->cfg->timeout_s);
 			silent = k;
 		}
 	}
@@ -423,7 +423,7 @@ timeout_hint(struct failure *f, const struct diag_input *in)
 	double t = enough_timeout(in, f->phase);
 	struct line l = { .len = 0 };
 
-	line_add(&l, "no answer within %g s for %s", in->o->cfg.timeout_s,
+	line_add(&l, "no answer within %g s for %s", in->cfg->timeout_s,
 		 f->awaited[0] != '\0' ? f->awaited :
 		 phase_waiting_for(f->phase));
 	earlier_text(in, f->phase, &l);
@@ -1330,10 +1330,10 @@ rule_is_general(const struct rule *r)
 /* The API                                                          */
 
 void
-diag_input_init(struct diag_input *in, const struct options *o)
+diag_input_init(struct diag_input *in, const struct conn_config *cfg)
 {
 	memset(in, 0, sizeof(*in));
-	in->o = o;
+	in->cfg = cfg;
 	for (int i = 0; i < PHASE_COUNT; i++)
 		in->phase_ms[i] = -1;
 	in->now = (int64_t)time(NULL);

@@ -6,9 +6,9 @@
 
 #include <stdint.h>
 
+#include "config.h"
 #include "event.h"
 #include "fail.h"
-#include "options.h"
 #include "phase.h"
 
 struct tls_summary;
@@ -17,7 +17,7 @@ struct tls_summary;
  * is borrowed: what it points to must stay valid (and unchanged) until
  * diag_explain() returns; *in itself may be a local. */
 struct diag_input {
-	const struct options *o;	/* the settings used; required */
+	const struct conn_config *cfg;	/* the settings used; required */
 	const struct tls_summary *tls;	/* the last TLS summary (also of a
 					 * failed handshake); NULL: none */
 	const char *caps_before_tls;	/* capabilities seen before TLS,
@@ -28,8 +28,8 @@ struct diag_input {
 					 * dates are told relative to it */
 };
 
-/* Start *in for the settings o: nothing seen yet, now = time(NULL). */
-void diag_input_init(struct diag_input *in, const struct options *o);
+/* Start *in for the settings cfg: nothing seen yet, now = time(NULL). */
+void diag_input_init(struct diag_input *in, const struct conn_config *cfg);
 
 /* Take from ev what a hint can use: the summary of EV_TLS, the list of
  * EV_CAPS before TLS, the time of EV_PHASE_END.  Other events are

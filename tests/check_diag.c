@@ -601,7 +601,7 @@ explain_as(const struct diag_case *c, const char *detail,
 	struct diag_input in;
 
 	parse_args(c->args, o);
-	diag_input_init(&in, o);
+	diag_input_init(&in, &o->cfg);
 	in.now = NOW;
 	if (c->tls != TLS_NONE) {
 		make_tls(c->tls, t);
@@ -695,7 +695,7 @@ START_TEST(test_idempotent)
 	ck_assert_ptr_nonnull(t);
 	explain_case(c, &o, t, &f);
 	memcpy(first, f.hint, sizeof(first));
-	diag_input_init(&in, &o);
+	diag_input_init(&in, &o.cfg);
 	in.now = NOW;
 	in.tls = c->tls != TLS_NONE ? t : NULL;
 	in.caps_before_tls = c->caps;
@@ -716,7 +716,7 @@ START_TEST(test_session_hint)
 	struct failure f;
 
 	parse_args(args, &o);
-	diag_input_init(&in, &o);
+	diag_input_init(&in, &o.cfg);
 	fail_set(&f, PHASE_TLS, FAIL_TLS_HANDSHAKE, "TLS handshake failed: "
 		 "something new");
 	fail_hint(&f, "the session knows better");
@@ -745,7 +745,7 @@ START_TEST(test_every_class)
 	struct options o;
 
 	parse_args(args, &o);
-	diag_input_init(&in, &o);
+	diag_input_init(&in, &o.cfg);
 	for (int c = FAIL_USAGE; c < FAIL_CLASS_COUNT; c++) {
 		for (int r = FAIL_R_NONE; r < FAIL_REASON_COUNT; r++) {
 			for (int p = PHASE_NONE; p < PHASE_COUNT; p++) {
@@ -802,7 +802,7 @@ START_TEST(test_long_inputs)
 		host[i] = '.';
 	snprintf(arg, sizeof(arg), "imaps://%s", host);
 	parse_args(args, &o);
-	diag_input_init(&in, &o);
+	diag_input_init(&in, &o.cfg);
 	make_tls(TLS_MISMATCH, t);
 	memset(t->chain[0].sans, 'b', sizeof(t->chain[0].sans) - 1);
 	t->chain[0].sans[sizeof(t->chain[0].sans) - 1] = '\0';
@@ -898,10 +898,10 @@ START_TEST(test_input_from_events)
 	ck_assert_ptr_nonnull(ev[n]->tls);
 	n++;
 	ev[n++] = event_new(EV_NOTE, PHASE_GREETING);
-	diag_input_init(&in, &o);
+	diag_input_init(&in, &o.cfg);
 	for (size_t i = 0; i < n; i++)
 		diag_input_add(&in, ev[i]);
-	ck_assert_ptr_eq(in.o, &o);
+	ck_assert_ptr_eq(in.cfg, &o.cfg);
 	ck_assert_int_eq(in.phase_ms[PHASE_RESOLVE], 4);
 	ck_assert_int_eq(in.phase_ms[PHASE_CONNECT], 3);
 	ck_assert_int_eq(in.phase_ms[PHASE_TLS], -1);

@@ -707,7 +707,7 @@ hint_reworded(const struct failure *f, const char *target, char *hint,
 	ck_assert_ptr_nonnull(o);
 	ck_assert_int_eq(test_parse_words(o, err, sizeof(err), target,
 					  (char *)NULL), 0);
-	diag_input_init(&in, o);
+	diag_input_init(&in, &o->cfg);
 	diag_explain(&g, &in);
 	snprintf(hint, cap, "%s", g.hint);
 	g = *f;

@@ -624,7 +624,7 @@ hint_of(const struct run *r, const struct failure *f, bool summary,
 	o->cfg.ep.ssl = true;
 	o->cfg.ep.tls = r->o;
 	o->cfg.timeout_s = 10;
-	diag_input_init(&in, o);
+	diag_input_init(&in, &o->cfg);
 	in.tls = summary ? &r->sum : NULL;
 	diag_explain(&g, &in);
 	snprintf(hint, cap, "%s", g.hint);

@@ -413,7 +413,7 @@ explain(const struct conn *c, struct failure *f)
 {
 	struct diag_input in;
 
-	diag_input_init(&in, &c->diag_o);
+	diag_input_init(&in, &c->diag_o.cfg);
 	in.tls = c->tls;
 	in.caps_before_tls = c->caps_after_tls ? NULL : c->caps;
 	for (size_t i = 0; i < c->nrows; i++)
