@@ -17,8 +17,9 @@
 
 #include "config.h"
 #include "fail.h"
-#include "options.h"
 #include "server_id.h"
+
+struct options;
 
 #define DETECT_SRV_MAX 4	/* records kept per service */
 #define DETECT_PROBES_MAX 32
@@ -169,6 +170,8 @@ const char *detect_mode_words(bool implicit_tls);
 void detect_result_words(const struct detect_probe *p, char *buf,
 			 size_t cap);
 const char *detect_outcome_key(enum detect_outcome o);
+
+/* ---- detect_print.c: the command line's --detect ------------------ */
 
 /* Print a result as a table, or as one JSON document. */
 void detect_print_text(const struct detect_result *r, FILE *out);
