@@ -20,6 +20,7 @@
 #include "net.h"
 #include "password.h"
 #include "report.h"
+#include "run.h"
 #include "safefile.h"
 #include "server_id.h"
 #include "session.h"
@@ -74,18 +75,7 @@ print_tls(const struct check_run *run, const struct tls_summary *t)
 	FILE *out = run->out;
 
 	fprintf(out, "TLS\n");
-	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
-	fprintf(out, "  cipher    %s\n", t->cipher[0] ? t->cipher : "-");
-	fprintf(out, "  SNI       %s\n", t->sni_sent ? t->sni : "(none)");
-	fprintf(out, "  checked   %s\n", t->expected_name);
-	if (t->verified)
-		fprintf(out, "  verified  yes\n");
-	else
-		fprintf(out, "  verified  NO%s: %s (depth %d)\n",
-			t->verify_enabled ? "" : " (--insecure)",
-			t->verify_error_text[0] ? t->verify_error_text :
-			"not checked", t->verify_error_depth);
-	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
+	report_print_tls(out, t);
 	for (int i = 0; i < t->chain_len; i++)
 		report_print_cert(out, i, &t->chain[i]);
 	if (t->chain_sent > t->chain_len)
@@ -181,19 +171,12 @@ print_parent(FILE *out, const struct mbtree *t, size_t row)
 	print_name(out, path, "  (not listed)");
 }
 
-struct mbtree *
-cli_tree(const struct check_run *run)
-{
-	mbtree_build(run->tree);
-	mbtree_expand_all(run->tree);
-	return run->tree;
-}
-
-/* The mailboxes in the order of the interface's tree. */
+/* The mailboxes in the order of the interface's tree (built and
+ * expanded by finish()). */
 static void
-print_mailboxes(struct check_run *run)
+print_mailboxes(const struct check_run *run)
 {
-	const struct mbtree *t = cli_tree(run);
+	const struct mbtree *t = run->rec->tree;
 	struct mbtree_row row;
 
 	for (size_t i = 0; i < mbtree_rows(t); i++) {
@@ -204,7 +187,6 @@ print_mailboxes(struct check_run *run)
 			print_parent(run->out, t, i);
 			continue;
 		}
-		run->mailboxes++;
 		print_mailbox(run->out, row.entry);
 	}
 }
@@ -235,7 +217,7 @@ print_selected(FILE *out, const struct mailbox_data *d)
 static void
 print_failure(const struct check_run *run)
 {
-	const struct failure *f = &run->failure;
+	const struct failure *f = &run->rec->failure;
 
 	/* Before any phase, the detail names the option at fault. */
 	if (f->phase == PHASE_NONE)
@@ -252,6 +234,7 @@ print_failure(const struct check_run *run)
 static void
 print_live(struct check_run *run, const struct event *ev)
 {
+	const struct run_item *tls;
 	FILE *out = run->out;
 
 	switch (ev->type) {
@@ -274,7 +257,8 @@ print_live(struct check_run *run, const struct event *ev)
 		fprintf(out, "  retried: %s\n", ev->text);
 		break;
 	case EV_TLS:
-		run->tls_pending = ev->tls;
+		tls = run_find(run->rec, EV_TLS, RUN_LAST, true);
+		run->tls_pending = tls != NULL ? tls->tls : NULL;
 		break;
 	default:
 		break;
@@ -282,33 +266,12 @@ print_live(struct check_run *run, const struct event *ev)
 	fflush(out);
 }
 
-int
-cli_capdiff(const struct check_run *run, struct capdiff *d)
-{
-	const char *lists[CAPDIFF_SLOTS] = { NULL, NULL, NULL };
-
-	for (size_t i = 0; i < run->n; i++) {
-		const struct event *ev = run->ev[i];
-
-		if (ev->type == EV_CAPS && ev->text != NULL)
-			lists[capdiff_slot_of(ev->phase, ev->flag)] = ev->text;
-	}
-	return capdiff_build(d, lists);
-}
-
-const struct server_id *
-cli_server_id(const struct check_run *run)
-{
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_SERVER_ID)
-			return run->ev[i]->server_id;
-	return NULL;
-}
-
 static void
 print_server_id(const struct check_run *run, const struct capdiff *d)
 {
-	const struct server_id *id = cli_server_id(run);
+	const struct run_item *it = run_find(run->rec, EV_SERVER_ID, RUN_LAST,
+					     false);
+	const struct server_id *id = it != NULL ? it->server_id : NULL;
 	bool offered = false;
 
 	for (int s = 0; s < CAPDIFF_SLOTS; s++)
@@ -328,8 +291,7 @@ print_caps(const struct check_run *run)
 {
 	struct capdiff d;
 
-	memset(&d, 0, sizeof(d));
-	if (cli_capdiff(run, &d) != 0)
+	if (run_capdiff(run->rec, RUN_LAST, &d) != 0)
 		return;
 	if (d.have[CAPDIFF_BEFORE_TLS] || d.have[CAPDIFF_AFTER_TLS]
 	    || d.have[CAPDIFF_AFTER_LOGIN]) {
@@ -342,73 +304,22 @@ print_caps(const struct check_run *run)
 }
 
 static void
-print_end(struct check_run *run)
+print_end(const struct check_run *run)
 {
+	const struct run *rec = run->rec;
+
 	print_caps(run);
 	print_mailboxes(run);
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_SELECTED)
-			print_selected(run->out, run->ev[i]->selected);
-	if (run->failed)
+	for (size_t i = 0; i < rec->n; i++)
+		if (rec->items[i].type == EV_SELECTED
+		    && rec->items[i].selected != NULL
+		    && run_in(rec, &rec->items[i], RUN_LAST))
+			print_selected(run->out, rec->items[i].selected);
+	if (rec->failed)
 		print_failure(run);
 	else
 		fprintf(run->out, "result: ok, %lld ms in all\n",
-			(long long)run->total_ms);
-}
-
-/* Keep an event; 0, or -1 when out of memory (the event is freed). */
-static int
-keep(struct check_run *run, struct event *ev)
-{
-	if (run->n == run->cap) {
-		size_t cap = run->cap ? run->cap * 2 : 256;
-		struct event **v = realloc(run->ev, cap * sizeof(*v));
-
-		if (v == NULL) {
-			event_free(ev);
-			return -1;
-		}
-		run->ev = v;
-		run->cap = cap;
-	}
-	run->ev[run->n++] = ev;
-	return 0;
-}
-
-/* A new connection follows a failed one: what the failed one
- * reported of the server (TLS, capabilities, ID, mailboxes) goes;
- * its timeline and notes stay. */
-static void
-forget_given_up(struct check_run *run)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < run->n; i++) {
-		enum event_type t = run->ev[i]->type;
-
-		if (t == EV_TLS || t == EV_CAPS || t == EV_SERVER_ID
-		    || t == EV_MAILBOX || t == EV_SELECTED || t == EV_STATUS) {
-			event_free(run->ev[i]);
-			continue;
-		}
-		run->ev[kept++] = run->ev[i];
-	}
-	run->n = kept;
-	run->tls_pending = NULL;
-	mbtree_free(run->tree);
-	run->tree = mbtree_new();
-}
-
-/* Fill f's hint from the settings and the events kept so far. */
-static void
-explain(const struct check_run *run, struct failure *f)
-{
-	struct diag_input in;
-
-	diag_input_init(&in, &run->o->cfg);
-	for (size_t i = 0; i < run->n; i++)
-		diag_input_add(&in, run->ev[i]);
-	diag_explain(f, &in);
+			(long long)rec->total_ms);
 }
 
 /* A cancel that came from a signal says which. */
@@ -424,63 +335,28 @@ by_signal(const struct check_run *run, struct failure *f)
 		 sigwatch_name(run->signal));
 }
 
-int
+/* The exit status of the run: 128 + the signal that stopped it, else
+ * that of its failure class, else 0. */
+static int
 cli_exit_code(const struct check_run *run)
 {
 	if (run->signal != 0)
 		return sigwatch_exit_status(run->signal);
-	return run->failed ? fail_exit_code(run->failure.cls) : 0;
-}
-
-/* A listed mailbox goes into the tree, which owns it from then on;
- * counts that come later go to their mailbox. */
-static void
-on_mailbox(struct check_run *run, struct event *ev)
-{
-	const struct mailbox_entry *m = ev->mailbox;
-
-	if (m == NULL || run->tree == NULL)
-		return;
-	if (ev->type == EV_STATUS) {
-		if (m->has_status)
-			mbtree_set_status(run->tree, m->raw, m->raw_len,
-					  m->messages, m->unseen);
-		return;
-	}
-	/* mbtree_add() owns the entry from now, even when it fails. */
-	mbtree_add(run->tree, ev->mailbox);
-	ev->mailbox = NULL;
+	return run->rec->failed ? fail_exit_code(run->rec->failure.cls) : 0;
 }
 
 static void
 on_event(struct check_run *run, struct event *ev)
 {
 	transcript_write(run->transcript, ev);
-	report_event(run->report, ev);
-	if (ev->type == EV_FAILURE) {
-		run->failure = *ev->failure;
-		by_signal(run, &run->failure);
-		explain(run, &run->failure);
-		run->failed = true;
-	}
-	if (ev->type == EV_DONE) {
-		run->success = ev->flag;
-		run->total_ms = ev->at_ms;
-	}
+	run_apply(run->rec, ev);
+	if (ev->type == EV_FAILURE)
+		by_signal(run, &run->rec->failure);
 	if (ev->type == EV_RETRY)
-		forget_given_up(run);
+		run->tls_pending = NULL;
 	if (!run->o->json)
 		print_live(run, ev);
-	if (ev->type == EV_MAILBOX || ev->type == EV_STATUS) {
-		on_mailbox(run, ev);
-		event_free(ev);
-		return;
-	}
-	if (ev->type == EV_TRANSCRIPT || ev->type == EV_WAIT) {
-		event_free(ev);
-		return;
-	}
-	keep(run, ev);
+	event_free(ev);
 }
 
 /* Wait for events until the session says it is done.  SIGINT, SIGTERM
@@ -558,7 +434,7 @@ open_report(struct check_run *run, struct failure *f)
 	run->report_file = report_create(path, f);
 	if (run->report_file == NULL)
 		return -1;
-	run->report = report_new(&run->o->cfg);
+	run->report = report_new(&run->o->cfg, run->rec);
 	if (run->report == NULL) {
 		fclose(run->report_file);
 		run->report_file = NULL;
@@ -575,7 +451,8 @@ finish_report(struct check_run *run)
 
 	if (run->report == NULL)
 		return;
-	report_set_failure(run->report, run->failed ? &run->failure : NULL);
+	report_set_failure(run->report, run->rec->failed ?
+			   &run->rec->failure : NULL);
 	report_print(run->report, run->report_file);
 	if (fclose(run->report_file) != 0)
 		fprintf(stderr, "imapconn: --report %s: %s\n", path,
@@ -585,16 +462,6 @@ finish_report(struct check_run *run)
 	report_free(run->report);
 	run->report = NULL;
 	run->report_file = NULL;
-}
-
-static bool
-starttls_done(const struct check_run *run)
-{
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_TLS &&
-		    run->ev[i]->phase == PHASE_STARTTLS)
-			return true;
-	return false;
 }
 
 /* --export FORMAT:FILE: the new file, created now so that a bad FILE
@@ -646,7 +513,7 @@ print_export(struct check_run *run, int rc)
 
 	if (!o->have_export)
 		return rc;
-	if (run->failed || !run->success) {
+	if (run->rec->failed || !run->rec->success) {
 		fprintf(run->out, "\nno export: the connection did not "
 			"succeed\n");
 		return close_export(run, false, rc);
@@ -655,7 +522,7 @@ print_export(struct check_run *run, int rc)
 	if (c == NULL)
 		return close_export(run, false, fail_exit_code(FAIL_INTERNAL));
 	*c = o->cfg;
-	export_settle(c, starttls_done(run));
+	export_settle(c, run_starttls_done(run->rec, RUN_LAST));
 	if (export_write(o->export_fmt, c, run->export_out, err,
 			 sizeof(err)) != 0) {
 		fprintf(stderr, "imapconn: --export %s: %s\n",
@@ -676,16 +543,15 @@ finish(struct check_run *run)
 
 	run->signal = sigwatch_take();
 	rc = cli_exit_code(run);
+	mbtree_build(run->rec->tree);
+	mbtree_expand_all(run->rec->tree);
 	if (run->o->json)
-		cli_json_print(run);
+		cli_json_print(run, rc);
 	else
 		print_end(run);
 	finish_report(run);
 	rc = print_export(run, rc);
-	for (size_t i = 0; i < run->n; i++)
-		event_free(run->ev[i]);
-	free(run->ev);
-	mbtree_free(run->tree);
+	run_free(run->rec);
 	if (run->transcript != NULL)
 		fclose(run->transcript);
 	return rc;
@@ -711,14 +577,15 @@ cli_check(struct options *o, FILE *out)
 	 * that it can be hidden in it. */
 	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
-	run.tree = mbtree_new();
-	if (run.tree == NULL) {
-		fail_set(&f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
-		rc = -1;
+	run.rec = run_new(&o->cfg);
+	if (run.rec == NULL) {
+		fprintf(stderr, "imapconn: out of memory\n");
+		config_wipe(&o->cfg);
+		sigwatch_stop();
+		return fail_exit_code(FAIL_INTERNAL);
 	}
 	/* The files first: a bad path stops the run before the prompt. */
-	if (rc == 0)
-		rc = open_transcript(&run, &f);
+	rc = open_transcript(&run, &f);
 	if (rc == 0)
 		rc = open_report(&run, &f);
 	if (rc == 0)
@@ -734,10 +601,8 @@ cli_check(struct options *o, FILE *out)
 		rc = run_session(&run, o, &f);
 	if (rc != 0) {
 		run.signal = sigwatch_take();
-		run.failure = f;
-		by_signal(&run, &run.failure);
-		explain(&run, &run.failure);
-		run.failed = true;
+		run_fail(run.rec, &f);
+		by_signal(&run, &run.rec->failure);
 	}
 	config_wipe(&o->cfg);
 	rc = finish(&run);

@@ -13,6 +13,7 @@
 #include "mboxname.h"
 #include "mbtree.h"
 #include "net.h"
+#include "run.h"
 #include "server_id.h"
 #include "tls.h"
 #include "validity.h"
@@ -28,8 +29,8 @@ static void
 json_phases(struct json *j, const struct check_run *run)
 {
 	json_arr_open(j, "phases");
-	for (size_t i = 0; i < run->n; i++) {
-		const struct event *ev = run->ev[i];
+	for (size_t i = 0; i < run->rec->n; i++) {
+		const struct run_item *ev = &run->rec->items[i];
 
 		if (ev->type != EV_PHASE_END)
 			continue;
@@ -48,13 +49,13 @@ static void
 json_attempts(struct json *j, const struct check_run *run)
 {
 	json_arr_open(j, "addresses");
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_ADDRESS)
-			json_str(j, NULL, run->ev[i]->text);
+	for (size_t i = 0; i < run->rec->n; i++)
+		if (run->rec->items[i].type == EV_ADDRESS)
+			json_str(j, NULL, run->rec->items[i].text);
 	json_arr_close(j);
 	json_arr_open(j, "attempts");
-	for (size_t i = 0; i < run->n; i++) {
-		const struct event *ev = run->ev[i];
+	for (size_t i = 0; i < run->rec->n; i++) {
+		const struct run_item *ev = &run->rec->items[i];
 
 		if (ev->type != EV_ATTEMPT || ev->result == NET_ATTEMPT_STARTED)
 			continue;
@@ -91,7 +92,7 @@ json_cert(struct json *j, const struct tls_cert_info *c)
 }
 
 static void
-json_tls_one(struct json *j, const struct event *ev)
+json_tls_one(struct json *j, const struct run_item *ev)
 {
 	const struct tls_summary *t = ev->tls;
 
@@ -122,10 +123,11 @@ json_by_type(struct json *j, const struct check_run *run,
 	     enum event_type type, const char *key)
 {
 	json_arr_open(j, key);
-	for (size_t i = 0; i < run->n; i++) {
-		const struct event *ev = run->ev[i];
+	for (size_t i = 0; i < run->rec->n; i++) {
+		const struct run_item *ev = &run->rec->items[i];
 
-		if (ev->type != type)
+		if (ev->type != type || !run_in(run->rec, ev, RUN_LAST)
+		    || (type == EV_TLS && ev->tls == NULL))
 			continue;
 		if (type == EV_TLS) {
 			json_tls_one(j, ev);
@@ -178,8 +180,7 @@ json_caps_compared(struct json *j, const struct check_run *run)
 {
 	struct capdiff d;
 
-	memset(&d, 0, sizeof(d));
-	cli_capdiff(run, &d);
+	run_capdiff(run->rec, RUN_LAST, &d);
 	json_arr_open(j, "capabilities_compared");
 	for (size_t i = 0; i < d.n; i++)
 		json_cap_row(j, &d, &d.rows[i]);
@@ -192,7 +193,9 @@ json_caps_compared(struct json *j, const struct check_run *run)
 static void
 json_server_id(struct json *j, const struct check_run *run)
 {
-	const struct server_id *id = cli_server_id(run);
+	const struct run_item *it = run_find(run->rec, EV_SERVER_ID, RUN_LAST,
+					     false);
+	const struct server_id *id = it != NULL ? it->server_id : NULL;
 
 	if (id == NULL) {
 		json_null(j, "server_id");
@@ -322,8 +325,9 @@ json_selected(struct json *j, const struct mailbox_data *d)
 static void
 json_mailboxes(struct json *j, const struct check_run *run)
 {
-	const struct mailbox_data *sel = NULL;
-	const struct mbtree *t = cli_tree(run);
+	const struct run_item *it = run_find(run->rec, EV_SELECTED, RUN_LAST,
+					     true);
+	const struct mbtree *t = run->rec->tree;
 	struct mbtree_row row;
 
 	json_arr_open(j, "mailboxes");
@@ -333,11 +337,8 @@ json_mailboxes(struct json *j, const struct check_run *run)
 			json_mailbox(j, row.entry);
 	}
 	json_arr_close(j);
-	for (size_t i = 0; i < run->n; i++)
-		if (run->ev[i]->type == EV_SELECTED)
-			sel = run->ev[i]->selected;
-	if (sel != NULL)
-		json_selected(j, sel);
+	if (it != NULL && it->selected != NULL)
+		json_selected(j, it->selected);
 	else
 		json_null(j, "selected");
 }
@@ -345,9 +346,9 @@ json_mailboxes(struct json *j, const struct check_run *run)
 static void
 json_failure(struct json *j, const struct check_run *run)
 {
-	const struct failure *f = &run->failure;
+	const struct failure *f = &run->rec->failure;
 
-	if (!run->failed) {
+	if (!run->rec->failed) {
 		json_null(j, "failure");
 		return;
 	}
@@ -363,7 +364,7 @@ json_failure(struct json *j, const struct check_run *run)
 }
 
 void
-cli_json_print(const struct check_run *run)
+cli_json_print(const struct check_run *run, int exit_code)
 {
 	const struct conn_config *c = &run->o->cfg;
 	struct json j;
@@ -371,9 +372,9 @@ cli_json_print(const struct check_run *run)
 	json_begin(&j, run->out);
 	json_obj_open(&j, NULL);
 	json_str(&j, "imapconn", PACKAGE_VERSION);
-	json_bool(&j, "ok", !run->failed);
-	json_int(&j, "exit_code", cli_exit_code(run));
-	json_int(&j, "total_ms", run->total_ms);
+	json_bool(&j, "ok", !run->rec->failed);
+	json_int(&j, "exit_code", exit_code);
+	json_int(&j, "total_ms", run->rec->total_ms);
 	dryrun_endpoint_json(&j, c);
 	json_bool(&j, "insecure", !c->ep.tls.verify);
 	json_phases(&j, run);

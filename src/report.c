@@ -22,57 +22,29 @@
 #include "escape.h"
 #include "net.h"
 #include "report.h"
+#include "run.h"
 #include "safefile.h"
 #include "server_id.h"
 #include "tls.h"
 #include "validity.h"
 #include "tunnel.h"
 
-/* One event, as far as the report needs it. */
-struct rep_item {
-	enum event_type type;
-	enum phase phase;
-	int64_t at_ms;
-	int64_t elapsed_ms;
-	int result;
-	bool flag;
-	char *text;			/* owned, or NULL */
-	struct tls_summary *tls;	/* owned, EV_TLS */
-	struct server_id *server_id;	/* owned, EV_SERVER_ID */
-};
-
-struct rep_line {
-	int64_t wall_ms;
-	char dir;
-	char *text;			/* owned */
-};
-
 struct report {
 	struct conn_config cfg;		/* secrets wiped */
-	struct rep_item *items;
-	size_t n, cap;
-	struct rep_line *head;		/* the first lines */
-	size_t nhead;
-	struct rep_line *tail;		/* a ring of the last lines */
-	size_t tail_seen;		/* lines after the head */
-	size_t mailboxes;
+	const struct run *run;		/* borrowed */
+	bool failure_set;		/* report_set_failure() was called */
 	bool have_failure;
 	struct failure failure;
-	bool done;
-	bool success;
-	int64_t total_ms;
-	bool ready;			/* logged in and listed, still open */
-	int64_t ready_ms;
-	bool lost;			/* something did not fit in memory */
 };
 
 struct report *
-report_new(const struct conn_config *c)
+report_new(const struct conn_config *c, const struct run *run)
 {
 	struct report *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
 		return NULL;
+	r->run = run;
 	report_set_config(r, c);
 	return r;
 }
@@ -87,166 +59,10 @@ report_set_config(struct report *r, const struct conn_config *c)
 	r->cfg.have_password = false;
 }
 
-static void
-free_line(struct rep_line *l)
-{
-	free(l->text);
-	l->text = NULL;
-}
-
 void
 report_free(struct report *r)
 {
-	if (r == NULL)
-		return;
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->items[i].text);
-		free(r->items[i].tls);
-		free(r->items[i].server_id);
-	}
-	free(r->items);
-	for (size_t i = 0; i < r->nhead; i++)
-		free_line(&r->head[i]);
-	for (size_t i = 0; r->tail != NULL && i < REPORT_TRANSCRIPT_TAIL; i++)
-		free_line(&r->tail[i]);
-	free(r->head);
-	free(r->tail);
 	free(r);
-}
-
-/* ---- collecting ----------------------------------------------------- */
-
-static struct rep_item *
-new_item(struct report *r, const struct event *ev)
-{
-	struct rep_item *it;
-
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct rep_item *v = realloc(r->items, cap * sizeof(*v));
-
-		if (v == NULL) {
-			r->lost = true;
-			return NULL;
-		}
-		r->items = v;
-		r->cap = cap;
-	}
-	it = &r->items[r->n++];
-	memset(it, 0, sizeof(*it));
-	it->type = ev->type;
-	it->phase = ev->phase;
-	it->at_ms = ev->at_ms;
-	it->elapsed_ms = ev->elapsed_ms;
-	it->result = ev->result;
-	it->flag = ev->flag;
-	if (ev->text != NULL) {
-		it->text = strdup(ev->text);
-		if (it->text == NULL)
-			r->lost = true;
-	}
-	return it;
-}
-
-static void
-keep_tls(struct report *r, struct rep_item *it, const struct event *ev)
-{
-	if (ev->tls == NULL)
-		return;
-	it->tls = malloc(sizeof(*it->tls));
-	if (it->tls == NULL) {
-		r->lost = true;
-		return;
-	}
-	*it->tls = *ev->tls;
-}
-
-static void
-keep_server_id(struct report *r, struct rep_item *it,
-	       const struct event *ev)
-{
-	if (ev->server_id == NULL)
-		return;
-	it->server_id = malloc(sizeof(*it->server_id));
-	if (it->server_id == NULL) {
-		r->lost = true;
-		return;
-	}
-	*it->server_id = *ev->server_id;
-}
-
-static void
-keep_line(struct report *r, const struct event *ev)
-{
-	struct rep_line *l;
-
-	if (r->head == NULL)
-		r->head = calloc(REPORT_TRANSCRIPT_HEAD, sizeof(*r->head));
-	if (r->tail == NULL)
-		r->tail = calloc(REPORT_TRANSCRIPT_TAIL, sizeof(*r->tail));
-	if (r->head == NULL || r->tail == NULL || ev->text == NULL) {
-		r->lost = true;
-		return;
-	}
-	if (r->nhead < REPORT_TRANSCRIPT_HEAD) {
-		l = &r->head[r->nhead++];
-	} else {
-		l = &r->tail[r->tail_seen++ % REPORT_TRANSCRIPT_TAIL];
-		free_line(l);
-	}
-	l->wall_ms = ev->wall_ms;
-	l->dir = ev->dir;
-	l->text = strdup(ev->text);
-	if (l->text == NULL)
-		r->lost = true;
-}
-
-void
-report_event(struct report *r, const struct event *ev)
-{
-	struct rep_item *it;
-
-	if (r == NULL)
-		return;
-	switch (ev->type) {
-	case EV_TRANSCRIPT:
-		keep_line(r, ev);
-		return;
-	case EV_MAILBOX:
-		r->mailboxes++;
-		return;
-	case EV_FAILURE:
-		if (!r->have_failure && ev->failure != NULL) {
-			r->failure = *ev->failure;
-			r->have_failure = true;
-		}
-		return;
-	case EV_DONE:
-		r->done = true;
-		r->success = ev->flag;
-		r->total_ms = ev->at_ms;
-		return;
-	case EV_READY:
-		r->ready = true;
-		r->ready_ms = ev->at_ms;
-		return;
-	case EV_PHASE_END:
-	case EV_ADDRESS:
-	case EV_ATTEMPT:
-	case EV_TLS:
-	case EV_CAPS:
-	case EV_SERVER_ID:
-	case EV_NOTE:
-	case EV_RETRY:
-		break;
-	default:
-		return;
-	}
-	it = new_item(r, ev);
-	if (it != NULL && ev->type == EV_TLS)
-		keep_tls(r, it, ev);
-	if (it != NULL && ev->type == EV_SERVER_ID)
-		keep_server_id(r, it, ev);
 }
 
 void
@@ -254,9 +70,19 @@ report_set_failure(struct report *r, const struct failure *f)
 {
 	if (r == NULL)
 		return;
+	r->failure_set = true;
 	r->have_failure = f != NULL;
 	if (f != NULL)
 		r->failure = *f;
+}
+
+/* The failure shown: the one set, else the run's; NULL: none. */
+static const struct failure *
+failure_of(const struct report *r)
+{
+	if (r->failure_set)
+		return r->have_failure ? &r->failure : NULL;
+	return r->run->failed ? &r->run->failure : NULL;
 }
 
 /* ---- writing -------------------------------------------------------- */
@@ -345,9 +171,10 @@ print_versions(FILE *out)
 static void
 print_result(const struct report *r, FILE *out)
 {
-	const struct failure *f = &r->failure;
+	const struct run *run = r->run;
+	const struct failure *f = failure_of(r);
 
-	if (r->have_failure) {
+	if (f != NULL) {
 		if (f->phase == PHASE_NONE)
 			fprintf(out, "result    FAILED before connecting "
 				"(%s): ", fail_class_name(f->cls));
@@ -361,19 +188,19 @@ print_result(const struct report *r, FILE *out)
 			put_text(out, f->hint);
 			fputc('\n', out);
 		}
-	} else if (r->done && r->success) {
+	} else if (run->done && run->success) {
 		fprintf(out, "result    ok, %lld ms in all\n",
-			(long long)r->total_ms);
-	} else if (r->ready) {
+			(long long)run->total_ms);
+	} else if (run->ready) {
 		/* Written from a connection still open (the interface). */
 		fprintf(out, "result    ok so far: logged in and listed %zu "
 			"mailbox%s in %lld ms; still connected\n",
-			r->mailboxes, r->mailboxes == 1 ? "" : "es",
-			(long long)r->ready_ms);
+			run->listed, run->listed == 1 ? "" : "es",
+			(long long)run->ready_ms);
 	} else {
 		fputs("result    (the connection did not end)\n", out);
 	}
-	if (r->lost)
+	if (run->lost)
 		fputs("note      memory ran short: parts of this report are "
 		      "missing\n", out);
 }
@@ -459,7 +286,7 @@ result_word(int result)
 }
 
 static void
-timeline_item(const struct rep_item *it, FILE *out)
+timeline_item(const struct run_item *it, FILE *out)
 {
 	const char *text = it->text != NULL ? it->text : "";
 
@@ -495,27 +322,11 @@ print_timeline(const struct report *r, FILE *out)
 	section(out, "Timeline (ms since the start)");
 	fprintf(out, "%7s  %-15s %9s  %-7s %s\n", "at", "phase", "took",
 		"result", "detail");
-	for (size_t i = 0; i < r->n; i++)
-		timeline_item(&r->items[i], out);
-	if (r->mailboxes > 0)
-		fprintf(out, "           %zu mailbox%s listed\n", r->mailboxes,
-			r->mailboxes == 1 ? "" : "es");
-}
-
-/* The lists compared (the last one of each slot), into *d. */
-static int
-caps_compared(const struct report *r, struct capdiff *d)
-{
-	const char *lists[CAPDIFF_SLOTS] = { NULL, NULL, NULL };
-
-	for (size_t i = 0; i < r->n; i++) {
-		const struct rep_item *it = &r->items[i];
-
-		if (it->type == EV_CAPS && it->text != NULL)
-			lists[capdiff_slot_of(it->phase, it->flag)] = it->text;
-	}
-	memset(d, 0, sizeof(*d));
-	return capdiff_build(d, lists);
+	for (size_t i = 0; i < r->run->n; i++)
+		timeline_item(&r->run->items[i], out);
+	if (r->run->listed > 0)
+		fprintf(out, "           %zu mailbox%s listed\n",
+			r->run->listed, r->run->listed == 1 ? "" : "es");
 }
 
 /* The comparison's text, each line escaped like all server text. */
@@ -543,8 +354,8 @@ print_caps(const struct report *r, FILE *out)
 	bool any = false;
 
 	section(out, "Capabilities");
-	for (size_t i = 0; i < r->n; i++) {
-		const struct rep_item *it = &r->items[i];
+	for (size_t i = 0; i < r->run->n; i++) {
+		const struct run_item *it = &r->run->items[i];
 
 		if (it->type != EV_CAPS)
 			continue;
@@ -558,7 +369,7 @@ print_caps(const struct report *r, FILE *out)
 		fputs("(none received)\n", out);
 		return;
 	}
-	if (caps_compared(r, &d) == 0)
+	if (run_capdiff(r->run, RUN_ALL, &d) == 0)
 		print_compared(r, &d, out);
 	capdiff_free(&d);
 }
@@ -571,7 +382,7 @@ why_no_id(const struct report *r)
 	const char *why = "(not offered: no ID capability)";
 	struct capdiff d;
 
-	if (caps_compared(r, &d) != 0)
+	if (run_capdiff(r->run, RUN_ALL, &d) != 0)
 		return "(not asked)";
 	if (capdiff_login_base(&d) == CAPDIFF_SLOTS
 	    && !d.have[CAPDIFF_AFTER_LOGIN])
@@ -586,19 +397,20 @@ why_no_id(const struct report *r)
 static void
 print_server_id(const struct report *r, FILE *out)
 {
+	const struct run_item *it;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
 
 	section(out, "Server ID (RFC 2971)");
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->items[i].type != EV_SERVER_ID
-		    || r->items[i].server_id == NULL)
+	for (size_t i = 0; i < r->run->n; i++) {
+		it = &r->run->items[i];
+		if (it->type != EV_SERVER_ID || it->server_id == NULL)
 			continue;
 		mem = open_memstream(&text, &len);
 		if (mem == NULL)
 			return;
-		server_id_print(r->items[i].server_id, mem, "");
+		server_id_print(it->server_id, mem, "");
 		if (fclose(mem) == 0 && text != NULL)
 			put_lines(out, "", text);
 		free(text);
@@ -626,12 +438,9 @@ report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
 }
 
-static void
-print_tls_one(const struct rep_item *it, FILE *out)
+void
+report_print_tls(FILE *out, const struct tls_summary *t)
 {
-	const struct tls_summary *t = it->tls;
-
-	fprintf(out, "handshake in the %s phase\n", phase_name(it->phase));
 	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
 	fprintf(out, "  cipher    %s\n", t->cipher[0] ? t->cipher : "-");
 	fprintf(out, "  SNI       %s\n", t->sni_sent ? t->sni : "(none)");
@@ -644,6 +453,15 @@ print_tls_one(const struct rep_item *it, FILE *out)
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
 	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
+}
+
+static void
+print_tls_one(const struct run_item *it, FILE *out)
+{
+	const struct tls_summary *t = it->tls;
+
+	fprintf(out, "handshake in the %s phase\n", phase_name(it->phase));
+	report_print_tls(out, t);
 	fprintf(out, "  chain     %d sent, %d in the verified chain\n",
 		t->chain_sent, t->verified_chain_len);
 	for (int i = 0; i < t->chain_len; i++)
@@ -660,11 +478,12 @@ print_tls(const struct report *r, FILE *out)
 	bool any = false;
 
 	section(out, "TLS");
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->items[i].type != EV_TLS || r->items[i].tls == NULL)
+	for (size_t i = 0; i < r->run->n; i++) {
+		if (r->run->items[i].type != EV_TLS
+		    || r->run->items[i].tls == NULL)
 			continue;
 		any = true;
-		print_tls_one(&r->items[i], out);
+		print_tls_one(&r->run->items[i], out);
 	}
 	if (!any)
 		fputs("(no TLS handshake)\n", out);
@@ -673,10 +492,10 @@ print_tls(const struct report *r, FILE *out)
 static void
 print_failure(const struct report *r, FILE *out)
 {
-	const struct failure *f = &r->failure;
+	const struct failure *f = failure_of(r);
 
 	section(out, "Failure");
-	if (!r->have_failure) {
+	if (f == NULL) {
 		fputs("(none)\n", out);
 		return;
 	}
@@ -696,7 +515,7 @@ print_failure(const struct report *r, FILE *out)
 }
 
 static void
-print_line(const struct rep_line *l, FILE *out)
+print_line(const struct run_line *l, FILE *out)
 {
 	char stamp[40];
 
@@ -709,20 +528,23 @@ print_line(const struct rep_line *l, FILE *out)
 static void
 print_transcript(const struct report *r, FILE *out)
 {
-	size_t kept = r->tail_seen < REPORT_TRANSCRIPT_TAIL ? r->tail_seen :
+	size_t total = run_lines(r->run);
+	size_t head = total < REPORT_TRANSCRIPT_HEAD ? total :
+	    REPORT_TRANSCRIPT_HEAD;
+	size_t kept = total - head < REPORT_TRANSCRIPT_TAIL ? total - head :
 	    REPORT_TRANSCRIPT_TAIL;
-	size_t first = r->tail_seen - kept;
+	size_t first = total - head - kept;
 
 	section(out, "Transcript (the password shown as <password>, SASL "
 		"data as <sasl>)");
-	if (r->nhead == 0)
+	if (total == 0)
 		fputs("(nothing was exchanged)\n", out);
-	for (size_t i = 0; i < r->nhead; i++)
-		print_line(&r->head[i], out);
+	for (size_t i = 0; i < head; i++)
+		print_line(run_line(r->run, i), out);
 	if (first > 0)
 		fprintf(out, "... %zu lines left out ...\n", first);
-	for (size_t i = first; i < r->tail_seen; i++)
-		print_line(&r->tail[i % REPORT_TRANSCRIPT_TAIL], out);
+	for (size_t i = total - kept; i < total; i++)
+		print_line(run_line(r->run, i), out);
 }
 
 void

@@ -3,10 +3,10 @@
  * TLS compared, the server's ID, the TLS chain, the failure and its
  * hint, and the redacted transcript.
  *
- * A report copies what it needs from the events it is shown (the
- * caller keeps owning them) and from the settings it is made with,
- * leaving out every secret: it holds no password, no key password, no
- * password file or command. */
+ * A report reads the record of the run (src/run.h), which the caller
+ * keeps growing, and copies the settings it is made with, leaving out
+ * every secret: it holds no password, no key password, no password
+ * file or command. */
 #ifndef IMAPCONN_REPORT_H
 #define IMAPCONN_REPORT_H
 
@@ -14,7 +14,6 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "event.h"
 #include "fail.h"
 #include "tls.h"
 
@@ -23,29 +22,30 @@
 #define REPORT_TRANSCRIPT_TAIL 2000
 
 struct report;
+struct run;
 
 /* A new report about a connection made with *c (its secrets are not
- * copied), or NULL when out of memory.  Free with report_free(). */
-struct report *report_new(const struct conn_config *c);
+ * copied) and recorded in *run (borrowed: it must outlive the report),
+ * or NULL when out of memory.  Free with report_free(). */
+struct report *report_new(const struct conn_config *c,
+			  const struct run *run);
 
 /* The settings again, once the password is known (a tunnel command
  * that holds it is then kept with it hidden).  NULL r is fine. */
 void report_set_config(struct report *r, const struct conn_config *c);
 
-/* Copy from one event what the report shows: phases, addresses,
- * attempts, TLS summaries and chains, capabilities, the server's ID,
- * notes, failures, transcript lines (already redacted by the session),
- * the mailbox count and the end.  Call it for every event, in order.  Out of memory
- * drops what did not fit, noted in the report. */
-void report_event(struct report *r, const struct event *ev);
-
-/* The final failure, with its hint (overrides the one seen in the
- * events); NULL when the connection succeeded. */
+/* The final failure, with its hint (overrides the run's); NULL when
+ * the connection succeeded. */
 void report_set_failure(struct report *r, const struct failure *f);
 
 /* Write the report to out.  Never writes a secret.  Text from servers
  * and certificates is escaped (escape_line) before it is written. */
 void report_print(const struct report *r, FILE *out);
+
+/* The lines of a TLS summary the report and the --check timeline
+ * share: version, cipher, SNI, the name checked, whether the chain was
+ * verified, and the trust store, two-space indented. */
+void report_print_tls(FILE *out, const struct tls_summary *t);
 
 /* One certificate of a chain, number i, as the report and the --check
  * timeline show it: subject, issuer, validity (validity_words), names

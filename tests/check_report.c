@@ -13,6 +13,7 @@
 #include "check_units.h"
 #include "options.h"
 #include "report.h"
+#include "run.h"
 #include "server_id.h"
 #include "tls.h"
 #include "testopts.h"
@@ -20,8 +21,32 @@
 #define SECRET "Sup3rS3cret"
 #define KEY_SECRET "KeyS3cret"
 
+/* The record the report under test reads. */
+static struct run *rec;
+
+/* A report on a new record for c. */
+static struct report *
+new_report(const struct conn_config *c)
+{
+	struct report *r;
+
+	rec = run_new(c);
+	ck_assert_ptr_nonnull(rec);
+	r = report_new(c, rec);
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
 static void
-feed(struct report *r, enum event_type type, enum phase p,
+free_report(struct report *r)
+{
+	report_free(r);
+	run_free(rec);
+	rec = NULL;
+}
+
+static void
+feed(struct run *to, enum event_type type, enum phase p,
      const char *text)
 {
 	struct event *ev = event_new(type, p);
@@ -39,12 +64,12 @@ feed(struct report *r, enum event_type type, enum phase p,
 		ev->result = 1;		/* NET_ATTEMPT_CONNECTED */
 	if (type == EV_CAPS && p == PHASE_STARTTLS)
 		ev->flag = true;
-	report_event(r, ev);
+	run_apply(to, ev);
 	event_free(ev);
 }
 
 static void
-feed_tls(struct report *r)
+feed_tls(struct run *to)
 {
 	struct event *ev = event_new(EV_TLS, PHASE_STARTTLS);
 	struct tls_summary *t = calloc(1, sizeof(*t));
@@ -73,13 +98,13 @@ feed_tls(struct report *r)
 	strcpy(t->chain[0].spki_sha256, "cGlu");
 	ev->tls = t;
 	ck_assert_int_eq(event_set_text(ev, pem, strlen(pem)), 0);
-	report_event(r, ev);
+	run_apply(to, ev);
 	event_free(ev);
 }
 
 /* An answer to ID whose value would clear a terminal. */
 static void
-feed_server_id(struct report *r)
+feed_server_id(struct run *to)
 {
 	struct event *ev = event_new(EV_SERVER_ID, PHASE_AUTH);
 	struct server_id *id = calloc(1, sizeof(*id));
@@ -94,7 +119,7 @@ feed_server_id(struct report *r)
 	strcpy(id->field[1].key, "version");
 	id->field[1].nil = true;
 	ev->server_id = id;
-	report_event(r, ev);
+	run_apply(to, ev);
 	event_free(ev);
 }
 
@@ -113,24 +138,24 @@ made_up_report(void)
 	c.have_password = true;
 	strcpy(c.ep.tls.key_password, KEY_SECRET);
 	strcpy(c.ep.tls.ca_file, "/etc/ssl/ca.pem");
-	r = report_new(&c);
+	r = new_report(&c);
 	ck_assert_ptr_nonnull(r);
 	config_wipe(&c);
-	feed(r, EV_PHASE_START, PHASE_RESOLVE, NULL);
-	feed(r, EV_ADDRESS, PHASE_RESOLVE, "192.0.2.7:143");
-	feed(r, EV_PHASE_END, PHASE_RESOLVE, "1 address");
-	feed(r, EV_ATTEMPT, PHASE_CONNECT, "192.0.2.7:143");
-	feed(r, EV_PHASE_END, PHASE_CONNECT, "192.0.2.7:143");
-	feed(r, EV_TRANSCRIPT, PHASE_GREETING, "* OK ready\x1b[2J");
-	feed(r, EV_CAPS, PHASE_CAPABILITY, "IMAP4rev1 STARTTLS LOGINDISABLED");
-	feed_tls(r);
-	feed(r, EV_CAPS, PHASE_STARTTLS, "IMAP4rev1 AUTH=PLAIN");
-	feed(r, EV_TRANSCRIPT, PHASE_AUTH, "A3 LOGIN alice <password>");
-	feed(r, EV_CAPS, PHASE_AUTH, "IMAP4rev1 IDLE");
-	feed_server_id(r);
-	feed(r, EV_NOTE, PHASE_AUTH, "a note\nwith a line break");
-	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
-	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(rec, EV_PHASE_START, PHASE_RESOLVE, NULL);
+	feed(rec, EV_ADDRESS, PHASE_RESOLVE, "192.0.2.7:143");
+	feed(rec, EV_PHASE_END, PHASE_RESOLVE, "1 address");
+	feed(rec, EV_ATTEMPT, PHASE_CONNECT, "192.0.2.7:143");
+	feed(rec, EV_PHASE_END, PHASE_CONNECT, "192.0.2.7:143");
+	feed(rec, EV_TRANSCRIPT, PHASE_GREETING, "* OK ready\x1b[2J");
+	feed(rec, EV_CAPS, PHASE_CAPABILITY, "IMAP4rev1 STARTTLS LOGINDISABLED");
+	feed_tls(rec);
+	feed(rec, EV_CAPS, PHASE_STARTTLS, "IMAP4rev1 AUTH=PLAIN");
+	feed(rec, EV_TRANSCRIPT, PHASE_AUTH, "A3 LOGIN alice <password>");
+	feed(rec, EV_CAPS, PHASE_AUTH, "IMAP4rev1 IDLE");
+	feed_server_id(rec);
+	feed(rec, EV_NOTE, PHASE_AUTH, "a note\nwith a line break");
+	feed(rec, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(rec, EV_MAILBOX, PHASE_LIST, NULL);
 	fail_set(&f, PHASE_SELECT, FAIL_SERVER, "NO [NONEXISTENT] no such "
 		 "mailbox");
 	fail_hint(&f, "check the name with the list above");
@@ -208,7 +233,7 @@ START_TEST(test_sections)
 	ck_assert_ptr_null(strstr(out, KEY_SECRET));
 	ck_assert_ptr_null(strchr(out, '\x1b'));
 	free(out);
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -223,11 +248,11 @@ START_TEST(test_success)
 	strcpy(c.ep.host, "::1");
 	c.ep.kind = ADDR_IPV6;
 	c.ep.ssl = true;
-	r = report_new(&c);
+	r = new_report(&c);
 	ev = event_new(EV_DONE, PHASE_LOGOUT);
 	ev->flag = true;
 	ev->at_ms = 52;
-	report_event(r, ev);
+	run_apply(rec, ev);
 	event_free(ev);
 	report_set_failure(r, NULL);
 	out = print(r);
@@ -242,7 +267,7 @@ START_TEST(test_success)
 				     "--------------------\n(not asked: no "
 				     "capabilities were received)\n"));
 	free(out);
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -257,23 +282,23 @@ START_TEST(test_still_open)
 
 	config_init(&c);
 	strcpy(c.ep.host, "imap.example.com");
-	r = report_new(&c);
+	r = new_report(&c);
 	out = print(r);
 	ck_assert_ptr_nonnull(strstr(out,
 				     "\nresult    (the connection did not end)\n"));
 	free(out);
-	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
-	feed(r, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(rec, EV_MAILBOX, PHASE_LIST, NULL);
+	feed(rec, EV_MAILBOX, PHASE_LIST, NULL);
 	ev = event_new(EV_READY, PHASE_LIST);
 	ev->at_ms = 87;
-	report_event(r, ev);
+	run_apply(rec, ev);
 	event_free(ev);
 	out = print(r);
 	ck_assert_ptr_nonnull(strstr(out, "\nresult    ok so far: logged in "
 				     "and listed 2 mailboxes in 87 ms; still "
 				     "connected\n"));
 	free(out);
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -289,10 +314,10 @@ START_TEST(test_long_transcript)
 
 	config_init(&c);
 	strcpy(c.ep.host, "localhost");
-	r = report_new(&c);
+	r = new_report(&c);
 	for (size_t i = 0; i < total; i++) {
 		snprintf(line, sizeof(line), "* LIST line %zu.", i);
-		feed(r, EV_TRANSCRIPT, PHASE_LIST, line);
+		feed(rec, EV_TRANSCRIPT, PHASE_LIST, line);
 	}
 	out = print(r);
 	ck_assert_ptr_nonnull(strstr(out, "C: * LIST line 0.\n"));
@@ -312,7 +337,7 @@ START_TEST(test_long_transcript)
 	ck_assert_ptr_nonnull(strstr(out, line));
 	ck_assert_ptr_nonnull(strstr(out, "\n... 10 lines left out ...\n"));
 	free(out);
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -336,7 +361,7 @@ START_TEST(test_file_private)
 
 	config_init(&c);
 	strcpy(c.ep.host, "localhost");
-	r = report_new(&c);
+	r = new_report(&c);
 	ck_assert_int_eq(report_write(r, path, &f), 0);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -355,7 +380,7 @@ START_TEST(test_file_private)
 	ck_assert_ptr_nonnull(strstr(f.detail, path));
 	ck_assert_ptr_nonnull(strstr(f.detail, "--report "));
 	ck_assert_ptr_nonnull(strstr(f.detail, "does not exist"));
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -376,14 +401,14 @@ START_TEST(test_cert_expired_words)
 	t->chain[0].not_after_epoch = now - 2501 * 86400LL - 3600;
 	ev->tls = t;
 	config_init(&c);
-	r = report_new(&c);
-	report_event(r, ev);
+	r = new_report(&c);
+	run_apply(rec, ev);
 	event_free(ev);
 	out = print(r);
 	ck_assert_ptr_nonnull(strstr(out, " (EXPIRED 2501 days ago)\n"));
 	ck_assert_ptr_null(strstr(out, "days left"));
 	free(out);
-	report_free(r);
+	free_report(r);
 }
 END_TEST
 
@@ -408,10 +433,10 @@ START_TEST(test_file_symlink_refused)
 	ck_assert_int_eq(chmod(target, 0644), 0);
 	ck_assert_int_eq(symlink(target, link), 0);
 	config_init(&c);
-	r = report_new(&c);
+	r = new_report(&c);
 	ck_assert_int_eq(report_write(r, link, &f), -1);
 	ck_assert_ptr_nonnull(strstr(f.detail, "symbolic link"));
-	report_free(r);
+	free_report(r);
 	in = fopen(target, "r");
 	ck_assert_ptr_nonnull(in);
 	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), in));
@@ -427,12 +452,9 @@ END_TEST
 
 START_TEST(test_null)
 {
-	struct event *ev = event_new(EV_NOTE, PHASE_NONE);
-
-	report_event(NULL, ev);
+	report_set_config(NULL, NULL);
 	report_set_failure(NULL, NULL);
 	report_free(NULL);
-	event_free(ev);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
-/* conn.c - one connection's session and what its events told the
- * interface so far. */
+/* conn.c - one connection's session, the record of its events and
+ * what the interface shows of them. */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,10 +7,10 @@
 
 #include "clock.h"
 #include "conn.h"
-#include "diag.h"
 #include "mbtree.h"
 #include "net.h"
 #include "report.h"
+#include "run.h"
 #include "server_id.h"
 #include "session.h"
 #include "tls.h"
@@ -209,39 +209,29 @@ on_attempt(struct conn *c, const struct event *ev)
 
 /* ---------------------------------------------------------- transcript */
 
-static void
-add_line(struct conn *c, const struct event *ev)
-{
-	struct conn_line *l;
-	char *text = strdup(ev->text != NULL ? ev->text : "");
-
-	if (text == NULL)
-		return;
-	if (c->lines_n == CONN_LINES_MAX) {
-		l = &c->lines[c->lines_first];
-		free(l->text);
-		c->lines_first = (c->lines_first + 1) % CONN_LINES_MAX;
-		c->lines_n--;
-	}
-	l = &c->lines[(c->lines_first + c->lines_n) % CONN_LINES_MAX];
-	l->wall_ms = ev->wall_ms;
-	l->dir = ev->dir;
-	l->text = text;
-	c->lines_n++;
-}
-
 size_t
 conn_lines(const struct conn *c)
 {
-	return c->lines_n;
+	size_t n = run_lines(c->run);
+
+	return n < CONN_LINES_MAX ? n : CONN_LINES_MAX;
 }
 
 const struct conn_line *
 conn_line(const struct conn *c, size_t i)
 {
-	if (i >= c->lines_n)
+	size_t n = conn_lines(c);
+	const struct run_line *l;
+
+	if (i >= n)
 		return NULL;
-	return &c->lines[(c->lines_first + i) % CONN_LINES_MAX];
+	l = run_line(c->run, run_lines(c->run) - n + i);
+	if (l == NULL)
+		return NULL;
+	c->line_shown->wall_ms = l->wall_ms;
+	c->line_shown->dir = l->dir;
+	c->line_shown->text = l->text;
+	return c->line_shown;
 }
 
 /* ------------------------------------------------------ status asked */
@@ -407,21 +397,6 @@ for_view(struct conn *c)
 	return r != NULL && r->type == CONN_REQ_EXAMINE && r->id == c->view.id;
 }
 
-/* Fill f's hint from the settings and what the model holds. */
-static void
-explain(const struct conn *c, struct failure *f)
-{
-	struct diag_input in;
-
-	diag_input_init(&in, &c->diag_o.cfg);
-	in.tls = c->tls;
-	in.caps_before_tls = c->caps_after_tls ? NULL : c->caps;
-	for (size_t i = 0; i < c->nrows; i++)
-		if (c->rows[i].kind == CONN_ROW_PHASE && c->rows[i].has_ms)
-			in.phase_ms[c->rows[i].phase] = c->rows[i].ms;
-	diag_explain(f, &in);
-}
-
 static void
 on_request_done(struct conn *c, const struct event *ev)
 {
@@ -432,7 +407,7 @@ on_request_done(struct conn *c, const struct event *ev)
 		if (ev->failure != NULL) {
 			v->failed = true;
 			v->fail = *ev->failure;
-			explain(c, &v->fail);
+			run_explain(c->run, &v->fail);
 		}
 	}
 	req_pop(c);
@@ -461,71 +436,47 @@ on_message(struct conn *c, const struct event *ev)
 
 /* -------------------------------------------------------------- events */
 
+/* The TLS summary and chain, capabilities and ID the record holds. */
 static void
-on_tls(struct conn *c, const struct event *ev)
+follow_server(struct conn *c)
 {
-	if (ev->tls == NULL)
-		return;
-	if (c->tls == NULL)
-		c->tls = malloc(sizeof(*c->tls));
-	if (c->tls != NULL)
-		*c->tls = *ev->tls;
-	if (ev->phase == PHASE_STARTTLS)
-		c->starttls_done = true;
-	free(c->pem);
-	c->pem = ev->text != NULL ? strdup(ev->text) : NULL;
+	const struct run_item *tls = run_find(c->run, EV_TLS, RUN_ALL, true);
+	const struct run_item *caps = run_find(c->run, EV_CAPS, RUN_ALL,
+					       true);
+	const struct run_item *id = run_find(c->run, EV_SERVER_ID, RUN_ALL,
+					     true);
+
+	c->tls = tls != NULL ? tls->tls : NULL;
+	c->pem = tls != NULL ? tls->text : NULL;
+	c->starttls_done = run_starttls_done(c->run, RUN_ALL);
+	c->caps = caps != NULL ? caps->text : NULL;
+	c->caps_after_tls = caps != NULL && caps->flag;
+	run_caps_lists(c->run, RUN_ALL, c->caps_slot);
+	c->server_id = id != NULL ? id->server_id : NULL;
 }
 
+/* The notes and retries of the record, each once. */
 static void
-on_caps(struct conn *c, const struct event *ev)
+follow_notes(struct conn *c)
 {
-	enum capdiff_slot s = capdiff_slot_of(ev->phase, ev->flag);
+	const struct run *r = c->run;
 
-	free(c->caps);
-	c->caps = ev->text != NULL ? strdup(ev->text) : NULL;
-	c->caps_after_tls = ev->flag;
-	free(c->caps_slot[s]);
-	c->caps_slot[s] = ev->text != NULL ? strdup(ev->text) : NULL;
-}
+	c->nnotes = 0;
+	for (size_t i = 0; i < r->n && c->nnotes < CONN_NOTES_MAX; i++) {
+		const struct run_item *it = &r->items[i];
+		char *note = c->notes[c->nnotes];
+		bool seen = false;
 
-static void
-on_server_id(struct conn *c, const struct event *ev)
-{
-	if (ev->server_id == NULL)
-		return;
-	if (c->server_id == NULL)
-		c->server_id = malloc(sizeof(*c->server_id));
-	if (c->server_id != NULL)
-		*c->server_id = *ev->server_id;
-}
-
-static void
-on_note(struct conn *c, const struct event *ev)
-{
-	if (ev->text == NULL || c->nnotes == CONN_NOTES_MAX)
-		return;
-	for (size_t i = 0; i < c->nnotes; i++)
-		if (strcmp(c->notes[i], ev->text) == 0)
-			return;
-	set_text(c->notes[c->nnotes++], sizeof(c->notes[0]), ev->text);
-}
-
-/* A new connection follows, one command per round trip: what the
- * connection given up listed goes; the phases and TLS details are
- * overwritten as the new one reports them. */
-static void
-on_retry(struct conn *c, const struct event *ev)
-{
-	struct mbtree *t = mbtree_new();
-
-	if (t != NULL) {
-		mbtree_free(c->tree);
-		c->tree = t;
+		if ((it->type != EV_NOTE && it->type != EV_RETRY)
+		    || it->text == NULL)
+			continue;
+		snprintf(note, sizeof(c->notes[0]), "%s%s",
+			 it->type == EV_RETRY ? "retried: " : "", it->text);
+		for (size_t j = 0; j < c->nnotes && it->type == EV_NOTE; j++)
+			seen |= strcmp(c->notes[j], note) == 0;
+		if (!seen)
+			c->nnotes++;
 	}
-	if (ev->text == NULL || c->nnotes == CONN_NOTES_MAX)
-		return;
-	snprintf(c->notes[c->nnotes++], sizeof(c->notes[0]), "retried: %s",
-		 ev->text);
 }
 
 static void
@@ -536,37 +487,17 @@ on_wait(struct conn *c, const struct event *ev)
 		 ev->text != NULL ? ev->text : "");
 	c->wait_deadline = ev->deadline_ms;
 	c->wait_end_by = ev->end_by_ms;
-	c->wait_total = (int64_t)(c->diag_o.cfg.timeout_s * 1000);
+	c->wait_total = (int64_t)(c->run->cfg.timeout_s * 1000);
 	if (c->wait_total <= 0)
 		c->wait_total = ev->deadline_ms - clock_ms();
 }
 
 static void
-on_mailbox(struct conn *c, struct event *ev)
+on_failure(struct conn *c)
 {
-	if (ev->mailbox == NULL || c->tree == NULL)
+	if (!c->run->failed)
 		return;
-	if (ev->type == EV_STATUS) {
-		if (ev->mailbox->has_status)
-			mbtree_set_status(c->tree, ev->mailbox->raw,
-					  ev->mailbox->raw_len,
-					  ev->mailbox->messages,
-					  ev->mailbox->unseen);
-		return;
-	}
-	/* mbtree_add() owns the entry from now, even when it fails. */
-	mbtree_add(c->tree, ev->mailbox);
-	ev->mailbox = NULL;
-	c->listed++;
-}
-
-static void
-on_failure(struct conn *c, const struct event *ev)
-{
-	if (ev->failure == NULL)
-		return;
-	c->fail = *ev->failure;
-	explain(c, &c->fail);
+	c->fail = c->run->failure;
 	c->failed = true;
 }
 
@@ -594,8 +525,7 @@ on_done(struct conn *c, const struct event *ev)
 void
 conn_apply(struct conn *c, struct event *ev)
 {
-	/* First: on_mailbox() takes the mailbox out of ev. */
-	report_event(c->report, ev);
+	run_apply(c->run, ev);
 	switch (ev->type) {
 	case EV_PHASE_START:
 	case EV_PHASE_END:
@@ -611,27 +541,22 @@ conn_apply(struct conn *c, struct event *ev)
 		on_attempt(c, ev);
 		break;
 	case EV_TLS:
-		on_tls(c, ev);
-		break;
 	case EV_CAPS:
-		on_caps(c, ev);
-		break;
 	case EV_SERVER_ID:
-		on_server_id(c, ev);
-		break;
-	case EV_NOTE:
-		on_note(c, ev);
+		follow_server(c);
 		break;
 	case EV_RETRY:
-		on_retry(c, ev);
+		c->tree = c->run->tree;
+		follow_notes(c);
+		break;
+	case EV_NOTE:
+		follow_notes(c);
 		break;
 	case EV_TRANSCRIPT:
 		transcript_write(c->transcript, ev);
-		add_line(c, ev);
 		break;
 	case EV_MAILBOX:
-	case EV_STATUS:
-		on_mailbox(c, ev);
+		c->listed = c->run->listed;
 		break;
 	case EV_SELECTED:
 		on_selected(c, ev);
@@ -646,10 +571,12 @@ conn_apply(struct conn *c, struct event *ev)
 		on_ready(c);
 		break;
 	case EV_FAILURE:
-		on_failure(c, ev);
+		on_failure(c);
 		break;
 	case EV_DONE:
 		on_done(c, ev);
+		break;
+	default:
 		break;
 	}
 }
@@ -659,11 +586,7 @@ conn_apply(struct conn *c, struct event *ev)
 int
 conn_capdiff(const struct conn *c, struct capdiff *d)
 {
-	const char *lists[CAPDIFF_SLOTS];
-
-	for (int s = 0; s < CAPDIFF_SLOTS; s++)
-		lists[s] = c->caps_slot[s];
-	return capdiff_build(d, lists);
+	return run_capdiff(c->run, RUN_ALL, d);
 }
 
 /* Why a connection that ended had no TLS. */
@@ -802,15 +725,15 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	struct conn *c = calloc(1, sizeof(*c));
 
 	if (c != NULL)
-		c->lines = calloc(CONN_LINES_MAX, sizeof(*c->lines));
+		c->line_shown = calloc(1, sizeof(*c->line_shown));
 	if (c != NULL)
-		c->tree = mbtree_new();
+		c->run = run_new(cfg);
 	if (c != NULL)
 		c->q = event_queue_new();
-	if (c != NULL)
-		c->report = report_new(cfg);
-	if (c == NULL || c->lines == NULL || c->tree == NULL || c->q == NULL
-	    || c->report == NULL) {
+	if (c != NULL && c->run != NULL)
+		c->report = report_new(cfg, c->run);
+	if (c == NULL || c->line_shown == NULL || c->run == NULL
+	    || c->q == NULL || c->report == NULL) {
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		conn_free(c);
 		return NULL;
@@ -818,6 +741,7 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	c->diag_o = *o;
 	c->diag_o.cfg = *cfg;
 	config_wipe(&c->diag_o.cfg);
+	c->tree = c->run->tree;
 	c->plan_tls = cfg->ep.ssl || cfg->ep.starttls != STARTTLS_OFF;
 	c->started_ms = clock_ms();
 	make_title(c, cfg);
@@ -878,17 +802,9 @@ conn_free(struct conn *c)
 		session_free(c->s);
 	}
 	event_queue_free(c->q);
-	for (size_t i = 0; i < c->lines_n; i++)
-		free(conn_line(c, i)->text);
-	free(c->lines);
-	mbtree_free(c->tree);
-	free(c->tls);
-	free(c->pem);
-	free(c->caps);
-	for (int s = 0; s < CAPDIFF_SLOTS; s++)
-		free(c->caps_slot[s]);
-	free(c->server_id);
+	free(c->line_shown);
 	free(c->asked);
 	report_free(c->report);
+	run_free(c->run);
 	free(c);
 }

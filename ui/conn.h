@@ -1,8 +1,9 @@
 /* conn.h - one connection as the interface sees it: the session and
- * its event queue, and what the events told so far (phases and their
- * timings, TLS, notes, failure, transcript, the mailbox tree, the
- * mailbox opened last).  No curses here: conn_apply() is the only
- * writer, the screens read the fields. */
+ * its event queue, the record of what the events told so far
+ * (src/run.h: TLS, capabilities, notes, failure, transcript, the
+ * mailbox tree), and what the screens show of it (the progress rows,
+ * the wait, the mailbox opened last).  No curses here: conn_apply() is
+ * the only writer, the screens read the fields. */
 #ifndef IMAPCONN_UI_CONN_H
 #define IMAPCONN_UI_CONN_H
 
@@ -22,6 +23,7 @@
 
 struct mbtree;
 struct report;
+struct run;
 struct server_id;
 struct session;
 struct tls_summary;
@@ -61,7 +63,8 @@ struct conn_row {
 	const char *outcome;	/* an attempt's outcome ("refused") */
 };
 
-/* One transcript line; text is escaped and redacted by the core. */
+/* One transcript line; text is escaped and redacted by the core.  A
+ * copy of the record's line (struct run_line). */
 struct conn_line {
 	int64_t wall_ms;
 	char dir;		/* 'C' sent, 'S' received */
@@ -118,36 +121,41 @@ struct conn {
 	int64_t wait_total;	/* its length in ms */
 	int64_t wait_end_by;	/* the whole connection's bound; 0: none */
 
-	struct tls_summary *tls;	/* NULL until EV_TLS */
+	/* What the events told (run_apply() is its only writer); the
+	 * pointers below point into it. */
+	struct run *run;
+	const struct tls_summary *tls;	/* the last one; NULL until EV_TLS */
 	bool starttls_done;	/* a TLS handshake after STARTTLS */
-	char *pem;		/* the chain as PEM, or NULL */
-	char *caps;		/* the latest capabilities, or NULL */
+	const char *pem;	/* its chain as PEM, or NULL */
+	const char *caps;	/* the latest capabilities, or NULL */
 	bool caps_after_tls;
 	/* The latest list of each enum capdiff_slot (before TLS, after
 	 * TLS, after login), escaped by the core, or NULL. */
-	char *caps_slot[CAPDIFF_SLOTS];
-	struct server_id *server_id;	/* the answer to ID, or NULL */
-	char notes[CONN_NOTES_MAX][CONN_TEXT_MAX * 2];
+	const char *caps_slot[CAPDIFF_SLOTS];
+	const struct server_id *server_id;	/* the last answer to ID,
+						 * or NULL */
+	char notes[CONN_NOTES_MAX][CONN_TEXT_MAX * 2];	/* the first of
+					 * the record's notes and retries */
 	size_t nnotes;
-	struct failure fail;	/* why the session stopped, hint filled */
+	struct failure fail;	/* the record's failure, hint filled */
 	bool failed;
 	bool ready;		/* listed: requests welcome */
 	bool done;		/* EV_DONE arrived */
 	bool quitting;		/* LOGOUT or cancel asked */
 
-	struct mbtree *tree;	/* the mailboxes */
-	size_t listed;
+	struct mbtree *tree;	/* the mailboxes: the record's tree */
+	size_t listed;		/* mailboxes listed: the record's count */
 	char open_first[CONFIG_STR_MAX];	/* to open once listed */
 
 	struct conn_view view;
 
-	/* Every event is copied into it as it is applied (src/report.h):
-	 * a report can be written at any time. */
+	/* A report on the record (src/report.h): it can be written at
+	 * any time. */
 	struct report *report;
 
-	/* Private: transcript ring, requests, STATUS already asked. */
-	struct conn_line *lines;
-	size_t lines_first, lines_n;
+	/* Private: the line conn_line() shows, requests, STATUS already
+	 * asked. */
+	struct conn_line *line_shown;
 	struct conn_req reqs[CONN_REQ_MAX];
 	size_t req_first, req_n, status_inflight;
 	unsigned next_id;
@@ -204,12 +212,13 @@ bool conn_status_asked(const struct conn *c, const char *raw, size_t len);
 int conn_open(struct conn *c, const char *raw, size_t len,
 	      const char *display, char delim);
 
-/* Transcript lines kept, and line i of them (0 is the oldest kept). */
+/* Transcript lines kept (the newest CONN_LINES_MAX), and line i of
+ * them (0 is the oldest kept), valid until the next call. */
 size_t conn_lines(const struct conn *c);
 const struct conn_line *conn_line(const struct conn *c, size_t i);
 
-/* The capability lists compared into *d (zeroed by the caller; free
- * with capdiff_free); 0, or -1 when out of memory. */
+/* The capability lists compared into *d (free with capdiff_free); 0,
+ * or -1 when out of memory. */
 int conn_capdiff(const struct conn *c, struct capdiff *d);
 
 /* How protected the connection is, with a one-line description. */
