@@ -12,7 +12,6 @@
 #include "capdiff.h"
 #include "cli.h"
 #include "cli_int.h"
-#include "diag.h"
 #include "escape.h"
 #include "export.h"
 #include "mailbox.h"

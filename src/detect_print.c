@@ -224,12 +224,11 @@ static void
 json_auth(struct json *j, const char *auth)
 {
 	json_arr_open(j, "auth");
-	while (*auth != '\0') {
-		size_t w = strcspn(auth, " ");
+	for (const char *w = auth; *w != '\0'; w += strspn(w, " ")) {
+		size_t n = strcspn(w, " ");
 
-		json_strn(j, NULL, auth, w);
-		auth += w;
-		auth += strspn(auth, " ");
+		json_strn(j, NULL, w, n);
+		w += n;
 	}
 	json_arr_close(j);
 }

@@ -126,6 +126,20 @@ put_lines(FILE *out, const char *indent, const char *s)
 	}
 }
 
+/* f's detail, escaped, to the end of the line, and its hint on a line
+ * of its own when it has one. */
+static void
+put_detail(FILE *out, const struct failure *f)
+{
+	put_text(out, f->detail);
+	fputc('\n', out);
+	if (f->hint[0] == '\0')
+		return;
+	fputs("hint      ", out);
+	put_text(out, f->hint);
+	fputc('\n', out);
+}
+
 static void
 section(FILE *out, const char *title)
 {
@@ -181,13 +195,7 @@ print_result(const struct report *r, FILE *out)
 		else
 			fprintf(out, "result    FAILED in %s (%s): ",
 				phase_name(f->phase), fail_class_name(f->cls));
-		put_text(out, f->detail);
-		fputc('\n', out);
-		if (f->hint[0] != '\0') {
-			fputs("hint      ", out);
-			put_text(out, f->hint);
-			fputc('\n', out);
-		}
+		put_detail(out, f);
 	} else if (run->done && run->success) {
 		fprintf(out, "result    ok, %lld ms in all\n",
 			(long long)run->total_ms);
@@ -503,13 +511,7 @@ print_failure(const struct report *r, FILE *out)
 	fprintf(out, "class     %s (exit status %d)\n",
 		fail_class_name(f->cls), fail_exit_code(f->cls));
 	fputs("detail    ", out);
-	put_text(out, f->detail);
-	fputc('\n', out);
-	if (f->hint[0] != '\0') {
-		fputs("hint      ", out);
-		put_text(out, f->hint);
-		fputc('\n', out);
-	}
+	put_detail(out, f);
 	if (f->cls == FAIL_TIMEOUT)
 		fprintf(out, "waited    %lld ms\n", f->waited_ms);
 }

@@ -91,7 +91,6 @@ new_item(struct run *r)
 		r->items = v;
 		r->cap = cap;
 	}
-	memset(&r->items[r->n], 0, sizeof(r->items[0]));
 	return &r->items[r->n++];
 }
 
@@ -102,13 +101,11 @@ keep_item(struct run *r, const struct event *ev)
 
 	if (it == NULL)
 		return;
-	it->type = ev->type;
-	it->phase = ev->phase;
-	it->conn = r->conns;
-	it->at_ms = ev->at_ms;
-	it->elapsed_ms = ev->elapsed_ms;
-	it->result = ev->result;
-	it->flag = ev->flag;
+	*it = (struct run_item){
+		.type = ev->type, .phase = ev->phase, .conn = r->conns,
+		.at_ms = ev->at_ms, .elapsed_ms = ev->elapsed_ms,
+		.result = ev->result, .flag = ev->flag,
+	};
 	if (ev->text != NULL)
 		it->text = copy_of(r, ev->text, strlen(ev->text) + 1);
 	if (ev->type == EV_TLS)

@@ -147,7 +147,8 @@ made_up_report(void)
 	feed(rec, EV_ATTEMPT, PHASE_CONNECT, "192.0.2.7:143");
 	feed(rec, EV_PHASE_END, PHASE_CONNECT, "192.0.2.7:143");
 	feed(rec, EV_TRANSCRIPT, PHASE_GREETING, "* OK ready\x1b[2J");
-	feed(rec, EV_CAPS, PHASE_CAPABILITY, "IMAP4rev1 STARTTLS LOGINDISABLED");
+	feed(rec, EV_CAPS, PHASE_CAPABILITY,
+	     "IMAP4rev1 STARTTLS LOGINDISABLED");
 	feed_tls(rec);
 	feed(rec, EV_CAPS, PHASE_STARTTLS, "IMAP4rev1 AUTH=PLAIN");
 	feed(rec, EV_TRANSCRIPT, PHASE_AUTH, "A3 LOGIN alice <password>");

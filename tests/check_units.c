@@ -33,6 +33,7 @@ static Suite *(*const suites[])(void) = {
 	suite_redact,
 	suite_report,
 	suite_rfc2047,
+	suite_run,
 	suite_savefile,
 	suite_server_id,
 	suite_session,

@@ -31,6 +31,7 @@ Suite *suite_password(void);
 Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
+Suite *suite_run(void);
 Suite *suite_savefile(void);
 Suite *suite_server_id(void);
 Suite *suite_session(void);

@@ -11,7 +11,6 @@
 #include "net.h"
 #include "report.h"
 #include "run.h"
-#include "server_id.h"
 #include "session.h"
 #include "tls.h"
 #include "transcript.h"
@@ -493,17 +492,9 @@ on_wait(struct conn *c, const struct event *ev)
 }
 
 static void
-on_failure(struct conn *c)
+on_ready(struct conn *c, const struct event *ev)
 {
-	if (!c->run->failed)
-		return;
-	c->fail = c->run->failure;
-	c->failed = true;
-}
-
-static void
-on_ready(struct conn *c)
-{
+	(void)ev;
 	c->ready = true;
 	if (c->tree != NULL)
 		mbtree_build(c->tree);
@@ -522,63 +513,46 @@ on_done(struct conn *c, const struct event *ev)
 	c->view.loading = false;
 }
 
+static void
+on_transcript(struct conn *c, const struct event *ev)
+{
+	transcript_write(c->transcript, ev);
+}
+
+/* What the screens show of the record, ev just applied to it. */
+static void
+follow_run(struct conn *c, enum event_type t)
+{
+	c->tree = c->run->tree;
+	c->listed = c->run->listed;
+	if (t == EV_TLS || t == EV_CAPS || t == EV_SERVER_ID)
+		follow_server(c);
+	if (t == EV_NOTE || t == EV_RETRY)
+		follow_notes(c);
+	if (t == EV_FAILURE && c->run->failed) {
+		c->fail = c->run->failure;
+		c->failed = true;
+	}
+}
+
+/* What the interface does with an event besides recording it. */
+static void (*const handlers[])(struct conn *, const struct event *) = {
+	[EV_PHASE_START] = on_phase, [EV_PHASE_END] = on_phase,
+	[EV_WAIT] = on_wait, [EV_ADDRESS] = on_address,
+	[EV_ATTEMPT] = on_attempt, [EV_TRANSCRIPT] = on_transcript,
+	[EV_SELECTED] = on_selected, [EV_MESSAGE] = on_message,
+	[EV_REQUEST_DONE] = on_request_done, [EV_READY] = on_ready,
+	[EV_DONE] = on_done,
+};
+
 void
 conn_apply(struct conn *c, struct event *ev)
 {
 	run_apply(c->run, ev);
-	switch (ev->type) {
-	case EV_PHASE_START:
-	case EV_PHASE_END:
-		on_phase(c, ev);
-		break;
-	case EV_WAIT:
-		on_wait(c, ev);
-		break;
-	case EV_ADDRESS:
-		on_address(c, ev);
-		break;
-	case EV_ATTEMPT:
-		on_attempt(c, ev);
-		break;
-	case EV_TLS:
-	case EV_CAPS:
-	case EV_SERVER_ID:
-		follow_server(c);
-		break;
-	case EV_RETRY:
-		c->tree = c->run->tree;
-		follow_notes(c);
-		break;
-	case EV_NOTE:
-		follow_notes(c);
-		break;
-	case EV_TRANSCRIPT:
-		transcript_write(c->transcript, ev);
-		break;
-	case EV_MAILBOX:
-		c->listed = c->run->listed;
-		break;
-	case EV_SELECTED:
-		on_selected(c, ev);
-		break;
-	case EV_MESSAGE:
-		on_message(c, ev);
-		break;
-	case EV_REQUEST_DONE:
-		on_request_done(c, ev);
-		break;
-	case EV_READY:
-		on_ready(c);
-		break;
-	case EV_FAILURE:
-		on_failure(c);
-		break;
-	case EV_DONE:
-		on_done(c, ev);
-		break;
-	default:
-		break;
-	}
+	follow_run(c, ev->type);
+	if ((size_t)ev->type < sizeof(handlers) / sizeof(handlers[0])
+	    && handlers[ev->type] != NULL)
+		handlers[ev->type](c, ev);
 }
 
 /* ------------------------------------------------------------ the rest */
@@ -797,6 +771,8 @@ conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
+	report_free(c->report);
+	run_free(c->run);
 	if (c->s != NULL) {
 		session_cancel(c->s);
 		session_free(c->s);
@@ -804,7 +780,5 @@ conn_free(struct conn *c)
 	event_queue_free(c->q);
 	free(c->line_shown);
 	free(c->asked);
-	report_free(c->report);
-	run_free(c->run);
 	free(c);
 }
