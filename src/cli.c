@@ -576,7 +576,9 @@ cli_check(struct options *o, FILE *out)
 	 * that it can be hidden in it. */
 	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
-	run.rec = run_new(&o->cfg);
+	/* Transcript lines are kept only for --report. */
+	run.rec = run_new(&o->cfg, o->report_path[0] != '\0' ?
+			  REPORT_TRANSCRIPT_TAIL : 0);
 	if (run.rec == NULL) {
 		fprintf(stderr, "imapconn: out of memory\n");
 		config_wipe(&o->cfg);

@@ -17,7 +17,9 @@
 #include "fail.h"
 #include "tls.h"
 
-/* Transcript lines kept: the first and the last this many each. */
+/* Transcript lines shown: the first and the last this many each.  The
+ * run a report reads must keep them (run_new()); RUN_LINES_HEAD is at
+ * least REPORT_TRANSCRIPT_HEAD. */
 #define REPORT_TRANSCRIPT_HEAD 2000
 #define REPORT_TRANSCRIPT_TAIL 2000
 

@@ -11,7 +11,7 @@
 #include "tls.h"
 
 struct run *
-run_new(const struct conn_config *cfg)
+run_new(const struct conn_config *cfg, size_t tail_lines)
 {
 	struct run *r = calloc(1, sizeof(*r));
 
@@ -22,6 +22,7 @@ run_new(const struct conn_config *cfg)
 		free(r);
 		return NULL;
 	}
+	r->tail_max = tail_lines;
 	r->cfg = *cfg;
 	config_wipe(&r->cfg);
 	r->cfg.have_password = false;
@@ -119,18 +120,18 @@ keep_item(struct run *r, const struct event *ev)
 }
 
 /* Room for one more line after the head: the ring grows to
- * RUN_LINES_TAIL, then the oldest line gives way. */
+ * r->tail_max, then the oldest line gives way. */
 static struct run_line *
 tail_slot(struct run *r)
 {
-	size_t at = r->tail_seen % RUN_LINES_TAIL;
+	size_t at = r->tail_seen % r->tail_max;
 
 	if (at >= r->tail_cap) {
 		size_t cap = r->tail_cap ? r->tail_cap * 2 : 256;
 		struct run_line *v;
 
-		if (cap > RUN_LINES_TAIL)
-			cap = RUN_LINES_TAIL;
+		if (cap > r->tail_max)
+			cap = r->tail_max;
 		v = realloc(r->tail, cap * sizeof(*v));
 		if (v == NULL)
 			return NULL;
@@ -148,6 +149,8 @@ keep_line(struct run *r, const struct event *ev)
 {
 	struct run_line *l = NULL;
 
+	if (r->tail_max == 0)
+		return;
 	if (r->head == NULL)
 		r->head = calloc(RUN_LINES_HEAD, sizeof(*r->head));
 	if (r->head != NULL && ev->text != NULL)
@@ -356,13 +359,12 @@ run_lines(const struct run *r)
 const struct run_line *
 run_line(const struct run *r, size_t i)
 {
-	size_t kept = r->tail_seen < RUN_LINES_TAIL ? r->tail_seen :
-	    RUN_LINES_TAIL;
+	size_t kept = r->tail_seen < r->tail_max ? r->tail_seen : r->tail_max;
 
 	if (i < r->nhead)
 		return &r->head[i];
 	i -= r->nhead;
 	if (i >= r->tail_seen || i < r->tail_seen - kept)
 		return NULL;
-	return &r->tail[i % RUN_LINES_TAIL];
+	return &r->tail[i % r->tail_max];
 }

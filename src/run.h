@@ -27,10 +27,9 @@ struct mbtree;
 struct server_id;
 struct tls_summary;
 
-/* Transcript lines kept: the first RUN_LINES_HEAD, and the last
- * RUN_LINES_TAIL of those after them. */
+/* Transcript lines kept: the first RUN_LINES_HEAD, and the last few
+ * of those after them (run_new() says how many). */
 #define RUN_LINES_HEAD 2000
-#define RUN_LINES_TAIL 100000
 
 /* One event as the record keeps it. */
 struct run_item {
@@ -84,12 +83,14 @@ struct run {
 	struct run_line *head;
 	size_t nhead;
 	struct run_line *tail;	/* a ring of the lines after the head */
-	size_t tail_cap, tail_seen;
+	size_t tail_max, tail_cap, tail_seen;
 };
 
 /* A new empty record for a connection made with *cfg (its secrets are
- * not copied), or NULL when out of memory.  Free with run_free(). */
-struct run *run_new(const struct conn_config *cfg);
+ * not copied), keeping the first RUN_LINES_HEAD transcript lines and
+ * the last tail_lines after them (0: no line at all), or NULL when out
+ * of memory.  Free with run_free(). */
+struct run *run_new(const struct conn_config *cfg, size_t tail_lines);
 
 /* Take from ev what the record keeps, in order, for every event: ev
  * stays the caller's, except a listed mailbox, which moves into the

@@ -30,7 +30,7 @@ new_report(const struct conn_config *c)
 {
 	struct report *r;
 
-	rec = run_new(c);
+	rec = run_new(c, REPORT_TRANSCRIPT_TAIL);
 	ck_assert_ptr_nonnull(rec);
 	r = report_new(c, rec);
 	ck_assert_ptr_nonnull(r);

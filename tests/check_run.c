@@ -14,9 +14,11 @@
 #include "tls.h"
 
 #define SECRET "Sup3rS3cret"
+#define TAIL 50
 
+/* A record keeping tail transcript lines after the head. */
 static struct run *
-new_run(void)
+new_run_lines(size_t tail)
 {
 	struct conn_config c;
 	struct run *r;
@@ -28,10 +30,16 @@ new_run(void)
 	strcpy(c.password, SECRET);
 	c.have_password = true;
 	c.timeout_s = 7;
-	r = run_new(&c);
+	r = run_new(&c, tail);
 	config_wipe(&c);
 	ck_assert_ptr_nonnull(r);
 	return r;
+}
+
+static struct run *
+new_run(void)
+{
+	return new_run_lines(TAIL);
 }
 
 /* Apply an event of type t with text (NULL: none), then free it. */
@@ -195,14 +203,12 @@ START_TEST(test_failure_hint)
 }
 END_TEST
 
-/* The first lines and the last are kept; the middle is counted. */
-START_TEST(test_transcript_head_tail)
+static void
+feed_lines(struct run *r, size_t n)
 {
-	struct run *r = new_run();
-	size_t total = RUN_LINES_HEAD + RUN_LINES_TAIL + 5;
 	char line[32];
 
-	for (size_t i = 0; i < total; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct event *ev = event_new(EV_TRANSCRIPT, PHASE_LIST);
 
 		ck_assert_ptr_nonnull(ev);
@@ -212,6 +218,16 @@ START_TEST(test_transcript_head_tail)
 		run_apply(r, ev);
 		event_free(ev);
 	}
+}
+
+/* The first lines and the last are kept; the middle is counted. */
+START_TEST(test_transcript_head_tail)
+{
+	struct run *r = new_run();
+	size_t total = RUN_LINES_HEAD + TAIL + 5;
+	char line[32];
+
+	feed_lines(r, total);
 	ck_assert_uint_eq(run_lines(r), total);
 	ck_assert_str_eq(run_line(r, 0)->text, "line 0");
 	ck_assert_str_eq(run_line(r, RUN_LINES_HEAD - 1)->text, "line 1999");
@@ -222,6 +238,19 @@ START_TEST(test_transcript_head_tail)
 	ck_assert_str_eq(run_line(r, total - 1)->text, line);
 	ck_assert_int_eq(run_line(r, total - 1)->dir, 'S');
 	ck_assert_ptr_null(run_line(r, total));
+	run_free(r);
+}
+END_TEST
+
+/* A record made to keep no line keeps none, and counts none. */
+START_TEST(test_transcript_none)
+{
+	struct run *r = new_run_lines(0);
+
+	feed_lines(r, 10);
+	ck_assert_uint_eq(run_lines(r), 0);
+	ck_assert_ptr_null(run_line(r, 0));
+	ck_assert(!r->lost);
 	run_free(r);
 }
 END_TEST
@@ -248,6 +277,7 @@ suite_run(void)
 	tcase_add_test(tc, test_retry_forgets_tls);
 	tcase_add_test(tc, test_failure_hint);
 	tcase_add_test(tc, test_transcript_head_tail);
+	tcase_add_test(tc, test_transcript_none);
 	tcase_add_test(tc, test_no_secret);
 	suite_add_tcase(s, tc);
 	return s;

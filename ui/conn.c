@@ -701,7 +701,7 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	if (c != NULL)
 		c->line_shown = calloc(1, sizeof(*c->line_shown));
 	if (c != NULL)
-		c->run = run_new(cfg);
+		c->run = run_new(cfg, CONN_LINES_MAX);
 	if (c != NULL)
 		c->q = event_queue_new();
 	if (c != NULL && c->run != NULL)
