@@ -30,16 +30,16 @@ json_phases(struct json *j, const struct check_run *run)
 {
 	json_arr_open(j, "phases");
 	for (size_t i = 0; i < run->rec->n; i++) {
-		const struct run_item *ev = &run->rec->items[i];
+		const struct run_item *it = &run->rec->items[i];
 
-		if (ev->type != EV_PHASE_END)
+		if (it->type != EV_PHASE_END)
 			continue;
 		json_obj_open(j, NULL);
-		json_str(j, "phase", phase_name(ev->phase));
-		json_str(j, "result", result_word(ev->result));
-		json_int(j, "ms", ev->elapsed_ms);
-		json_int(j, "at_ms", ev->at_ms);
-		json_str(j, "detail", ev->text);
+		json_str(j, "phase", phase_name(it->phase));
+		json_str(j, "result", result_word(it->result));
+		json_int(j, "ms", it->elapsed_ms);
+		json_int(j, "at_ms", it->at_ms);
+		json_str(j, "detail", it->text);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
@@ -55,15 +55,16 @@ json_attempts(struct json *j, const struct check_run *run)
 	json_arr_close(j);
 	json_arr_open(j, "attempts");
 	for (size_t i = 0; i < run->rec->n; i++) {
-		const struct run_item *ev = &run->rec->items[i];
+		const struct run_item *it = &run->rec->items[i];
 
-		if (ev->type != EV_ATTEMPT || ev->result == NET_ATTEMPT_STARTED)
+		if (it->type != EV_ATTEMPT
+		    || it->result == NET_ATTEMPT_STARTED)
 			continue;
 		json_obj_open(j, NULL);
-		json_str(j, "address", ev->text);
+		json_str(j, "address", it->text);
 		json_str(j, "result", net_attempt_state_name(
-				 (enum net_attempt_state)ev->result));
-		json_int(j, "ms", ev->elapsed_ms);
+				 (enum net_attempt_state)it->result));
+		json_int(j, "ms", it->elapsed_ms);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
@@ -92,12 +93,12 @@ json_cert(struct json *j, const struct tls_cert_info *c)
 }
 
 static void
-json_tls_one(struct json *j, const struct run_item *ev)
+json_tls_one(struct json *j, const struct run_item *it)
 {
-	const struct tls_summary *t = ev->tls;
+	const struct tls_summary *t = it->tls;
 
 	json_obj_open(j, NULL);
-	json_str(j, "phase", phase_name(ev->phase));
+	json_str(j, "phase", phase_name(it->phase));
 	json_str(j, "version", t->version[0] ? t->version : NULL);
 	json_str(j, "cipher", t->cipher[0] ? t->cipher : NULL);
 	json_str(j, "sni", t->sni_sent ? t->sni : NULL);
@@ -124,22 +125,22 @@ json_by_type(struct json *j, const struct check_run *run,
 {
 	json_arr_open(j, key);
 	for (size_t i = 0; i < run->rec->n; i++) {
-		const struct run_item *ev = &run->rec->items[i];
+		const struct run_item *it = &run->rec->items[i];
 
-		if (ev->type != type || !run_in(run->rec, ev, RUN_LAST)
-		    || (type == EV_TLS && ev->tls == NULL))
+		if (it->type != type || !run_in(run->rec, it, RUN_LAST)
+		    || (type == EV_TLS && it->tls == NULL))
 			continue;
 		if (type == EV_TLS) {
-			json_tls_one(j, ev);
+			json_tls_one(j, it);
 		} else if (type == EV_CAPS) {
 			json_obj_open(j, NULL);
-			json_str(j, "when", ev->phase == PHASE_AUTH ?
-				 "after-login" : ev->flag ? "tls" :
+			json_str(j, "when", it->phase == PHASE_AUTH ?
+				 "after-login" : it->flag ? "tls" :
 				 "before-tls");
-			json_str(j, "list", ev->text);
+			json_str(j, "list", it->text);
 			json_obj_close(j);
 		} else {
-			json_str(j, NULL, ev->text);
+			json_str(j, NULL, it->text);
 		}
 	}
 	json_arr_close(j);

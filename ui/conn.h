@@ -106,8 +106,8 @@ struct conn_req {
 struct conn {
 	struct event_queue *q;
 	struct session *s;
-	struct options diag_o;	/* the settings used, without secrets,
-				 * for diag_explain() */
+	struct options diag_o;	/* the settings used, without secrets:
+				 * the screens read its cfg */
 	char title[CONN_TEXT_MAX];	/* "localhost port 993, TLS" */
 	bool plan_tls;		/* implicit TLS or STARTTLS asked for */
 	int64_t started_ms;	/* clock_ms() at the start */
@@ -164,8 +164,8 @@ struct conn {
 };
 
 /* Start a session for *cfg (copied; the caller wipes its own) and make
- * its model; o supplies what diag_explain() needs and is copied without
- * secrets.  A mailbox in cfg->select is not opened during the login but
+ * its model; o supplies what the form has no field for and is copied
+ * without secrets.  A mailbox in cfg->select is not opened during the login but
  * kept in c->open_first for the browser to open (read-only) once the
  * list is there.  Returns NULL with *f filled on failure.  Free with
  * conn_free(). */
