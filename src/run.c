@@ -232,6 +232,7 @@ run_apply(struct run *r, struct event *ev)
 		keep_item(r, ev);
 		next_connection(r);
 		break;
+	case EV_PHASE_START:
 	case EV_PHASE_END:
 	case EV_ADDRESS:
 	case EV_ATTEMPT:

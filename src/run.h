@@ -2,8 +2,8 @@
  * once for every reader (--check's timeline and JSON, --report and the
  * interface).
  *
- * run_apply() is the only writer.  Items keep the timeline (phases,
- * addresses, attempts, notes, retries) and the server's data (TLS,
+ * run_apply() is the only writer.  Items keep the timeline (phases
+ * started and ended, addresses, attempts, notes, retries) and the server's data (TLS,
  * capabilities, ID, the mailbox opened) in the order they came, each
  * tagged with its connection: a retry starts a new connection, and a
  * reader shows either every connection's data (the report) or the last
@@ -33,9 +33,10 @@ struct tls_summary;
 
 /* One event as the record keeps it. */
 struct run_item {
-	enum event_type type;	/* EV_PHASE_END, EV_ADDRESS, EV_ATTEMPT,
-				 * EV_TLS, EV_CAPS, EV_SERVER_ID, EV_NOTE,
-				 * EV_RETRY or EV_SELECTED */
+	enum event_type type;	/* EV_PHASE_START, EV_PHASE_END,
+				 * EV_ADDRESS, EV_ATTEMPT, EV_TLS, EV_CAPS,
+				 * EV_SERVER_ID, EV_NOTE, EV_RETRY or
+				 * EV_SELECTED */
 	enum phase phase;
 	unsigned conn;		/* its connection: the retries before it */
 	int64_t at_ms;

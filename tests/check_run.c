@@ -101,10 +101,11 @@ START_TEST(test_keeps_in_order)
 	feed(r, EV_ADDRESS, PHASE_RESOLVE, "192.0.2.7:143");
 	feed(r, EV_PHASE_END, PHASE_RESOLVE, "1 address");
 	feed(r, EV_NOTE, PHASE_RESOLVE, "a note");
-	ck_assert_uint_eq(r->n, 3);
-	ck_assert_int_eq(r->items[0].type, EV_ADDRESS);
-	ck_assert_int_eq(r->items[1].type, EV_PHASE_END);
-	ck_assert_str_eq(r->items[2].text, "a note");
+	ck_assert_uint_eq(r->n, 4);
+	ck_assert_int_eq(r->items[0].type, EV_PHASE_START);
+	ck_assert_int_eq(r->items[1].type, EV_ADDRESS);
+	ck_assert_int_eq(r->items[2].type, EV_PHASE_END);
+	ck_assert_str_eq(r->items[3].text, "a note");
 	it = run_find(r, EV_TLS, RUN_ALL, false);
 	ck_assert_ptr_null(it);
 	feed(r, EV_READY, PHASE_LIST, NULL);

@@ -122,9 +122,9 @@ set_text(char *dst, size_t cap, const char *text)
 }
 
 static void
-on_phase(struct conn *c, const struct event *ev)
+row_phase(struct conn *c, const struct run_item *it)
 {
-	struct conn_row *r = add_phase_row(c, ev->phase);
+	struct conn_row *r = add_phase_row(c, it->phase);
 	static const enum conn_state result_state[] = {
 		[PHASE_OK] = CONN_OK,
 		[PHASE_FAILED] = CONN_FAILED,
@@ -133,23 +133,21 @@ on_phase(struct conn *c, const struct event *ev)
 
 	if (r == NULL)
 		return;
-	if (ev->type == EV_PHASE_START) {
+	if (it->type == EV_PHASE_START) {
 		r->state = CONN_RUNNING;
 		r->has_ms = false;
 		r->text[0] = '\0';
 		return;
 	}
-	r->state = (unsigned)ev->result <= PHASE_SKIPPED ?
-		   result_state[ev->result] : CONN_FAILED;
+	r->state = (unsigned)it->result <= PHASE_SKIPPED ?
+		   result_state[it->result] : CONN_FAILED;
 	r->has_ms = r->state != CONN_SKIPPED;
-	r->ms = ev->elapsed_ms;
-	set_text(r->text, sizeof(r->text), ev->text);
-	if (c->wait_phase == ev->phase)
-		c->wait_deadline = 0;
+	r->ms = it->elapsed_ms;
+	set_text(r->text, sizeof(r->text), it->text);
 }
 
 static void
-on_address(struct conn *c, const struct event *ev)
+row_address(struct conn *c, const struct run_item *it)
 {
 	struct conn_row *r = insert_row(c, row_slot(c, PHASE_RESOLVE, true));
 
@@ -158,7 +156,7 @@ on_address(struct conn *c, const struct event *ev)
 	r->kind = CONN_ROW_ADDRESS;
 	r->phase = PHASE_RESOLVE;
 	r->state = CONN_OK;
-	set_text(r->text, sizeof(r->text), ev->text);
+	set_text(r->text, sizeof(r->text), it->text);
 }
 
 static enum conn_state
@@ -181,9 +179,9 @@ attempt_state(int s)
 }
 
 static void
-on_attempt(struct conn *c, const struct event *ev)
+row_attempt(struct conn *c, const struct run_item *it)
 {
-	const char *addr = ev->text != NULL ? ev->text : "?";
+	const char *addr = it->text != NULL ? it->text : "?";
 	struct conn_row *r = NULL;
 
 	for (size_t i = 0; i < c->nrows && r == NULL; i++)
@@ -199,11 +197,36 @@ on_attempt(struct conn *c, const struct event *ev)
 		r->phase = PHASE_CONNECT;
 		set_text(r->text, sizeof(r->text), addr);
 	}
-	r->state = attempt_state(ev->result);
-	r->has_ms = ev->result != NET_ATTEMPT_STARTED;
-	r->ms = ev->elapsed_ms;
+	r->state = attempt_state(it->result);
+	r->has_ms = it->result != NET_ATTEMPT_STARTED;
+	r->ms = it->elapsed_ms;
 	r->outcome = net_attempt_state_name((enum net_attempt_state)
-					    ev->result);
+					    it->result);
+}
+
+/* The rows again from the record: those planned, then each phase,
+ * address and attempt in order; once the session ended, a row still
+ * running took the session's outcome. */
+static void
+follow_rows(struct conn *c)
+{
+	const struct run *r = c->run;
+
+	c->nrows = 0;
+	plan_rows(c, &r->cfg);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct run_item *it = &r->items[i];
+
+		if (it->type == EV_PHASE_START || it->type == EV_PHASE_END)
+			row_phase(c, it);
+		else if (it->type == EV_ADDRESS)
+			row_address(c, it);
+		else if (it->type == EV_ATTEMPT)
+			row_attempt(c, it);
+	}
+	for (size_t i = 0; r->done && i < c->nrows; i++)
+		if (c->rows[i].state == CONN_RUNNING)
+			c->rows[i].state = r->success ? CONN_OK : CONN_FAILED;
 }
 
 /* ---------------------------------------------------------- transcript */
@@ -503,14 +526,20 @@ on_ready(struct conn *c, const struct event *ev)
 static void
 on_done(struct conn *c, const struct event *ev)
 {
+	(void)ev;
 	c->done = true;
 	c->wait_deadline = 0;
-	for (size_t i = 0; i < c->nrows; i++)
-		if (c->rows[i].state == CONN_RUNNING)
-			c->rows[i].state = ev->flag ? CONN_OK : CONN_FAILED;
 	while (c->req_n > 0)
 		req_pop(c);
 	c->view.loading = false;
+}
+
+/* The wait of a phase that ended is over. */
+static void
+on_phase_end(struct conn *c, const struct event *ev)
+{
+	if (c->wait_phase == ev->phase)
+		c->wait_deadline = 0;
 }
 
 static void
@@ -525,6 +554,9 @@ follow_run(struct conn *c, enum event_type t)
 {
 	c->tree = c->run->tree;
 	c->listed = c->run->listed;
+	if (t == EV_PHASE_START || t == EV_PHASE_END || t == EV_ADDRESS
+	    || t == EV_ATTEMPT || t == EV_DONE)
+		follow_rows(c);
 	if (t == EV_TLS || t == EV_CAPS || t == EV_SERVER_ID)
 		follow_server(c);
 	if (t == EV_NOTE || t == EV_RETRY)
@@ -537,9 +569,8 @@ follow_run(struct conn *c, enum event_type t)
 
 /* What the interface does with an event besides recording it. */
 static void (*const handlers[])(struct conn *, const struct event *) = {
-	[EV_PHASE_START] = on_phase, [EV_PHASE_END] = on_phase,
-	[EV_WAIT] = on_wait, [EV_ADDRESS] = on_address,
-	[EV_ATTEMPT] = on_attempt, [EV_TRANSCRIPT] = on_transcript,
+	[EV_PHASE_END] = on_phase_end, [EV_WAIT] = on_wait,
+	[EV_TRANSCRIPT] = on_transcript,
 	[EV_SELECTED] = on_selected, [EV_MESSAGE] = on_message,
 	[EV_REQUEST_DONE] = on_request_done, [EV_READY] = on_ready,
 	[EV_DONE] = on_done,
@@ -719,7 +750,7 @@ conn_start(const struct conn_config *cfg, const struct options *o,
 	c->plan_tls = cfg->ep.ssl || cfg->ep.starttls != STARTTLS_OFF;
 	c->started_ms = clock_ms();
 	make_title(c, cfg);
-	plan_rows(c, cfg);
+	follow_rows(c);
 	snprintf(c->open_first, sizeof(c->open_first), "%s", cfg->select);
 	c->s = start_session(c, cfg, o, f);
 	if (c->s == NULL) {
