@@ -485,17 +485,10 @@ Suite *
 suite_report(void)
 {
 	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("report");
 
-	tcase_add_test(tc, test_sections);
-	tcase_add_test(tc, test_success);
-	tcase_add_test(tc, test_still_open);
-	tcase_add_test(tc, test_long_transcript);
-	tcase_add_test(tc, test_file_private);
-	tcase_add_test(tc, test_file_symlink_refused);
-	tcase_add_test(tc, test_cert_expired_words);
-	tcase_add_test(tc, test_null);
-	tcase_add_test(tc, test_option);
-	suite_add_tcase(s, tc);
+	units_case(s, "report", test_sections, test_success,
+		   test_still_open, test_long_transcript, test_file_private,
+		   test_file_symlink_refused, test_cert_expired_words,
+		   test_null, test_option, NULL);
 	return s;
 }

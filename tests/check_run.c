@@ -271,15 +271,10 @@ Suite *
 suite_run(void)
 {
 	Suite *s = suite_create("run");
-	TCase *tc = tcase_create("run");
 
-	tcase_add_test(tc, test_keeps_in_order);
-	tcase_add_test(tc, test_retry_scopes);
-	tcase_add_test(tc, test_retry_forgets_tls);
-	tcase_add_test(tc, test_failure_hint);
-	tcase_add_test(tc, test_transcript_head_tail);
-	tcase_add_test(tc, test_transcript_none);
-	tcase_add_test(tc, test_no_secret);
-	suite_add_tcase(s, tc);
+	units_case(s, "run", test_keeps_in_order, test_retry_scopes,
+		   test_retry_forgets_tls, test_failure_hint,
+		   test_transcript_head_tail, test_transcript_none,
+		   test_no_secret, NULL);
 	return s;
 }
