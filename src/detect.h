@@ -19,7 +19,6 @@
 #include "fail.h"
 #include "server_id.h"
 
-struct options;
 
 #define DETECT_SRV_MAX 4	/* records kept per service */
 #define DETECT_PROBES_MAX 32
@@ -170,16 +169,5 @@ const char *detect_mode_words(bool implicit_tls);
 void detect_result_words(const struct detect_probe *p, char *buf,
 			 size_t cap);
 const char *detect_outcome_key(enum detect_outcome o);
-
-/* ---- detect_print.c: the command line's --detect ------------------ */
-
-/* Print a result as a table, or as one JSON document. */
-void detect_print_text(const struct detect_result *r, FILE *out);
-void detect_print_json(const struct detect_result *r, FILE *out);
-
-/* --detect: collect with the settings in *o, print (o->json: as JSON)
- * and return the exit status: 0 when a server is recommended, 69 when
- * nothing usable answered, 70 when out of memory. */
-int detect_run(const struct options *o, FILE *out);
 
 #endif

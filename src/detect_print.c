@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ac_config.h"
-#include "detect.h"
+#include "detect_print.h"
 #include "export.h"
 #include "json.h"
 #include "options.h"
@@ -305,7 +305,7 @@ detect_print_json(const struct detect_result *r, FILE *out)
 }
 
 int
-detect_run(const struct options *o, FILE *out)
+detect_print_run(const struct options *o, FILE *out)
 {
 	struct detect_params p;
 	struct detect_result *r = malloc(sizeof(*r));

@@ -7,7 +7,7 @@
 
 #include "ac_config.h"
 #include "cli.h"
-#include "detect.h"
+#include "detect_print.h"
 #include "dryrun.h"
 #include "options.h"
 #include "ui.h"
@@ -39,7 +39,7 @@ main(int argc, char **argv)
 		rc = cli_check(&o, stdout);
 		break;
 	case MODE_DETECT:
-		rc = detect_run(&o, stdout);
+		rc = detect_print_run(&o, stdout);
 		break;
 	case MODE_UI:
 	default:

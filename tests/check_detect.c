@@ -13,6 +13,7 @@
 
 #include "check_units.h"
 #include "detect.h"
+#include "detect_print.h"
 #include "hostspec.h"
 #include "options.h"
 #include "testnet.h"
