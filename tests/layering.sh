@@ -19,15 +19,19 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 NM=${NM:-nm}
 
-# Lowest first; names on one line are peers, which may not use each
-# other.  A folder not named here makes the test fail.
+# Lowest first; names on one line would be peers, which may not use
+# each other.  A folder not named here makes the test fail.  "src"
+# alone is the flat tree from before the folders: nothing is left in
+# it, and it is named so that the test judges that tree too.
 LAYERS='
 src
 src/base
-src/imap src/net
+src/imap
+src/net
 src/session
 src/diag
-src/cli ui/core
+src/cli
+ui/core
 ui/screens
 ui
 src/main
