@@ -2,13 +2,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "detect.h"
+#include "errmsg.h"
 #include "export.h"
 #include "hostspec.h"
 #include "idna.h"
@@ -204,21 +204,6 @@ options_usage(void)
 	return usage_text;
 }
 
-static int
-fail_msg(char *err, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail_msg(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Copy an option's value into a fixed buffer; too long is an error. */
 static int
 copy_arg(char *dst, size_t cap, const char *arg, const char *name,
@@ -227,10 +212,10 @@ copy_arg(char *dst, size_t cap, const char *arg, const char *name,
 	size_t len = strlen(arg);
 
 	if (len >= cap)
-		return fail_msg(err, errcap, "--%s: value too long (%zu bytes,"
+		return errmsg(err, errcap, "--%s: value too long (%zu bytes,"
 				" at most %zu)", name, len, cap - 1);
 	if (len == 0)
-		return fail_msg(err, errcap, "--%s: empty value", name);
+		return errmsg(err, errcap, "--%s: empty value", name);
 	memcpy(dst, arg, len + 1);
 	return 0;
 }
@@ -245,7 +230,7 @@ parse_port(const char *arg, uint16_t *port, char *err, size_t errcap)
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 65535
 	    || arg[0] == '+' || arg[0] == '-' || arg[0] == ' ')
-		return fail_msg(err, errcap, "--port '%s': port must be a "
+		return errmsg(err, errcap, "--port '%s': port must be a "
 				"number 1-65535", arg);
 	*port = (uint16_t)v;
 	return 0;
@@ -263,7 +248,7 @@ parse_seconds(const char *arg, const char *name, double *out, char *err,
 	v = strtod(arg, &end);
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(v)
 	    || v <= 0 || v > 86400)
-		return fail_msg(err, errcap, "--%s '%s': expected seconds "
+		return errmsg(err, errcap, "--%s '%s': expected seconds "
 				"greater than 0 and at most 86400 (e.g. 30 or "
 				"2.5)", name, arg);
 	*out = v;
@@ -279,7 +264,7 @@ parse_depth(const char *arg, int *out, char *err, size_t errcap)
 	errno = 0;
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < 0 || v > 100)
-		return fail_msg(err, errcap, "--verify-depth '%s': expected a"
+		return errmsg(err, errcap, "--verify-depth '%s': expected a"
 				" number 0-100", arg);
 	*out = (int)v;
 	return 0;
@@ -296,7 +281,7 @@ parse_starttls(const char *arg, enum starttls_mode *m, char *err,
 	else if (strcmp(arg, "off") == 0)
 		*m = STARTTLS_OFF;
 	else
-		return fail_msg(err, errcap, "--starttls=%s: expected "
+		return errmsg(err, errcap, "--starttls=%s: expected "
 				"required, opportunistic or off", arg);
 	return 0;
 }
@@ -306,7 +291,7 @@ parse_version(const char *arg, const char *name, enum tls_version *v,
 	      char *err, size_t errcap)
 {
 	if (tls_version_parse(arg, v) != 0)
-		return fail_msg(err, errcap, "--%s '%s': expected 1.0, 1.1, "
+		return errmsg(err, errcap, "--%s '%s': expected 1.0, 1.1, "
 				"1.2 or 1.3", name, arg);
 	return 0;
 }
@@ -359,7 +344,7 @@ parse_server_name(struct tls_opts *t, const char *arg, char *err,
 	char ascii[CONFIG_HOST_MAX];
 
 	if (idna_name(arg, ascii, sizeof(ascii), &ierr) != 0)
-		return fail_msg(err, errcap, "--server-name: %s", ierr.why);
+		return errmsg(err, errcap, "--server-name: %s", ierr.why);
 	return copy_arg(t->server_name, sizeof(t->server_name), ascii,
 			"server-name", err, errcap);
 }
@@ -470,7 +455,7 @@ apply_mode_option(struct options *o, int id, const char *arg, char *err,
 	case OPT_PASSWORD_FILE:
 	case OPT_PASSWORD_COMMAND:
 		if (o->pw_source == PW_FILE || o->pw_source == PW_COMMAND)
-			return fail_msg(err, errcap, "--password-file and "
+			return errmsg(err, errcap, "--password-file and "
 					"--password-command: give only one");
 		o->pw_source = id == OPT_PASSWORD_FILE ? PW_FILE : PW_COMMAND;
 		return copy_arg(o->pw_arg, sizeof(o->pw_arg), arg,
@@ -509,7 +494,7 @@ parse_detect_ports(struct options *o, const char *arg, char *err,
 					&o->detect_port_tls) ||
 	    !port_span(comma + 1, strlen(comma + 1),
 		       &o->detect_port_starttls))
-		return fail_msg(err, errcap, "--detect-ports '%s': expected "
+		return errmsg(err, errcap, "--detect-ports '%s': expected "
 				"two ports 1-65535, implicit TLS then "
 				"STARTTLS (e.g. 993,143)", arg);
 	return 0;
@@ -530,7 +515,7 @@ parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 		else if (n == 5 && strncasecmp(p, "plain", 5) == 0)
 			*out |= CONN_AUTH_PLAIN;
 		else
-			return fail_msg(err, errcap, "--auth '%s': '%.*s' is "
+			return errmsg(err, errcap, "--auth '%s': '%.*s' is "
 					"not a mechanism imapconn knows "
 					"(login, plain)", arg, (int)n, p);
 		p += n;
@@ -538,7 +523,7 @@ parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 			p++;
 	}
 	if (*out == 0)
-		return fail_msg(err, errcap, "--auth '%s': name at least one "
+		return errmsg(err, errcap, "--auth '%s': name at least one "
 				"mechanism (login, plain)", arg);
 	return 0;
 }
@@ -571,7 +556,7 @@ parse_export(struct options *o, const char *arg, char *err, size_t errcap)
 	snprintf(name, sizeof(name), "%.*s", colon != NULL ?
 		 (int)(colon - arg) : (int)strlen(arg), arg);
 	if (export_format_parse(name, &o->export_fmt) != 0)
-		return fail_msg(err, errcap, "--export '%s': expected %s",
+		return errmsg(err, errcap, "--export '%s': expected %s",
 				arg, export_format_names());
 	o->have_export = true;
 	o->export_path[0] = '\0';
@@ -624,7 +609,7 @@ apply_option(struct options *o, struct cli_set *cs, int id,
 	rc = apply_tls_option(cs, id, arg, err, errcap);
 	if (rc <= 0)
 		return rc;
-	return fail_msg(err, errcap, "unknown option (try --help)");
+	return errmsg(err, errcap, "unknown option (try --help)");
 }
 
 /* A string given both in the host form and by an option must agree. */
@@ -635,7 +620,7 @@ merge_string(char *dst, const char *cli, const char *what, char *err,
 	if (cli[0] == '\0')
 		return 0;
 	if (dst[0] != '\0' && strcmp(dst, cli) != 0)
-		return fail_msg(err, errcap, "%s given twice with different "
+		return errmsg(err, errcap, "%s given twice with different "
 				"values: '%s' in the host specification and "
 				"'%s' by option", what, dst, cli);
 	strcpy(dst, cli);
@@ -673,7 +658,7 @@ merge_port(struct endpoint *ep, const struct cli_set *cs, char *err,
 	if (!cs->port)
 		return 0;
 	if (ep->port != 0 && ep->port != cs->ep.port)
-		return fail_msg(err, errcap, "two different ports: %u in the "
+		return errmsg(err, errcap, "two different ports: %u in the "
 				"host specification and %u from --port; give "
 				"one", ep->port, cs->ep.port);
 	ep->port = cs->ep.port;
@@ -686,7 +671,7 @@ merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
 {
 	if (cs->ssl) {
 		if (ep->ssl_set && ep->ssl != cs->ep.ssl)
-			return fail_msg(err, errcap, "implicit TLS is %s in "
+			return errmsg(err, errcap, "implicit TLS is %s in "
 					"the host specification but %s by "
 					"option", ep->ssl ? "on" : "off",
 					cs->ep.ssl ? "--ssl" : "--no-ssl");
@@ -695,7 +680,7 @@ merge_flags(struct endpoint *ep, const struct cli_set *cs, char *err,
 	}
 	if (cs->starttls) {
 		if (ep->starttls_set && ep->starttls != cs->ep.starttls)
-			return fail_msg(err, errcap, "STARTTLS is %s in the "
+			return errmsg(err, errcap, "STARTTLS is %s in the "
 					"host specification but %s by option",
 					starttls_mode_name(ep->starttls),
 					starttls_mode_name(cs->ep.starttls));
@@ -723,14 +708,14 @@ check_tunnel(const struct options *o, char *err, size_t errcap)
 	if (o->cfg.tunnel[0] == '\0')
 		return 0;
 	if (o->mode == MODE_DETECT)
-		return fail_msg(err, errcap, "--tunnel and --detect: give "
+		return errmsg(err, errcap, "--tunnel and --detect: give "
 				"only one");
 	if (ep->port != 0)
-		return fail_msg(err, errcap, "--tunnel replaces the "
+		return errmsg(err, errcap, "--tunnel replaces the "
 				"connection: a port has no meaning with it");
 	if ((ep->ssl || ep->starttls != STARTTLS_OFF) && ep->tls.verify
 	    && ep->host[0] == '\0' && ep->tls.server_name[0] == '\0')
-		return fail_msg(err, errcap, "TLS over --tunnel checks the "
+		return errmsg(err, errcap, "TLS over --tunnel checks the "
 				"certificate against a name: give HOST or "
 				"--server-name (or --insecure)");
 	return 0;
@@ -740,20 +725,20 @@ static int
 check_extra_consistency(const struct options *o, char *err, size_t errcap)
 {
 	if (o->have_export && o->mode != MODE_CHECK)
-		return fail_msg(err, errcap, "--export goes with --check");
+		return errmsg(err, errcap, "--export goes with --check");
 	if (o->have_export && o->json && o->export_path[0] == '\0')
-		return fail_msg(err, errcap, "--export prints text: leave out "
+		return errmsg(err, errcap, "--export prints text: leave out "
 				"--json, or write it to a file with "
 				"--export FORMAT:FILE");
 	if (o->report_path[0] != '\0' && o->mode != MODE_CHECK)
-		return fail_msg(err, errcap, "--report goes with --check");
+		return errmsg(err, errcap, "--report goes with --check");
 	/* The interface detects too (F5 on the form). */
 	if (o->detect_port_tls != 0 && o->mode != MODE_DETECT
 	    && o->mode != MODE_UI)
-		return fail_msg(err, errcap, "--detect-ports goes with "
+		return errmsg(err, errcap, "--detect-ports goes with "
 				"--detect or the interface");
 	if (o->mode == MODE_DETECT && o->have_host)
-		return fail_msg(err, errcap, "--detect takes the name to "
+		return errmsg(err, errcap, "--detect takes the name to "
 				"probe: give no HOST as well");
 	return check_tunnel(o, err, errcap);
 }
@@ -766,21 +751,21 @@ check_consistency(struct options *o, char *err, size_t errcap)
 
 	if (t->min_version != TLSV_DEFAULT && t->max_version != TLSV_DEFAULT
 	    && t->min_version > t->max_version)
-		return fail_msg(err, errcap, "--tls-min %s is above --tls-max "
+		return errmsg(err, errcap, "--tls-min %s is above --tls-max "
 				"%s", tls_version_name(t->min_version),
 				tls_version_name(t->max_version));
 	if (c->select_rw && c->select[0] == '\0')
-		return fail_msg(err, errcap, "--select-rw needs --select "
+		return errmsg(err, errcap, "--select-rw needs --select "
 				"MAILBOX");
 	if (o->json && o->mode != MODE_CHECK && o->mode != MODE_DRY_RUN
 	    && o->mode != MODE_DETECT)
-		return fail_msg(err, errcap, "--json goes with --check, "
+		return errmsg(err, errcap, "--json goes with --check, "
 				"--dry-run or --detect");
 	if (check_extra_consistency(o, err, errcap) != 0)
 		return -1;
 	if (!o->have_host && c->tunnel[0] == '\0'
 	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN))
-		return fail_msg(err, errcap, "a HOST is needed (try --help)");
+		return errmsg(err, errcap, "a HOST is needed (try --help)");
 	return 0;
 }
 
@@ -791,7 +776,7 @@ parse_host(struct options *o, const char *arg, char *err, size_t errcap)
 	size_t len = strlen(arg);
 
 	if (len >= sizeof(o->host_text))
-		return fail_msg(err, errcap, "host specification too long "
+		return errmsg(err, errcap, "host specification too long "
 				"(%zu bytes)", len);
 	memcpy(o->host_text, arg, len + 1);
 	if (hostspec_parse(arg, len, &o->cfg.ep, &herr) != 0) {
@@ -835,16 +820,16 @@ parse_args(int argc, char **argv, struct options *o, struct cli_set *cs,
 	while ((id = getopt_long(argc, argv, ":hVp:u:", long_options,
 				 NULL)) != -1) {
 		if (id == '?')
-			return fail_msg(err, errcap, "unknown option '%s' "
+			return errmsg(err, errcap, "unknown option '%s' "
 					"(try --help)", argv[optind - 1]);
 		if (id == ':')
-			return fail_msg(err, errcap, "option '%s' needs a "
+			return errmsg(err, errcap, "option '%s' needs a "
 					"value", argv[optind - 1]);
 		if (apply_option(o, cs, id, optarg, err, errcap) != 0)
 			return -1;
 	}
 	if (optind < argc - 1)
-		return fail_msg(err, errcap, "one HOST only: '%s' is extra",
+		return errmsg(err, errcap, "one HOST only: '%s' is extra",
 				argv[optind + 1]);
 	if (optind == argc - 1)
 		return parse_host(o, argv[optind], err, errcap);

@@ -2,13 +2,13 @@
  * neomuttrc snippet, an mbsyncrc account, a curl or openssl s_client
  * command, or the reference's make-imap-connection form. */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "errmsg.h"
 #include "export.h"
 
 /* How the connection is protected, as the outputs say it. */
@@ -164,23 +164,6 @@ has_control(const char *s)
 	return false;
 }
 
-static int
-errf(char *err, size_t cap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-errf(char *err, size_t cap, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cap == 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, cap, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Every value an output may hold must be free of control characters:
  * none of the formats could carry one safely on one line. */
 static int
@@ -206,11 +189,11 @@ check_values(const struct conn_config *c, char *err, size_t cap)
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (has_control(v[i].val))
-			return errf(err, cap, "the %s holds a control "
+			return errmsg(err, cap, "the %s holds a control "
 				    "character: it cannot be exported",
 				    v[i].what);
 	if (c->ep.host[0] == '\0')
-		return errf(err, cap, "no host to export");
+		return errmsg(err, cap, "no host to export");
 	return 0;
 }
 
@@ -888,7 +871,7 @@ export_write(enum export_format fmt, const struct conn_config *c,
 	if (errcap > 0)
 		err[0] = '\0';
 	if ((unsigned)fmt >= EXPORT_FORMAT_COUNT)
-		return errf(err, errcap, "unknown export format");
+		return errmsg(err, errcap, "unknown export format");
 	if (check_values(c, err, errcap) != 0)
 		return -1;
 	memset(&x, 0, sizeof(x));
@@ -904,7 +887,7 @@ export_write(enum export_format fmt, const struct conn_config *c,
 	x.comment = fmt == EXPORT_LISP ? ";;" : "#";
 	x.present = present_settings(&x);
 	if (fmt == EXPORT_OPENSSL && x.tls == XT_NONE)
-		return errf(err, errcap, "the connection used no TLS: there "
+		return errmsg(err, errcap, "the connection used no TLS: there "
 			    "is nothing for openssl s_client to show");
 	writers[fmt](&x);
 	return 0;
