@@ -605,6 +605,84 @@ shell_opt(const struct exp *x, const char *opt, const char *val)
 	export_shell_quote(x->out, val);
 }
 
+/* The settings that are a file or a list, as curl, openssl s_client
+ * and the Lisp form name them, in the order they are written. */
+enum exp_tool { TOOL_CURL, TOOL_OPENSSL, TOOL_LISP, TOOL_COUNT };
+static const struct {
+	enum exp_setting s;
+	const char *name[TOOL_COUNT];
+} tool_opts[] = {
+	{ XS_CA_FILE, { "--cacert", "-CAfile", ":ca-file" } },
+	{ XS_CA_DIR, { "--capath", "-CApath", ":ca-directory" } },
+	{ XS_CERT, { "--cert", "-cert", ":certificate" } },
+	{ XS_KEY, { "--key", "-key", ":key" } },
+	{ XS_KEY_PASSWORD_FILE, { NULL, "-pass", NULL } },
+	{ XS_CRL, { "--crlfile", "-CRL", ":crl-file" } },
+	{ XS_CIPHERS, { "--ciphers", "-cipher", ":ciphers" } },
+	{ XS_CIPHERSUITES, { "--tls13-ciphers", "-ciphersuites",
+			     ":ciphersuites" } },
+};
+
+static const char *
+setting_value(const struct tls_opts *t, enum exp_setting s)
+{
+	switch (s) {
+	case XS_CA_FILE:
+		return t->ca_file;
+	case XS_CA_DIR:
+		return t->ca_dir;
+	case XS_CERT:
+		return t->cert_file;
+	case XS_KEY:
+		return t->key_file;
+	case XS_KEY_PASSWORD_FILE:
+		return t->key_password_file;
+	case XS_CRL:
+		return t->crl_file;
+	case XS_CIPHERS:
+		return t->ciphers;
+	case XS_CIPHERSUITES:
+		return t->ciphersuites;
+	default:
+		return "";
+	}
+}
+
+static void
+lisp_kw(const struct exp *x, const char *kw, const char *val)
+{
+	fprintf(x->out, " %s ", kw);
+	put_lisp(x->out, val);
+}
+
+/* Write each file or list setting given that the tool has a name for;
+ * openssl reads its key's password as "file:PATH" and checks the CRL
+ * only with -crl_check. */
+static void
+put_tool_opts(struct exp *x, enum exp_tool tool)
+{
+	char pass[CONFIG_PATH_MAX + 8];
+
+	for (size_t i = 0; i < sizeof(tool_opts) / sizeof(tool_opts[0]); i++) {
+		enum exp_setting s = tool_opts[i].s;
+		const char *name = tool_opts[i].name[tool];
+		const char *val = setting_value(x->t, s);
+
+		if (name == NULL || !carry(x, s))
+			continue;
+		if (s == XS_KEY_PASSWORD_FILE) {
+			snprintf(pass, sizeof(pass), "file:%s", val);
+			val = pass;
+		}
+		if (tool == TOOL_LISP)
+			lisp_kw(x, name, val);
+		else
+			shell_opt(x, name, val);
+		if (s == XS_CRL && tool == TOOL_OPENSSL)
+			fputs(" -crl_check", x->out);
+	}
+}
+
 static void
 curl_tls_options(struct exp *x)
 {
@@ -614,20 +692,7 @@ curl_tls_options(struct exp *x)
 	static const char *const max_val[] = { "1.0", "1.1", "1.2", "1.3" };
 	const struct tls_opts *t = x->t;
 
-	if (carry(x, XS_CA_FILE))
-		shell_opt(x, "--cacert", t->ca_file);
-	if (carry(x, XS_CA_DIR))
-		shell_opt(x, "--capath", t->ca_dir);
-	if (carry(x, XS_CERT))
-		shell_opt(x, "--cert", t->cert_file);
-	if (carry(x, XS_KEY))
-		shell_opt(x, "--key", t->key_file);
-	if (carry(x, XS_CRL))
-		shell_opt(x, "--crlfile", t->crl_file);
-	if (carry(x, XS_CIPHERS))
-		shell_opt(x, "--ciphers", t->ciphers);
-	if (carry(x, XS_CIPHERSUITES))
-		shell_opt(x, "--tls13-ciphers", t->ciphersuites);
+	put_tool_opts(x, TOOL_CURL);
 	if (carry(x, XS_TLS_MIN))
 		fprintf(x->out, " %s", version_word(t->min_version, min_opt));
 	if (carry(x, XS_TLS_MAX))
@@ -694,28 +759,8 @@ openssl_tls_options(struct exp *x)
 		"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
 	};
 	const struct tls_opts *t = x->t;
-	char pass[CONFIG_PATH_MAX + 8];
 
-	if (carry(x, XS_CA_FILE))
-		shell_opt(x, "-CAfile", t->ca_file);
-	if (carry(x, XS_CA_DIR))
-		shell_opt(x, "-CApath", t->ca_dir);
-	if (carry(x, XS_CERT))
-		shell_opt(x, "-cert", t->cert_file);
-	if (carry(x, XS_KEY))
-		shell_opt(x, "-key", t->key_file);
-	if (carry(x, XS_KEY_PASSWORD_FILE)) {
-		snprintf(pass, sizeof(pass), "file:%s", t->key_password_file);
-		shell_opt(x, "-pass", pass);
-	}
-	if (carry(x, XS_CRL)) {
-		shell_opt(x, "-CRL", t->crl_file);
-		fputs(" -crl_check", x->out);
-	}
-	if (carry(x, XS_CIPHERS))
-		shell_opt(x, "-cipher", t->ciphers);
-	if (carry(x, XS_CIPHERSUITES))
-		shell_opt(x, "-ciphersuites", t->ciphersuites);
+	put_tool_opts(x, TOOL_OPENSSL);
 	if (carry(x, XS_DEPTH))
 		fprintf(x->out, " -verify_depth %d", t->verify_depth);
 	if (carry(x, XS_TLS_MIN))
@@ -763,13 +808,6 @@ write_openssl(struct exp *x)
 
 /* ---- Lisp ----------------------------------------------------------- */
 
-static void
-lisp_kw(const struct exp *x, const char *kw, const char *val)
-{
-	fprintf(x->out, " %s ", kw);
-	put_lisp(x->out, val);
-}
-
 /* :method, as the reference names the versions: at least min ("+"),
  * or exactly min when max is the same. */
 static void
@@ -796,20 +834,7 @@ lisp_tls_keywords(struct exp *x)
 
 	if (carry(x, XS_INSECURE))
 		fputs(" :verify nil", x->out);
-	if (carry(x, XS_CA_FILE))
-		lisp_kw(x, ":ca-file", t->ca_file);
-	if (carry(x, XS_CA_DIR))
-		lisp_kw(x, ":ca-directory", t->ca_dir);
-	if (carry(x, XS_CERT))
-		lisp_kw(x, ":certificate", t->cert_file);
-	if (carry(x, XS_KEY))
-		lisp_kw(x, ":key", t->key_file);
-	if (carry(x, XS_CRL))
-		lisp_kw(x, ":crl-file", t->crl_file);
-	if (carry(x, XS_CIPHERS))
-		lisp_kw(x, ":ciphers", t->ciphers);
-	if (carry(x, XS_CIPHERSUITES))
-		lisp_kw(x, ":ciphersuites", t->ciphersuites);
+	put_tool_opts(x, TOOL_LISP);
 	if (carry(x, XS_SERVER_NAME))
 		lisp_kw(x, ":server-name", t->server_name);
 	if (carry(x, XS_DEPTH))
