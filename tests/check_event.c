@@ -87,6 +87,29 @@ START_TEST(test_set_text)
 }
 END_TEST
 
+START_TEST(test_set_failure)
+{
+	struct event *ev = event_new(EV_FAILURE, PHASE_AUTH);
+	struct failure f;
+
+	ck_assert_ptr_nonnull(ev);
+	fail_set_reason(&f, PHASE_AUTH, FAIL_AUTH, FAIL_R_LOGIN_REFUSED,
+			"refused");
+	ck_assert_int_eq(event_set_failure(ev, &f), 0);
+	ck_assert_ptr_nonnull(ev->failure);
+	ck_assert_ptr_ne(ev->failure, &f);
+	ck_assert_int_eq(ev->failure->reason, FAIL_R_LOGIN_REFUSED);
+	ck_assert_str_eq(ev->failure->detail, "refused");
+	/* a copy: changing the source later does not reach the event, and
+	 * replacing frees the old copy (ASan would see a leak) */
+	fail_set(&f, PHASE_LIST, FAIL_TIMEOUT, "late");
+	ck_assert_str_eq(ev->failure->detail, "refused");
+	ck_assert_int_eq(event_set_failure(ev, &f), 0);
+	ck_assert_int_eq(ev->failure->cls, FAIL_TIMEOUT);
+	event_free(ev);
+}
+END_TEST
+
 /* event_free frees every owned part: under ASan a part left behind is
  * a leak and fails the test. */
 START_TEST(test_free_owned)
@@ -403,7 +426,7 @@ suite_event(void)
 {
 	Suite *s = suite_create("event");
 	TCase *ev = units_case(s, "event", test_new_is_zeroed, test_set_text,
-			       test_free_owned, test_queue_free_owns,
+			       test_set_failure, test_free_owned, test_queue_free_owns,
 			       test_type_names_distinct, NULL);
 	TCase *qu = units_case(s, "queue", test_pop_empty, test_order,
 			       test_wake, test_many_without_pop,

@@ -32,13 +32,33 @@ wait_failed(enum net_wait_result w, enum phase p, struct failure *f)
 	return -1;
 }
 
+/* After a recv or send that did not move data: 0 to try again (it
+ * was interrupted, or the socket is ready now), -1 with f set when the
+ * call failed (what: "read" or "write") or the wait ended. */
+static int
+retry_after(struct link *l, short events, const char *what,
+	    int64_t deadline_ms, enum phase p, struct failure *f)
+{
+	enum net_wait_result w;
+
+	if (errno == EINTR)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		fail_set(f, p, FAIL_NETWORK, "%s: %s", what, strerror(errno));
+		return -1;
+	}
+	w = net_wait(l->fd, events, deadline_ms, l->cancel_fd);
+	if (w != NET_READY)
+		return wait_failed(w, p, f);
+	return 0;
+}
+
 static int
 plain_read(struct link *l, void *buf, size_t cap, size_t *got,
 	   int64_t deadline_ms, enum phase p, struct failure *f)
 {
 	for (;;) {
 		ssize_t n = recv(l->fd, buf, cap, MSG_DONTWAIT);
-		enum net_wait_result w;
 
 		if (n > 0) {
 			*got = (size_t)n;
@@ -50,16 +70,8 @@ plain_read(struct link *l, void *buf, size_t cap, size_t *got,
 					"closed the connection");
 			return -1;
 		}
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			fail_set(f, p, FAIL_NETWORK, "read: %s",
-				 strerror(errno));
+		if (retry_after(l, POLLIN, "read", deadline_ms, p, f) != 0)
 			return -1;
-		}
-		w = net_wait(l->fd, POLLIN, deadline_ms, l->cancel_fd);
-		if (w != NET_READY)
-			return wait_failed(w, p, f);
 	}
 }
 
@@ -72,22 +84,15 @@ plain_write(struct link *l, const char *buf, size_t len,
 	while (done < len) {
 		ssize_t n = send(l->fd, buf + done, len - done,
 				 MSG_DONTWAIT | MSG_NOSIGNAL);
-		enum net_wait_result w;
 
 		if (n > 0) {
 			done += (size_t)n;
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			fail_set(f, p, FAIL_NETWORK, "write: %s",
-				 strerror(errno));
+		if (n == 0)
+			errno = EAGAIN;	/* nothing taken: wait for room */
+		if (retry_after(l, POLLOUT, "write", deadline_ms, p, f) != 0)
 			return -1;
-		}
-		w = net_wait(l->fd, POLLOUT, deadline_ms, l->cancel_fd);
-		if (w != NET_READY)
-			return wait_failed(w, p, f);
 	}
 	return 0;
 }

@@ -41,6 +41,19 @@ event_set_text(struct event *ev, const char *text, size_t len)
 	return 0;
 }
 
+int
+event_set_failure(struct event *ev, const struct failure *f)
+{
+	struct failure *copy = malloc(sizeof(*copy));
+
+	if (copy == NULL)
+		return -1;
+	*copy = *f;
+	free(ev->failure);
+	ev->failure = copy;
+	return 0;
+}
+
 void
 event_free(struct event *ev)
 {

@@ -83,6 +83,10 @@ struct event *event_new(enum event_type type, enum phase p);
 /* Set ev->text to a copy of len bytes (NUL added); 0 or -1. */
 int event_set_text(struct event *ev, const char *text, size_t len);
 
+/* Attach a copy of *f to the event (replacing any): 0, or -1 when out
+ * of memory (the event is unchanged). */
+int event_set_failure(struct event *ev, const struct failure *f);
+
 /* Free an event and everything it owns.  NULL is fine. */
 void event_free(struct event *ev);
 

@@ -277,6 +277,23 @@ session_emit_tls(struct session *s)
 	session_emit_event(s, ev);
 }
 
+/* Emit ev (NULL: out of memory, nothing is sent) with a copy of
+ * text (len bytes) when text is not NULL, and of *f when f is not
+ * NULL; when a copy cannot be made, the event is dropped. */
+static void
+emit_carrying(struct session *s, struct event *ev, const char *text,
+	      size_t len, const struct failure *f)
+{
+	if (ev == NULL)
+		return;
+	if ((text != NULL && event_set_text(ev, text, len) != 0)
+	    || (f != NULL && event_set_failure(ev, f) != 0)) {
+		event_free(ev);
+		return;
+	}
+	session_emit_event(s, ev);
+}
+
 void
 session_emit_caps(struct session *s, bool after_tls)
 {
@@ -284,8 +301,6 @@ session_emit_caps(struct session *s, bool after_tls)
 	char buf[4096];
 	size_t len = 0;
 
-	if (ev == NULL)
-		return;
 	buf[0] = '\0';
 	/* Capabilities are the server's words: escaped like its text. */
 	for (size_t i = 0; i < s->caps.n && len + 2 < sizeof(buf); i++) {
@@ -294,44 +309,26 @@ session_emit_caps(struct session *s, bool after_tls)
 		len += escape_line(s->caps.name[i], strlen(s->caps.name[i]),
 				   buf + len, sizeof(buf) - len);
 	}
-	ev->flag = after_tls;
-	if (event_set_text(ev, buf, len) != 0) {
-		event_free(ev);
-		return;
-	}
-	session_emit_event(s, ev);
+	if (ev != NULL)
+		ev->flag = after_tls;
+	emit_carrying(s, ev, buf, len, NULL);
 }
 
 void
 session_emit_failure(struct session *s)
 {
-	struct event *ev = event_new(EV_FAILURE, s->fail.phase);
-
-	if (ev == NULL)
-		return;
-	ev->failure = malloc(sizeof(*ev->failure));
-	if (ev->failure == NULL) {
-		event_free(ev);
-		return;
-	}
-	*ev->failure = s->fail;
-	session_emit_event(s, ev);
+	emit_carrying(s, event_new(EV_FAILURE, s->fail.phase), NULL, 0,
+		      &s->fail);
 }
 
 void
 session_emit_retry(struct session *s)
 {
-	struct event *ev = event_new(EV_RETRY, s->fail.phase);
 	char buf[FAIL_DETAIL_MAX + 160];
 
-	if (ev == NULL)
-		return;
 	snprintf(buf, sizeof(buf), "%s; trying again on a new connection, "
 		 "one command per round trip", s->fail.detail);
-	if (event_set_text(ev, buf, strlen(buf)) != 0) {
-		event_free(ev);
-		return;
-	}
-	session_emit_event(s, ev);
+	emit_carrying(s, event_new(EV_RETRY, s->fail.phase), buf,
+		      strlen(buf), NULL);
 }
 

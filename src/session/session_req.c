@@ -98,11 +98,9 @@ request_done(struct session *s, const struct failure *f)
 
 	if (ev == NULL)
 		return;
-	if (f != NULL) {
-		ev->failure = malloc(sizeof(*ev->failure));
-		if (ev->failure != NULL)
-			*ev->failure = *f;
-	}
+	/* Out of memory, the request still ends, with no reason given. */
+	if (f != NULL)
+		(void)event_set_failure(ev, f);
 	session_emit_event(s, ev);
 }
 
