@@ -118,10 +118,108 @@ START_TEST(test_mechs)
 		      "chosen for %s, --auth %u", mech_cases[_i].caps, auth);
 	ck_assert_msg(caps_plain_mech(&c, auth) == mech_cases[_i].plain,
 		      "PLAIN for %s, --auth %u", mech_cases[_i].caps, auth);
-	ck_assert_msg(caps_mech_after_tls(&c, auth)
+	struct mech_creds cr = { .auth_mechs = auth, .password = true };
+
+	ck_assert_msg(caps_best_mech(&c, &cr) == mech_cases[_i].choose,
+		      "best for %s, --auth %u", mech_cases[_i].caps, auth);
+	ck_assert_msg(caps_mech_after_tls(&c, &cr)
 		      == mech_cases[_i].after_tls, "after TLS for %s, "
 		      "--auth %u", mech_cases[_i].caps, auth);
 	caps_clear(&c);
+}
+END_TEST
+
+/* The strongest mechanism the credentials serve, over TLS unless
+ * said. */
+static const struct {
+	const char *caps;
+	unsigned auth;
+	bool password, token, cert, plain_text;
+	enum mech best, after_tls;
+} best_cases[] = {
+	/* SCRAM before PLAIN and LOGIN; -PLUS only over TLS. */
+	{ "IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256", 0, true, false, false,
+	  false, MECH_SCRAM_SHA256, MECH_NONE },
+	{ "IMAP4rev1 AUTH=SCRAM-SHA-1 AUTH=SCRAM-SHA-256-PLUS", 0, true,
+	  false, false, false, MECH_SCRAM_SHA256_PLUS, MECH_NONE },
+	{ "IMAP4rev1 AUTH=SCRAM-SHA-1 AUTH=SCRAM-SHA-256-PLUS", 0, true,
+	  false, false, true, MECH_SCRAM_SHA1, MECH_NONE },
+	{ "IMAP4rev1 AUTH=SCRAM-SHA-1-PLUS AUTH=SCRAM-SHA-256", 0, true,
+	  false, false, false, MECH_SCRAM_SHA1_PLUS, MECH_NONE },
+	/* --auth plain keeps PLAIN even when SCRAM is offered. */
+	{ "IMAP4rev1 LOGINDISABLED AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR",
+	  CONN_AUTH_PLAIN, true, false, false, false, MECH_PLAIN_IR,
+	  MECH_NONE },
+	{ "IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256", CONN_AUTH_LOGIN, true,
+	  false, false, false, MECH_LOGIN, MECH_LOGIN },
+	/* A named mechanism not offered: none, never another. */
+	{ "IMAP4rev1 AUTH=PLAIN", CONN_AUTH_SCRAM_SHA256, true, false,
+	  false, false, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 AUTH=SCRAM-SHA-256", CONN_AUTH_SCRAM_SHA256_PLUS,
+	  true, false, false, false, MECH_NONE, MECH_NONE },
+	/* CRAM-MD5, GSSAPI and EXTERNAL only when named (or EXTERNAL
+	 * with a certificate and nothing else). */
+	{ "IMAP4rev1 LOGINDISABLED AUTH=CRAM-MD5 AUTH=GSSAPI", 0, true,
+	  false, false, false, MECH_NONE, MECH_NONE },
+	{ "IMAP4rev1 AUTH=CRAM-MD5 AUTH=PLAIN", CONN_AUTH_CRAM_MD5, true,
+	  false, false, false, MECH_CRAM_MD5, MECH_NONE },
+	{ "IMAP4rev1 AUTH=GSSAPI AUTH=PLAIN", CONN_AUTH_GSSAPI, false,
+	  false, false, false, MECH_GSSAPI, MECH_NONE },
+	{ "IMAP4rev1 AUTH=EXTERNAL AUTH=PLAIN", 0, false, false, true,
+	  false, MECH_EXTERNAL, MECH_NONE },
+	{ "IMAP4rev1 LOGINDISABLED AUTH=EXTERNAL AUTH=PLAIN", 0, true,
+	  false, true, false, MECH_PLAIN, MECH_NONE },
+	{ "IMAP4rev1 AUTH=EXTERNAL", CONN_AUTH_EXTERNAL, false, false,
+	  false, false, MECH_NONE, MECH_NONE },
+	/* A token: OAUTHBEARER, then XOAUTH2; never LOGIN. */
+	{ "IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER AUTH=PLAIN", 0, false,
+	  true, false, false, MECH_OAUTHBEARER, MECH_NONE },
+	{ "IMAP4rev1 AUTH=XOAUTH2 AUTH=PLAIN", 0, false, true, false,
+	  false, MECH_XOAUTH2, MECH_NONE },
+	{ "IMAP4rev1 AUTH=PLAIN", 0, false, true, false, false, MECH_NONE,
+	  MECH_NONE },
+	/* Only XOAUTH2 offered and a password given. */
+	{ "IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2", 0, true, false, false,
+	  false, MECH_NONE, MECH_NONE },
+};
+
+START_TEST(test_best_mech)
+{
+	struct caps c = caps_of(best_cases[_i].caps);
+	struct mech_creds cr = {
+		.auth_mechs = best_cases[_i].auth,
+		.password = best_cases[_i].password,
+		.token = best_cases[_i].token,
+		.client_cert = best_cases[_i].cert,
+		.tls = !best_cases[_i].plain_text,
+	};
+
+	ck_assert_msg(caps_best_mech(&c, &cr) == best_cases[_i].best,
+		      "best for %s: %d", best_cases[_i].caps,
+		      (int)caps_best_mech(&c, &cr));
+	ck_assert_msg(caps_mech_after_tls(&c, &cr) == best_cases[_i].after_tls,
+		      "after TLS for %s", best_cases[_i].caps);
+	caps_clear(&c);
+}
+END_TEST
+
+START_TEST(test_mech_names)
+{
+	ck_assert_str_eq(caps_mech_name(MECH_PLAIN_IR), "PLAIN");
+	ck_assert_str_eq(caps_mech_name(MECH_SCRAM_SHA256_PLUS),
+			 "SCRAM-SHA-256-PLUS");
+	ck_assert_str_eq(caps_mech_name(MECH_NONE), "");
+	ck_assert_uint_eq(caps_mech_bit("Scram-Sha-1", 11),
+			  CONN_AUTH_SCRAM_SHA1);
+	ck_assert_uint_eq(caps_mech_bit("xoauth2,plain", 7),
+			  CONN_AUTH_XOAUTH2);
+	ck_assert_uint_eq(caps_mech_bit("scram", 5), 0);
+	ck_assert(caps_mech_is_sasl(MECH_GSSAPI));
+	ck_assert(!caps_mech_is_sasl(MECH_PLAIN_IR));
+	ck_assert(!caps_mech_is_sasl(MECH_LOGIN));
+	ck_assert_int_eq(caps_no_mech_reason(CONN_AUTH_PLAIN |
+					     CONN_AUTH_SCRAM_SHA256),
+			 FAIL_R_MECH_NOT_OFFERED);
 }
 END_TEST
 
@@ -226,6 +324,9 @@ suite_caps(void)
 	tcase_add_test(tc, test_take_keeps_without_caps);
 	tcase_add_loop_test(tc, test_mechs, 0,
 			    sizeof(mech_cases) / sizeof(mech_cases[0]));
+	tcase_add_loop_test(tc, test_best_mech, 0,
+			    sizeof(best_cases) / sizeof(best_cases[0]));
+	tcase_add_test(tc, test_mech_names);
 	tcase_add_test(tc, test_mech_allowed);
 	tcase_add_test(tc, test_login_pipelines);
 	tcase_add_test(tc, test_starttls_refusal);

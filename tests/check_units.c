@@ -34,6 +34,7 @@ static Suite *(*const suites[])(void) = {
 	suite_report,
 	suite_rfc2047,
 	suite_run,
+	suite_sasl,
 	suite_savefile,
 	suite_server_id,
 	suite_session,

@@ -32,6 +32,7 @@ Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
 Suite *suite_run(void);
+Suite *suite_sasl(void);
 Suite *suite_savefile(void);
 Suite *suite_server_id(void);
 Suite *suite_session(void);

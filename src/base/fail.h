@@ -70,6 +70,10 @@ enum fail_reason {
 	FAIL_R_LOGINDISABLED,		/* LOGINDISABLED, no AUTH=PLAIN */
 	FAIL_R_PLAIN_NOT_OFFERED,	/* --auth plain without AUTH=PLAIN */
 	FAIL_R_LOGIN_REFUSED,		/* the server said NO to the login */
+	FAIL_R_MECH_NOT_OFFERED,	/* --auth named only mechanisms the
+					 * server does not offer */
+	FAIL_R_SERVER_NOT_PROVEN,	/* SCRAM: the server could not
+					 * prove it knows the password */
 	FAIL_R_BYE,			/* the server said BYE */
 	FAIL_R_TLS_AT_GREETING,		/* a TLS record instead */
 	FAIL_R_NOT_IMAP_GREETING,	/* something else instead */
@@ -111,6 +115,8 @@ struct failure {
 	 * when not known.  Text from the server is already escaped. */
 	char said[160];		/* the server's words, "[CODE] text"
 				 * (FAIL_R_LOGIN_REFUSED, FAIL_R_BYE) */
+	char challenge[320];	/* a SASL error challenge, decoded and
+				 * escaped (OAuth: the JSON object) */
 	char got[64];		/* the start of what came where the
 				 * greeting belongs */
 	char tls_chosen[16];	/* the TLS version the server chose,

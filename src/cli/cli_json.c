@@ -359,6 +359,8 @@ json_failure(struct json *j, const struct check_run *run)
 	json_str(j, "reason", fail_reason_name(f->reason));
 	json_str(j, "detail", f->detail);
 	json_str(j, "hint", f->hint[0] ? f->hint : NULL);
+	if (f->challenge[0] != '\0')
+		json_str(j, "challenge", f->challenge);
 	if (f->cls == FAIL_TIMEOUT)
 		json_int(j, "waited_ms", f->waited_ms);
 	json_obj_close(j);

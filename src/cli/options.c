@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "caps.h"
 #include "detect.h"
 #include "errmsg.h"
 #include "export.h"
@@ -42,6 +43,7 @@ enum opt_id {
 	OPT_TIMEOUT,
 	OPT_PASSWORD_FILE,
 	OPT_PASSWORD_COMMAND,
+	OPT_OAUTH_TOKEN_COMMAND,
 	OPT_ALLOW_PLAINTEXT_AUTH,
 	OPT_SELECT,
 	OPT_SELECT_RW,
@@ -88,6 +90,8 @@ static const struct option long_options[] = {
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "password-command", required_argument, NULL,
 	  OPT_PASSWORD_COMMAND },
+	{ "oauth-token-command", required_argument, NULL,
+	  OPT_OAUTH_TOKEN_COMMAND },
 	{ "allow-plaintext-auth", no_argument, NULL,
 	  OPT_ALLOW_PLAINTEXT_AUTH },
 	{ "select", required_argument, NULL, OPT_SELECT },
@@ -176,10 +180,15 @@ static const char usage_text[] =
 "      --password-file=FILE the first line of FILE is the password\n"
 "      --password-command=CMD  the first line CMD prints is the password\n"
 "                           (otherwise IMAPCONN_PASSWORD, or a prompt)\n"
+"      --oauth-token-command=CMD  the first line CMD prints is an OAuth 2.0\n"
+"                           token (otherwise IMAPCONN_OAUTH_TOKEN)\n"
 "      --allow-plaintext-auth  allow the password over an unencrypted\n"
 "                           connection\n"
-"      --auth=MECH[,MECH]   log in only with these: login, plain\n"
-"                           (default: LOGIN, else AUTHENTICATE PLAIN)\n"
+"      --auth=MECH[,MECH]   log in only with these: login, plain,\n"
+"                           scram-sha-256[-plus], scram-sha-1[-plus],\n"
+"                           cram-md5, gssapi, external, oauthbearer,\n"
+"                           xoauth2 (default: the strongest the server\n"
+"                           offers that the credentials serve)\n"
 "      --no-pipelining      one command per round trip (for servers\n"
 "                           that mishandle commands sent together)\n"
 "      --select=MAILBOX     open MAILBOX read-only (EXAMINE) after login\n"
@@ -460,6 +469,10 @@ apply_mode_option(struct options *o, int id, const char *arg, char *err,
 		o->pw_source = id == OPT_PASSWORD_FILE ? PW_FILE : PW_COMMAND;
 		return copy_arg(o->pw_arg, sizeof(o->pw_arg), arg,
 				long_name(id), err, errcap);
+	case OPT_OAUTH_TOKEN_COMMAND:
+		o->tok_source = TOK_COMMAND;
+		return copy_arg(o->tok_arg, sizeof(o->tok_arg), arg,
+				long_name(id), err, errcap);
 	}
 	return 1;
 }
@@ -500,7 +513,7 @@ parse_detect_ports(struct options *o, const char *arg, char *err,
 	return 0;
 }
 
-/* --auth login,plain: the mechanisms a login may use. */
+/* --auth scram-sha-256,plain: the mechanisms a login may use. */
 static int
 parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 {
@@ -509,22 +522,21 @@ parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 	*out = 0;
 	while (*p != '\0') {
 		size_t n = strcspn(p, ",");
+		unsigned bit = caps_mech_bit(p, n);
 
-		if (n == 5 && strncasecmp(p, "login", 5) == 0)
-			*out |= CONN_AUTH_LOGIN;
-		else if (n == 5 && strncasecmp(p, "plain", 5) == 0)
-			*out |= CONN_AUTH_PLAIN;
-		else
+		if (bit == 0)
 			return errmsg(err, errcap, "--auth '%s': '%.*s' is "
 					"not a mechanism imapconn knows "
-					"(login, plain)", arg, (int)n, p);
+					"(%s)", arg, (int)n, p,
+					caps_mech_names());
+		*out |= bit;
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	if (*out == 0)
 		return errmsg(err, errcap, "--auth '%s': name at least one "
-				"mechanism (login, plain)", arg);
+				"mechanism (%s)", arg, caps_mech_names());
 	return 0;
 }
 
@@ -849,6 +861,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	err[0] = '\0';
 	if (getenv("IMAPCONN_PASSWORD") != NULL)
 		o->pw_source = PW_ENV;
+	if (getenv("IMAPCONN_OAUTH_TOKEN") != NULL)
+		o->tok_source = TOK_ENV;
 	if (parse_args(argc, argv, o, &cs, err, errcap) != 0)
 		return -1;
 	if (o->mode == MODE_HELP || o->mode == MODE_VERSION)

@@ -24,6 +24,12 @@ enum password_source {
 	PW_COMMAND		/* --password-command */
 };
 
+enum token_source {
+	TOK_NONE = 0,
+	TOK_ENV,		/* IMAPCONN_OAUTH_TOKEN */
+	TOK_COMMAND		/* --oauth-token-command */
+};
+
 struct options {
 	enum run_mode mode;
 	bool json;			/* --json with --check/--dry-run */
@@ -33,6 +39,8 @@ struct options {
 	struct conn_config cfg;
 	enum password_source pw_source;
 	char pw_arg[CONFIG_PATH_MAX];	/* file name or command */
+	enum token_source tok_source;
+	char tok_arg[CONFIG_PATH_MAX];	/* --oauth-token-command */
 	bool timeout_given;		/* --timeout was given */
 	bool have_export;		/* --export FORMAT (with --check) */
 	enum export_format export_fmt;

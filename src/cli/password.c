@@ -1,5 +1,6 @@
 /* password.c - the password from the environment, a file, a command or
- * a prompt; never echoed, wiped after use. */
+ * a prompt, the OAuth token from the environment or a command; never
+ * echoed, wiped after use. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -132,7 +133,8 @@ password_read_file(const char *path, char *buf, size_t cap,
 }
 
 static int
-from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
+from_command(const char *cmd, const char *what, char *buf, size_t cap,
+	     struct failure *f)
 {
 	FILE *p = popen(cmd, "re");
 	bool overflow;
@@ -141,8 +143,8 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 	char sink[256];
 
 	if (p == NULL) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--password-command: "
-			 "cannot run it: %s", strerror(errno));
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s: cannot run it: %s",
+			 what, strerror(errno));
 		return -1;
 	}
 	n = read_line_fd(fileno(p), -1, buf, cap, &overflow);
@@ -152,13 +154,12 @@ from_command(const char *cmd, char *buf, size_t cap, struct failure *f)
 	status = pclose(p);
 	if (n < 0 || status == -1 || !WIFEXITED(status)
 	    || WEXITSTATUS(status) != 0) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "--password-command "
-			 "failed (exit status %d)", WIFEXITED(status) ?
-			 WEXITSTATUS(status) : -1);
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s failed (exit status "
+			 "%d)", what, WIFEXITED(status) ? WEXITSTATUS(status)
+			 : -1);
 		return -1;
 	}
-	return first_line(buf, (size_t)n, overflow, "--password-command",
-			  f);
+	return first_line(buf, (size_t)n, overflow, what, f);
 }
 
 static int
@@ -203,18 +204,55 @@ from_prompt(const char *user, char *buf, size_t cap, struct failure *f)
 }
 
 static int
-from_env(char *buf, size_t cap, struct failure *f)
+from_env(const char *name, char *buf, size_t cap, struct failure *f)
 {
-	const char *v = getenv("IMAPCONN_PASSWORD");
+	const char *v = getenv(name);
 	size_t len = v != NULL ? strlen(v) : 0;
 
 	if (len == 0 || len >= cap) {
-		fail_set(f, PHASE_NONE, FAIL_INPUT, "IMAPCONN_PASSWORD is %s",
+		fail_set(f, PHASE_NONE, FAIL_INPUT, "%s is %s", name,
 			 len == 0 ? "empty" : "too long");
 		return -1;
 	}
 	memcpy(buf, v, len + 1);
 	return 0;
+}
+
+/* The OAuth token from IMAPCONN_OAUTH_TOKEN or the first line
+ * --oauth-token-command prints, as a password is read. */
+static int
+token_obtain(const struct options *o, struct conn_config *c,
+	     struct failure *f)
+{
+	char buf[CONFIG_SECRET_MAX];
+	int rc;
+
+	if (o->tok_source == TOK_COMMAND)
+		rc = from_command(o->tok_arg, "--oauth-token-command", buf,
+				  sizeof(buf), f);
+	else
+		rc = from_env("IMAPCONN_OAUTH_TOKEN", buf, sizeof(buf), f);
+	if (rc == 0) {
+		memcpy(c->oauth_token, buf, sizeof(c->oauth_token));
+		c->have_token = true;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return rc;
+}
+
+/* Whether a password is to be asked for when no source was named:
+ * not with a token, nor when --auth names no mechanism that takes
+ * one. */
+static bool
+password_wanted(const struct conn_config *c)
+{
+	unsigned with_password = ~(CONN_AUTH_GSSAPI | CONN_AUTH_EXTERNAL
+				   | CONN_AUTH_OAUTHBEARER
+				   | CONN_AUTH_XOAUTH2);
+
+	if (c->have_token)
+		return false;
+	return c->auth_mechs == 0 || (c->auth_mechs & with_password) != 0;
 }
 
 int
@@ -224,15 +262,20 @@ password_obtain(const struct options *o, struct conn_config *c,
 	char buf[CONFIG_SECRET_MAX];
 	int rc = -1;
 
+	if (o->tok_source != TOK_NONE && token_obtain(o, c, f) != 0)
+		return -1;
+	if (o->pw_source == PW_NONE && !password_wanted(c))
+		return 0;
 	switch (o->pw_source) {
 	case PW_ENV:
-		rc = from_env(buf, sizeof(buf), f);
+		rc = from_env("IMAPCONN_PASSWORD", buf, sizeof(buf), f);
 		break;
 	case PW_FILE:
 		rc = password_read_file(o->pw_arg, buf, sizeof(buf), f);
 		break;
 	case PW_COMMAND:
-		rc = from_command(o->pw_arg, buf, sizeof(buf), f);
+		rc = from_command(o->pw_arg, "--password-command", buf,
+				  sizeof(buf), f);
 		break;
 	case PW_NONE:
 		if (interactive)

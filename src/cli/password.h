@@ -11,8 +11,12 @@
  * or (PW_NONE, when interactive is true) a prompt on /dev/tty with echo
  * off, the user name escaped; a signal caught by sigwatch ends the
  * prompt (FAIL_CANCELLED) with echo restored.  Every intermediate
- * buffer is wiped.  Returns 0, or -1 with *f set (FAIL_INPUT), never
- * quoting the password. */
+ * buffer is wiped.  The OAuth token first, from o->tok_source
+ * (IMAPCONN_OAUTH_TOKEN, or the first line --oauth-token-command
+ * prints) into c->oauth_token; with a token, or --auth naming only
+ * mechanisms without a password, no password is asked for unless a
+ * source was named.  Returns 0, or -1 with *f set (FAIL_INPUT), never
+ * quoting the password or token. */
 int password_obtain(const struct options *o, struct conn_config *c,
 		    bool interactive, struct failure *f);
 

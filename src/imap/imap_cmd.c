@@ -752,6 +752,33 @@ imap_cmd_authenticate_plain(struct imap_cmd *cmd, struct imap_tagger *t,
 	return imap_cmd_end(cmd);
 }
 
+int
+imap_cmd_authenticate(struct imap_cmd *cmd, struct imap_tagger *t,
+		      const char *mech, const char *ir)
+{
+	int rc;
+
+	imap_cmd_begin(cmd, t, "AUTHENTICATE");
+	imap_cmd_atom(cmd, mech);
+	if (ir == NULL)
+		return imap_cmd_end(cmd);
+	rc = cmd_ready(cmd);
+	if (rc == 0 && strlen(ir) > IMAP_CMD_MAX)
+		rc = cmd_fail(cmd, IMAP_CMD_E_TOO_BIG, "<sasl>");
+	if (rc == 0)
+		rc = emit_sep(cmd);
+	if (rc == 0)
+		rc = emit(cmd, "<sasl>", 6, TO_SHOWN);
+	/* RFC 4959: "=" stands for an empty initial response. */
+	if (rc == 0)
+		rc = emit(cmd, ir[0] != '\0' ? ir : "=",
+			  ir[0] != '\0' ? strlen(ir) : 1, TO_BYTES);
+	cmd->need_space = true;
+	if (rc != 0)
+		return rc;
+	return imap_cmd_end(cmd);
+}
+
 static void
 put_status_items(struct imap_cmd *cmd)
 {

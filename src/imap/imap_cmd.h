@@ -203,6 +203,12 @@ int imap_cmd_login(struct imap_cmd *cmd, struct imap_tagger *t,
  * shown as "AUTHENTICATE PLAIN <sasl>"; else two: the command, to wait
  * for "+" after, then the base64 line, shown as "<sasl>".  The
  * plaintext and base64 copies made here are wiped. */
+/* AUTHENTICATE mech, with the initial response ir (base64, "" for an
+ * empty one, sent as "=") when ir is not NULL: one segment, shown as
+ * "AUTHENTICATE mech <sasl>".  The exchange that follows is the
+ * caller's. */
+int imap_cmd_authenticate(struct imap_cmd *cmd, struct imap_tagger *t,
+			  const char *mech, const char *ir);
 int imap_cmd_authenticate_plain(struct imap_cmd *cmd, struct imap_tagger *t,
 				const char *user, size_t user_len,
 				const char *password, size_t password_len,

@@ -112,6 +112,7 @@ config_wipe(struct conn_config *c)
 		redact_buf(&r, c->tunnel, sizeof(c->tunnel));
 	redact_wipe(&r);
 	OPENSSL_cleanse(c->password, sizeof(c->password));
+	OPENSSL_cleanse(c->oauth_token, sizeof(c->oauth_token));
 	c->have_password = false;
 	tls_opts_wipe(&c->ep.tls);
 }

@@ -79,6 +79,9 @@ struct conn_config {
 	char user[CONFIG_STR_MAX];
 	char password[CONFIG_SECRET_MAX];	/* secret */
 	bool have_password;
+	char oauth_token[CONFIG_SECRET_MAX];	/* secret: an OAuth 2.0
+						 * bearer token */
+	bool have_token;
 	double timeout_s;		/* per wait; default 30 */
 	bool allow_plaintext_auth;
 	char select[CONFIG_STR_MAX];	/* mailbox to open; empty: none */
@@ -100,6 +103,15 @@ struct conn_config {
 /* Login mechanisms --auth may name. */
 #define CONN_AUTH_LOGIN 1u
 #define CONN_AUTH_PLAIN 2u
+#define CONN_AUTH_SCRAM_SHA256_PLUS 4u
+#define CONN_AUTH_SCRAM_SHA1_PLUS 8u
+#define CONN_AUTH_SCRAM_SHA256 16u
+#define CONN_AUTH_SCRAM_SHA1 32u
+#define CONN_AUTH_GSSAPI 64u
+#define CONN_AUTH_EXTERNAL 128u
+#define CONN_AUTH_CRAM_MD5 256u
+#define CONN_AUTH_OAUTHBEARER 512u
+#define CONN_AUTH_XOAUTH2 1024u
 
 /* Defaults of the reference and of secure practice: verify on,
  * TLS 1.2 minimum, STARTTLS off, timeout 30 s. */

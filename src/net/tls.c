@@ -1295,6 +1295,36 @@ tls_pending(const struct tls_client *t)
 	return n > 0 ? (size_t)n : 0;
 }
 
+int
+tls_channel_binding(const struct tls_client *t, unsigned char *buf,
+		    size_t cap, size_t *len, const char **type)
+{
+	static const char label[] = "EXPORTER-Channel-Binding";
+	size_t n;
+
+	if (t == NULL || !t->established)
+		return -1;
+	if (SSL_version(t->ssl) >= TLS1_3_VERSION) {
+		/* RFC 9266: 32 bytes, no context. */
+		if (cap < 32 || SSL_export_keying_material(t->ssl, buf, 32,
+		    label, sizeof(label) - 1, NULL, 0, 0) != 1)
+			return -1;
+		*len = 32;
+		*type = "tls-exporter";
+		return 0;
+	}
+	/* RFC 5929: the first Finished message of the handshake, the
+	 * client's on a new session (no resumption here). */
+	n = SSL_session_reused(t->ssl) ? SSL_get_peer_finished(t->ssl, buf,
+							       cap)
+				       : SSL_get_finished(t->ssl, buf, cap);
+	if (n == 0 || n > cap)
+		return -1;
+	*len = n;
+	*type = "tls-unique";
+	return 0;
+}
+
 void
 tls_shutdown(struct tls_client *t)
 {

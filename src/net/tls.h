@@ -151,6 +151,14 @@ size_t tls_pending(const struct tls_client *t);
  * never waits, ignores errors.  The descriptor stays open. */
 void tls_shutdown(struct tls_client *t);
 
+/* The channel binding of an established connection for SCRAM -PLUS:
+ * under TLS 1.3 "tls-exporter" (RFC 9266: 32 bytes exported with the
+ * label "EXPORTER-Channel-Binding" and no context), under TLS 1.2
+ * "tls-unique" (RFC 5929).  Fills buf (cap bytes, at least 32), *len
+ * and *type (static); -1 when there is none. */
+int tls_channel_binding(const struct tls_client *t, unsigned char *buf,
+			size_t cap, size_t *len, const char **type);
+
 /* Free the client and everything OpenSSL holds for it; NULL is fine.
  * Does not close the descriptor. */
 void tls_client_free(struct tls_client *t);

@@ -1,6 +1,7 @@
 /* caps.c - a server's capabilities and the choices they decide, as
  * pure functions of the names and the settings. */
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "caps.h"
@@ -67,12 +68,96 @@ caps_list_options(const struct caps *c)
 	return ret;
 }
 
+/* What a mechanism needs, in the order of preference. */
+enum cred { CRED_PASSWORD, CRED_TOKEN, CRED_TICKET, CRED_CERT };
+
+static const struct mech_info {
+	enum mech m;
+	const char *name;	/* as in AUTH= */
+	const char *opt;	/* as --auth takes it */
+	unsigned bit;
+	enum cred cred;
+	bool plus;		/* channel binding: TLS only */
+	bool by_default;	/* chosen without --auth */
+} mechs[] = {
+	{ MECH_OAUTHBEARER, "OAUTHBEARER", "oauthbearer",
+	  CONN_AUTH_OAUTHBEARER, CRED_TOKEN, false, true },
+	{ MECH_XOAUTH2, "XOAUTH2", "xoauth2", CONN_AUTH_XOAUTH2, CRED_TOKEN,
+	  false, true },
+	{ MECH_SCRAM_SHA256_PLUS, "SCRAM-SHA-256-PLUS", "scram-sha-256-plus",
+	  CONN_AUTH_SCRAM_SHA256_PLUS, CRED_PASSWORD, true, true },
+	{ MECH_SCRAM_SHA1_PLUS, "SCRAM-SHA-1-PLUS", "scram-sha-1-plus",
+	  CONN_AUTH_SCRAM_SHA1_PLUS, CRED_PASSWORD, true, true },
+	{ MECH_SCRAM_SHA256, "SCRAM-SHA-256", "scram-sha-256",
+	  CONN_AUTH_SCRAM_SHA256, CRED_PASSWORD, false, true },
+	{ MECH_SCRAM_SHA1, "SCRAM-SHA-1", "scram-sha-1",
+	  CONN_AUTH_SCRAM_SHA1, CRED_PASSWORD, false, true },
+	/* LOGIN and PLAIN come here, chosen by caps_choose_mech(). */
+	{ MECH_LOGIN, "LOGIN", "login", CONN_AUTH_LOGIN, CRED_PASSWORD,
+	  false, true },
+	{ MECH_PLAIN, "PLAIN", "plain", CONN_AUTH_PLAIN, CRED_PASSWORD,
+	  false, true },
+	{ MECH_CRAM_MD5, "CRAM-MD5", "cram-md5", CONN_AUTH_CRAM_MD5,
+	  CRED_PASSWORD, false, false },
+	{ MECH_GSSAPI, "GSSAPI", "gssapi", CONN_AUTH_GSSAPI, CRED_TICKET,
+	  false, false },
+	{ MECH_EXTERNAL, "EXTERNAL", "external", CONN_AUTH_EXTERNAL,
+	  CRED_CERT, false, false },
+};
+
+#define N_MECHS (sizeof(mechs) / sizeof(mechs[0]))
+
+static const struct mech_info *
+mech_info(enum mech m)
+{
+	if (m == MECH_PLAIN_IR)
+		m = MECH_PLAIN;
+	for (size_t i = 0; i < N_MECHS; i++)
+		if (mechs[i].m == m)
+			return &mechs[i];
+	return NULL;
+}
+
 bool
 caps_mech_allowed(unsigned auth_mechs, enum mech m)
 {
-	unsigned want = m == MECH_LOGIN ? CONN_AUTH_LOGIN : CONN_AUTH_PLAIN;
+	const struct mech_info *mi = mech_info(m);
 
-	return auth_mechs == 0 || (auth_mechs & want) != 0;
+	if (mi == NULL)
+		return false;
+	return auth_mechs == 0 || (auth_mechs & mi->bit) != 0;
+}
+
+const char *
+caps_mech_name(enum mech m)
+{
+	const struct mech_info *mi = mech_info(m);
+
+	return mi != NULL ? mi->name : "";
+}
+
+bool
+caps_mech_is_sasl(enum mech m)
+{
+	return m > MECH_LOGIN && m < MECH_COUNT;
+}
+
+unsigned
+caps_mech_bit(const char *name, size_t len)
+{
+	for (size_t i = 0; i < N_MECHS; i++)
+		if (strlen(mechs[i].opt) == len
+		    && strncasecmp(mechs[i].opt, name, len) == 0)
+			return mechs[i].bit;
+	return 0;
+}
+
+const char *
+caps_mech_names(void)
+{
+	return "login, plain, scram-sha-256-plus, scram-sha-1-plus, "
+	       "scram-sha-256, scram-sha-1, cram-md5, gssapi, external, "
+	       "oauthbearer, xoauth2";
 }
 
 enum mech
@@ -97,16 +182,74 @@ caps_choose_mech(const struct caps *c, unsigned auth_mechs)
 	return caps_plain_mech(c, auth_mechs);
 }
 
-enum mech
-caps_mech_after_tls(const struct caps *before, unsigned auth_mechs)
+/* Whether cr can serve mi: its credential is there and, unless named
+ * with --auth, it is one chosen by default. */
+static bool
+creds_serve(const struct mech_creds *cr, const struct mech_info *mi)
 {
+	bool named = (cr->auth_mechs & mi->bit) != 0;
+
+	if (cr->auth_mechs != 0 && !named)
+		return false;
+	if (mi->plus && !cr->tls)
+		return false;
+	switch (mi->cred) {
+	case CRED_PASSWORD:
+		return cr->password && (named || mi->by_default);
+	case CRED_TOKEN:
+		return cr->token;
+	case CRED_TICKET:
+		return named;
+	default:
+		return cr->client_cert && (named || (!cr->password
+						     && !cr->token));
+	}
+}
+
+static bool
+caps_offers(const struct caps *c, const struct mech_info *mi)
+{
+	char want[40] = "AUTH=";
+
+	strncat(want, mi->name, sizeof(want) - strlen(want) - 1);
+	return caps_has(c, want);
+}
+
+enum mech
+caps_best_mech(const struct caps *c, const struct mech_creds *cr)
+{
+	for (size_t i = 0; i < N_MECHS; i++) {
+		const struct mech_info *mi = &mechs[i];
+		enum mech m;
+
+		if (mi->m == MECH_LOGIN || mi->m == MECH_PLAIN) {
+			/* Both at once, as before SCRAM existed. */
+			m = cr->password ? caps_choose_mech(c, cr->auth_mechs)
+					 : MECH_NONE;
+			if (m != MECH_NONE)
+				return m;
+			continue;
+		}
+		if (!creds_serve(cr, mi))
+			continue;
+		if (caps_offers(c, mi))
+			return mi->m;
+	}
+	return MECH_NONE;
+}
+
+enum mech
+caps_mech_after_tls(const struct caps *before, const struct mech_creds *cr)
+{
+	struct mech_creds tls = *cr;
+
 	/* LOGIN allowed before TLS stays allowed after it; anything else
 	 * waits for CAPABILITY, which costs nothing: AUTHENTICATE could
 	 * not share its write anyway. */
-	if (!caps_has(before, "LOGINDISABLED")
-	    && caps_mech_allowed(auth_mechs, MECH_LOGIN))
-		return MECH_LOGIN;
-	return MECH_NONE;
+	tls.tls = true;
+	if (caps_best_mech(before, &tls) != MECH_LOGIN)
+		return MECH_NONE;
+	return MECH_LOGIN;
 }
 
 bool
@@ -128,6 +271,8 @@ caps_starttls_refusal(const struct caps *c, bool preauth)
 enum fail_reason
 caps_no_mech_reason(unsigned auth_mechs)
 {
+	if ((auth_mechs & ~(CONN_AUTH_LOGIN | CONN_AUTH_PLAIN)) != 0)
+		return FAIL_R_MECH_NOT_OFFERED;
 	if (caps_mech_allowed(auth_mechs, MECH_LOGIN))
 		return FAIL_R_LOGINDISABLED;
 	return FAIL_R_PLAIN_NOT_OFFERED;

@@ -163,6 +163,9 @@ redact_secrets(struct session *s)
 	if (c->have_password
 	    && redact_add_secret(&s->redact, c->user, c->password) != 0)
 		return -1;
+	if (c->have_token
+	    && redact_add_secret(&s->redact, c->user, c->oauth_token) != 0)
+		return -1;
 	if (c->ep.tls.key_password[0] != '\0'
 	    && redact_add_secret(&s->redact, NULL, c->ep.tls.key_password)
 	       != 0)

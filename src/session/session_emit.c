@@ -108,6 +108,7 @@ redact_failure(struct session *s, struct failure *f)
 	redact_buf(&s->redact, f->detail, sizeof(f->detail));
 	redact_buf(&s->redact, f->hint, sizeof(f->hint));
 	redact_buf(&s->redact, f->said, sizeof(f->said));
+	redact_buf(&s->redact, f->challenge, sizeof(f->challenge));
 	redact_buf(&s->redact, f->got, sizeof(f->got));
 	redact_buf(&s->redact, f->cert_names, sizeof(f->cert_names));
 }

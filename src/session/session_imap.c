@@ -192,18 +192,30 @@ check_injection(struct session *s)
 	return -1;
 }
 
+void
+session_imap_creds(const struct session *s, struct mech_creds *cr)
+{
+	memset(cr, 0, sizeof(*cr));
+	cr->auth_mechs = s->cfg.auth_mechs;
+	cr->password = s->cfg.have_password;
+	cr->token = s->cfg.have_token;
+	cr->client_cert = s->cfg.ep.tls.cert_file[0] != '\0';
+	cr->tls = link_is_tls(&s->link) != 0;
+}
+
 int
 session_imap_tls_started(struct session *s)
 {
-	unsigned mechs = s->cfg.auth_mechs;
+	struct mech_creds cr;
 
+	session_imap_creds(s, &cr);
 	/* Forget everything said before TLS. */
 	session_io_reset(s);
 	if (s->parser == NULL) {
 		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
-	s->mech_before_tls = caps_mech_after_tls(&s->caps, mechs);
+	s->mech_before_tls = caps_mech_after_tls(&s->caps, &cr);
 	s->id_before_tls = caps_has(&s->caps, "ID");
 	s->modern_before_tls = caps_login_pipelines(&s->caps);
 	caps_clear(&s->caps);

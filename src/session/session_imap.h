@@ -24,6 +24,11 @@ int session_imap_starttls(struct session *s);
 /* After the STARTTLS handshake: forget what was said before TLS, but
  * keep what its capabilities allow until CAPABILITY is read again. */
 int session_imap_tls_started(struct session *s);
+
+/* What the login can use: --auth, the credentials given, whether a
+ * client certificate is in use and the link is TLS. */
+struct mech_creds;
+void session_imap_creds(const struct session *s, struct mech_creds *cr);
 /* The reply to CAPABILITY (sent now when tag is NULL, else already
  * sent with that tag), in the phase already begun; ends the phase. */
 int session_imap_read_caps(struct session *s, const char *tag);

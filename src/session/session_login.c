@@ -1,5 +1,6 @@
 /* session_login.c - ID, login, mailbox list and select, sent together
  * in one write where that is safe, read back in order. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include "imap_parse.h"
 #include "mailbox.h"
 #include "mboxname.h"
+#include "sasl.h"
 #include "session_emit.h"
 #include "session_id.h"
 #include "session_imap.h"
@@ -18,6 +20,7 @@
 #include "session_io.h"
 #include "session_login.h"
 #include "session_mailbox.h"
+#include "session_sasl.h"
 #include "session_tunnel.h"
 
 /* At most this many listed mailboxes get their counts in a LIST after
@@ -30,6 +33,7 @@ enum { CMD_ID, CMD_CAPS, CMD_AUTH, CMD_LIST, CMD_SELECT, CMD_COUNT };
 struct batch {
 	struct imap_cmd *cmd[CMD_COUNT];	/* NULL: not sent */
 	enum mech mech;
+	struct sasl *sasl;		/* the exchange of a SASL mech */
 	char select_raw[MAILBOX_NAME_MAX];
 	size_t select_len;
 	char select_delim;
@@ -40,11 +44,23 @@ struct batch {
 	unsigned list_ret;		/* the LIST's RETURN options */
 };
 
-/* Wipe the password: no connection will send it again. */
+/* Wipe the password and token: no connection will send them again. */
 static void
 password_done(struct session *s)
 {
 	OPENSSL_cleanse(s->cfg.password, sizeof(s->cfg.password));
+	OPENSSL_cleanse(s->cfg.oauth_token, sizeof(s->cfg.oauth_token));
+}
+
+/* Whether anything to log in with was given: a password, a token, a
+ * client certificate, or --auth naming GSSAPI or EXTERNAL. */
+static bool
+have_credentials(const struct session *s)
+{
+	return s->cfg.have_password || s->cfg.have_token
+	       || s->cfg.ep.tls.cert_file[0] != '\0'
+	       || (s->cfg.auth_mechs & (CONN_AUTH_GSSAPI
+					| CONN_AUTH_EXTERNAL)) != 0;
 }
 
 static int
@@ -70,7 +86,7 @@ want_auth(struct session *s)
 		return refuse_auth(s, FAIL_AUTH, FAIL_R_PLAINTEXT_WITHHELD,
 				   "not sending the password "
 				   "over an unencrypted connection");
-	if (!s->cfg.have_password)
+	if (!have_credentials(s))
 		return refuse_auth(s, FAIL_INPUT, FAIL_R_NONE,
 				   "no password given");
 	if (!link_is_tls(&s->link) && session_tunnel_trusted(s))
@@ -129,6 +145,10 @@ build_auth(struct session *s, struct batch *b)
 	struct imap_tagger t = s->tagger;
 	enum mech m;
 
+	if (caps_mech_is_sasl(b->mech)) {
+		b->sasl = session_sasl_start(s, b->mech, c);
+		return b->sasl != NULL ? 0 : -1;
+	}
 	if (build_login(s, c, b->mech) != 0)
 		return build_failed(s, c, PHASE_AUTH);
 	m = plain_instead(s, c, b->mech);
@@ -285,11 +305,35 @@ batch_free(struct batch *b)
 	for (int i = 0; i < CMD_COUNT; i++)
 		imap_cmd_free(b->cmd[i]);
 	free(b->pending);
+	sasl_free(b->sasl);
+}
+
+/* How the login is named on the timeline. */
+static const char *
+mech_shown(enum mech m)
+{
+	static const char *const shown[MECH_COUNT] = {
+		[MECH_LOGIN] = "LOGIN",
+		[MECH_PLAIN] = "AUTHENTICATE PLAIN",
+		[MECH_PLAIN_IR] = "AUTHENTICATE PLAIN",
+		[MECH_SCRAM_SHA256_PLUS] = "AUTHENTICATE SCRAM-SHA-256-PLUS",
+		[MECH_SCRAM_SHA1_PLUS] = "AUTHENTICATE SCRAM-SHA-1-PLUS",
+		[MECH_SCRAM_SHA256] = "AUTHENTICATE SCRAM-SHA-256",
+		[MECH_SCRAM_SHA1] = "AUTHENTICATE SCRAM-SHA-1",
+		[MECH_GSSAPI] = "AUTHENTICATE GSSAPI",
+		[MECH_EXTERNAL] = "AUTHENTICATE EXTERNAL",
+		[MECH_CRAM_MD5] = "AUTHENTICATE CRAM-MD5",
+		[MECH_OAUTHBEARER] = "AUTHENTICATE OAUTHBEARER",
+		[MECH_XOAUTH2] = "AUTHENTICATE XOAUTH2",
+	};
+
+	return m > MECH_NONE && m < MECH_COUNT ? shown[m] : "none";
 }
 
 static int
 read_caps_reply(struct session *s, struct batch *b)
 {
+	struct mech_creds cr;
 	enum mech now;
 
 	session_emit_begin(s, PHASE_CAPABILITY_TLS);
@@ -297,15 +341,15 @@ read_caps_reply(struct session *s, struct batch *b)
 		return -1;
 	s->caps_after_tls_needed = false;
 	session_emit_caps(s, true);
-	now = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
+	session_imap_creds(s, &cr);
+	now = caps_best_mech(&s->caps, &cr);
 	if (b->cmd[CMD_AUTH] != NULL && now != b->mech
 	    && !(now == MECH_PLAIN_IR && b->mech == MECH_PLAIN))
 		session_emit_note(s, "the login was sent with %s, chosen "
 				  "from what the server said before TLS; "
-				  "after TLS it offers %s", b->mech ==
-				  MECH_LOGIN ? "LOGIN" : "AUTHENTICATE PLAIN",
-				  now == MECH_LOGIN ? "LOGIN" : now ==
-				  MECH_NONE ? "neither" : "AUTHENTICATE PLAIN");
+				  "after TLS it offers %s", mech_shown(b->mech),
+				  now == MECH_NONE ? "neither" :
+				  mech_shown(now));
 	return 0;
 }
 
@@ -318,17 +362,25 @@ read_auth_reply(struct session *s, struct batch *b)
 	char user[160];
 
 	escape_text(s->cfg.user, strlen(s->cfg.user), user, sizeof(user));
+	if (b->sasl != NULL
+	    && session_sasl_exchange(s, b->sasl, b->mech,
+				     imap_cmd_tag(b->cmd[CMD_AUTH])) != 0)
+		return -1;
 	if (session_io_until_tagged(s, imap_cmd_tag(b->cmd[CMD_AUTH]), NULL,
 				    NULL, &done) != 0)
 		return -1;
+	if (done->status == IMAP_ST_OK && b->sasl != NULL
+	    && session_sasl_outcome(s, b->sasl, b->mech, done) != 0) {
+		imap_response_free(done);
+		return -1;
+	}
 	if (done->status == IMAP_ST_OK) {
 		if (session_imap_learn_caps(s, done))
 			session_emit_caps(s, link_is_tls(&s->link));
 		session_io_server_text(done, text, sizeof(text));
 		imap_response_free(done);
 		session_emit_end(s, PHASE_OK, "as %s, %s", user,
-				 b->mech == MECH_LOGIN ? "LOGIN" :
-				 "AUTHENTICATE PLAIN");
+				 mech_shown(b->mech));
 		return 0;
 	}
 	session_io_server_text(done, text, sizeof(text));
@@ -336,6 +388,8 @@ read_auth_reply(struct session *s, struct batch *b)
 			FAIL_R_LOGIN_REFUSED, "the server refused the login "
 			"as %s: %s", user, text);
 	fail_fact(s->fail.said, sizeof(s->fail.said), text);
+	if (b->sasl != NULL)
+		session_sasl_outcome(s, b->sasl, b->mech, done);
 	imap_response_free(done);
 	return -1;
 }
@@ -684,8 +738,11 @@ caps_with_id(struct session *s)
 static int
 choose_batch_mech(struct session *s, struct batch *b)
 {
+	struct mech_creds cr;
+
 	if (!s->caps_after_tls_needed) {
-		b->mech = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
+		session_imap_creds(s, &cr);
+		b->mech = caps_best_mech(&s->caps, &cr);
 		return 0;
 	}
 	b->mech = (enum mech)s->mech_before_tls;
@@ -693,8 +750,39 @@ choose_batch_mech(struct session *s, struct batch *b)
 		return 0;
 	if (caps_with_id(s) != 0)
 		return -1;
-	b->mech = caps_choose_mech(&s->caps, s->cfg.auth_mechs);
+	session_imap_creds(s, &cr);
+	b->mech = caps_best_mech(&s->caps, &cr);
 	return 0;
+}
+
+/* The mechanisms --auth named, "SCRAM-SHA-256, PLAIN". */
+static void
+named_mechs(unsigned mechs, char *buf, size_t cap)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int m = MECH_PLAIN; m < MECH_COUNT; m++) {
+		if (!caps_mech_allowed(mechs, (enum mech)m))
+			continue;
+		off += (size_t)snprintf(buf + off, cap - off, "%s%s",
+					off > 0 ? ", " : "",
+					caps_mech_name((enum mech)m));
+		if (off >= cap)
+			break;
+	}
+}
+
+/* No mechanism the server offers serves the credentials given. */
+static int
+no_mech_for_creds(struct session *s)
+{
+	return refuse_auth(s, FAIL_AUTH, FAIL_R_MECH_NOT_OFFERED,
+			   s->cfg.have_token ? "the server offers neither "
+			   "OAUTHBEARER nor XOAUTH2, which an OAuth token "
+			   "needs; no credentials were sent" : "the server "
+			   "offers no mechanism the credentials given can "
+			   "serve; no credentials were sent");
 }
 
 /* No mechanism the server offers is one the user allows. */
@@ -703,6 +791,17 @@ login_refused_mech(struct session *s)
 {
 	unsigned mechs = s->cfg.auth_mechs;
 	enum fail_reason r = caps_no_mech_reason(mechs);
+	char names[300], why[500];
+
+	if (r == FAIL_R_MECH_NOT_OFFERED) {
+		named_mechs(mechs, names, sizeof(names));
+		snprintf(why, sizeof(why), "--auth: the server offers none "
+			 "of %s on this connection (or the credentials given "
+			 "cannot serve it); no credentials were sent", names);
+		return refuse_auth(s, FAIL_AUTH, r, why);
+	}
+	if (!s->cfg.have_password)
+		return no_mech_for_creds(s);
 
 	if (r == FAIL_R_LOGINDISABLED
 	    && caps_mech_allowed(mechs, MECH_PLAIN))

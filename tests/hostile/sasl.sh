@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# sasl.sh - SASL exchanges with servers that lie or refuse: a SCRAM
+# server whose nonce does not extend the client's, or that says OK
+# without proving it knows the password, is refused by imapconn; a
+# mechanism named with --auth and not offered sends nothing; the OAuth
+# error challenges of OAUTHBEARER and XOAUTH2 are answered as their
+# specifications say, kept in the failure, and exit 77; the token
+# reaches no output.  (A wrong SCRAM server signature needs the
+# client's random nonce: tests/check_sasl.c checks it against GNU
+# SASL's own server.)
+# Server scripts hold a literal $TAG:
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+USER_NAME=alice
+PASSWORD='Pw-5c4a-Hostile'
+TOKEN='ya29.Tok-0badc0ffee-Hostile'
+PLAIN=(--allow-plaintext-auth --timeout 2 -u "$USER_NAME")
+
+# Gmail's documented error challenge (base64 of its JSON).
+GMAIL_JSON='{"status":"401","schemes":"Bearer","scope":"https://mail.google.com/"}'
+GMAIL_B64=$(printf '%s' "$GMAIL_JSON" | base64 -w0)
+XO_MSG_B64=$(printf 'user=%s\001auth=Bearer %s\001\001' "$USER_NAME" \
+	"$TOKEN" | base64 -w0)
+
+# The files of the last run, for the secret checks.
+run_files() { printf '%s\n' "$RUN_OUT" "$RUN_ERR" "$WORK/tr$RUN_COUNT"; }
+
+scram_bad_nonce() {
+	say "SCRAM-SHA-256: a server nonce that does not extend ours"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=SCRAM-SHA-256 AUTH=PLAIN SASL-IR] hi
+expect-tag AUTHENTICATE SCRAM-SHA-256 
+sendln + $(printf 'r=forgednonce,s=c2FsdA==,i=4096' | base64 -w0)
+expect *
+sendln \$TAG BAD cancelled
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+		--transcript "$WORK/tr$((RUN_COUNT + 1))" "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "bad nonce: reason server-not-proven" .failure.reason \
+		server-not-proven
+	assert_contains "bad nonce: the failure says so" "could not prove" \
+		"$(jf .failure.detail)"
+	check "bad nonce: the exchange was cancelled with *" \
+		grep -qxF 'plain: *\r\n' <(client_lines)
+	assert_last_sent "bad nonce: nothing but LOGOUT after it" LOGOUT
+	assert_contains "bad nonce: the transcript hides the payload" \
+		"AUTHENTICATE SCRAM-SHA-256 <sasl>" "$(cat "$WORK/tr$RUN_COUNT")"
+	assert_no_secret "bad nonce: no password in any output" \
+		"$USER_NAME" "$PASSWORD" $(run_files)
+}
+
+scram_ok_unproven() {
+	say "SCRAM-SHA-256: OK before the server proved it knows the password"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=SCRAM-SHA-256 SASL-IR] hi
+expect-tag AUTHENTICATE SCRAM-SHA-256 
+sendln \$TAG OK welcome
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "OK unproven: reason server-not-proven" .failure.reason \
+		server-not-proven
+	if client_lines | grep -q ' LIST '; then
+		fail "OK unproven: no LIST after it" "none" \
+			"$(client_lines | grep ' LIST ')"
+	else
+		pass "OK unproven: no LIST after it"
+	fi
+}
+
+scram_default_and_plain() {
+	say "SCRAM-SHA-256 chosen by default; --auth plain keeps PLAIN"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR] hi
+expect-tag AUTHENTICATE SCRAM-SHA-256 
+sendln \$TAG NO [AUTHENTICATIONFAILED] no
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_class 77 auth authenticate
+	assert_json "default: refused as login-refused" .failure.reason \
+		login-refused
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR] hi
+expect-tag AUTHENTICATE PLAIN 
+sendln \$TAG NO [AUTHENTICATIONFAILED] no
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" --auth plain \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_class 77 auth authenticate
+}
+
+mech_not_offered() {
+	say "--auth scram-sha-256 against a server offering only PLAIN"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+		--auth scram-sha-256 "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "not offered: reason mech-not-offered" .failure.reason \
+		mech-not-offered
+	assert_contains "not offered: the failure names it" SCRAM-SHA-256 \
+		"$(jf .failure.detail)"
+	assert_no_login "not offered: no LOGIN or AUTHENTICATE sent"
+}
+
+oauthbearer_error() {
+	say "OAUTHBEARER: Gmail's error challenge, answered with %x01"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER AUTH=PLAIN SASL-IR] hi
+expect-tag AUTHENTICATE OAUTHBEARER 
+sendln + $GMAIL_B64
+expect AQ==
+sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)
+$SRV_LOGOUT"
+	local ob_b64
+	ob_b64=$(printf 'n,a=%s,\001host=127.0.0.1\001port=%s\001auth=Bearer %s\001\001' \
+		"$USER_NAME" "$SRV_PORT" "$TOKEN" | base64 -w0)
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json --timeout 2 -u "$USER_NAME" \
+		--allow-plaintext-auth --transcript "$WORK/tr$((RUN_COUNT + 1))" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "OAUTHBEARER: the challenge is kept" .failure.challenge \
+		"$GMAIL_JSON"
+	assert_contains "OAUTHBEARER: the detail shows it" '"scope"' \
+		"$(jf .failure.detail)"
+	check "OAUTHBEARER: RFC 7628's message reached the server" \
+		grep -qaF "$ob_b64" "$SRV_LOG"
+	assert_no_secret "OAUTHBEARER: no token in any output" \
+		"$USER_NAME" "$TOKEN" $(run_files)
+}
+
+xoauth2_error() {
+	say "XOAUTH2 without SASL-IR: the error challenge, an empty answer"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2] hi
+expect-tag AUTHENTICATE XOAUTH2
+sendln + 
+expect $XO_MSG_B64
+sendln + $GMAIL_B64
+readline
+sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials
+$SRV_LOGOUT"
+	run_text --timeout 2 -u "$USER_NAME" --allow-plaintext-auth \
+		--oauth-token-command "printf '%s\\n' '$TOKEN'" \
+		--transcript "$WORK/tr$((RUN_COUNT + 1))" "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_eq "XOAUTH2: exit 77" 77 "$RUN_RC"
+	check "XOAUTH2: the answer to the challenge was an empty line" \
+		grep -qx 'plain: \\r\\n' <(client_lines)
+	assert_contains "XOAUTH2: the text shows the challenge" \
+		'"status":"401"' "$(cat "$RUN_OUT")"
+	assert_not_contains "XOAUTH2: no base64 of the message in output" \
+		"$XO_MSG_B64" "$(cat $(run_files))"
+	assert_no_secret "XOAUTH2: no token in any output" \
+		"$USER_NAME" "$TOKEN" $(run_files)
+}
+
+main() {
+	need_tools
+	scram_bad_nonce
+	scram_ok_unproven
+	scram_default_and_plain
+	mech_not_offered
+	oauthbearer_error
+	xoauth2_error
+	finish
+}
+
+main "$@"
