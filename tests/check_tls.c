@@ -221,7 +221,8 @@ test_setup(void)
 
 enum srv_script {
 	SRV_HANDSHAKE = 0,	/* accept, then wait for the client to go */
-	SRV_ECHO		/* accept, echo one chunk, then see below */
+	SRV_ECHO,		/* accept, echo one chunk, then see below */
+	SRV_BINDING		/* accept, keep the channel binding */
 };
 
 struct srv {
@@ -237,6 +238,8 @@ struct srv {
 	int accept_rc;
 	bool client_cert;
 	bool close_notify_seen;
+	unsigned char binding[64];	/* as the server sees it */
+	size_t binding_len;
 };
 
 static int
@@ -279,6 +282,24 @@ srv_echo(struct srv *s, SSL *ssl)
 	}
 }
 
+/* The channel binding on the server's side: RFC 9266's exporter under
+ * TLS 1.3, the client's Finished (RFC 5929 tls-unique) under 1.2. */
+static void
+srv_binding(struct srv *s, SSL *ssl)
+{
+	static const char label[] = "EXPORTER-Channel-Binding";
+
+	if (SSL_version(ssl) >= TLS1_3_VERSION) {
+		if (SSL_export_keying_material(ssl, s->binding, 32, label,
+					       sizeof(label) - 1, NULL, 0, 0)
+		    == 1)
+			s->binding_len = 32;
+		return;
+	}
+	s->binding_len = SSL_get_peer_finished(ssl, s->binding,
+					       sizeof(s->binding));
+}
+
 static void *
 srv_main(void *arg)
 {
@@ -293,6 +314,8 @@ srv_main(void *arg)
 	s->accept_rc = SSL_accept(ssl);
 	if (s->accept_rc == 1) {
 		s->client_cert = SSL_get0_peer_certificate(ssl) != NULL;
+		if (s->script == SRV_BINDING)
+			srv_binding(s, ssl);
 		if (s->script == SRV_ECHO)
 			srv_echo(s, ssl);
 		else
@@ -1003,6 +1026,34 @@ START_TEST(test_read_write_round_trip)
 }
 END_TEST
 
+/* The client's channel binding is the server's: tls-exporter under
+ * TLS 1.3, tls-unique under TLS 1.2. */
+START_TEST(test_channel_binding)
+{
+	unsigned char cb[64];
+	const char *type = NULL;
+	size_t len = 0;
+	struct run r;
+
+	run_init(&r, "localhost", ADDR_NAME);
+	srv_init(&r.srv, "leaf-chain.pem", "leaf.key", _i == 0, false);
+	if (_i == 1)
+		SSL_CTX_set_max_proto_version(r.srv.ctx, TLS1_2_VERSION);
+	r.srv.script = SRV_BINDING;
+	run_handshake(&r);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_int_eq(tls_channel_binding(r.t, cb, sizeof(cb), &len,
+					     &type), 0);
+	run_finish(&r);
+	ck_assert_str_eq(type, _i == 0 ? "tls-exporter" : "tls-unique");
+	ck_assert_uint_eq(len, _i == 0 ? 32 : 12);
+	ck_assert_uint_eq(len, r.srv.binding_len);
+	ck_assert_int_eq(memcmp(cb, r.srv.binding, len), 0);
+	ck_assert_int_eq(tls_channel_binding(NULL, cb, sizeof(cb), &len,
+					     &type), -1);
+}
+END_TEST
+
 START_TEST(test_shutdown_sends_close_notify)
 {
 	struct run r;
@@ -1366,6 +1417,8 @@ suite_tls(void)
 			       test_handshake_cancel, test_plain_text_peer,
 			       test_peer_closes_during_handshake, NULL);
 	TCase *in = units_case(s, "input", test_bad_address, NULL);
+
+	tcase_add_loop_test(io, test_channel_binding, 0, 2);
 
 	tcase_add_unchecked_fixture(tc, pki_setup, pki_teardown);
 	tcase_add_checked_fixture(tc, test_setup, NULL);
