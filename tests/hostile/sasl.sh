@@ -167,14 +167,68 @@ $SRV_LOGOUT"
 		"$USER_NAME" "$TOKEN" $(run_files)
 }
 
+cram_md5() {
+	say "--auth cram-md5: the HMAC of the server's challenge"
+	local ch='<1896.697170952@postoffice.example.net>' hmac answer
+	hmac=$(printf '%s' "$ch" | openssl dgst -md5 -hmac "$PASSWORD" |
+		awk '{ print $NF }')
+	answer=$(printf '%s %s' "$USER_NAME" "$hmac" | base64 -w0)
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=CRAM-MD5 AUTH=PLAIN SASL-IR] hi
+expect-tag AUTHENTICATE CRAM-MD5\r
+sendln + $(printf '%s' "$ch" | base64 -w0)
+expect $answer\r
+sendln \$TAG OK done
+expect-tag LIST
+sendln \$TAG OK listed
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" --auth cram-md5 \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 0 null
+	assert_json "CRAM-MD5: the login" \
+		'.phases[] | select(.phase == "authenticate") | .detail' \
+		"as $USER_NAME, AUTHENTICATE CRAM-MD5"
+}
+
+external() {
+	say "--auth external: an empty initial response (=)"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=EXTERNAL SASL-IR] hi
+expect-tag AUTHENTICATE EXTERNAL =\r
+sendln \$TAG NO [AUTHENTICATIONFAILED] no certificate
+$SRV_LOGOUT"
+	run_json "${PLAIN[@]}" --auth external "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+}
+
+gssapi_no_ticket() {
+	say "--auth gssapi without a Kerberos ticket: nothing sent"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=GSSAPI SASL-IR] hi
+$SRV_LOGOUT"
+	: >"$WORK/empty.ccache"
+	KRB5CCNAME=FILE:$WORK/empty.ccache KRB5_CONFIG=/dev/null \
+		run_json "${PLAIN[@]}" --auth gssapi "127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_contains "GSSAPI: the failure names it" GSSAPI \
+		"$(jf .failure.detail)"
+	assert_no_login "GSSAPI: no AUTHENTICATE sent"
+}
+
 main() {
-	need_tools
+	need_tools openssl
 	scram_bad_nonce
 	scram_ok_unproven
 	scram_default_and_plain
 	mech_not_offered
 	oauthbearer_error
 	xoauth2_error
+	cram_md5
+	external
+	gssapi_no_ticket
 	finish
 }
 
