@@ -83,6 +83,10 @@ static const struct ok_case ok_cases[] = {
 	{ { "--password-command", "pass show imap", "h" },
 	  "host=h pw=command:pass show imap" },
 	{ { "--allow-plaintext-auth", "h" }, "host=h plain" },
+	{ { "--auth=SCRAM-SHA-256,plain,xoauth2", "h" },
+	  "host=h auth=1042" },
+	{ { "--oauth-token-command", "oauth2 get", "h" },
+	  "host=h tok=command:oauth2 get" },
 	{ { "--id-send-name", "h" }, "host=h id-name" },
 	{ { "--select=INBOX", "h" }, "host=h select=INBOX" },
 	{ { "--select", "Sent Items", "--select-rw", "h" },
@@ -426,6 +430,10 @@ render(const struct options *o, char *buf, size_t cap)
 		add(buf, cap, "pw=command:%s", o->pw_arg);
 	else if (o->pw_arg[0] != '\0')
 		add(buf, cap, "pw_arg=%s", o->pw_arg);
+	if (c->auth_mechs != 0)
+		add(buf, cap, "auth=%u", c->auth_mechs);
+	if (o->tok_source == TOK_COMMAND)
+		add(buf, cap, "tok=command:%s", o->tok_arg);
 }
 
 static void

@@ -325,6 +325,45 @@ START_TEST(test_none)
 }
 END_TEST
 
+/* An OAuth token from a command or the environment; no password is
+ * asked for then, nor when --auth names only mechanisms without one. */
+START_TEST(test_token)
+{
+	static const char *const failed[] = { "--oauth-token-command",
+					      "exit status 4", NULL };
+	struct options o;
+	struct conn_config c;
+	struct failure f;
+
+	source(&o, &c, PW_NONE, "");
+	o.tok_source = TOK_COMMAND;
+	snprintf(o.tok_arg, sizeof(o.tok_arg), "printf 'ya29.t\\nx\\n'");
+	ck_assert_int_eq(password_obtain(&o, &c, false, &f), 0);
+	ck_assert(c.have_token);
+	ck_assert_str_eq(c.oauth_token, "ya29.t");
+	ck_assert(!c.have_password);
+
+	ck_assert_int_eq(setenv("IMAPCONN_OAUTH_TOKEN", "env.tok", 1), 0);
+	source(&o, &c, PW_NONE, "");
+	o.tok_source = TOK_ENV;
+	ck_assert_int_eq(password_obtain(&o, &c, false, &f), 0);
+	ck_assert_str_eq(c.oauth_token, "env.tok");
+	ck_assert_int_eq(unsetenv("IMAPCONN_OAUTH_TOKEN"), 0);
+
+	source(&o, &c, PW_NONE, "");
+	o.tok_source = TOK_COMMAND;
+	snprintf(o.tok_arg, sizeof(o.tok_arg), "exit 4");
+	check_refused(&c, password_obtain(&o, &c, false, &f), &f, failed,
+		      NULL);
+	ck_assert(!c.have_token);
+
+	source(&o, &c, PW_NONE, "");
+	c.auth_mechs = CONN_AUTH_GSSAPI;
+	ck_assert_int_eq(password_obtain(&o, &c, false, &f), 0);
+	ck_assert(!c.have_password);
+}
+END_TEST
+
 /* A password already in the configuration is replaced whole. */
 START_TEST(test_replaces)
 {
@@ -346,7 +385,7 @@ suite_password(void)
 	TCase *tc = units_case(s, "sources", test_file_missing,
 			       test_file_directory, test_read_file,
 			       test_file_too_long, test_env, test_env_bad,
-			       test_none, test_replaces, NULL);
+			       test_none, test_replaces, test_token, NULL);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_file, 0,
