@@ -160,6 +160,27 @@ START_TEST(test_utf8_decode)
 }
 END_TEST
 
+/* Every boundary of the encoding's lengths, decoded back. */
+START_TEST(test_utf8_encode)
+{
+	static const uint32_t cps[] = {
+		0, 0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xffff,
+		0x10000, 0x1f600, 0x10ffff,
+	};
+	static const size_t lens[] = { 1, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4 };
+
+	for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		char u[4];
+		uint32_t back = 0;
+		size_t n = escape_utf8_encode(cps[i], u);
+
+		ck_assert_uint_eq(n, lens[i]);
+		ck_assert_uint_eq(escape_utf8_decode(u, n, &back), n);
+		ck_assert_uint_eq(back, cps[i]);
+	}
+}
+END_TEST
+
 typedef size_t (*escape_fn)(const char *, size_t, char *, size_t);
 
 /* Inputs for truncation: each mixes escapes of several lengths with
@@ -358,7 +379,7 @@ suite_escape(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = units_case(s, "text", test_text_all_bytes,
-			       test_utf8_decode, NULL);
+			       test_utf8_decode, test_utf8_encode, NULL);
 
 	tcase_add_loop_test(tc, test_text_table, 0, N(text_cases));
 	tcase_add_loop_test(tc, test_line_table, 0, N(line_cases));

@@ -28,6 +28,7 @@ static Suite *(*const suites[])(void) = {
 	suite_mboxname,
 	suite_mbtree,
 	suite_net,
+	suite_oautherr,
 	suite_options,
 	suite_password,
 	suite_redact,

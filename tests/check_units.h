@@ -26,6 +26,7 @@ Suite *suite_mailbox(void);
 Suite *suite_mboxname(void);
 Suite *suite_mbtree(void);
 Suite *suite_net(void);
+Suite *suite_oautherr(void);
 Suite *suite_options(void);
 Suite *suite_password(void);
 Suite *suite_redact(void);

@@ -23,6 +23,11 @@
  * (overlong forms, surrogates and values above U+10FFFF are invalid). */
 size_t escape_utf8_decode(const char *in, size_t len, uint32_t *cp);
 
+/* Encode the Unicode scalar value cp (below U+110000, not a surrogate:
+ * the caller's to check) as UTF-8 into out.  Returns its length in
+ * bytes (1-4). */
+size_t escape_utf8_encode(uint32_t cp, char out[4]);
+
 /* Escape len bytes of in (any bytes) for a terminal or a one-line
  * report, into out (cap bytes, owned by the caller).  Valid printable
  * UTF-8 passes through; everything else becomes a visible escape:

@@ -340,22 +340,9 @@ sink_put(struct sink *s, const char *p, size_t n)
 static void
 sink_utf8(struct sink *s, uint32_t cp)
 {
-	char u[3];
+	char u[4];
 
-	/* Single-byte charsets map only into the BMP. */
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		sink_put(s, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		sink_put(s, u, 2);
-	} else {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		sink_put(s, u, 3);
-	}
+	sink_put(s, u, escape_utf8_encode(cp, u));
 }
 
 /* Copy one character of in (one byte when it is not UTF-8); returns
