@@ -45,7 +45,7 @@ spoil(char **b64, const char *key)
 
 	ck_assert_int_eq(gsasl_base64_from(*b64, strlen(*b64), &raw, &n),
 			 GSASL_OK);
-	p = strstr(raw, key);
+	p = memmem(raw, n, key, strlen(key));	/* raw has no NUL */
 	ck_assert_ptr_nonnull(p);
 	p += strlen(key);
 	*p = *p == 'A' ? 'B' : 'A';
@@ -139,7 +139,7 @@ END_TEST
 static char *
 first_message(const struct sasl_input *in, struct sasl **xp)
 {
-	char err[200], *out, *raw;
+	char err[200], *out, *raw, *z;
 	size_t n;
 
 	*xp = sasl_new(in, err, sizeof(err));
@@ -149,7 +149,13 @@ first_message(const struct sasl_input *in, struct sasl **xp)
 	ck_assert_int_eq(gsasl_base64_from(out, strlen(out), &raw, &n),
 			 GSASL_OK);
 	sasl_out_free(out);
-	return raw;
+	/* The decoded bytes carry no NUL of their own. */
+	z = malloc(n + 1);
+	ck_assert_ptr_nonnull(z);
+	memcpy(z, raw, n);
+	z[n] = '\0';
+	gsasl_free(raw);
+	return z;	/* freed with gsasl_free (free) */
 }
 
 START_TEST(test_oauthbearer)
