@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "names.h"
 
 static const struct {
 	const char *name;
@@ -78,9 +79,7 @@ static const char *const reason_names[FAIL_REASON_COUNT] = {
 const char *
 fail_reason_name(enum fail_reason r)
 {
-	if ((unsigned)r >= FAIL_REASON_COUNT)
-		return NULL;
-	return reason_names[r];
+	return NAMES_GET(reason_names, r, NULL);
 }
 
 const char *

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "capdiff.h"
+#include "names.h"
 
 #define NAME_W 28		/* a name column in the text table */
 
@@ -130,9 +131,7 @@ capdiff_change_name(enum capdiff_change c)
 		[CAPDIFF_ABSENT] = "absent",
 	};
 
-	if ((unsigned)c > CAPDIFF_ABSENT)
-		return NULL;
-	return names[c];
+	return NAMES_GET(names, c, NULL);
 }
 
 bool

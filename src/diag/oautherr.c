@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "escape.h"
+#include "names.h"
 #include "oautherr.h"
 
 #define NAME_MAX_BYTES 64	/* bytes kept of a member's name */
@@ -488,9 +489,7 @@ oautherr_strerror(enum oautherr_error err)
 		[OAUTHERR_BAD_JSON] = "invalid JSON",
 	};
 
-	if ((size_t)err >= sizeof(names) / sizeof(names[0]))
-		return "unknown error";
-	return names[err];
+	return NAMES_GET(names, err, "unknown error");
 }
 
 const char *

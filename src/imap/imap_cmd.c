@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "imap_cmd.h"
+#include "names.h"
 
 /* A growing buffer, never larger than IMAP_CMD_MAX bytes of content. */
 struct cmd_buf {
@@ -581,9 +582,7 @@ imap_cmd_error(const struct imap_cmd *cmd)
 const char *
 imap_cmd_strerror(enum imap_cmd_err code)
 {
-	if ((unsigned)code >= IMAP_CMD_E_COUNT)
-		return "unknown error";
-	return err_names[code];
+	return NAMES_GET(err_names, code, "unknown error");
 }
 
 static const char *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "imap_parse.h"
+#include "names.h"
 
 #define ERR_MAX 160
 #define BUF_MIN 256
@@ -158,9 +159,7 @@ static const struct {
 const char *
 imap_parse_result_name(enum imap_parse_result res)
 {
-	if ((unsigned)res > IMAP_PARSE_NOMEM)
-		return "unknown";
-	return result_names[res];
+	return NAMES_GET(result_names, res, "unknown");
 }
 
 enum fail_class
@@ -183,17 +182,13 @@ imap_parse_fail_class(enum imap_parse_result res)
 const char *
 imap_status_name(enum imap_status s)
 {
-	if ((unsigned)s > IMAP_ST_BYE)
-		return "";
-	return status_names[s];
+	return NAMES_GET(status_names, s, "");
 }
 
 const char *
 imap_code_name(enum imap_code c)
 {
-	if ((unsigned)c >= IMAP_CODE_COUNT)
-		return "UNKNOWN";
-	return code_names[c];
+	return NAMES_GET(code_names, c, "UNKNOWN");
 }
 
 void

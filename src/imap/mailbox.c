@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "mailbox.h"
+#include "names.h"
 
 struct mailbox_entry *
 mailbox_entry_new(const char *raw, size_t raw_len, const char *display)
@@ -76,7 +77,5 @@ static const char *const special_names[SPECIAL_COUNT] = {
 const char *
 mailbox_special_name(enum special_use s)
 {
-	if ((unsigned)s >= SPECIAL_COUNT)
-		return "";
-	return special_names[s];
+	return NAMES_GET(special_names, s, "");
 }

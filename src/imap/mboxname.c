@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "mboxname.h"
+#include "names.h"
 
 static const char b64_chars[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
@@ -44,9 +45,7 @@ struct shift {
 const char *
 mboxname_strerror(int err)
 {
-	if (err < 0 || (size_t)err >= sizeof(err_names) / sizeof(err_names[0]))
-		return "unknown error";
-	return err_names[err];
+	return NAMES_GET(err_names, err, "unknown error");
 }
 
 static bool

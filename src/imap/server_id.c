@@ -6,6 +6,7 @@
 
 #include "escape.h"
 #include "imap_parse.h"
+#include "names.h"
 #include "server_id.h"
 
 #define KEY_W 14		/* the key column in text output */
@@ -106,9 +107,7 @@ server_id_result_name(enum server_id_result r)
 		[SERVER_ID_REFUSED] = "refused",
 	};
 
-	if ((unsigned)r > SERVER_ID_REFUSED)
-		return "unknown";
-	return names[r];
+	return NAMES_GET(names, r, "unknown");
 }
 
 const char *

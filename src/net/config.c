@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "config.h"
+#include "names.h"
 #include "redact.h"
 
 void
@@ -73,9 +74,7 @@ static const char *const tls_version_names[] = {
 const char *
 tls_version_name(enum tls_version v)
 {
-	if ((unsigned)v > TLSV_1_3)
-		return "unknown";
-	return tls_version_names[v];
+	return NAMES_GET(tls_version_names, v, "unknown");
 }
 
 int

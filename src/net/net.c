@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "clock.h"
+#include "names.h"
 #include "net.h"
 #include "thread.h"
 
@@ -482,9 +483,7 @@ static const char *const attempt_state_names[NET_ATTEMPT_STATE_COUNT] = {
 const char *
 net_attempt_state_name(enum net_attempt_state s)
 {
-	if ((unsigned)s >= NET_ATTEMPT_STATE_COUNT)
-		return "unknown";
-	return attempt_state_names[s];
+	return NAMES_GET(attempt_state_names, s, "unknown");
 }
 
 /* One address's attempt. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "event.h"
+#include "names.h"
 
 struct event_queue {
 	pthread_mutex_t lock;
@@ -94,9 +95,7 @@ static const char *const event_names[] = {
 const char *
 event_type_name(enum event_type t)
 {
-	if ((unsigned)t > EV_DONE)
-		return "unknown";
-	return event_names[t];
+	return NAMES_GET(event_names, t, "unknown");
 }
 
 struct event_queue *
