@@ -729,20 +729,40 @@ START_TEST(test_token_fails)
 }
 END_TEST
 
-/* --auth is kept; naming only mechanisms without a password, none is
- * needed. */
+/* --auth fills the Auth field; naming only mechanisms without a
+ * password, none is needed; a name typed wrong is refused there. */
 START_TEST(test_token_auth)
 {
 	struct formmodel *m;
 	struct conn_config cfg;
+	char err[512] = "";
 
 	unsetenv("IMAPCONN_OAUTH_TOKEN");
-	m = MODEL("-u", "bob", "--auth=gssapi,external", "h.example.com");
+	m = MODEL("-u", "bob", "--auth=EXTERNAL,gssapi", "h.example.com");
+	ck_assert_str_eq(text(m, FORM_AUTH), "gssapi,external");
 	ck_assert(formmodel_ready(m));
 	config_ok(m, &cfg);
 	ck_assert_uint_eq(cfg.auth_mechs,
 			  CONN_AUTH_GSSAPI | CONN_AUTH_EXTERNAL);
 	ck_assert(!cfg.have_password);
+	config_wipe(&cfg);
+	formmodel_typed(m, FORM_AUTH, "scram-sha-256,plain");
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Password: "));
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.auth_mechs,
+			  CONN_AUTH_SCRAM_SHA256 | CONN_AUTH_PLAIN);
+	config_wipe(&cfg);
+	drop_focus(m);
+	formmodel_typed(m, FORM_AUTH, "scram,plain");
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_eq(strstr(err, "Auth: 'scram' is not a mechanism"),
+			 err);
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_AUTH);
+	formmodel_typed(m, FORM_AUTH, "");
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.auth_mechs, 0);
 	config_wipe(&cfg);
 	formmodel_free(m);
 }

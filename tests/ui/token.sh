@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # token.sh - an OAuth token from a command typed into the form: the
-# form shows the command and where the token comes from, the login
+# form shows the command and where the token comes from, and --auth in
+# its Auth field; the login
 # uses OAUTHBEARER with the command's first line (no password asked
 # for), and the token appears nowhere: not on the form, the mailbox
 # list, the transcript view, --transcript's file or stderr.
@@ -46,16 +47,20 @@ close"
 OB_B64=$(printf 'n,a=%s,\001host=127.0.0.1\001port=%s\001auth=Bearer %s\001\001' \
 	"$USER_NAME" "$port" "$TOKEN" | base64 -w0)
 
-start_ui --form --allow-plaintext-auth --timeout 3 \
+start_ui --form --allow-plaintext-auth --timeout 3 --auth oauthbearer \
 	--transcript "$tmp/ui.tr" -u "$USER_NAME" "127.0.0.1:$port"
 wait_for "connect to an IMAP server"
 shows "Token command"
-# A user and no password: the form starts in Password; the token's
-# command goes in the field after it.
-keys Tab
+# --auth fills the Auth field.
+wait_for_re "Advanced TLS +[a-z]+ +Auth +oauthbearer"
+# No password needed for that mechanism: the form starts in Host; the
+# token's command goes in the field after Password.
+wait_for "a name, an address, host:port"
+for _ in $(seq 9); do keys Tab; done
 wait_for "its first line is an OAuth 2.0 token, run when connecting"
 type_text "$COMMAND"
 wait_for_re "Token command +printf '$TOKEN.n' +its first line, read to connect"
+screen >"$tmp/form.txt"
 keys Enter
 
 wait_for "mailboxes: 127.0.0.1"

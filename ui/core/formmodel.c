@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "detect.h"
 #include "formmodel.h"
 #include "hostspec.h"
@@ -40,6 +41,7 @@ static const struct formmodel_field fields[FORM_COUNT] = {
 	[FORM_PASSWORD] = { "Password", FORM_SECRET, NULL, 0, false },
 	[FORM_TOKEN] = { "Token command", TXT(CONFIG_PATH_MAX - 1), false },
 	[FORM_ADVANCED] = { "Advanced TLS", CHO(shown), false },
+	[FORM_AUTH] = { "Auth", TXT(CONFIG_STR_MAX - 1), false },
 	[FORM_CERT] = { "Client cert", TXT(CONFIG_PATH_MAX - 1), true },
 	[FORM_KEY] = { "Client key", TXT(CONFIG_PATH_MAX - 1), true },
 	[FORM_KEYPW] = { "Key pw file", TXT(CONFIG_PATH_MAX - 1), true },
@@ -420,6 +422,46 @@ token_given(const struct formmodel *m)
 	return token_command_given(m) || token_in_env();
 }
 
+/* The mechanisms of the Auth field (0: any) into *mechs.  0, or -1
+ * with the reason in err (cap 0: none wanted). */
+static int
+auth_field(const struct formmodel *m, unsigned *mechs, char *err,
+	   size_t cap)
+{
+	char list[CONFIG_STR_MAX], why[512];
+
+	*mechs = 0;
+	formmodel_text(m, FORM_AUTH, list, sizeof(list));
+	if (list[0] == '\0')
+		return 0;
+	if (options_parse_auth(list, mechs, why, sizeof(why)) == 0)
+		return 0;
+	if (cap > 0)
+		snprintf(err, cap, "%s", why);
+	return -1;
+}
+
+/* The Auth field's text for the mechanisms of --auth: their names as
+ * it takes them, in the order of caps_mech_names(). */
+static void
+auth_names(unsigned mechs, char *out, size_t cap)
+{
+	const char *p = caps_mech_names();
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+
+		if ((caps_mech_bit(p, n) & mechs) != 0 && used < cap)
+			used += (size_t)snprintf(out + used, cap - used,
+						 "%s%.*s", used ? "," : "",
+						 (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+}
+
 /* Whether a login could go ahead without more typing: a password, a
  * token to read, or --auth naming only mechanisms without a password. */
 static bool
@@ -431,7 +473,8 @@ has_credentials(const struct formmodel *m)
 	if (m->pw_len > 0 || token_given(m))
 		return true;
 	memset(&c, 0, sizeof(c));
-	c.auth_mechs = m->start.cfg.auth_mechs;
+	if (auth_field(m, &c.auth_mechs, NULL, 0) != 0)
+		return false;
 	need = password_wanted(&c);
 	return !need;
 }
@@ -587,6 +630,8 @@ int
 formmodel_config(struct formmodel *m, struct conn_config *cfg, char *err,
 		 size_t cap)
 {
+	char why[512];
+
 	if (build(m, cfg, err, cap) != 0)
 		return -1;
 	cfg->stay_open = true;
@@ -599,7 +644,10 @@ formmodel_config(struct formmodel *m, struct conn_config *cfg, char *err,
 	else
 		snprintf(cfg->select, sizeof(cfg->select), "%s",
 			 m->start.cfg.select);
-	cfg->auth_mechs = m->start.cfg.auth_mechs;
+	if (auth_field(m, &cfg->auth_mechs, why, sizeof(why)) != 0) {
+		config_wipe(cfg);
+		return fail_at(m, FORM_AUTH, err, cap, why);
+	}
 	if (cfg->user[0] == '\0')
 		return 0;
 	if (read_token(m, cfg, err, cap) != 0) {
@@ -762,7 +810,7 @@ prefill(struct formmodel *m, const struct options *o)
 {
 	const struct conn_config *c = &o->cfg;
 	const struct tls_opts *t = &c->ep.tls;
-	char num[32];
+	char num[CONFIG_STR_MAX];
 
 	set_text(m, FORM_HOST, o->host_text);
 	m->port_edited = c->ep.port != 0;
@@ -787,6 +835,8 @@ prefill(struct formmodel *m, const struct options *o)
 	set_text(m, FORM_USER, c->user);
 	set_text(m, FORM_TOKEN, o->tok_source == TOK_COMMAND ? o->tok_arg :
 		 "");
+	auth_names(c->auth_mechs, num, sizeof(num));
+	set_text(m, FORM_AUTH, num);
 	formmodel_show_advanced(m, advanced_given(c));
 	/* The fields hold the merged values: the host's own are known. */
 	endpoint_init(&m->last_ep);

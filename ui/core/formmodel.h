@@ -1,6 +1,6 @@
 /* formmodel.h - the values of the connection form as data: host, port,
- * TLS choices, credentials (the password, the OAuth token's command),
- * timeout and the advanced TLS settings,
+ * TLS choices, credentials (the password, the OAuth token's command,
+ * the login mechanisms), timeout and the advanced TLS settings,
  * prefilled from the command line and kept while the program runs.
  * The form screen shows and edits them; the detection reads them and
  * writes what it found; a connection is built from them.  No curses
@@ -20,7 +20,7 @@ struct detect_params;
 enum formmodel_id {
 	FORM_HOST, FORM_PORT, FORM_TIMEOUT, FORM_SSL, FORM_STARTTLS,
 	FORM_VERIFY, FORM_CAFILE, FORM_USER, FORM_PASSWORD, FORM_TOKEN,
-	FORM_ADVANCED,
+	FORM_ADVANCED, FORM_AUTH,
 	FORM_CERT, FORM_KEY, FORM_KEYPW, FORM_TLSMIN, FORM_TLSMAX,
 	FORM_DEPTH, FORM_CIPHERS, FORM_SUITES, FORM_SNI, FORM_CRL,
 	FORM_CADIR, FORM_PLAIN,
@@ -105,8 +105,8 @@ bool formmodel_take_change(struct formmodel *m, enum formmodel_id id);
 int formmodel_take_focus(struct formmodel *m);
 
 /* Build a configuration from the fields: the Host field parsed again,
- * then every field applied over it, --auth and --tunnel from the
- * command line.  With a user, the OAuth token is read now: the first
+ * then every field applied over it (Auth as --auth takes it), --tunnel
+ * from the command line.  With a user, the OAuth token is read now: the first
  * line the Token command prints, else IMAPCONN_OAUTH_TOKEN when set;
  * with a token (or --auth naming only mechanisms without one) no
  * password is needed.  Returns 0, or -1 with a one-line

@@ -59,6 +59,9 @@ static const struct place places[FORM_COUNT] = {
 		"empty: IMAPCONN_OAUTH_TOKEN" },
 	[FORM_ADVANCED] = { 10, 2, 17, 8,
 		"client certificate, TLS versions, ciphers, SNI, CRL (F2)" },
+	[FORM_AUTH] = { 10, 30, 43, 35,
+		"login mechanisms, as --auth takes them (scram-sha-256,plain);"
+		" empty: the strongest offered" },
 	[FORM_CERT] = { 11, 2, 17, 60, "client certificate (PEM)" },
 	[FORM_KEY] = { 12, 2, 17, 60, "the client certificate's key (PEM)" },
 	[FORM_KEYPW] = { 13, 2, 17, 60,
