@@ -1,11 +1,13 @@
 /* check_formmodel.c - the connection form's values without curses: the
  * command line and every host form into the fields, the port following
- * Implicit TLS, the password kept apart and wiped, the configuration and
+ * Implicit TLS, the password kept apart and wiped, the OAuth token's
+ * command run only when connecting, the configuration and
  * the detection built from the fields, and a detection's fill. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_units.h"
 #include "config.h"
@@ -606,6 +608,166 @@ START_TEST(test_password_sources)
 }
 END_TEST
 
+/* ------------------------------------------------------------ token */
+
+#define TOKEN_CMD "printf 'secret-token\\n'"
+
+/* --oauth-token-command fills the field, counts as credentials and is
+ * not run until a configuration is built. */
+START_TEST(test_token_prefill)
+{
+	char dir[] = "/tmp/check-formmodel-XXXXXX", cmd[128], ran[64];
+	struct formmodel *m;
+	struct conn_config cfg;
+
+	unsetenv("IMAPCONN_OAUTH_TOKEN");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(ran, sizeof(ran), "%s/ran", dir);
+	snprintf(cmd, sizeof(cmd), "--oauth-token-command=touch %s; "
+		 TOKEN_CMD, ran);
+	m = MODEL("-u", "bob", "--password-command=printf pw", cmd,
+		  "h.example.com");
+	ck_assert_str_eq(text(m, FORM_TOKEN), cmd + strlen("--oauth-token-"
+							   "command="));
+	ck_assert_str_eq(formmodel_token_note(m),
+			 "its first line, read to connect");
+	ck_assert_int_ne(access(ran, F_OK), 0);
+	config_ok(m, &cfg);
+	ck_assert_int_eq(access(ran, F_OK), 0);
+	ck_assert(cfg.have_token);
+	ck_assert_str_eq(cfg.oauth_token, "secret-token");
+	ck_assert_str_eq(cfg.password, "pw");
+	config_wipe(&cfg);
+	formmodel_free(m);
+	unlink(ran);
+	rmdir(dir);
+	/* No password with it: ready all the same, nothing to focus. */
+	m = MODEL("-u", "bob", "--oauth-token-command=" TOKEN_CMD,
+		  "h.example.com");
+	ck_assert(formmodel_ready(m));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_HOST);
+	formmodel_free(m);
+}
+END_TEST
+
+/* A token command typed: the configuration holds the token and needs
+ * no password; without it the password is asked for. */
+START_TEST(test_token_typed)
+{
+	struct formmodel *m;
+	struct conn_config cfg;
+	char err[512] = "";
+
+	unsetenv("IMAPCONN_OAUTH_TOKEN");
+	m = MODEL("-u", "bob", "h.example.com");
+	ck_assert_str_eq(text(m, FORM_TOKEN), "");
+	ck_assert_str_eq(formmodel_token_note(m), "");
+	ck_assert(!formmodel_ready(m));
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Password: "));
+	formmodel_typed(m, FORM_TOKEN, "  " TOKEN_CMD " ");
+	config_ok(m, &cfg);
+	ck_assert(cfg.have_token);
+	ck_assert_str_eq(cfg.oauth_token, "secret-token");
+	ck_assert(!cfg.have_password);
+	ck_assert_str_eq(cfg.user, "bob");
+	config_wipe(&cfg);
+	ck_assert(all_zero(cfg.oauth_token, sizeof(cfg.oauth_token)));
+	formmodel_free(m);
+}
+END_TEST
+
+/* IMAPCONN_OAUTH_TOKEN when the field is empty; the field's command
+ * first. */
+START_TEST(test_token_env)
+{
+	struct formmodel *m;
+	struct conn_config cfg;
+
+	ck_assert_int_eq(setenv("IMAPCONN_OAUTH_TOKEN", "env-token", 1), 0);
+	m = MODEL("-u", "bob", "h.example.com");
+	ck_assert_str_eq(formmodel_token_note(m),
+			 "from IMAPCONN_OAUTH_TOKEN");
+	ck_assert(formmodel_ready(m));
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.oauth_token, "env-token");
+	config_wipe(&cfg);
+	formmodel_typed(m, FORM_TOKEN, TOKEN_CMD);
+	ck_assert_str_eq(formmodel_token_note(m),
+			 "its first line, read to connect");
+	config_ok(m, &cfg);
+	ck_assert_str_eq(cfg.oauth_token, "secret-token");
+	config_wipe(&cfg);
+	ck_assert_int_eq(unsetenv("IMAPCONN_OAUTH_TOKEN"), 0);
+	formmodel_free(m);
+}
+END_TEST
+
+/* A command that fails: the reason names the field, not the token;
+ * without a user no token is read. */
+START_TEST(test_token_fails)
+{
+	struct formmodel *m;
+	struct conn_config cfg;
+	char err[512] = "";
+
+	unsetenv("IMAPCONN_OAUTH_TOKEN");
+	m = MODEL("-u", "bob", "h.example.com");
+	formmodel_pw_add(m, "pw", 2);
+	drop_focus(m);
+	formmodel_typed(m, FORM_TOKEN, "printf leaked-token; exit 3");
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_eq(strstr(err, "Token command: "), err);
+	ck_assert_ptr_nonnull(strstr(err, "exit status 3"));
+	ck_assert_ptr_null(strstr(err, "leaked-token"));
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_TOKEN);
+	formmodel_typed(m, FORM_USER, "");
+	config_ok(m, &cfg);
+	ck_assert(!cfg.have_token);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
+/* --auth fills the Auth field; naming only mechanisms without a
+ * password, none is needed; a name typed wrong is refused there. */
+START_TEST(test_token_auth)
+{
+	struct formmodel *m;
+	struct conn_config cfg;
+	char err[512] = "";
+
+	unsetenv("IMAPCONN_OAUTH_TOKEN");
+	m = MODEL("-u", "bob", "--auth=EXTERNAL,gssapi", "h.example.com");
+	ck_assert_str_eq(text(m, FORM_AUTH), "gssapi,external");
+	ck_assert(formmodel_ready(m));
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.auth_mechs,
+			  CONN_AUTH_GSSAPI | CONN_AUTH_EXTERNAL);
+	ck_assert(!cfg.have_password);
+	config_wipe(&cfg);
+	formmodel_typed(m, FORM_AUTH, "scram-sha-256,plain");
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Password: "));
+	ck_assert(formmodel_pw_add(m, "pw", 2));
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.auth_mechs,
+			  CONN_AUTH_SCRAM_SHA256 | CONN_AUTH_PLAIN);
+	config_wipe(&cfg);
+	drop_focus(m);
+	formmodel_typed(m, FORM_AUTH, "scram,plain");
+	ck_assert_int_eq(formmodel_config(m, &cfg, err, sizeof(err)), -1);
+	ck_assert_ptr_eq(strstr(err, "Auth: 'scram' is not a mechanism"),
+			 err);
+	ck_assert_int_eq(formmodel_take_focus(m), FORM_AUTH);
+	formmodel_typed(m, FORM_AUTH, "");
+	config_ok(m, &cfg);
+	ck_assert_uint_eq(cfg.auth_mechs, 0);
+	config_wipe(&cfg);
+	formmodel_free(m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ building */
 
 /* A field typed wrong: the reason names it and it becomes the field to
@@ -973,6 +1135,8 @@ suite_formmodel(void)
 		   test_typed_trimmed, NULL);
 	units_case(s, "fill", test_fill, test_fill_sni, NULL);
 	units_case(s, "start", test_ready, NULL);
+	units_case(s, "token", test_token_prefill, test_token_typed,
+		   test_token_env, test_token_fails, test_token_auth, NULL);
 	tcase_add_loop_test(hosts, test_host_forms, 0, (int)(2 * NFORMS));
 	tcase_add_loop_test(password, test_password_note, 0, 3);
 	tcase_add_loop_test(building, test_config_errors, 0, (int)NWRONG);

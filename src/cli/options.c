@@ -513,9 +513,9 @@ parse_detect_ports(struct options *o, const char *arg, char *err,
 	return 0;
 }
 
-/* --auth scram-sha-256,plain: the mechanisms a login may use. */
-static int
-parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
+int
+options_parse_auth(const char *arg, unsigned *out, char *err,
+		   size_t errcap)
 {
 	const char *p = arg;
 
@@ -525,19 +525,29 @@ parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
 		unsigned bit = caps_mech_bit(p, n);
 
 		if (bit == 0)
-			return errmsg(err, errcap, "--auth '%s': '%.*s' is "
-					"not a mechanism imapconn knows "
-					"(%s)", arg, (int)n, p,
-					caps_mech_names());
+			return errmsg(err, errcap, "'%.*s' is not a mechanism "
+				      "imapconn knows (%s)", (int)n, p,
+				      caps_mech_names());
 		*out |= bit;
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	if (*out == 0)
-		return errmsg(err, errcap, "--auth '%s': name at least one "
-				"mechanism (%s)", arg, caps_mech_names());
+		return errmsg(err, errcap, "name at least one mechanism (%s)",
+			      caps_mech_names());
 	return 0;
+}
+
+/* --auth scram-sha-256,plain: the mechanisms a login may use. */
+static int
+parse_auth(const char *arg, unsigned *out, char *err, size_t errcap)
+{
+	char why[512];
+
+	if (options_parse_auth(arg, out, why, sizeof(why)) == 0)
+		return 0;
+	return errmsg(err, errcap, "--auth '%s': %s", arg, why);
 }
 
 /* --auth, --no-pipelining and --deadline. */

@@ -60,6 +60,12 @@ struct options {
 int options_parse(int argc, char **argv, struct options *o,
 		  char *err, size_t errcap);
 
+/* The CONN_AUTH_* bits of a list of mechanisms as --auth takes them
+ * ("scram-sha-256,plain", any case) into *out.  Returns 0, or -1 with
+ * a one-line reason in err (an unknown name, or none named). */
+int options_parse_auth(const char *arg, unsigned *out, char *err,
+		       size_t errcap);
+
 /* The --help text. */
 const char *options_usage(void);
 

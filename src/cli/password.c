@@ -218,18 +218,15 @@ from_env(const char *name, char *buf, size_t cap, struct failure *f)
 	return 0;
 }
 
-/* The OAuth token from IMAPCONN_OAUTH_TOKEN or the first line
- * --oauth-token-command prints, as a password is read. */
-static int
-token_obtain(const struct options *o, struct conn_config *c,
-	     struct failure *f)
+int
+password_token(const char *cmd, const char *what, struct conn_config *c,
+	       struct failure *f)
 {
 	char buf[CONFIG_SECRET_MAX];
 	int rc;
 
-	if (o->tok_source == TOK_COMMAND)
-		rc = from_command(o->tok_arg, "--oauth-token-command", buf,
-				  sizeof(buf), f);
+	if (cmd != NULL)
+		rc = from_command(cmd, what, buf, sizeof(buf), f);
 	else
 		rc = from_env("IMAPCONN_OAUTH_TOKEN", buf, sizeof(buf), f);
 	if (rc == 0) {
@@ -240,10 +237,7 @@ token_obtain(const struct options *o, struct conn_config *c,
 	return rc;
 }
 
-/* Whether a password is to be asked for when no source was named:
- * not with a token, nor when --auth names no mechanism that takes
- * one. */
-static bool
+bool
 password_wanted(const struct conn_config *c)
 {
 	unsigned with_password = ~(CONN_AUTH_GSSAPI | CONN_AUTH_EXTERNAL
@@ -262,7 +256,9 @@ password_obtain(const struct options *o, struct conn_config *c,
 	char buf[CONFIG_SECRET_MAX];
 	int rc = -1;
 
-	if (o->tok_source != TOK_NONE && token_obtain(o, c, f) != 0)
+	if (o->tok_source != TOK_NONE
+	    && password_token(o->tok_source == TOK_COMMAND ? o->tok_arg :
+			      NULL, "--oauth-token-command", c, f) != 0)
 		return -1;
 	if (o->pw_source == PW_NONE && !password_wanted(c))
 		return 0;

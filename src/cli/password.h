@@ -20,6 +20,18 @@
 int password_obtain(const struct options *o, struct conn_config *c,
 		    bool interactive, struct failure *f);
 
+/* The OAuth token into c->oauth_token (c->have_token set): the first
+ * line cmd prints (sh -c; what names it in a failure), or with cmd
+ * NULL IMAPCONN_OAUTH_TOKEN.  Every intermediate buffer is wiped.
+ * Returns 0, or -1 with *f set (FAIL_INPUT), never quoting the
+ * token. */
+int password_token(const char *cmd, const char *what,
+		   struct conn_config *c, struct failure *f);
+
+/* Whether c's login needs a password: not with a token (have_token),
+ * nor when auth_mechs (--auth) names no mechanism that takes one. */
+bool password_wanted(const struct conn_config *c);
+
 /* Read the first line of a file into buf (CR/LF stripped); used for
  * the password and the key password.  0, or -1 with *f set. */
 int password_read_file(const char *path, char *buf, size_t cap,

@@ -48,7 +48,7 @@ wait_for "NO TLS: plain text; the password will not be sent (Clear login: refuse
 hides "would travel unencrypted"
 keys F2
 wait_for "Clear login"
-for _ in $(seq 14); do keys Tab; done
+for _ in $(seq 16); do keys Tab; done
 wait_for "allow the password over a connection without TLS"
 keys Space
 wait_for "NO TLS: plain text; the password WILL be sent in clear (Clear login: allow)"

@@ -1,12 +1,14 @@
 /* formmodel.c - the connection form's values as data: the Host field
  * parsed as it is typed and carried into the other fields, choices,
- * the password kept apart, and the configuration built from them. */
+ * the password kept apart, the OAuth token read when connecting, and
+ * the configuration built from them. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "detect.h"
 #include "formmodel.h"
 #include "hostspec.h"
@@ -37,7 +39,9 @@ static const struct formmodel_field fields[FORM_COUNT] = {
 	[FORM_CAFILE] = { "CA file", TXT(CONFIG_PATH_MAX - 1), false },
 	[FORM_USER] = { "User", TXT(CONFIG_STR_MAX - 1), false },
 	[FORM_PASSWORD] = { "Password", FORM_SECRET, NULL, 0, false },
+	[FORM_TOKEN] = { "Token command", TXT(CONFIG_PATH_MAX - 1), false },
 	[FORM_ADVANCED] = { "Advanced TLS", CHO(shown), false },
+	[FORM_AUTH] = { "Auth", TXT(CONFIG_STR_MAX - 1), false },
 	[FORM_CERT] = { "Client cert", TXT(CONFIG_PATH_MAX - 1), true },
 	[FORM_KEY] = { "Client key", TXT(CONFIG_PATH_MAX - 1), true },
 	[FORM_KEYPW] = { "Key pw file", TXT(CONFIG_PATH_MAX - 1), true },
@@ -390,6 +394,99 @@ formmodel_pw_note(const struct formmodel *m)
 	return m->pw_note;
 }
 
+/* ------------------------------------------------------------ token */
+
+/* Whether IMAPCONN_OAUTH_TOKEN holds a token. */
+static bool
+token_in_env(void)
+{
+	const char *v = getenv("IMAPCONN_OAUTH_TOKEN");
+
+	return v != NULL && v[0] != '\0';
+}
+
+/* Whether the Token command field holds a command. */
+static bool
+token_command_given(const struct formmodel *m)
+{
+	char cmd[CONFIG_PATH_MAX];
+
+	formmodel_text(m, FORM_TOKEN, cmd, sizeof(cmd));
+	return cmd[0] != '\0';
+}
+
+/* Whether a token will be read when connecting. */
+static bool
+token_given(const struct formmodel *m)
+{
+	return token_command_given(m) || token_in_env();
+}
+
+/* The mechanisms of the Auth field (0: any) into *mechs.  0, or -1
+ * with the reason in err (cap 0: none wanted). */
+static int
+auth_field(const struct formmodel *m, unsigned *mechs, char *err,
+	   size_t cap)
+{
+	char list[CONFIG_STR_MAX], why[512];
+
+	*mechs = 0;
+	formmodel_text(m, FORM_AUTH, list, sizeof(list));
+	if (list[0] == '\0')
+		return 0;
+	if (options_parse_auth(list, mechs, why, sizeof(why)) == 0)
+		return 0;
+	if (cap > 0)
+		snprintf(err, cap, "%s", why);
+	return -1;
+}
+
+/* The Auth field's text for the mechanisms of --auth: their names as
+ * it takes them, in the order of caps_mech_names(). */
+static void
+auth_names(unsigned mechs, char *out, size_t cap)
+{
+	const char *p = caps_mech_names();
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", ");
+
+		if ((caps_mech_bit(p, n) & mechs) != 0 && used < cap)
+			used += (size_t)snprintf(out + used, cap - used,
+						 "%s%.*s", used ? "," : "",
+						 (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+}
+
+/* Whether a login could go ahead without more typing: a password, a
+ * token to read, or --auth naming only mechanisms without a password. */
+static bool
+has_credentials(const struct formmodel *m)
+{
+	struct conn_config c;
+	bool need;
+
+	if (m->pw_len > 0 || token_given(m))
+		return true;
+	memset(&c, 0, sizeof(c));
+	if (auth_field(m, &c.auth_mechs, NULL, 0) != 0)
+		return false;
+	need = password_wanted(&c);
+	return !need;
+}
+
+const char *
+formmodel_token_note(const struct formmodel *m)
+{
+	if (token_command_given(m))
+		return "its first line, read to connect";
+	return token_in_env() ? "from IMAPCONN_OAUTH_TOKEN" : "";
+}
+
 /* ------------------------------------------------------------ building */
 
 static int
@@ -401,6 +498,24 @@ fail_at(struct formmodel *m, enum formmodel_id id, char *err, size_t cap,
 		formmodel_show_advanced(m, true);
 	m->focus = (int)id;
 	return -1;
+}
+
+/* The token into cfg, from the Token command or IMAPCONN_OAUTH_TOKEN,
+ * when one is given.  0, or -1 with the reason in err. */
+static int
+read_token(struct formmodel *m, struct conn_config *cfg, char *err,
+	   size_t cap)
+{
+	char cmd[CONFIG_PATH_MAX];
+	struct failure fl;
+
+	formmodel_text(m, FORM_TOKEN, cmd, sizeof(cmd));
+	if (cmd[0] == '\0' && !token_in_env())
+		return 0;
+	if (password_token(cmd[0] != '\0' ? cmd : NULL, "the command", cfg,
+			   &fl) == 0)
+		return 0;
+	return fail_at(m, FORM_TOKEN, err, cap, fl.detail);
 }
 
 /* A whole number lo..hi from a field; empty gives dflt. */
@@ -515,6 +630,8 @@ int
 formmodel_config(struct formmodel *m, struct conn_config *cfg, char *err,
 		 size_t cap)
 {
+	char why[512];
+
 	if (build(m, cfg, err, cap) != 0)
 		return -1;
 	cfg->stay_open = true;
@@ -527,11 +644,21 @@ formmodel_config(struct formmodel *m, struct conn_config *cfg, char *err,
 	else
 		snprintf(cfg->select, sizeof(cfg->select), "%s",
 			 m->start.cfg.select);
-	if (cfg->user[0] != '\0' && !cfg->have_password) {
+	if (auth_field(m, &cfg->auth_mechs, why, sizeof(why)) != 0) {
+		config_wipe(cfg);
+		return fail_at(m, FORM_AUTH, err, cap, why);
+	}
+	if (cfg->user[0] == '\0')
+		return 0;
+	if (read_token(m, cfg, err, cap) != 0) {
+		config_wipe(cfg);
+		return -1;
+	}
+	if (!cfg->have_password && password_wanted(cfg)) {
 		config_wipe(cfg);
 		return fail_at(m, FORM_PASSWORD, err, cap, "type the "
-			       "password (or empty User to stop before the "
-			       "login)");
+			       "password, or give a Token command (or empty "
+			       "User to stop before the login)");
 	}
 	return 0;
 }
@@ -612,7 +739,7 @@ formmodel_fill(struct formmodel *m, const struct endpoint *ep)
 	host_changed(m, false);
 	/* On to what is still missing for a login. */
 	formmodel_text(m, FORM_USER, user, sizeof(user));
-	m->focus = user[0] == '\0' ? FORM_USER : m->pw_len == 0 ?
+	m->focus = user[0] == '\0' ? FORM_USER : !has_credentials(m) ?
 		   FORM_PASSWORD : FORM_HOST;
 }
 
@@ -626,7 +753,7 @@ bool
 formmodel_ready(const struct formmodel *m)
 {
 	return m->from_command_line && m->host_ok
-	       && (m->start.cfg.user[0] == '\0' || m->pw_len > 0);
+	       && (m->start.cfg.user[0] == '\0' || has_credentials(m));
 }
 
 /* ------------------------------------------------------------ set up */
@@ -639,7 +766,7 @@ prefill_password(struct formmodel *m, const struct options *o)
 		[PW_FILE] = "from --password-file",
 		[PW_COMMAND] = "from --password-command",
 	};
-	struct conn_config *tmp;
+	struct options *tmp;
 	struct failure fl;
 
 	memcpy(m->key_password, o->cfg.ep.tls.key_password,
@@ -649,9 +776,10 @@ prefill_password(struct formmodel *m, const struct options *o)
 	tmp = malloc(sizeof(*tmp));
 	if (tmp == NULL)
 		return;
-	*tmp = o->cfg;
-	if (password_obtain(o, tmp, false, &fl) == 0) {
-		memcpy(m->password, tmp->password, sizeof(m->password));
+	*tmp = *o;
+	tmp->tok_source = TOK_NONE;	/* the token: when connecting */
+	if (password_obtain(tmp, &tmp->cfg, false, &fl) == 0) {
+		memcpy(m->password, tmp->cfg.password, sizeof(m->password));
 		m->password[sizeof(m->password) - 1] = '\0';
 		m->pw_len = strlen(m->password);
 		snprintf(m->pw_note, sizeof(m->pw_note), "%s",
@@ -660,7 +788,7 @@ prefill_password(struct formmodel *m, const struct options *o)
 		snprintf(m->pw_note, sizeof(m->pw_note), "not read: %s",
 			 fl.detail);
 	}
-	config_wipe(tmp);
+	config_wipe(&tmp->cfg);
 	free(tmp);
 }
 
@@ -682,7 +810,7 @@ prefill(struct formmodel *m, const struct options *o)
 {
 	const struct conn_config *c = &o->cfg;
 	const struct tls_opts *t = &c->ep.tls;
-	char num[32];
+	char num[CONFIG_STR_MAX];
 
 	set_text(m, FORM_HOST, o->host_text);
 	m->port_edited = c->ep.port != 0;
@@ -705,6 +833,10 @@ prefill(struct formmodel *m, const struct options *o)
 		set_text(m, tls_strings[i].id, (const char *)t +
 			 tls_strings[i].offset);
 	set_text(m, FORM_USER, c->user);
+	set_text(m, FORM_TOKEN, o->tok_source == TOK_COMMAND ? o->tok_arg :
+		 "");
+	auth_names(c->auth_mechs, num, sizeof(num));
+	set_text(m, FORM_AUTH, num);
 	formmodel_show_advanced(m, advanced_given(c));
 	/* The fields hold the merged values: the host's own are known. */
 	endpoint_init(&m->last_ep);
@@ -723,10 +855,10 @@ formmodel_new(const struct options *o)
 	m->start = *o;
 	config_wipe(&m->start.cfg);
 	prefill_password(m, o);
-	if (o->host_text[0] != '\0' && o->cfg.user[0] != '\0'
-	    && m->pw_len == 0)
-		m->focus = FORM_PASSWORD;
 	prefill(m, &m->start);
+	if (o->host_text[0] != '\0' && o->cfg.user[0] != '\0'
+	    && !has_credentials(m))
+		m->focus = FORM_PASSWORD;
 	return m;
 }
 

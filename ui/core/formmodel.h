@@ -1,5 +1,6 @@
 /* formmodel.h - the values of the connection form as data: host, port,
- * TLS choices, credentials, timeout and the advanced TLS settings,
+ * TLS choices, credentials (the password, the OAuth token's command,
+ * the login mechanisms), timeout and the advanced TLS settings,
  * prefilled from the command line and kept while the program runs.
  * The form screen shows and edits them; the detection reads them and
  * writes what it found; a connection is built from them.  No curses
@@ -18,7 +19,8 @@ struct detect_params;
 
 enum formmodel_id {
 	FORM_HOST, FORM_PORT, FORM_TIMEOUT, FORM_SSL, FORM_STARTTLS,
-	FORM_VERIFY, FORM_CAFILE, FORM_USER, FORM_PASSWORD, FORM_ADVANCED,
+	FORM_VERIFY, FORM_CAFILE, FORM_USER, FORM_PASSWORD, FORM_TOKEN,
+	FORM_ADVANCED, FORM_AUTH,
 	FORM_CERT, FORM_KEY, FORM_KEYPW, FORM_TLSMIN, FORM_TLSMAX,
 	FORM_DEPTH, FORM_CIPHERS, FORM_SUITES, FORM_SNI, FORM_CRL,
 	FORM_CADIR, FORM_PLAIN,
@@ -41,7 +43,8 @@ const struct formmodel_field *formmodel_field(enum formmodel_id id);
 
 /* The values of o (the host as typed, the merged settings, the
  * password from IMAPCONN_PASSWORD, --password-file or
- * --password-command, read now).  The model keeps its own copy of
+ * --password-command, read now; --oauth-token-command as the Token
+ * command field, run only when connecting).  The model keeps its own copy of
  * every secret; o may be wiped after.  NULL when out of memory. */
 struct formmodel *formmodel_new(const struct options *o);
 
@@ -84,6 +87,11 @@ bool formmodel_pw_add(struct formmodel *m, const char *mb, size_t n);
  * says and whether it parses. */
 const char *formmodel_pw_note(const struct formmodel *m);
 const char *formmodel_host_info(const struct formmodel *m);
+
+/* Where the OAuth token will come from, for a note beside its field:
+ * the command's first line, IMAPCONN_OAUTH_TOKEN (the field empty and
+ * the variable set), or "" (no token). */
+const char *formmodel_token_note(const struct formmodel *m);
 bool formmodel_host_ok(const struct formmodel *m);
 
 /* Whether field id changed since the last call other than by being
@@ -97,7 +105,11 @@ bool formmodel_take_change(struct formmodel *m, enum formmodel_id id);
 int formmodel_take_focus(struct formmodel *m);
 
 /* Build a configuration from the fields: the Host field parsed again,
- * then every field applied over it.  Returns 0, or -1 with a one-line
+ * then every field applied over it (Auth as --auth takes it), --tunnel
+ * from the command line.  With a user, the OAuth token is read now: the first
+ * line the Token command prints, else IMAPCONN_OAUTH_TOKEN when set;
+ * with a token (or --auth naming only mechanisms without one) no
+ * password is needed.  Returns 0, or -1 with a one-line
  * reason in err (the offending field becomes the one to focus).  The
  * caller wipes *cfg (config_wipe) when done with it. */
 int formmodel_config(struct formmodel *m, struct conn_config *cfg,
@@ -122,7 +134,8 @@ void formmodel_fill(struct formmodel *m, const struct endpoint *ep);
 void formmodel_focus_user(struct formmodel *m);
 
 /* Whether the command line gave everything a connection needs (a host
- * that parses and, with a user, a password): then it starts at once. */
+ * that parses and, with a user, a password or a token's source): then
+ * it starts at once. */
 bool formmodel_ready(const struct formmodel *m);
 
 #endif

@@ -1,6 +1,7 @@
 /* connform.c - the connection form screen (libform): a field for each
  * value of the form model, laid out from a table, choices toggled with
- * Space, the password masked, Enter to connect. */
+ * Space, the password masked, the token's command shown (never the
+ * token), Enter to connect. */
 #include <curses.h>
 #include <errno.h>
 #include <form.h>
@@ -53,8 +54,14 @@ static const struct place places[FORM_COUNT] = {
 		"log in as this user; empty: connect and stop before login" },
 	[FORM_PASSWORD] = { 8, 2, 17, 40,
 		"never shown, never written anywhere; Ctrl-U clears it" },
+	[FORM_TOKEN] = { 9, 2, 17, 40,
+		"its first line is an OAuth 2.0 token, run when connecting; "
+		"empty: IMAPCONN_OAUTH_TOKEN" },
 	[FORM_ADVANCED] = { 10, 2, 17, 8,
 		"client certificate, TLS versions, ciphers, SNI, CRL (F2)" },
+	[FORM_AUTH] = { 10, 30, 43, 35,
+		"login mechanisms, as --auth takes them (scram-sha-256,plain);"
+		" empty: the strongest offered" },
 	[FORM_CERT] = { 11, 2, 17, 60, "client certificate (PEM)" },
 	[FORM_KEY] = { 12, 2, 17, 60, "the client certificate's key (PEM)" },
 	[FORM_KEYPW] = { 13, 2, 17, 60,
@@ -635,6 +642,16 @@ plan_line(const struct formmodel *m, char *buf, size_t cap)
 	return ROLE_OK;
 }
 
+/* A note to the right of a field, when there is one. */
+static void
+draw_note(struct ui *ui, const struct place *p, const char *note)
+{
+	if (note[0] != '\0')
+		draw_text(stdscr, p->row, p->fcol + p->width + 1,
+			  COLS - p->fcol - p->width - 2, note,
+			  frame_attr(ui, ROLE_DIM));
+}
+
 static void
 draw_notes(struct ui *ui, struct connform *f)
 {
@@ -647,10 +664,8 @@ draw_notes(struct ui *ui, struct connform *f)
 	draw_text(stdscr, FORM_ROW_HOSTINFO, FORM_COL_FIELD, width,
 		  formmodel_host_info(m), frame_attr(ui, formmodel_host_ok(m) ?
 						     ROLE_DIM : ROLE_FAIL));
-	if (formmodel_pw_note(m)[0] != '\0')
-		draw_text(stdscr, pw->row, FORM_COL_FIELD + pw->width + 1,
-			  COLS - FORM_COL_FIELD - pw->width - 2,
-			  formmodel_pw_note(m), frame_attr(ui, ROLE_DIM));
+	draw_note(ui, pw, formmodel_pw_note(m));
+	draw_note(ui, &places[FORM_TOKEN], formmodel_token_note(m));
 	if (!advanced_shown(ui)) {
 		draw_text(stdscr, 12, 4, COLS - 6, "Host takes every host "
 			  "form of make-imap-connection; what it says",
