@@ -23,6 +23,8 @@
 #include "session_sasl.h"
 #include "session_tunnel.h"
 
+#define MECH_SHOWN_MAX 48	/* "AUTHENTICATE SCRAM-SHA-256-PLUS" */
+
 /* At most this many listed mailboxes get their counts in a LIST after
  * the login: the server opens each one, seconds per thousand. */
 #define COUNTS_MAX 500
@@ -308,26 +310,16 @@ batch_free(struct batch *b)
 	sasl_free(b->sasl);
 }
 
-/* How the login is named on the timeline. */
+/* How the login is named on the timeline: LOGIN, or AUTHENTICATE and
+ * the mechanism's SASL name; written into buf (cap bytes). */
 static const char *
-mech_shown(enum mech m)
+mech_shown(enum mech m, char *buf, size_t cap)
 {
-	static const char *const shown[MECH_COUNT] = {
-		[MECH_LOGIN] = "LOGIN",
-		[MECH_PLAIN] = "AUTHENTICATE PLAIN",
-		[MECH_PLAIN_IR] = "AUTHENTICATE PLAIN",
-		[MECH_SCRAM_SHA256_PLUS] = "AUTHENTICATE SCRAM-SHA-256-PLUS",
-		[MECH_SCRAM_SHA1_PLUS] = "AUTHENTICATE SCRAM-SHA-1-PLUS",
-		[MECH_SCRAM_SHA256] = "AUTHENTICATE SCRAM-SHA-256",
-		[MECH_SCRAM_SHA1] = "AUTHENTICATE SCRAM-SHA-1",
-		[MECH_GSSAPI] = "AUTHENTICATE GSSAPI",
-		[MECH_EXTERNAL] = "AUTHENTICATE EXTERNAL",
-		[MECH_CRAM_MD5] = "AUTHENTICATE CRAM-MD5",
-		[MECH_OAUTHBEARER] = "AUTHENTICATE OAUTHBEARER",
-		[MECH_XOAUTH2] = "AUTHENTICATE XOAUTH2",
-	};
-
-	return m > MECH_NONE && m < MECH_COUNT ? shown[m] : "none";
+	if (m == MECH_NONE)
+		return "none";
+	snprintf(buf, cap, "%s%s", m == MECH_LOGIN ? "" : "AUTHENTICATE ",
+		 caps_mech_name(m));
+	return buf;
 }
 
 static int
@@ -335,6 +327,7 @@ read_caps_reply(struct session *s, struct batch *b)
 {
 	struct mech_creds cr;
 	enum mech now;
+	char sent[MECH_SHOWN_MAX], offered[MECH_SHOWN_MAX];
 
 	session_emit_begin(s, PHASE_CAPABILITY_TLS);
 	if (session_imap_read_caps(s, imap_cmd_tag(b->cmd[CMD_CAPS])) != 0)
@@ -347,9 +340,10 @@ read_caps_reply(struct session *s, struct batch *b)
 	    && !(now == MECH_PLAIN_IR && b->mech == MECH_PLAIN))
 		session_emit_note(s, "the login was sent with %s, chosen "
 				  "from what the server said before TLS; "
-				  "after TLS it offers %s", mech_shown(b->mech),
+				  "after TLS it offers %s",
+				  mech_shown(b->mech, sent, sizeof(sent)),
 				  now == MECH_NONE ? "neither" :
-				  mech_shown(now));
+				  mech_shown(now, offered, sizeof(offered)));
 	return 0;
 }
 
@@ -357,9 +351,7 @@ static int
 read_auth_reply(struct session *s, struct batch *b)
 {
 	struct imap_response *done;
-	char text[400];
-
-	char user[160];
+	char text[400], user[160], shown[MECH_SHOWN_MAX];
 
 	escape_text(s->cfg.user, strlen(s->cfg.user), user, sizeof(user));
 	if (b->sasl != NULL
@@ -380,7 +372,7 @@ read_auth_reply(struct session *s, struct batch *b)
 		session_io_server_text(done, text, sizeof(text));
 		imap_response_free(done);
 		session_emit_end(s, PHASE_OK, "as %s, %s", user,
-				 mech_shown(b->mech));
+				 mech_shown(b->mech, shown, sizeof(shown)));
 		return 0;
 	}
 	session_io_server_text(done, text, sizeof(text));
