@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "b64.h"
 #include "escape.h"
 #include "names.h"
 #include "oautherr.h"
@@ -14,22 +15,6 @@
 #define LINE_MAX_BYTES 2048	/* a summary or hint before it is cut */
 
 /* ---- base64 ---- */
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
 
 /* Decode len bytes of base64 into out (at least len / 4 * 3 + 3 bytes).
  * Padding is optional but, when present, must make a whole quantum;
@@ -47,7 +32,7 @@ b64_decode(const char *in, size_t len, unsigned char *out)
 	if (n < len && len % 4 != 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int v = b64_value((unsigned char)in[i]);
+		int v = b64_value((unsigned char)in[i], '/');
 
 		if (v < 0)
 			return -1;

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "b64.h"
 #include "escape.h"
 #include "mboxname.h"
 #include "names.h"
@@ -52,22 +53,6 @@ static bool
 printable_ascii(unsigned char c)
 {
 	return c >= 0x20 && c <= 0x7e;
-}
-
-static int
-b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == ',')
-		return 63;
-	return -1;
 }
 
 static int
@@ -134,7 +119,7 @@ decode_shift(const char *raw, size_t len, size_t *pos, struct sink *s)
 	int v, rc;
 
 	for (; i < len && raw[i] != '-'; i++) {
-		v = b64_value((unsigned char)raw[i]);
+		v = b64_value((unsigned char)raw[i], ',');
 		if (v < 0)
 			return MBOXNAME_E_BASE64;
 		sh.bits = (sh.bits << 6) | (uint32_t)v;
