@@ -1476,7 +1476,7 @@ START_TEST(test_list_entries)
 	ck_assert_str_eq(le.keyword, "LIST");
 	ck_assert_uint_eq(le.n_flags, 2);
 	ck_assert_str_eq(le.flags[0], "\\HasNoChildren");
-	ck_assert_uint_eq(le.attrs, IMAP_MBX_HASNOCHILDREN | IMAP_MBX_SENT);
+	ck_assert_str_eq(le.flags[1], "\\Sent");
 	ck_assert_int_eq(le.delim, '/');
 	ck_assert_str_eq(le.name, "INBOX/Sent Items");
 	ck_assert_int_eq(le.ext.kind, IMAP_V_NIL);
@@ -1486,7 +1486,8 @@ START_TEST(test_list_entries)
 	r = PARSE_OK("* LIST (\\noselect) NIL \"\"\r\n");
 	ck_assert_int_eq(imap_resp_list(r, &le), 0);
 	ck_assert_int_eq(le.delim, 0);
-	ck_assert_uint_eq(le.attrs, IMAP_MBX_NOSELECT);
+	ck_assert_uint_eq(le.n_flags, 1);
+	ck_assert_str_eq(le.flags[0], "\\noselect");
 	ck_assert_uint_eq(le.name_len, 0);
 	imap_list_entry_free(&le);
 	imap_response_free(r);
@@ -1495,8 +1496,8 @@ START_TEST(test_list_entries)
 		     "(\"CHILDINFO\" (\"SUBSCRIBED\"))\r\n");
 	ck_assert_int_eq(imap_resp_list(r, &le), 0);
 	ck_assert_int_eq(le.delim, '.');
-	ck_assert_uint_eq(le.attrs,
-			  IMAP_MBX_SUBSCRIBED | IMAP_MBX_HASCHILDREN);
+	ck_assert_uint_eq(le.n_flags, 2);
+	ck_assert_str_eq(le.flags[1], "\\HasChildren");
 	ck_assert_str_eq(item(&le.ext, 0, IMAP_V_STRING)->str, "CHILDINFO");
 	ci = item(&le.ext, 1, IMAP_V_LIST);
 	ck_assert_str_eq(item(ci, 0, IMAP_V_STRING)->str, "SUBSCRIBED");

@@ -121,29 +121,6 @@ static const char *const code_names[IMAP_CODE_COUNT] = {
 
 static const struct {
 	const char *name;
-	unsigned bit;
-} mbx_attr_table[] = {
-	{ "\\Noinferiors", IMAP_MBX_NOINFERIORS },
-	{ "\\Noselect", IMAP_MBX_NOSELECT },
-	{ "\\Marked", IMAP_MBX_MARKED },
-	{ "\\Unmarked", IMAP_MBX_UNMARKED },
-	{ "\\NonExistent", IMAP_MBX_NONEXISTENT },
-	{ "\\Subscribed", IMAP_MBX_SUBSCRIBED },
-	{ "\\Remote", IMAP_MBX_REMOTE },
-	{ "\\HasChildren", IMAP_MBX_HASCHILDREN },
-	{ "\\HasNoChildren", IMAP_MBX_HASNOCHILDREN },
-	{ "\\All", IMAP_MBX_ALL },
-	{ "\\Archive", IMAP_MBX_ARCHIVE },
-	{ "\\Drafts", IMAP_MBX_DRAFTS },
-	{ "\\Flagged", IMAP_MBX_FLAGGED },
-	{ "\\Junk", IMAP_MBX_JUNK },
-	{ "\\Sent", IMAP_MBX_SENT },
-	{ "\\Trash", IMAP_MBX_TRASH },
-	{ "\\Important", IMAP_MBX_IMPORTANT },
-};
-
-static const struct {
-	const char *name;
 	bool wide;		/* 64-bit value */
 } status_item_table[IMAP_SI_COUNT] = {
 	[IMAP_SI_MESSAGES] = { "MESSAGES", false },
@@ -1335,23 +1312,6 @@ is_astring(const struct imap_value *v)
 	return v->kind != IMAP_V_LIST;
 }
 
-static unsigned
-mbx_attrs(char **flags, size_t n)
-{
-	unsigned bits = 0;
-	size_t i, k;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < sizeof(mbx_attr_table) /
-			     sizeof(mbx_attr_table[0]); k++) {
-			if (word_is(flags[i], strlen(flags[i]),
-				    mbx_attr_table[k].name))
-				bits |= mbx_attr_table[k].bit;
-		}
-	}
-	return bits;
-}
-
 /* The delimiter of LIST: a one-byte string, or NIL. */
 static int
 list_delim(const struct imap_value *v, char *out)
@@ -1385,7 +1345,6 @@ imap_resp_list(const struct imap_response *r, struct imap_list_entry *out)
 	if (strv_from(d[0].items, d[0].n, false, false, &e.flags,
 		      &e.n_flags) != 0)
 		return -1;
-	e.attrs = mbx_attrs(e.flags, e.n_flags);
 	e.name = bytes_dup(d[2].str, d[2].len);
 	e.name_len = d[2].len;
 	if (e.name == NULL || (r->data.n == 4 &&

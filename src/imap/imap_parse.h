@@ -255,33 +255,11 @@ int imap_resp_enabled(const struct imap_response *r, char ***names,
 /* Free n strings and the array; NULL is accepted. */
 void imap_strv_free(char **v, size_t n);
 
-/* Mailbox attributes of LIST, as bits of imap_list_entry.attrs. */
-enum imap_mbx_attr {
-	IMAP_MBX_NOINFERIORS = 1u << 0,
-	IMAP_MBX_NOSELECT = 1u << 1,
-	IMAP_MBX_MARKED = 1u << 2,
-	IMAP_MBX_UNMARKED = 1u << 3,
-	IMAP_MBX_NONEXISTENT = 1u << 4,
-	IMAP_MBX_SUBSCRIBED = 1u << 5,
-	IMAP_MBX_REMOTE = 1u << 6,
-	IMAP_MBX_HASCHILDREN = 1u << 7,
-	IMAP_MBX_HASNOCHILDREN = 1u << 8,
-	IMAP_MBX_ALL = 1u << 9,		/* RFC 6154 special use */
-	IMAP_MBX_ARCHIVE = 1u << 10,
-	IMAP_MBX_DRAFTS = 1u << 11,
-	IMAP_MBX_FLAGGED = 1u << 12,
-	IMAP_MBX_JUNK = 1u << 13,
-	IMAP_MBX_SENT = 1u << 14,
-	IMAP_MBX_TRASH = 1u << 15,
-	IMAP_MBX_IMPORTANT = 1u << 16	/* RFC 8457 */
-};
-
 /* One "* LIST (flags) delim name [ext]" (also LSUB and XLIST). */
 struct imap_list_entry {
 	char keyword[8];	/* "LIST", "LSUB" or "XLIST" */
 	char **flags;		/* as sent: "\\HasNoChildren" */
 	size_t n_flags;
-	unsigned attrs;		/* enum imap_mbx_attr bits of flags */
 	char delim;		/* 0 for NIL */
 	char *name;		/* raw bytes as sent (quoted, literal or
 				 * atom; still modified UTF-7 when the
