@@ -126,6 +126,39 @@ static const struct {
 	{ "Sent", 0, NO_SPECIAL },
 };
 
+START_TEST(test_entry_renamed)
+{
+	static const char raw[] = "a\0b";
+	struct mailbox_entry *m = mailbox_entry_new("Old", 3, "Old"), *c;
+
+	ck_assert_ptr_nonnull(m);
+	m->delim = '/';
+	m->flags = MBOX_NOSELECT | MBOX_HASCHILDREN;
+	m->special = SPECIAL_SENT;
+	m->name_valid = false;
+	m->has_status = true;
+	m->messages = 7;
+	m->unseen = 2;
+	c = mailbox_entry_renamed(m, raw, sizeof(raw) - 1, "New name");
+	ck_assert_ptr_nonnull(c);
+	/* every fact copied, the names the new ones, in c's own block */
+	ck_assert_int_eq(c->delim, '/');
+	ck_assert_uint_eq(c->flags, MBOX_NOSELECT | MBOX_HASCHILDREN);
+	ck_assert_int_eq(c->special, SPECIAL_SENT);
+	ck_assert(!c->name_valid);
+	ck_assert(c->has_status);
+	ck_assert_uint_eq(c->messages, 7);
+	ck_assert_uint_eq(c->unseen, 2);
+	ck_assert_uint_eq(c->raw_len, 3);
+	ck_assert(memcmp(c->raw, raw, 4) == 0);
+	ck_assert_str_eq(c->display, "New name");
+	ck_assert_ptr_eq(c->raw, (char *)(c + 1));
+	free(m);	/* c must not point into m (ASan) */
+	ck_assert_str_eq(c->display, "New name");
+	free(c);
+}
+END_TEST
+
 START_TEST(test_flag_parse)
 {
 	/* start from a value no case sets, to see whether it is written */
@@ -221,6 +254,7 @@ suite_mailbox(void)
 {
 	Suite *s = suite_create("mailbox");
 	TCase *tc = units_case(s, "mailbox", test_entry_long,
+			       test_entry_renamed,
 			       test_flag_accumulate, test_flag_bits,
 			       test_special_name, test_special_round_trip,
 			       NULL);

@@ -25,6 +25,24 @@ mailbox_entry_new(const char *raw, size_t raw_len, const char *display)
 	return e;
 }
 
+struct mailbox_entry *
+mailbox_entry_renamed(const struct mailbox_entry *m, const char *raw,
+		      size_t raw_len, const char *display)
+{
+	struct mailbox_entry *e = mailbox_entry_new(raw, raw_len, display);
+	char *r, *d;
+
+	if (e == NULL)
+		return NULL;
+	r = e->raw;
+	d = e->display;
+	*e = *m;
+	e->raw = r;
+	e->raw_len = raw_len;
+	e->display = d;
+	return e;
+}
+
 static const struct {
 	const char *attr;
 	unsigned flag;

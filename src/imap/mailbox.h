@@ -52,6 +52,12 @@ struct mailbox_entry {
 struct mailbox_entry *mailbox_entry_new(const char *raw, size_t raw_len,
 					const char *display);
 
+/* A copy of m with other names (one allocation, as mailbox_entry_new),
+ * or NULL when out of memory. */
+struct mailbox_entry *mailbox_entry_renamed(const struct mailbox_entry *m,
+					    const char *raw, size_t raw_len,
+					    const char *display);
+
 /* The flag bit of a LIST attribute ("\\Noselect"), case-insensitive;
  * 0 if unknown.  Special-use attributes set *special instead. */
 unsigned mailbox_flag_parse(const char *attr, enum special_use *special);

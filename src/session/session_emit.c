@@ -61,16 +61,7 @@ redact_mailbox(struct session *s, struct event *ev)
 	display = clean_bytes(&s->redact, m->display, dlen, &display_len,
 			      &display_owned);
 	if (raw != m->raw || display != m->display) {
-		c = mailbox_entry_new(raw, raw_len, display);
-		if (c != NULL) {
-			c->delim = m->delim;
-			c->flags = m->flags;
-			c->special = m->special;
-			c->name_valid = m->name_valid;
-			c->has_status = m->has_status;
-			c->messages = m->messages;
-			c->unseen = m->unseen;
-		}
+		c = mailbox_entry_renamed(m, raw, raw_len, display);
 		OPENSSL_cleanse(m->raw, m->raw_len + 1 + dlen);
 		m->raw_len = 0;
 		m->display = m->raw;
