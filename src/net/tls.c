@@ -441,28 +441,30 @@ set_versions(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
 	return 0;
 }
 
+/* Give OpenSSL a cipher list with set, unless it is empty; a list it
+ * cannot use fails with what (and the list, escaped). */
 static int
-set_ciphers(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
+set_list(SSL_CTX *ctx, int (*set)(SSL_CTX *, const char *),
+	 const char *list, const char *what, struct failure *f)
 {
 	char s[128];
 
-	if (o->ciphers[0] != '\0' &&
-	    SSL_CTX_set_cipher_list(ctx, o->ciphers) != 1) {
-		escape_str(s, sizeof(s), o->ciphers);
-		fail_set(f, PHASE_NONE, FAIL_USAGE,
-			 "no usable cipher in \"%s\"", s);
-		ERR_clear_error();
+	if (list[0] == '\0' || set(ctx, list) == 1)
+		return 0;
+	escape_str(s, sizeof(s), list);
+	fail_set(f, PHASE_NONE, FAIL_USAGE, "%s \"%s\"", what, s);
+	ERR_clear_error();
+	return -1;
+}
+
+static int
+set_ciphers(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
+{
+	if (set_list(ctx, SSL_CTX_set_cipher_list, o->ciphers,
+		     "no usable cipher in", f) != 0)
 		return -1;
-	}
-	if (o->ciphersuites[0] != '\0' &&
-	    SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) != 1) {
-		escape_str(s, sizeof(s), o->ciphersuites);
-		fail_set(f, PHASE_NONE, FAIL_USAGE,
-			 "bad TLS 1.3 cipher suite list \"%s\"", s);
-		ERR_clear_error();
-		return -1;
-	}
-	return 0;
+	return set_list(ctx, SSL_CTX_set_ciphersuites, o->ciphersuites,
+			"bad TLS 1.3 cipher suite list", f);
 }
 
 /* Record the first verification error; with verification off, go on. */
@@ -1100,10 +1102,13 @@ enum tls_op {
 static const struct {
 	const char *name;	/* "<name> failed: <reason>" */
 	const char *when;	/* "server closed the connection<when>" */
+	const char *waiting;	/* what a wait in it is called */
 } tls_ops[] = {
-	[OP_HANDSHAKE] = { "TLS handshake", " during the TLS handshake" },
-	[OP_READ] = { "TLS read", "" },
-	[OP_WRITE] = { "TLS write", " while data was being sent" },
+	[OP_HANDSHAKE] = { "TLS handshake", " during the TLS handshake",
+			   "during the TLS handshake" },
+	[OP_READ] = { "TLS read", "", "waiting for the server" },
+	[OP_WRITE] = { "TLS write", " while data was being sent",
+		       "sending to the server" },
 };
 
 /* A failed SSL_* call other than a wait: classify and fill *f. */
@@ -1162,6 +1167,21 @@ io_failure(struct tls_client *t, int ssl_err, int saved_errno,
 	return -1;
 }
 
+/* After SSL_read_ex or SSL_write_ex failed (saved: errno just after
+ * it): 0 once the socket is ready to try again, -1 with *f filled when
+ * the call failed or the wait ended. */
+static int
+io_retry(struct tls_client *t, enum tls_op op, int saved, int64_t start,
+	 int64_t deadline_ms, int cancel_fd, enum phase p, struct failure *f)
+{
+	int err = SSL_get_error(t->ssl, 0);
+
+	if (!wants_io(err))
+		return io_failure(t, err, saved, p, op, f);
+	return wait_io(t, err, deadline_ms, cancel_fd, start, p,
+		       tls_ops[op].waiting, f);
+}
+
 int
 tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 	      int cancel_fd, enum phase p, struct failure *f)
@@ -1193,7 +1213,7 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		err = SSL_get_error(t->ssl, rc);
 		if (wants_io(err)) {
 			if (wait_io(t, err, deadline_ms, cancel_fd, start, p,
-				    "during the TLS handshake", f) != 0)
+				    tls_ops[OP_HANDSHAKE].waiting, f) != 0)
 				return -1;
 			continue;
 		}
@@ -1233,7 +1253,6 @@ tls_read(struct tls_client *t, void *buf, size_t cap, size_t *got,
 	}
 	for (;;) {
 		size_t n = 0;
-		int err, saved;
 
 		ERR_clear_error();
 		errno = 0;
@@ -1241,15 +1260,9 @@ tls_read(struct tls_client *t, void *buf, size_t cap, size_t *got,
 			*got = n;
 			return 0;
 		}
-		saved = errno;
-		err = SSL_get_error(t->ssl, 0);
-		if (wants_io(err)) {
-			if (wait_io(t, err, deadline_ms, cancel_fd, start, p,
-				    "waiting for the server", f) != 0)
-				return -1;
-			continue;
-		}
-		return io_failure(t, err, saved, p, OP_READ, f);
+		if (io_retry(t, OP_READ, errno, start, deadline_ms, cancel_fd,
+			     p, f) != 0)
+			return -1;
 	}
 }
 
@@ -1266,7 +1279,6 @@ tls_write_all(struct tls_client *t, const void *buf, size_t len,
 		return -1;
 	while (off < len) {
 		size_t n = 0;
-		int err, saved;
 
 		ERR_clear_error();
 		errno = 0;
@@ -1274,15 +1286,9 @@ tls_write_all(struct tls_client *t, const void *buf, size_t len,
 			off += n;
 			continue;
 		}
-		saved = errno;
-		err = SSL_get_error(t->ssl, 0);
-		if (wants_io(err)) {
-			if (wait_io(t, err, deadline_ms, cancel_fd, start, p,
-				    "sending to the server", f) != 0)
-				return -1;
-			continue;
-		}
-		return io_failure(t, err, saved, p, OP_WRITE, f);
+		if (io_retry(t, OP_WRITE, errno, start, deadline_ms,
+			     cancel_fd, p, f) != 0)
+			return -1;
 	}
 	return 0;
 }
