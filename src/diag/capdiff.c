@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "capdiff.h"
+#include "caps.h"
 #include "names.h"
 
 #define NAME_W 28		/* a name column in the text table */
@@ -201,6 +202,48 @@ capdiff_note(const struct capdiff *d, enum capdiff_tls mode)
 		return "STARTTLS was not offered (a possible downgrade): no "
 		       "capabilities over TLS";
 	return "no capabilities were received over TLS";
+}
+
+bool
+capdiff_usable(const struct capdiff_row *r)
+{
+	return strncasecmp(r->name, "AUTH=", 5) == 0
+	       && caps_mech_usable(r->name + 5, strlen(r->name + 5));
+}
+
+size_t
+capdiff_mechs(const struct capdiff *d, bool usable, char *buf, size_t cap)
+{
+	enum capdiff_slot base = capdiff_login_base(d);
+	size_t len = 0;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->n && base < CAPDIFF_SLOTS; i++) {
+		const struct capdiff_row *r = &d->rows[i];
+		const char *name = r->name + 5;
+		size_t w = strlen(name), sep = len > 0;
+
+		if ((r->in & (1u << base)) == 0
+		    || strncasecmp(r->name, "AUTH=", 5) != 0
+		    || capdiff_usable(r) != usable)
+			continue;
+		if (len + sep + w + 4 >= cap) {
+			const char *more = sep ? " ..." : "...";
+
+			if (len + strlen(more) < cap) {
+				memcpy(buf + len, more, strlen(more) + 1);
+				len += strlen(more);
+			}
+			return len;
+		}
+		if (sep)
+			buf[len++] = ' ';
+		memcpy(buf + len, name, w + 1);
+		len += w;
+	}
+	return len;
 }
 
 /* ---- text ----------------------------------------------------------- */
