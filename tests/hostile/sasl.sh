@@ -232,15 +232,20 @@ $SRV_LOGOUT"
 		"$USER_NAME" "$TOKEN" $(run_files)
 }
 
-oauth_scope() {
-	say "XOAUTH2: a 403 challenge, the token lacks the mail scope"
-	local json='{"status":"insufficient_scope","scope":"https://outlook.office.com/IMAP.AccessAsUser.All"}'
+# A server that answers XOAUTH2 with the error challenge of JSON $1.
+xoauth2_refusing() {
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] hi
 expect-tag AUTHENTICATE XOAUTH2 $XO_MSG_B64
-sendln + $(printf '%s' "$json" | base64 -w0)
+sendln + $(printf '%s' "$1" | base64 -w0)
 readline
 sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials
 $SRV_LOGOUT"
+}
+
+oauth_scope() {
+	say "XOAUTH2: a 403 challenge, the token lacks the mail scope"
+	local json='{"status":"insufficient_scope","scope":"https://outlook.office.com/IMAP.AccessAsUser.All"}'
+	xoauth2_refusing "$json"
 	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -261,12 +266,7 @@ oauth_hostile_challenge() {
 	say "XOAUTH2: an error challenge with control bytes, escaped"
 	local json
 	json=$(printf '{"status":"401","scope":"x\033[2Jy"}')
-	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] hi
-expect-tag AUTHENTICATE XOAUTH2 $XO_MSG_B64
-sendln + $(printf '%s' "$json" | base64 -w0)
-readline
-sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials
-$SRV_LOGOUT"
+	xoauth2_refusing "$json"
 	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
