@@ -280,6 +280,60 @@ START_TEST(test_no_mech_reason)
 }
 END_TEST
 
+/* Which side is missing when the credentials and the offer do not
+ * meet. */
+START_TEST(test_creds_mismatch)
+{
+	struct caps oauth = caps_of("IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2");
+	struct caps pw = caps_of("IMAP4rev1 AUTH=SCRAM-SHA-256 AUTH=PLAIN");
+	struct caps ext = caps_of("IMAP4rev1 AUTH=EXTERNAL AUTH=PLAIN");
+	struct mech_creds cr = { 0, true, false, false, true };
+
+	ck_assert_int_eq(caps_best_mech(&oauth, &cr), MECH_NONE);
+	ck_assert_int_eq(caps_creds_mismatch(&oauth, &cr),
+			 FAIL_R_TOKEN_NEEDED);
+	ck_assert_int_eq(caps_creds_mismatch(&pw, &cr), FAIL_R_NONE);
+	/* --auth scram-sha-256 leaves XOAUTH2 out of the offer */
+	cr.auth_mechs = CONN_AUTH_SCRAM_SHA256;
+	ck_assert_int_eq(caps_creds_mismatch(&oauth, &cr), FAIL_R_NONE);
+	cr.auth_mechs = 0;
+	cr.password = false;
+	cr.token = true;
+	ck_assert_int_eq(caps_creds_mismatch(&pw, &cr),
+			 FAIL_R_OAUTH_NOT_OFFERED);
+	ck_assert_int_eq(caps_creds_mismatch(&oauth, &cr), FAIL_R_NONE);
+	cr.token = false;
+	cr.auth_mechs = CONN_AUTH_EXTERNAL;
+	ck_assert_int_eq(caps_creds_mismatch(&ext, &cr),
+			 FAIL_R_EXTERNAL_NO_CERT);
+	cr.client_cert = true;
+	ck_assert_int_eq(caps_creds_mismatch(&ext, &cr), FAIL_R_NONE);
+	caps_clear(&oauth);
+	caps_clear(&pw);
+	caps_clear(&ext);
+}
+END_TEST
+
+START_TEST(test_offered_mechs)
+{
+	struct caps c = caps_of("IMAP4rev1 AUTH=SCRAM-SHA-256 IDLE "
+				"auth=plain AUTH=X-ODD");
+	char buf[64], small[20];
+
+	caps_offered_mechs(&c, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "SCRAM-SHA-256 plain X-ODD");
+	caps_offered_mechs(&c, small, sizeof(small));
+	ck_assert_str_eq(small, "SCRAM-SHA-256 plain");
+	ck_assert(caps_mech_usable("scram-sha-256", 13));
+	ck_assert(caps_mech_usable("XOAUTH2", 7));
+	ck_assert(!caps_mech_usable("X-ODD", 5));
+	ck_assert(!caps_mech_usable("NTLM", 4));
+	caps_clear(&c);
+	caps_offered_mechs(&c, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 START_TEST(test_list_options)
 {
 	struct caps c = caps_of("IMAP4rev1 CHILDREN SPECIAL-USE LIST-STATUS");
@@ -331,6 +385,8 @@ suite_caps(void)
 	tcase_add_test(tc, test_login_pipelines);
 	tcase_add_test(tc, test_starttls_refusal);
 	tcase_add_test(tc, test_no_mech_reason);
+	tcase_add_test(tc, test_creds_mismatch);
+	tcase_add_test(tc, test_offered_mechs);
 	tcase_add_test(tc, test_list_options);
 	tcase_add_test(tc, test_cmd_flags);
 	suite_add_tcase(s, tc);

@@ -347,6 +347,45 @@ static const struct diag_case cases[] = {
 	  "[X-ODD] no",
 	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "with [X-ODD]" } },
+	/* OAuth: the server's error challenge read again */
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_REFUSED,
+	  "{\"status\":\"401\",\"schemes\":\"Bearer\","
+	  "\"scope\":\"https://mail.google.com/\"}",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "(status \"401\")", "has expired", "get a fresh one",
+	    "\"https://mail.google.com/\"" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_REFUSED,
+	  "{\"status\":\"insufficient_scope\",\"scope\":"
+	  "\"https://outlook.office.com/IMAP.AccessAsUser.All\"}",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "lacks the mail scope", "\"https://outlook.office.com/"
+	    "IMAP.AccessAsUser.All\"" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_REFUSED,
+	  "{\"status\":\"400\"}",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "refused the OAuth request", "\"bob\"" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_REFUSED, "not json",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "could not be read", "mail scope" } },
+	/* mechanisms and credentials that do not meet */
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_TOKEN_NEEDED, "XOAUTH2 OAUTHBEARER",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "it offers XOAUTH2 OAUTHBEARER", "not a password",
+	    "--oauth-token-command", "IMAPCONN_OAUTH_TOKEN" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_NOT_OFFERED,
+	  "SCRAM-SHA-256 PLAIN",
+	  { "imaps://bob@h" }, 0, NULL, NULL,
+	  { "no OAuth mechanism here, only SCRAM-SHA-256 PLAIN",
+	    "password" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_NO_KERBEROS_TICKET, NULL,
+	  { "--auth", "gssapi", "imaps://bob@h" }, 0, NULL, NULL,
+	  { "no Kerberos ticket: run kinit", "klist" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_EXTERNAL_NO_CERT, NULL,
+	  { "--auth", "external", "imaps://bob@h" }, 0, NULL, NULL,
+	  { "--cert FILE and --key FILE" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_MECH_NOT_OFFERED, "PLAIN XOAUTH2",
+	  { "--auth", "scram-sha-256", "imaps://bob@h" }, 0, NULL, NULL,
+	  { "the server offers PLAIN XOAUTH2", "--auth" } },
 	{ FAIL_SERVER, PHASE_GREETING, FAIL_R_BYE,
 	  "[UNAVAILABLE] Too many connections",
 	  { "h" }, 0, NULL, NULL,
@@ -580,6 +619,14 @@ set_fact(struct failure *f, const char *fact)
 		break;
 	case FAIL_R_NOT_IMAP_GREETING:
 		fail_fact(f->got, sizeof(f->got), fact);
+		break;
+	case FAIL_R_OAUTH_REFUSED:
+		fail_fact(f->challenge, sizeof(f->challenge), fact);
+		break;
+	case FAIL_R_TOKEN_NEEDED:
+	case FAIL_R_OAUTH_NOT_OFFERED:
+	case FAIL_R_MECH_NOT_OFFERED:
+		fail_fact(f->mechs, sizeof(f->mechs), fact);
 		break;
 	case FAIL_R_TLS_VERSION:
 		fail_fact(f->tls_chosen, sizeof(f->tls_chosen), fact);

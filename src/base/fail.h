@@ -74,6 +74,15 @@ enum fail_reason {
 					 * server does not offer */
 	FAIL_R_SERVER_NOT_PROVEN,	/* SCRAM: the server could not
 					 * prove it knows the password */
+	FAIL_R_OAUTH_REFUSED,		/* OAuth refused after an error
+					 * challenge (in challenge) */
+	FAIL_R_TOKEN_NEEDED,		/* only OAuth offered, a password
+					 * given */
+	FAIL_R_OAUTH_NOT_OFFERED,	/* a token given, no OAuth offered */
+	FAIL_R_NO_KERBEROS_TICKET,	/* GSSAPI could not start: no
+					 * usable Kerberos ticket */
+	FAIL_R_EXTERNAL_NO_CERT,	/* EXTERNAL without a client
+					 * certificate */
 	FAIL_R_BYE,			/* the server said BYE */
 	FAIL_R_TLS_AT_GREETING,		/* a TLS record instead */
 	FAIL_R_NOT_IMAP_GREETING,	/* something else instead */
@@ -117,6 +126,9 @@ struct failure {
 				 * (FAIL_R_LOGIN_REFUSED, FAIL_R_BYE) */
 	char challenge[320];	/* a SASL error challenge, decoded and
 				 * escaped (OAuth: the JSON object) */
+	char mechs[160];	/* the SASL mechanisms the server
+				 * offers, escaped, "SCRAM-SHA-256 PLAIN"
+				 * (the mechanism reasons) */
 	char got[64];		/* the start of what came where the
 				 * greeting belongs */
 	char tls_chosen[16];	/* the TLS version the server chose,

@@ -284,6 +284,23 @@ print_server_id(const struct check_run *run, const struct capdiff *d)
 	}
 }
 
+/* Which of the offered mechanisms imapconn can log in with. */
+static void
+print_usable(const struct check_run *run, const struct capdiff *d)
+{
+	char yes[400], no[400];
+
+	capdiff_mechs(d, true, yes, sizeof(yes));
+	capdiff_mechs(d, false, no, sizeof(no));
+	if (yes[0] == '\0' && no[0] == '\0')
+		return;
+	fprintf(run->out, "  login mechanisms imapconn can use: %s\n",
+		yes[0] != '\0' ? yes : "none");
+	if (no[0] != '\0')
+		fprintf(run->out, "  offered, not usable by imapconn: %s\n",
+			no);
+}
+
 /* The capability lists side by side, and who the server says it is. */
 static void
 print_caps(const struct check_run *run)
@@ -297,6 +314,7 @@ print_caps(const struct check_run *run)
 		fprintf(run->out, "capabilities\n");
 		capdiff_print(&d, capdiff_tls_of(&run->o->cfg.ep), run->out,
 			      "  ", 79);
+		print_usable(run, &d);
 		print_server_id(run, &d);
 	}
 	capdiff_free(&d);

@@ -175,6 +175,20 @@ json_cap_row(struct json *j, const struct capdiff *d,
 	json_obj_close(j);
 }
 
+/* The mechanisms of the list the login uses that imapconn can use. */
+static void
+json_usable(struct json *j, const struct capdiff *d)
+{
+	enum capdiff_slot base = capdiff_login_base(d);
+
+	json_arr_open(j, "usable_mechanisms");
+	for (size_t i = 0; i < d->n && base < CAPDIFF_SLOTS; i++)
+		if ((d->rows[i].in & (1u << base)) != 0
+		    && capdiff_usable(&d->rows[i]))
+			json_str(j, NULL, d->rows[i].name + 5);
+	json_arr_close(j);
+}
+
 /* Every capability once, with the lists that had it. */
 static void
 json_caps_compared(struct json *j, const struct check_run *run)
@@ -188,6 +202,7 @@ json_caps_compared(struct json *j, const struct check_run *run)
 	json_arr_close(j);
 	json_str(j, "capabilities_note",
 		 capdiff_note(&d, capdiff_tls_of(&run->o->cfg.ep)));
+	json_usable(j, &d);
 	capdiff_free(&d);
 }
 

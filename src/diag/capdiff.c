@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "capdiff.h"
+#include "caps.h"
 #include "names.h"
 
 #define NAME_W 28		/* a name column in the text table */
@@ -203,6 +204,60 @@ capdiff_note(const struct capdiff *d, enum capdiff_tls mode)
 	return "no capabilities were received over TLS";
 }
 
+/* Append name to the len bytes of buf (cap bytes), a space before it;
+ * when it does not fit with room for " ..." after it, "..." ends the
+ * list and false is returned. */
+static bool
+join_add(char *buf, size_t cap, size_t *len, const char *name)
+{
+	size_t sep = *len > 0 ? 1 : 0;
+	size_t w = strlen(name);
+
+	if (*len + sep + w + 4 >= cap) {
+		const char *more = sep ? " ..." : "...";
+
+		if (*len + strlen(more) < cap) {
+			memcpy(buf + *len, more, strlen(more) + 1);
+			*len += strlen(more);
+		}
+		return false;
+	}
+	if (sep)
+		buf[(*len)++] = ' ';
+	memcpy(buf + *len, name, w + 1);
+	*len += w;
+	return true;
+}
+
+bool
+capdiff_usable(const struct capdiff_row *r)
+{
+	return strncasecmp(r->name, "AUTH=", 5) == 0
+	       && caps_mech_usable(r->name + 5, strlen(r->name + 5));
+}
+
+size_t
+capdiff_mechs(const struct capdiff *d, bool usable, char *buf, size_t cap)
+{
+	enum capdiff_slot base = capdiff_login_base(d);
+	size_t len = 0;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->n && base < CAPDIFF_SLOTS; i++) {
+		const struct capdiff_row *r = &d->rows[i];
+
+		if ((r->in & (1u << base)) == 0
+		    || strncasecmp(r->name, "AUTH=", 5) != 0
+		    || capdiff_usable(r) != usable)
+			continue;
+		if (!join_add(buf, cap, &len, r->name + 5))
+			break;
+	}
+	return len;
+}
+
 /* ---- text ----------------------------------------------------------- */
 
 /* Whether row r belongs in a list of names: with from == to, those of
@@ -230,25 +285,10 @@ capdiff_join(const struct capdiff *d, enum capdiff_slot from,
 	buf[0] = '\0';
 	for (size_t i = 0; i < d->n; i++) {
 		const struct capdiff_row *r = &d->rows[i];
-		size_t sep = len > 0 ? 1 : 0;
-		size_t w = strlen(r->name);
 
-		if (!picked(d, r, from, to, want))
-			continue;
-		/* Room for this name and, after it, " ..." and the NUL. */
-		if (len + sep + w + 4 >= cap) {
-			const char *more = sep ? " ..." : "...";
-
-			if (len + strlen(more) < cap) {
-				memcpy(buf + len, more, strlen(more) + 1);
-				len += strlen(more);
-			}
-			return len;
-		}
-		if (sep)
-			buf[len++] = ' ';
-		memcpy(buf + len, r->name, w + 1);
-		len += w;
+		if (picked(d, r, from, to, want)
+		    && !join_add(buf, cap, &len, r->name))
+			break;
 	}
 	return len;
 }

@@ -123,4 +123,15 @@ const char *capdiff_note(const struct capdiff *d, enum capdiff_tls mode);
 void capdiff_print(const struct capdiff *d, enum capdiff_tls mode,
 		   FILE *out, const char *indent, int width);
 
+/* Whether row r is a mechanism imapconn can log in with: "AUTH=" and
+ * a name caps_mech_usable() knows. */
+bool capdiff_usable(const struct capdiff_row *r);
+
+/* The mechanisms (AUTH= names without "AUTH=") of the list the login
+ * uses (capdiff_login_base()) that imapconn can use (usable true) or
+ * cannot, space-separated into buf as capdiff_join() writes: "" when
+ * none.  Returns the length written. */
+size_t capdiff_mechs(const struct capdiff *d, bool usable, char *buf,
+		     size_t cap);
+
 #endif

@@ -11,6 +11,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "diag.h"
+#include "oautherr.h"
 #include "tls.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -1166,6 +1167,59 @@ bye_greeting_hint(struct failure *f, const struct diag_input *in)
 	return true;
 }
 
+/* The server's OAuth error challenge (the JSON object, escaped when
+ * it was kept) read again to say what it means. */
+static bool
+oauth_refused_hint(struct failure *f, const struct diag_input *in)
+{
+	struct oautherr e;
+	char line[FAIL_HINT_MAX];
+
+	if (oautherr_parse_json(&e, f->challenge, strlen(f->challenge))
+	    != OAUTHERR_OK)
+		return false;
+	oautherr_hint(&e, in->cfg->user, line, sizeof(line));
+	fail_hint(f, "%s", line);
+	return true;
+}
+
+static bool
+token_needed_hint(struct failure *f, const struct diag_input *in)
+{
+	(void)in;
+	if (f->mechs[0] == '\0')
+		return false;
+	fail_hint(f, "the server takes an OAuth 2.0 token here (it offers "
+		  "%s), not a password: give a token with "
+		  "--oauth-token-command CMD or IMAPCONN_OAUTH_TOKEN",
+		  f->mechs);
+	return true;
+}
+
+static bool
+oauth_not_offered_hint(struct failure *f, const struct diag_input *in)
+{
+	(void)in;
+	if (f->mechs[0] == '\0')
+		return false;
+	fail_hint(f, "the server offers no OAuth mechanism here, only %s: "
+		  "log in with a password instead of the token (drop "
+		  "--oauth-token-command, IMAPCONN_OAUTH_TOKEN)", f->mechs);
+	return true;
+}
+
+static bool
+mech_not_offered_hint(struct failure *f, const struct diag_input *in)
+{
+	(void)in;
+	if (f->mechs[0] == '\0')
+		return false;
+	fail_hint(f, "the server offers %s: name one of those that the "
+		  "credentials can serve with --auth, or drop --auth",
+		  f->mechs);
+	return true;
+}
+
 /* ---------------------------------------------------------------- */
 /* The table                                                        */
 
@@ -1265,6 +1319,29 @@ static const struct rule rules[] = {
 	{ FAIL_AUTH, ANY, FAIL_R_PLAINTEXT_WITHHELD, plaintext_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGINDISABLED, logindisabled_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGIN_REFUSED, login_refused_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_REFUSED, oauth_refused_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_REFUSED, NULL, "the server refused "
+	  "the OAuth token and its error challenge could not be read: check "
+	  "that the token is current, carries the mail scope and was issued "
+	  "for the user" },
+	{ FAIL_AUTH, ANY, FAIL_R_TOKEN_NEEDED, token_needed_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_TOKEN_NEEDED, NULL, "the server takes an "
+	  "OAuth 2.0 token here, not a password: give a token with "
+	  "--oauth-token-command CMD or IMAPCONN_OAUTH_TOKEN" },
+	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_NOT_OFFERED, oauth_not_offered_hint,
+	  NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_NOT_OFFERED, NULL, "the server offers "
+	  "no OAuth mechanism here: log in with a password instead of the "
+	  "token" },
+	{ FAIL_AUTH, ANY, FAIL_R_NO_KERBEROS_TICKET, NULL, "GSSAPI could not "
+	  "start: no Kerberos ticket: run kinit (klist shows the credential "
+	  "cache, KRB5CCNAME names it); if klist shows one, the KDC may not "
+	  "know the server's principal imap/HOST" },
+	{ FAIL_AUTH, ANY, FAIL_R_EXTERNAL_NO_CERT, NULL, "EXTERNAL logs in "
+	  "with a TLS client certificate: give it with --cert FILE and --key "
+	  "FILE (Client cert, Client key)" },
+	{ FAIL_AUTH, ANY, FAIL_R_MECH_NOT_OFFERED, mech_not_offered_hint,
+	  NULL },
 	{ FAIL_AUTH, ANY, ANY_REASON, NULL, "check the user name and the "
 	  "password (User, Password)" },
 

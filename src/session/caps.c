@@ -1,5 +1,6 @@
 /* caps.c - a server's capabilities and the choices they decide, as
  * pure functions of the names and the settings. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -276,4 +277,59 @@ caps_no_mech_reason(unsigned auth_mechs)
 	if (caps_mech_allowed(auth_mechs, MECH_LOGIN))
 		return FAIL_R_LOGINDISABLED;
 	return FAIL_R_PLAIN_NOT_OFFERED;
+}
+
+bool
+caps_mech_usable(const char *name, size_t len)
+{
+	return caps_mech_bit(name, len) != 0;
+}
+
+void
+caps_offered_mechs(const struct caps *c, char *buf, size_t cap)
+{
+	size_t off = 0;
+
+	if (cap == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->n; i++) {
+		const char *name = c->name[i];
+		size_t n;
+
+		if (strncasecmp(name, "AUTH=", 5) != 0 || name[5] == '\0')
+			continue;
+		n = strlen(name + 5) + (off > 0);
+		if (off + n >= cap)
+			break;
+		snprintf(buf + off, cap - off, "%s%s", off > 0 ? " " : "",
+			 name + 5);
+		off += n;
+	}
+}
+
+/* Whether c offers m and auth_mechs allows it. */
+static bool
+offered_allowed(const struct caps *c, unsigned auth_mechs, enum mech m)
+{
+	const struct mech_info *mi = mech_info(m);
+
+	return mi != NULL && caps_offers(c, mi)
+	       && caps_mech_allowed(auth_mechs, m);
+}
+
+enum fail_reason
+caps_creds_mismatch(const struct caps *c, const struct mech_creds *cr)
+{
+	bool oauth = offered_allowed(c, cr->auth_mechs, MECH_OAUTHBEARER)
+		     || offered_allowed(c, cr->auth_mechs, MECH_XOAUTH2);
+
+	if ((cr->auth_mechs & CONN_AUTH_EXTERNAL) != 0 && !cr->client_cert
+	    && offered_allowed(c, cr->auth_mechs, MECH_EXTERNAL))
+		return FAIL_R_EXTERNAL_NO_CERT;
+	if (cr->token && !oauth)
+		return FAIL_R_OAUTH_NOT_OFFERED;
+	if (cr->password && !cr->token && oauth)
+		return FAIL_R_TOKEN_NEEDED;
+	return FAIL_R_NONE;
 }

@@ -126,4 +126,23 @@ enum fail_reason caps_starttls_refusal(const struct caps *c, bool preauth);
  * LOGIN and PLAIN. */
 enum fail_reason caps_no_mech_reason(unsigned auth_mechs);
 
+/* Whether imapconn can log in with the SASL mechanism name of len
+ * bytes (any case, without "AUTH="): one it implements. */
+bool caps_mech_usable(const char *name, size_t len);
+
+/* The mechanisms c offers (its AUTH= names without "AUTH=", as the
+ * server spelt them, space-separated) into buf of cap bytes, cut at a
+ * name that does not fit; "" when none.  Not escaped. */
+void caps_offered_mechs(const struct caps *c, char *buf, size_t cap);
+
+/* Why the mechanisms c offers and the credentials cr do not meet,
+ * when caps_best_mech() found none: FAIL_R_EXTERNAL_NO_CERT (--auth
+ * names EXTERNAL, offered, and no client certificate),
+ * FAIL_R_OAUTH_NOT_OFFERED (a token and neither OAUTHBEARER nor
+ * XOAUTH2 offered and allowed), FAIL_R_TOKEN_NEEDED (a password, no
+ * token, and an OAuth mechanism offered and allowed); FAIL_R_NONE
+ * when none of these. */
+enum fail_reason caps_creds_mismatch(const struct caps *c,
+				     const struct mech_creds *cr);
+
 #endif

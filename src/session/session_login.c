@@ -765,16 +765,57 @@ named_mechs(unsigned mechs, char *buf, size_t cap)
 	}
 }
 
+/* Refuse the login for reason r, the mechanisms the server offers
+ * kept for the hint. */
+static int
+refuse_mechs(struct session *s, enum fail_reason r, const char *why)
+{
+	char offered[sizeof(s->fail.mechs)];
+
+	refuse_auth(s, FAIL_AUTH, r, why);
+	caps_offered_mechs(&s->caps, offered, sizeof(offered));
+	escape_text(offered, strlen(offered), s->fail.mechs,
+		    sizeof(s->fail.mechs));
+	return -1;
+}
+
+/* The credentials given and the mechanisms offered do not meet: name
+ * both sides.  0 when it is none of these cases. */
+static int
+creds_mismatch(struct session *s)
+{
+	struct mech_creds cr;
+
+	session_imap_creds(s, &cr);
+	switch (caps_creds_mismatch(&s->caps, &cr)) {
+	case FAIL_R_EXTERNAL_NO_CERT:
+		return refuse_mechs(s, FAIL_R_EXTERNAL_NO_CERT, "--auth "
+				    "external: EXTERNAL logs in with the TLS "
+				    "client certificate, and none was given; "
+				    "no credentials were sent");
+	case FAIL_R_OAUTH_NOT_OFFERED:
+		return refuse_mechs(s, FAIL_R_OAUTH_NOT_OFFERED, "an OAuth "
+				    "token was given, but the server offers "
+				    "neither OAUTHBEARER nor XOAUTH2, which "
+				    "it needs; no credentials were sent");
+	case FAIL_R_TOKEN_NEEDED:
+		return refuse_mechs(s, FAIL_R_TOKEN_NEEDED, "the server "
+				    "offers only OAuth 2.0 (OAUTHBEARER, "
+				    "XOAUTH2) for this login, and a password "
+				    "was given, not a token; no credentials "
+				    "were sent");
+	default:
+		return 0;
+	}
+}
+
 /* No mechanism the server offers serves the credentials given. */
 static int
 no_mech_for_creds(struct session *s)
 {
-	return refuse_auth(s, FAIL_AUTH, FAIL_R_MECH_NOT_OFFERED,
-			   s->cfg.have_token ? "the server offers neither "
-			   "OAUTHBEARER nor XOAUTH2, which an OAuth token "
-			   "needs; no credentials were sent" : "the server "
-			   "offers no mechanism the credentials given can "
-			   "serve; no credentials were sent");
+	return refuse_mechs(s, FAIL_R_MECH_NOT_OFFERED, "the server offers "
+			    "no mechanism the credentials given can serve; "
+			    "no credentials were sent");
 }
 
 /* No mechanism the server offers is one the user allows. */
@@ -785,12 +826,14 @@ login_refused_mech(struct session *s)
 	enum fail_reason r = caps_no_mech_reason(mechs);
 	char names[300], why[500];
 
+	if (creds_mismatch(s) != 0)
+		return -1;
 	if (r == FAIL_R_MECH_NOT_OFFERED) {
 		named_mechs(mechs, names, sizeof(names));
 		snprintf(why, sizeof(why), "--auth: the server offers none "
 			 "of %s on this connection (or the credentials given "
 			 "cannot serve it); no credentials were sent", names);
-		return refuse_auth(s, FAIL_AUTH, r, why);
+		return refuse_mechs(s, r, why);
 	}
 	if (!s->cfg.have_password)
 		return no_mech_for_creds(s);

@@ -83,6 +83,15 @@ start(struct session *s, enum mech m)
 	return x;
 }
 
+/* Why the first step of m failed on this side: GSSAPI's first step
+ * fails when the credential cache holds no ticket it can use. */
+static enum fail_reason
+step_reason(enum mech m, int step)
+{
+	return m == MECH_GSSAPI && step == 1 ? FAIL_R_NO_KERBEROS_TICKET
+					      : FAIL_R_NONE;
+}
+
 struct sasl *
 session_sasl_start(struct session *s, enum mech m, struct imap_cmd *c)
 {
@@ -94,8 +103,9 @@ session_sasl_start(struct session *s, enum mech m, struct imap_cmd *c)
 		return NULL;
 	if (caps_has(&s->caps, "SASL-IR") && sasl_client_first(x)
 	    && sasl_step(x, "", &ir, err, sizeof(err)) != SASL_OK) {
-		fail_set(&s->fail, PHASE_AUTH, FAIL_AUTH, "%s: %s",
-			 caps_mech_name(m), err);
+		fail_set_reason(&s->fail, PHASE_AUTH, FAIL_AUTH,
+				step_reason(m, 1), "%s: %s; nothing was sent",
+				caps_mech_name(m), err);
 		sasl_free(x);
 		return NULL;
 	}
@@ -142,7 +152,7 @@ send_line(struct session *s, const char *b64, const char *shown)
  * 3501 6.2.2), read the reply, fail. */
 static int
 refuse(struct session *s, enum mech m, const char *tag, const char *err,
-       bool bad_server)
+       bool bad_server, int step)
 {
 	struct imap_response *done = NULL;
 
@@ -156,9 +166,11 @@ refuse(struct session *s, enum mech m, const char *tag, const char *err,
 				"the login was abandoned", caps_mech_name(m),
 				err);
 	else
-		fail_set(&s->fail, PHASE_AUTH, bad_server ? FAIL_PROTOCOL :
-			 FAIL_AUTH, "%s: %s; the login was abandoned",
-			 caps_mech_name(m), err);
+		fail_set_reason(&s->fail, PHASE_AUTH, bad_server ?
+				FAIL_PROTOCOL : FAIL_AUTH, bad_server ?
+				FAIL_R_NONE : step_reason(m, step), "%s: %s; "
+				"the login was abandoned", caps_mech_name(m),
+				err);
 	return -1;
 }
 
@@ -171,11 +183,11 @@ answer(struct session *s, struct sasl *x, enum mech m, const char *tag,
 	int sent;
 
 	if (step > SASL_STEPS_MAX)
-		return refuse(s, m, tag, "too many challenges", true);
+		return refuse(s, m, tag, "too many challenges", true, step);
 	err[0] = '\0';
 	rc = sasl_step(x, r->text, &out, err, sizeof(err));
 	if (rc != SASL_OK)
-		return refuse(s, m, tag, err, rc == SASL_BAD_SERVER);
+		return refuse(s, m, tag, err, rc == SASL_BAD_SERVER, step);
 	if (m >= MECH_OAUTHBEARER && step > 1)
 		session_emit_note(s, "%s: the server sent an error "
 				  "challenge; answered as the mechanism "
@@ -238,6 +250,8 @@ session_sasl_outcome(struct session *s, const struct sasl *x, enum mech m,
 			return 0;
 		escape_text(ch, strlen(ch), s->fail.challenge,
 			    sizeof(s->fail.challenge));
+		if (m >= MECH_OAUTHBEARER)
+			s->fail.reason = FAIL_R_OAUTH_REFUSED;
 		snprintf(s->fail.detail + n, sizeof(s->fail.detail) - n,
 			 "; its error challenge said: %s", s->fail.challenge);
 		return 0;

@@ -2,10 +2,12 @@
 # sasl.sh - SASL exchanges with servers that lie or refuse: a SCRAM
 # server whose nonce does not extend the client's, or that says OK
 # without proving it knows the password, is refused by imapconn; a
-# mechanism named with --auth and not offered sends nothing; the OAuth
-# error challenges of OAUTHBEARER and XOAUTH2 are answered as their
-# specifications say, kept in the failure, and exit 77; the token
-# reaches no output.  (A wrong SCRAM server signature needs the
+# mechanism named with --auth and not offered sends nothing, nor do a
+# password against OAuth only, a token without OAuth, EXTERNAL without
+# a certificate and GSSAPI without a ticket (each with its hint); the
+# OAuth error challenges of OAUTHBEARER and XOAUTH2 are answered as
+# their specifications say, kept in the failure, explained in the hint
+# (escaped), and exit 77; the token reaches no output.  (A wrong SCRAM server signature needs the
 # client's random nonce: tests/check_sasl.c checks it against GNU
 # SASL's own server.)
 # Server scripts hold a literal $TAG:
@@ -112,6 +114,61 @@ $SRV_LOGOUT"
 	assert_contains "not offered: the failure names it" SCRAM-SHA-256 \
 		"$(jf .failure.detail)"
 	assert_no_login "not offered: no LOGIN or AUTHENTICATE sent"
+	assert_contains "not offered: the hint lists what is offered" \
+		"the server offers PLAIN" "$(jf .failure.hint)"
+}
+
+token_needed() {
+	say "only XOAUTH2 offered and a password given: nothing sent"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2 SASL-IR] hi
+$SRV_LOGOUT"
+	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "token needed: reason token-needed" .failure.reason \
+		token-needed
+	assert_no_login "token needed: no LOGIN or AUTHENTICATE sent"
+	assert_contains "token needed: the hint names the server's side" \
+		"it offers XOAUTH2" "$(jf .failure.hint)"
+	assert_contains "token needed: the hint names the fix" \
+		"--oauth-token-command CMD or IMAPCONN_OAUTH_TOKEN" \
+		"$(jf .failure.hint)"
+	assert_json "token needed: XOAUTH2 is usable" \
+		'.usable_mechanisms | join(" ")' XOAUTH2
+	assert_no_secret "token needed: no password in any output" \
+		"$USER_NAME" "$PASSWORD" $(run_files)
+}
+
+oauth_not_offered() {
+	say "a token given and no OAuth mechanism offered: nothing sent"
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=X-ODD SASL-IR] hi
+$SRV_LOGOUT"
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "no OAuth: reason oauth-not-offered" .failure.reason \
+		oauth-not-offered
+	assert_no_login "no OAuth: no LOGIN or AUTHENTICATE sent"
+	assert_contains "no OAuth: the hint names what is offered" \
+		"only SCRAM-SHA-256 PLAIN X-ODD" "$(jf .failure.hint)"
+	assert_json "no OAuth: the usable mechanisms" \
+		'.usable_mechanisms | join(" ")' "SCRAM-SHA-256 PLAIN"
+	assert_no_secret "no OAuth: no token in any output" \
+		"$USER_NAME" "$TOKEN" $(run_files)
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=X-ODD SASL-IR] hi
+$SRV_LOGOUT"
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	check "no OAuth: --check marks the usable mechanisms" grep -qxF \
+		'  login mechanisms imapconn can use: SCRAM-SHA-256 PLAIN' \
+		"$RUN_OUT"
+	check "no OAuth: --check names the others" grep -qxF \
+		'  offered, not usable by imapconn: X-ODD' "$RUN_OUT"
 }
 
 oauthbearer_error() {
@@ -135,6 +192,12 @@ $SRV_LOGOUT"
 		"$GMAIL_JSON"
 	assert_contains "OAUTHBEARER: the detail shows it" '"scope"' \
 		"$(jf .failure.detail)"
+	assert_json "OAUTHBEARER: reason oauth-refused" .failure.reason \
+		oauth-refused
+	assert_contains "OAUTHBEARER: the hint says the token expired" \
+		"has expired" "$(jf .failure.hint)"
+	assert_contains "OAUTHBEARER: the hint quotes the status" \
+		'(status "401")' "$(jf .failure.hint)"
 	check "OAUTHBEARER: RFC 7628's message reached the server" \
 		grep -qaF "$ob_b64" "$SRV_LOG"
 	assert_no_secret "OAUTHBEARER: no token in any output" \
@@ -161,10 +224,62 @@ $SRV_LOGOUT"
 		grep -qx 'plain: \\r\\n' <(client_lines)
 	assert_contains "XOAUTH2: the text shows the challenge" \
 		'"status":"401"' "$(cat "$RUN_OUT")"
+	assert_contains "XOAUTH2: the text's hint says the token expired" \
+		"has expired, was revoked" "$(cat "$RUN_OUT")"
 	assert_not_contains "XOAUTH2: no base64 of the message in output" \
 		"$XO_MSG_B64" "$(cat $(run_files))"
 	assert_no_secret "XOAUTH2: no token in any output" \
 		"$USER_NAME" "$TOKEN" $(run_files)
+}
+
+# A server that answers XOAUTH2 with the error challenge of JSON $1.
+xoauth2_refusing() {
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] hi
+expect-tag AUTHENTICATE XOAUTH2 $XO_MSG_B64
+sendln + $(printf '%s' "$1" | base64 -w0)
+readline
+sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials
+$SRV_LOGOUT"
+}
+
+oauth_scope() {
+	say "XOAUTH2: a 403 challenge, the token lacks the mail scope"
+	local json='{"status":"insufficient_scope","scope":"https://outlook.office.com/IMAP.AccessAsUser.All"}'
+	xoauth2_refusing "$json"
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_class 77 auth authenticate
+	assert_json "scope: reason oauth-refused" .failure.reason \
+		oauth-refused
+	assert_contains "scope: the hint says the scope is missing" \
+		"lacks the mail scope" "$(jf .failure.hint)"
+	assert_contains "scope: the hint names the scope" \
+		'"https://outlook.office.com/IMAP.AccessAsUser.All"' \
+		"$(jf .failure.hint)"
+	assert_no_secret "scope: no token in any output" \
+		"$USER_NAME" "$TOKEN" $(run_files)
+}
+
+oauth_hostile_challenge() {
+	say "XOAUTH2: an error challenge with control bytes, escaped"
+	local json
+	json=$(printf '{"status":"401","scope":"x\033[2Jy"}')
+	xoauth2_refusing "$json"
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text "${PLAIN[@]}" \
+		"127.0.0.1:$SRV_PORT"
+	srv_stop
+	assert_sane 2000
+	assert_eq "hostile challenge: exit 77" 77 "$RUN_RC"
+	if grep -q $'\033' "$RUN_OUT" "$RUN_ERR"; then
+		fail "hostile challenge: no raw ESC in the output" "none" \
+			"$(grep -c $'\033' "$RUN_OUT")"
+	else
+		pass "hostile challenge: no raw ESC in the output"
+	fi
+	assert_contains "hostile challenge: still a hint" "OAuth" \
+		"$(cat "$RUN_OUT")"
 }
 
 cram_md5() {
@@ -191,16 +306,19 @@ $SRV_LOGOUT"
 		"as $USER_NAME, AUTHENTICATE CRAM-MD5"
 }
 
-external() {
-	say "--auth external: an empty initial response (=)"
+external_no_cert() {
+	say "--auth external without a client certificate: nothing sent"
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=EXTERNAL SASL-IR] hi
-expect-tag AUTHENTICATE EXTERNAL =\r
-sendln \$TAG NO [AUTHENTICATIONFAILED] no certificate
 $SRV_LOGOUT"
 	run_json "${PLAIN[@]}" --auth external "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 77 auth authenticate
+	assert_json "EXTERNAL: reason external-no-cert" .failure.reason \
+		external-no-cert
+	assert_no_login "EXTERNAL: no AUTHENTICATE sent"
+	assert_contains "EXTERNAL: the hint names --cert and --key" \
+		"--cert FILE and --key FILE" "$(jf .failure.hint)"
 }
 
 gssapi_no_ticket() {
@@ -216,6 +334,10 @@ $SRV_LOGOUT"
 	assert_contains "GSSAPI: the failure names it" GSSAPI \
 		"$(jf .failure.detail)"
 	assert_no_login "GSSAPI: no AUTHENTICATE sent"
+	assert_json "GSSAPI: reason no-kerberos-ticket" .failure.reason \
+		no-kerberos-ticket
+	assert_contains "GSSAPI: the hint says to run kinit" \
+		"no Kerberos ticket: run kinit" "$(jf .failure.hint)"
 }
 
 main() {
@@ -224,10 +346,14 @@ main() {
 	scram_ok_unproven
 	scram_default_and_plain
 	mech_not_offered
+	token_needed
+	oauth_not_offered
 	oauthbearer_error
 	xoauth2_error
+	oauth_scope
+	oauth_hostile_challenge
 	cram_md5
-	external
+	external_no_cert
 	gssapi_no_ticket
 	finish
 }
