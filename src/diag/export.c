@@ -455,10 +455,32 @@ put_not_carried(const struct exp *x)
 	fputs(".\n", x->out);
 }
 
+/* How each tool spells the TLS versions 1.0 to 1.3. */
+enum version_spelling { VS_CURL_MIN, VS_CURL_MAX, VS_OPENSSL, VS_LISP };
+static const char *const version_words[][4] = {
+	[VS_CURL_MIN] = { "--tlsv1.0", "--tlsv1.1", "--tlsv1.2", "--tlsv1.3" },
+	[VS_CURL_MAX] = { "1.0", "1.1", "1.2", "1.3" },
+	[VS_OPENSSL] = { "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3" },
+	[VS_LISP] = { ":tlsv1", ":tlsv1.1", ":tlsv1.2", ":tlsv1.3" },
+};
+
 static const char *
-version_word(enum tls_version v, const char *const words[])
+version_word(enum tls_version v, enum version_spelling how)
 {
-	return v >= TLSV_1_0 && v <= TLSV_1_3 ? words[v - TLSV_1_0] : "";
+	return v >= TLSV_1_0 && v <= TLSV_1_3
+	       ? version_words[how][v - TLSV_1_0] : "";
+}
+
+/* Where a tool gets the secrets the export leaves out: the login's
+ * password when there is a user, the key's when a file holds it. */
+static void
+put_secret_notes(const struct exp *x, const char *password,
+		 const char *key)
+{
+	if (x->c->user[0] != '\0')
+		fputs(password, x->out);
+	if (has(x, XS_KEY_PASSWORD_FILE))
+		fputs(key, x->out);
 }
 
 /* ---- neomutt -------------------------------------------------------- */
@@ -686,18 +708,14 @@ put_tool_opts(struct exp *x, enum exp_tool tool)
 static void
 curl_tls_options(struct exp *x)
 {
-	static const char *const min_opt[] = {
-		"--tlsv1.0", "--tlsv1.1", "--tlsv1.2", "--tlsv1.3"
-	};
-	static const char *const max_val[] = { "1.0", "1.1", "1.2", "1.3" };
 	const struct tls_opts *t = x->t;
 
 	put_tool_opts(x, TOOL_CURL);
 	if (carry(x, XS_TLS_MIN))
-		fprintf(x->out, " %s", version_word(t->min_version, min_opt));
+		fprintf(x->out, " %s", version_word(t->min_version, VS_CURL_MIN));
 	if (carry(x, XS_TLS_MAX))
 		shell_opt(x, "--tls-max", version_word(t->max_version,
-						       max_val));
+						       VS_CURL_MAX));
 	if (carry(x, XS_INSECURE))
 		fputs(" --insecure", x->out);
 }
@@ -725,11 +743,9 @@ write_curl(struct exp *x)
 
 	put_title(x, "curl: list the folders of", true, EXPORT_CURL);
 	put_warnings(x);
-	if (x->c->user[0] != '\0')
-		fputs("# curl asks for the password (a --netrc-file keeps it "
-		      "off the command line).\n", out);
-	if (has(x, XS_KEY_PASSWORD_FILE))
-		fputs("# curl asks for the key's password too.\n", out);
+	put_secret_notes(x, "# curl asks for the password (a --netrc-file "
+			 "keeps it off the command line).\n",
+			 "# curl asks for the key's password too.\n");
 	fputs("curl", out);
 	if (x->tls == XT_STARTTLS)
 		fputs(" --ssl-reqd", out);
@@ -755,9 +771,6 @@ write_curl(struct exp *x)
 static void
 openssl_tls_options(struct exp *x)
 {
-	static const char *const proto[] = {
-		"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"
-	};
 	const struct tls_opts *t = x->t;
 
 	put_tool_opts(x, TOOL_OPENSSL);
@@ -765,10 +778,10 @@ openssl_tls_options(struct exp *x)
 		fprintf(x->out, " -verify_depth %d", t->verify_depth);
 	if (carry(x, XS_TLS_MIN))
 		fprintf(x->out, " -min_protocol %s",
-			version_word(t->min_version, proto));
+			version_word(t->min_version, VS_OPENSSL));
 	if (carry(x, XS_TLS_MAX))
 		fprintf(x->out, " -max_protocol %s",
-			version_word(t->max_version, proto));
+			version_word(t->max_version, VS_OPENSSL));
 }
 
 static void
@@ -813,9 +826,6 @@ write_openssl(struct exp *x)
 static void
 lisp_method(struct exp *x)
 {
-	static const char *const words[] = {
-		":tlsv1", ":tlsv1.1", ":tlsv1.2", ":tlsv1.3"
-	};
 	const struct tls_opts *t = x->t;
 	bool exact = t->max_version == t->min_version;
 
@@ -823,7 +833,7 @@ lisp_method(struct exp *x)
 		return;
 	if (exact)
 		carry(x, XS_TLS_MAX);
-	fprintf(x->out, " :method %s%s", version_word(t->min_version, words),
+	fprintf(x->out, " :method %s%s", version_word(t->min_version, VS_LISP),
 		exact ? "" : "+");
 }
 
@@ -849,12 +859,10 @@ write_lisp(struct exp *x)
 
 	put_title(x, "make-imap-connection for", true, EXPORT_LISP);
 	put_warnings(x);
-	if (x->c->user[0] != '\0')
-		fputs(";; The password is not written here: add :password "
-		      "from a safe place.\n", out);
-	if (has(x, XS_KEY_PASSWORD_FILE))
-		fputs(";; The key's password goes in :certificate-password, "
-		      "from a safe place too.\n", out);
+	put_secret_notes(x, ";; The password is not written here: add "
+			 ":password from a safe place.\n",
+			 ";; The key's password goes in :certificate-password, "
+			 "from a safe place too.\n");
 	fputs("(make-imap-connection '(", out);
 	put_lisp(out, x->ep->host);
 	fprintf(out, " :port %u", x->port);
