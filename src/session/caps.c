@@ -194,6 +194,11 @@ creds_serve(const struct mech_creds *cr, const struct mech_info *mi)
 		return false;
 	if (mi->plus && !cr->tls)
 		return false;
+	/* Servers that offer -PLUS over TLS 1.3 do not all bind with
+	 * tls-exporter (Cyrus IMAP 3.6 and GNU Mailutils 3.15 refuse the
+	 * login): there it is used only when named. */
+	if (mi->plus && cr->exporter && !named)
+		return false;
 	switch (mi->cred) {
 	case CRED_PASSWORD:
 		return cr->password && (named || mi->by_default);

@@ -45,6 +45,8 @@ struct mech_creds {
 	bool token;		/* an OAuth 2.0 token was given */
 	bool client_cert;	/* a TLS client certificate is in use */
 	bool tls;		/* the connection is TLS */
+	bool exporter;		/* its channel binding is tls-exporter
+				 * (TLS 1.3) rather than tls-unique */
 };
 
 /* Free the names; c is empty after (and may be reused). */

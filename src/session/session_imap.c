@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "escape.h"
 #include "imap_parse.h"
 #include "session_emit.h"
@@ -13,6 +15,7 @@
 #include "session_imap.h"
 #include "session_int.h"
 #include "session_io.h"
+#include "tls.h"
 
 bool
 session_imap_learn_caps(struct session *s, const struct imap_response *r)
@@ -192,6 +195,21 @@ check_injection(struct session *s)
 	return -1;
 }
 
+/* Whether SCRAM -PLUS would bind this connection with tls-exporter. */
+static bool
+binding_is_exporter(const struct session *s)
+{
+	unsigned char cb[64];
+	size_t len;
+	const char *type;
+
+	if (tls_channel_binding(s->link.tls, cb, sizeof(cb), &len,
+				&type) != 0)
+		return false;
+	OPENSSL_cleanse(cb, sizeof(cb));
+	return strcmp(type, "tls-exporter") == 0;
+}
+
 void
 session_imap_creds(const struct session *s, struct mech_creds *cr)
 {
@@ -201,6 +219,7 @@ session_imap_creds(const struct session *s, struct mech_creds *cr)
 	cr->token = s->cfg.have_token;
 	cr->client_cert = s->cfg.ep.tls.cert_file[0] != '\0';
 	cr->tls = link_is_tls(&s->link) != 0;
+	cr->exporter = cr->tls && binding_is_exporter(s);
 }
 
 int
