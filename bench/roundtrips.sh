@@ -192,15 +192,14 @@ for kind in "${kinds[@]}"; do
 	user_of[$kind]=$user
 	pass_of[$kind]=$pass
 done
-# sasl's token, client certificate and Kerberos tickets (the Kerberos
-# library reads the last two names from the environment).
+# sasl's token, client certificate and Kerberos tickets (given to the
+# GSSAPI client only: other servers offer GSSAPI too).
 if [ -f "$work/sasl/env" ]; then
-	read -r token_file cert_file key_file KRB5_CONFIG KRB5CCNAME < <(
+	read -r token_file cert_file key_file krb5_config krb5_ccname < <(
 		# shellcheck source=/dev/null
 		. "$work/sasl/env"
 		echo "$OAUTH_TOKEN_FILE $CLIENT_CERT $CLIENT_KEY $KRB5_CONFIG" \
 			"$KRB5CCNAME")
-	export KRB5_CONFIG KRB5CCNAME
 fi
 
 # clients KIND: the clients run against KIND.
@@ -393,6 +392,9 @@ client_args() {
 		      -u "${user_of[$kind]}" "${args[@]}")
 		mech_args "$1"
 		args=("${args[0]}" "${MECH[@]}" "${args[@]:1}")
+		[ "$1" != imapconn-gssapi ] || args=(env
+			"KRB5_CONFIG=$krb5_config" "KRB5CCNAME=$krb5_ccname"
+			"${args[@]}")
 		return
 	fi
 	if [ "$2" = tls ]; then
