@@ -46,20 +46,11 @@ start_cyrus() {
 	MAILBOX_COUNT=$(printf '%s\n' "$ALICE_MAILBOXES" | grep -c .)
 }
 
-# target MODE: TARGET, implicit TLS (tls) or STARTTLS (starttls).
-target() {
-	if [ "$1" = tls ]; then
-		TARGET=(--ssl --ca-file "$CA_FILE" "localhost:$IMAPS_PORT")
-	else
-		TARGET=(--starttls --ca-file "$CA_FILE" "localhost:$IMAP_PORT")
-	fi
-}
-
 # login_ok WHAT MECH MODE ARG...: exit 0, the login used MECH, alice's
 # mailboxes listed, no password in any output.
 login_ok() {
 	local what=$1 mech=$2 tr=$WORK/tr$((RUN_COUNT + 1))
-	target "$3"
+	tls_target "$3"
 	shift 3
 	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check -u "$TEST_USER" \
 		--transcript "$tr" "$@" "${TARGET[@]}"
@@ -89,7 +80,7 @@ check_mechanisms() {
 }
 
 check_refusals() {
-	target tls
+	tls_target tls
 	say "SCRAM-SHA-256 with a wrong password"
 	IMAPCONN_PASSWORD=Wrong.1 run_check -u "$TEST_USER" \
 		--auth scram-sha-256 "${TARGET[@]}"

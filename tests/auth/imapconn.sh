@@ -17,17 +17,6 @@ TEST_NAME='auth-imapconn'
 # shellcheck source-path=SCRIPTDIR source=../integration/lib.sh
 . "$(dirname "$0")/../integration/lib.sh"
 
-# connect_args MODE: TARGET, the options that reach Dovecot over
-# implicit TLS (tls) or STARTTLS (starttls), verifying it as localhost
-# (the name of its Kerberos service too).
-connect_args() {
-	if [ "$1" = tls ]; then
-		TARGET=(--ssl --ca-file "$CA_FILE" "localhost:$IMAPS_PORT")
-	else
-		TARGET=(--starttls --ca-file "$CA_FILE" "localhost:$IMAP_PORT")
-	fi
-}
-
 # logins_since MARK MECH: alice's logins with MECH in Dovecot's log
 # after line MARK.
 logins_since() {
@@ -35,18 +24,25 @@ logins_since() {
 		grep -c "Login: user=<$TEST_USER>, method=$2, " || true
 }
 
+# run_logged MODE ARG...: imapconn --check as alice over MODE (tls or
+# starttls) with ARG..., a transcript (WORK/trN) and a report
+# (WORK/reportN); RUN_MARK is where Dovecot's log stood before it.
+run_logged() {
+	tls_target "$1"
+	shift
+	RUN_MARK=$(dovecot_log_mark)
+	run_check -u "$TEST_USER" --transcript "$WORK/tr$((RUN_COUNT + 1))" \
+		--report "$WORK/report$((RUN_COUNT + 1))" "$@" "${TARGET[@]}"
+}
+
 # login_ok WHAT MECH MODE ARG...: imapconn (with the caller's
 # environment) logs in over MODE with MECH: exit 0, the timeline's
 # authenticate phase names MECH, the mailboxes are alice's, and Dovecot
 # logged alice's login with MECH.
 login_ok() {
-	local what=$1 mech=$2 mark
+	local what=$1 mech=$2
 	shift 2
-	connect_args "$1"
-	shift
-	mark=$(dovecot_log_mark)
-	run_check -u "$TEST_USER" --transcript "$WORK/tr$((RUN_COUNT + 1))" \
-		--report "$WORK/report$((RUN_COUNT + 1))" "$@" "${TARGET[@]}"
+	run_logged "$@"
 	assert_eq "$what: exit 0" 0 "$RUN_RC"
 	assert_jsons "$what: the login used $mech" \
 		'.phases[] | select(.phase == "authenticate") | .detail' \
@@ -54,24 +50,21 @@ login_ok() {
 		"$what: alice's mailboxes listed" \
 		'[.mailboxes[].name] | sort | join("|")' "$(alice_folders)"
 	assert_eq "$what: Dovecot logged alice's $mech login" 1 \
-		"$(logins_since "$mark" "$mech")"
+		"$(logins_since "$RUN_MARK" "$mech")"
 }
 
 # login_refused WHAT MODE ARG...: imapconn fails with exit 77 in the
 # authenticate phase, and Dovecot logged no login.
 login_refused() {
-	local what=$1 mark
+	local what=$1
 	shift
-	connect_args "$1"
-	shift
-	mark=$(dovecot_log_mark)
-	run_check -u "$TEST_USER" --transcript "$WORK/tr$((RUN_COUNT + 1))" \
-		--report "$WORK/report$((RUN_COUNT + 1))" "$@" "${TARGET[@]}"
+	run_logged "$@"
 	assert_eq "$what: exit 77" 77 "$RUN_RC"
 	assert_eq "$what: failed in the authenticate phase" authenticate \
 		"$RUN_PHASE"
 	assert_eq "$what: Dovecot logged no login" 0 \
-		"$(dovecot_log_since "$mark" | grep -c 'Login: user=' || true)"
+		"$(dovecot_log_since "$RUN_MARK" | grep -c 'Login: user=' ||
+			true)"
 }
 
 # no_token_in WHAT TOKEN: the token, or its signature alone, is in
