@@ -6,8 +6,10 @@
 #                            [--timeout S] [--no-results]
 #
 # Starts, at once, each test server of LIST (default "dovecot cyrus
-# courier mailutils": tests/dovecot/imapconn-dovecot and
-# tests/servers/imapconn-KIND) in a temporary directory; a kind whose
+# courier mailutils sasl": tests/dovecot/imapconn-dovecot and
+# tests/servers/imapconn-KIND; sasl is the test Dovecot with --auth all
+# and a private KDC, tests/servers/imapconn-kdc) in a temporary
+# directory; a kind whose
 # harness is missing or fails is named in the report and left out.  In
 # front of each server's implicit TLS port and of its STARTTLS port goes
 # one bench/delayproxy (MS ms each way, default 25, so a round trip
@@ -17,6 +19,10 @@
 #   imapconn --check --json --starttls imap://...  STARTTLS
 #   curl imaps://.../                              implicit TLS, LIST
 #   curl --ssl-reqd imap://.../                    STARTTLS, LIST
+# On sasl, imapconn only, once per SASL mechanism (client
+# imapconn-MECH): --auth plain, --auth scram-sha-256, --auth oauthbearer
+# with --oauth-token-command, --auth external with alice's client
+# certificate, --auth gssapi with alice's Kerberos tickets.
 # imapconn waits at most S seconds each time (--timeout, default 5): a
 # server that drops commands sent together costs one such wait before
 # imapconn tries again on a new connection, one command per round trip
@@ -40,7 +46,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 imapconn=${IMAPCONN:-$top/imapconn}
 delayproxy=${DELAYPROXY:-$top/bench/delayproxy}
 curl_bin=${CURL:-curl}
-servers='dovecot cyrus courier mailutils'
+servers='dovecot cyrus courier mailutils sasl'
 results=$top/bench/results/roundtrips.md
 runs=5
 delay_ms=25
@@ -100,7 +106,7 @@ started=()
 declare -A start_pid=()
 
 harness_of() {
-	if [ "$1" = dovecot ]; then
+	if [ "$1" = dovecot ] || [ "$1" = sasl ]; then
 		echo "$top/tests/dovecot/imapconn-dovecot"
 	else
 		echo "$top/tests/servers/imapconn-$1"
@@ -119,12 +125,25 @@ cleanup() {
 		"$(harness_of "$kind")" stop "$work/$kind" >/dev/null 2>&1 ||
 			true
 	done
+	[ ! -d "$work/kdc" ] || "$kdc_harness" stop "$work/kdc" >/dev/null 2>&1 ||
+		true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
+kdc_harness=$top/tests/servers/imapconn-kdc
+
+# start_args KIND: the harness's options after "start DIR".  sasl's KDC
+# is started first, here.
+start_args() {
+	[ "$1" = sasl ] || return 0
+	mkdir -p "$work/kdc"
+	PATH=$PATH:/usr/sbin:/sbin "$kdc_harness" start "$work/kdc" \
+		>"$work/kdc.out" 2>&1 || return 1
+	echo --auth all --kdc "$work/kdc"
+}
 
 # Every server at once; those that do not start are left out.
 kinds=()
@@ -135,9 +154,15 @@ for kind in $servers; do
 		not_run+=("$kind (no harness)")
 		continue
 	fi
+	if ! extra=$(start_args "$kind"); then
+		not_run+=("$kind (the KDC did not start: $(tail -n 1 \
+			"$work/kdc.out"))")
+		continue
+	fi
 	started+=("$kind")
-	"$(harness_of "$kind")" start "$work/$kind" >"$work/$kind.out" 2>&1 \
-		</dev/null &
+	# shellcheck disable=SC2086
+	"$(harness_of "$kind")" start "$work/$kind" $extra \
+		>"$work/$kind.out" 2>&1 </dev/null &
 	start_pid[$kind]=$!
 done
 for kind in "${started[@]}"; do
@@ -167,10 +192,42 @@ for kind in "${kinds[@]}"; do
 	user_of[$kind]=$user
 	pass_of[$kind]=$pass
 done
+# sasl's token, client certificate and Kerberos tickets (given to the
+# GSSAPI client only: other servers offer GSSAPI too).
+if [ -f "$work/sasl/env" ]; then
+	read -r token_file cert_file key_file krb5_config krb5_ccname < <(
+		# shellcheck source=/dev/null
+		. "$work/sasl/env"
+		echo "$OAUTH_TOKEN_FILE $CLIENT_CERT $CLIENT_KEY $KRB5_CONFIG" \
+			"$KRB5CCNAME")
+fi
+
+# clients KIND: the clients run against KIND.
+clients() {
+	if [ "$1" = sasl ]; then
+		echo imapconn-plain imapconn-scram-sha-256 \
+			imapconn-oauthbearer imapconn-external imapconn-gssapi
+	else
+		echo imapconn curl
+	fi
+}
+
+# mech_args CLIENT: MECH, imapconn's options for the mechanism of CLIENT
+# (none for plain imapconn).
+mech_args() {
+	case $1 in
+	imapconn-oauthbearer)
+		MECH=(--auth oauthbearer --oauth-token-command "cat $token_file") ;;
+	imapconn-external)
+		MECH=(--auth external --cert "$cert_file" --key "$key_file") ;;
+	imapconn-*) MECH=(--auth "${1#imapconn-}") ;;
+	*) MECH=() ;;
+	esac
+}
 
 # Two clients a run; imapconn opens a second connection to a server
 # that drops pipelined commands.
-per_proxy=$(( (runs + 1) * 4 ))
+per_proxy=$(( (runs + 1) * 10 ))
 
 # start_proxy NAME TARGET_PORT: a delay proxy; its port in $work/NAME.port.
 start_proxy() {
@@ -319,16 +376,25 @@ client_args() {
 	local kind=$1 port url log
 	shift
 	port=$3 log=$4
-	if [ "$1" = imapconn ]; then
+	if [ "${1%%-*}" = imapconn ]; then
+		# GSSAPI asks for a ticket for the host name imapconn
+		# connects to: imap/localhost, the service the KDC knows.
+		local host=127.0.0.1
+		[ "$1" != imapconn-gssapi ] || host=localhost
 		if [ "$2" = tls ]; then
-			args=(imaps://127.0.0.1:"$port")
+			args=(imaps://"$host":"$port")
 		else
-			args=(--starttls imap://127.0.0.1:"$port")
+			args=(--starttls imap://"$host":"$port")
 		fi
 		args=("$imapconn" --check --json --timeout "$wait_s"
 		      --ca-file "${ca_of[$kind]}"
 		      --server-name localhost --transcript "$log.transcript"
 		      -u "${user_of[$kind]}" "${args[@]}")
+		mech_args "$1"
+		args=("${args[0]}" "${MECH[@]}" "${args[@]:1}")
+		[ "$1" != imapconn-gssapi ] || args=(env
+			"KRB5_CONFIG=$krb5_config" "KRB5CCNAME=$krb5_ccname"
+			"${args[@]}")
 		return
 	fi
 	if [ "$2" = tls ]; then
@@ -361,7 +427,7 @@ run_one() {
 	IMAPCONN_PASSWORD=${pass_of[$kind]} "${args[@]}" >"$log.out" \
 		2>"$log.err" || rc=$?
 	t1=$EPOCHREALTIME
-	if [ "$client" = imapconn ]; then
+	if [ "${client%%-*}" = imapconn ]; then
 		conns=$(jq -r '[.attempts | length, 1] | max' "$log.out" \
 			2>/dev/null || echo 1)
 	fi
@@ -376,7 +442,7 @@ run_one() {
 			| add) as $e | "\($e) \(.[0].start_wall_us)"' \
 			"$log.proxy.all")
 	fi
-	if [ "$client" = imapconn ]; then
+	if [ "${client%%-*}" = imapconn ]; then
 		norm_imapconn "$log.transcript" >"$log.log"
 	else
 		norm_curl "$log.trace" "$start" >"$log.log"
@@ -406,7 +472,7 @@ run_one() {
 for run in $(seq 0 "$runs"); do
 	for kind in "${kinds[@]}"; do
 		for mode in tls starttls; do
-			for client in imapconn curl; do
+			for client in $(clients "$kind"); do
 				run_one "$kind" "$client" "$mode" "$run"
 			done
 		done
@@ -460,7 +526,7 @@ table() {
 	echo "|---|---|---|---|---|---|---|---|---|---|"
 	for k in "${kinds[@]}"; do
 		for m in tls starttls; do
-			for c in imapconn curl; do
+			for c in $(clients "$k"); do
 				row "$k" "$c" "$(mode_name "$m")" \
 					"$(median 6 "$k" "$c" "$m")" \
 					"$(median 5 "$k" "$c" "$m")" \
@@ -542,6 +608,7 @@ detail() {
 verdict() {
 	local kind mode target got word
 	for kind in "${kinds[@]}"; do
+		[ "$kind" != sasl ] || continue
 		for mode in tls starttls; do
 			got=$(median 6 "$kind" imapconn "$mode")
 			if [ "$got" = NA ]; then
@@ -577,7 +644,8 @@ server_names() {
 		name=$(jq -r '[.server_id.name, .server_id.version]
 			| map(select(. != null)) | join(" ")
 			| if . == "" then "no ID answer" else . end' \
-			"$work/$kind-imapconn-tls-0.out" 2>/dev/null ||
+			"$work/$kind-$(clients "$kind" | cut -d' ' -f1)-tls-0.out" \
+			2>/dev/null ||
 			echo "?")
 		printf '%s%s: %s' "$sep" "$kind" "$name"
 		sep='; '
@@ -629,7 +697,7 @@ $(verdict)
 EOF
 	for kind in "${kinds[@]}"; do
 		for mode in tls starttls; do
-			for client in imapconn curl; do
+			for client in $(clients "$kind"); do
 				echo
 				printf '## %s, %s, %s: exchanges of run %s' \
 					"$kind" "$client" "$(mode_name "$mode")" \

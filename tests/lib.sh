@@ -242,6 +242,45 @@ dovecot_stop() {
 	"$DOVECOT_HARNESS" stop "$DOVECOT_DIR_T" >/dev/null 2>&1 || true
 }
 
+# need_kdc: the tools of the private KDC (tests/servers/imapconn-kdc)
+# and Dovecot's GSSAPI module, found in PATH; skips (77) without them.
+need_kdc() {
+	local tool
+	PATH=$PATH:/usr/sbin:/sbin
+	for tool in krb5kdc:krb5-kdc kadmin.local:krb5-admin-server \
+		kinit:krb5-user; do
+		command -v "${tool%%:*}" >/dev/null 2>&1 ||
+			skip_all "${tool%%:*} is not installed (Debian package" \
+				"${tool#*:}; ./quickstart build installs it)"
+	done
+	[ -e /usr/lib/dovecot/modules/auth/libmech_gssapi.so ] ||
+		skip_all "Dovecot's GSSAPI module is missing (dovecot-gssapi)"
+}
+
+# kdc_start: a private MIT KDC on loopback, stopped and removed at exit;
+# KDC_DIR_T is its directory (for dovecot_start --auth ... --kdc
+# "$KDC_DIR_T").  Start it before Dovecot, which copies its keytab.
+KDC_HARNESS=$top_srcdir/tests/servers/imapconn-kdc
+KDC_DIR_T=
+kdc_start() {
+	local out=${WORK:-${TMPDIR:-/tmp}}/kdc-start.out
+	KDC_DIR_T=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-it-kdc.XXXXXX") ||
+		hard_fail "no directory for the KDC"
+	LIB_AT_EXIT+=(kdc_stop)
+	if ! "$KDC_HARNESS" start "$KDC_DIR_T" >"$out" 2>&1; then
+		cat "$out" >&2
+		hard_fail "the test KDC did not start"
+	fi
+}
+
+# kdc_stop: the KDC of kdc_start, if any, stopped and its directory
+# removed (kept with IMAPCONN_TEST_KEEP=1).
+kdc_stop() {
+	[ -n "$KDC_DIR_T" ] || return 0
+	"$KDC_HARNESS" stop "$KDC_DIR_T"
+	[ "${IMAPCONN_TEST_KEEP:-0}" = 1 ] || rm -rf "$KDC_DIR_T"
+}
+
 # ------------------------------------------------------------------ runs
 
 # run_begin EXT ARG...: the next run of imapconn ARG...: RUN_COUNT, its

@@ -18,40 +18,22 @@ set -uo pipefail
 TEST_NAME='auth-servers'
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
-KDC_HARNESS=$top_srcdir/tests/servers/imapconn-kdc
-KDC_DIR_T=
 OUT=
 
 need_tools() {
 	need_dovecot
 	PATH=$PATH:/usr/sbin:/sbin
 	local tool
-	for tool in gsasl:gsasl curl:curl socat:socat openssl:openssl \
-		krb5kdc:krb5-kdc kadmin.local:krb5-admin-server \
-		kinit:krb5-user; do
+	for tool in gsasl:gsasl curl:curl socat:socat openssl:openssl; do
 		command -v "${tool%%:*}" >/dev/null 2>&1 ||
 			skip_all "${tool%%:*} is not installed (Debian package" \
 				"${tool#*:}; ./quickstart build installs it)"
 	done
-	[ -e /usr/lib/dovecot/modules/auth/libmech_gssapi.so ] ||
-		skip_all "Dovecot's GSSAPI module is missing (dovecot-gssapi)"
-}
-
-kdc_stop() {
-	[ -n "$KDC_DIR_T" ] || return 0
-	"$KDC_HARNESS" stop "$KDC_DIR_T"
-	[ "${IMAPCONN_TEST_KEEP:-0}" = 1 ] || rm -rf "$KDC_DIR_T"
+	need_kdc
 }
 
 start_servers() {
-	KDC_DIR_T=$(mktemp -d "${TMPDIR:-/tmp}/imapconn-it-kdc.XXXXXX") ||
-		hard_fail "no directory for the KDC"
-	LIB_AT_EXIT+=(kdc_stop)
-	if ! "$KDC_HARNESS" start "$KDC_DIR_T" >"$WORK/kdc-start.out" 2>&1
-	then
-		cat "$WORK/kdc-start.out" >&2
-		hard_fail "the test KDC did not start"
-	fi
+	kdc_start
 	dovecot_start --auth all --kdc "$KDC_DIR_T"
 	# The Kerberos clients find the realm and alice's tickets here.
 	export KRB5_CONFIG KRB5CCNAME

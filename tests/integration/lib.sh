@@ -93,6 +93,17 @@ closed_port() {
 
 # --------------------------------------------------------------------- runs
 
+# tls_target MODE: TARGET, the options that reach the started server
+# over implicit TLS (tls: IMAPS_PORT) or STARTTLS (starttls: IMAP_PORT)
+# as localhost, verified with CA_FILE.
+tls_target() {
+	if [ "$1" = tls ]; then
+		TARGET=(--ssl --ca-file "$CA_FILE" "localhost:$IMAPS_PORT")
+	else
+		TARGET=(--starttls --ca-file "$CA_FILE" "localhost:$IMAP_PORT")
+	fi
+}
+
 # run_check ARG...: imapconn --check --json ARG..., with the environment
 # of the caller (IMAPCONN_PASSWORD=... run_check ...).  Sets RUN_RC,
 # RUN_MS (wall time), RUN_OUT (stdout file), RUN_ERR (stderr file), and
