@@ -6,8 +6,9 @@
 # implicit TLS and after STARTTLS: SCRAM-SHA-256 and CRAM-MD5 named by
 # --auth, a wrong password refused (exit 77); in TLS 1.2 the default
 # login takes SCRAM-SHA-256-PLUS with tls-unique channel binding; in
-# TLS 1.3 Cyrus 3.6 refuses the tls-exporter binding, and a -PLUS named
-# by --auth is then an error (exit 77), never a fallback.
+# TLS 1.3 Cyrus 3.6 refuses the tls-exporter binding, so the default
+# login there is SCRAM-SHA-256, and a -PLUS named by --auth is an error
+# (exit 77), never a fallback.
 # Exit 0 pass, 1 fail, 77 skip (not root, or Cyrus's packages missing).
 set -uo pipefail
 
@@ -71,6 +72,7 @@ check_mechanisms() {
 			--auth scram-sha-256
 		login_ok "$mode: --auth cram-md5" CRAM-MD5 "$mode" \
 			--auth cram-md5
+		login_ok "$mode, TLS 1.3: the default" SCRAM-SHA-256 "$mode"
 		login_ok "$mode, TLS 1.2: the default" SCRAM-SHA-256-PLUS \
 			"$mode" --tls-max 1.2
 		assert_contains "$mode, TLS 1.2: bound with tls-unique" \
