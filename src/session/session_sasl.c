@@ -72,7 +72,10 @@ start(struct session *s, enum mech m)
 	in.password = s->cfg.have_password ? s->cfg.password : NULL;
 	in.token = s->cfg.have_token ? s->cfg.oauth_token : NULL;
 	in.service = "imap";
-	in.host = s->cfg.ep.host;
+	/* The name the server is known by: GSSAPI asks a ticket for
+	 * imap/NAME, and --server-name is the name it was checked for. */
+	in.host = s->cfg.ep.tls.server_name[0] != '\0'
+		  ? s->cfg.ep.tls.server_name : s->cfg.ep.host;
 	in.port = endpoint_port(&s->cfg.ep);
 	if (is_scram(m) && binding(s, m, &in, cb, sizeof(cb)) != 0)
 		return NULL;

@@ -165,6 +165,15 @@ check_gssapi() {
 		KRB5CCNAME=$KRB5_EMPTY_CCNAME login_refused \
 			"$mode: GSSAPI without tickets" "$mode" --auth gssapi
 	done
+	# The ticket is for the name the server is known by (imap/localhost),
+	# not for the address connected to.
+	say "GSSAPI to 127.0.0.1 with --server-name localhost"
+	RUN_MARK=$(dovecot_log_mark)
+	run_check -u "$TEST_USER" --auth gssapi --ssl --ca-file "$CA_FILE" \
+		--server-name localhost "127.0.0.1:$IMAPS_PORT"
+	assert_eq "GSSAPI, --server-name: exit 0" 0 "$RUN_RC"
+	assert_eq "GSSAPI, --server-name: Dovecot logged the login" 1 \
+		"$(logins_since "$RUN_MARK" GSSAPI)"
 }
 
 start_servers
