@@ -199,6 +199,8 @@ creds_serve(const struct mech_creds *cr, const struct mech_info *mi)
 	 * login): there it is used only when named. */
 	if (mi->plus && cr->exporter && !named)
 		return false;
+	if (cr->no_scram && !named && strncmp(mi->name, "SCRAM-", 6) == 0)
+		return false;
 	switch (mi->cred) {
 	case CRED_PASSWORD:
 		return cr->password && (named || mi->by_default);

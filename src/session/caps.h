@@ -47,6 +47,7 @@ struct mech_creds {
 	bool tls;		/* the connection is TLS */
 	bool exporter;		/* its channel binding is tls-exporter
 				 * (TLS 1.3) rather than tls-unique */
+	bool no_scram;		/* SCRAM only when named with --auth */
 };
 
 /* Free the names; c is empty after (and may be reused). */

@@ -43,6 +43,7 @@ restart(struct session *s)
 	s->id_before_tls = s->id_asked = s->id_with_logout = false;
 	s->modern_before_tls = false;
 	s->logging_out = false;
+	s->scram_refused = false;
 	s->awaiting[0] = '\0';
 	imap_tagger_init(&s->tagger, "A");
 	session_pipe_reset(&s->pipe);
@@ -85,23 +86,38 @@ run(struct session *s)
 	return session_req_serve(s);
 }
 
+/* Start over on a new connection, saying why and how it differs. */
+static int
+again(struct session *s, const char *how)
+{
+	if (s->phase_open)
+		session_emit_end(s, PHASE_FAILED, "%s",
+				 fail_class_name(s->fail.cls));
+	session_emit_retry(s, how);
+	restart(s);
+	return run(s);
+}
+
 /* The connection, once more without pipelining when the server
  * mishandled commands sent together (never when the user cancelled:
- * that failure is not the server's). */
+ * that failure is not the server's), and once more without SCRAM when
+ * a SCRAM login imapconn chose was refused: some servers offer SCRAM
+ * they cannot serve (GNU Mailutils 3.15), and LOGIN or PLAIN is what
+ * the user would have had before SCRAM was offered. */
 static int
 attempts(struct session *s)
 {
 	int rc = run(s);
 
-	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
-		return rc;
-	if (s->phase_open)
-		session_emit_end(s, PHASE_FAILED, "%s",
-				 fail_class_name(s->fail.cls));
-	session_emit_retry(s);
-	restart(s);
-	s->pipe.off = true;
-	return run(s);
+	if (rc != 0 && s->fail.cls == FAIL_PIPELINING && !s->pipe.off) {
+		s->pipe.off = true;
+		rc = again(s, "one command per round trip");
+	}
+	if (rc != 0 && s->scram_refused && !s->scram_off) {
+		s->scram_off = true;
+		rc = again(s, "logging in without SCRAM");
+	}
+	return rc;
 }
 
 static void *

@@ -314,12 +314,12 @@ session_emit_failure(struct session *s)
 }
 
 void
-session_emit_retry(struct session *s)
+session_emit_retry(struct session *s, const char *how)
 {
 	char buf[FAIL_DETAIL_MAX + 160];
 
 	snprintf(buf, sizeof(buf), "%s; trying again on a new connection, "
-		 "one command per round trip", s->fail.detail);
+		 "%s", s->fail.detail, how);
 	emit_carrying(s, event_new(EV_RETRY, s->fail.phase), buf,
 		      strlen(buf), NULL);
 }

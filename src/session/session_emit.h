@@ -43,7 +43,8 @@ void session_emit_tls(struct session *s);
 void session_emit_caps(struct session *s, bool after_tls);
 /* EV_FAILURE carrying a copy of s->fail. */
 void session_emit_failure(struct session *s);
-/* EV_RETRY: s->fail, and a new connection without pipelining. */
-void session_emit_retry(struct session *s);
+/* EV_RETRY: s->fail, and how the new connection differs ("one command
+ * per round trip"). */
+void session_emit_retry(struct session *s, const char *how);
 
 #endif

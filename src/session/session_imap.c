@@ -220,6 +220,7 @@ session_imap_creds(const struct session *s, struct mech_creds *cr)
 	cr->client_cert = s->cfg.ep.tls.cert_file[0] != '\0';
 	cr->tls = link_is_tls(&s->link) != 0;
 	cr->exporter = cr->tls && binding_is_exporter(s);
+	cr->no_scram = s->scram_off;
 }
 
 int

@@ -65,6 +65,8 @@ struct session {
 	bool tls_preparing;
 	struct tls_client *tls_ready;	/* made, not yet in use */
 	struct failure tls_fail;	/* why it could not be made */
+	bool scram_refused;		/* a SCRAM chosen by default was refused */
+	bool scram_off;			/* so this connection logs in without */
 	bool usable;			/* LOGOUT may be sent */
 	bool preauth;
 	bool caps_after_tls_needed;	/* STARTTLS done, CAPABILITY due */

@@ -54,6 +54,15 @@ password_done(struct session *s)
 	OPENSSL_cleanse(s->cfg.oauth_token, sizeof(s->cfg.oauth_token));
 }
 
+/* Whether a failed login (rc != 0) is followed by a new connection
+ * that sends the password again (session.c's attempts). */
+static bool
+retry_follows(const struct session *s, int rc)
+{
+	return rc != 0 && ((s->fail.cls == FAIL_PIPELINING && !s->pipe.off)
+			   || (s->scram_refused && !s->scram_off));
+}
+
 /* Whether anything to log in with was given: a password, a token, a
  * client certificate, or --auth naming GSSAPI or EXTERNAL. */
 static bool
@@ -161,7 +170,7 @@ build_auth(struct session *s, struct batch *b)
 			return build_failed(s, c, PHASE_AUTH);
 	}
 	/* A retry on a new connection needs the password again. */
-	if (s->pipe.off)
+	if (s->pipe.off && (s->scram_off || s->cfg.auth_mechs != 0))
 		password_done(s);
 	return 0;
 }
@@ -347,6 +356,23 @@ read_caps_reply(struct session *s, struct batch *b)
 	return 0;
 }
 
+/* Whether a refused login may be tried again without SCRAM: it was a
+ * SCRAM imapconn chose (nothing named with --auth) and the server only
+ * said NO.  Never after -PLUS, whose failure may be a man in the middle
+ * that a password sent next would reach, nor when the server could not
+ * prove it knows the password. */
+static bool
+scram_may_fall_back(const struct session *s, const struct batch *b)
+{
+	const char *name = caps_mech_name(b->mech);
+	size_t n = strlen(name);
+
+	return b->sasl != NULL && s->cfg.auth_mechs == 0
+	       && s->fail.reason == FAIL_R_LOGIN_REFUSED
+	       && strncmp(name, "SCRAM-", 6) == 0
+	       && !(n > 5 && strcmp(name + n - 5, "-PLUS") == 0);
+}
+
 static int
 read_auth_reply(struct session *s, struct batch *b)
 {
@@ -382,6 +408,7 @@ read_auth_reply(struct session *s, struct batch *b)
 	fail_fact(s->fail.said, sizeof(s->fail.said), text);
 	if (b->sasl != NULL)
 		session_sasl_outcome(s, b->sasl, b->mech, done);
+	s->scram_refused = scram_may_fall_back(s, b);
 	imap_response_free(done);
 	return -1;
 }
@@ -901,7 +928,7 @@ session_login_and_list(struct session *s)
 		rc = run_batch(s, &b);
 	if (rc == 0)
 		rc = list_counts(s, &b);
-	if (rc == 0 || s->fail.cls != FAIL_PIPELINING || s->pipe.off)
+	if (!retry_follows(s, rc))
 		password_done(s);
 	batch_free(&b);
 	return rc;

@@ -339,11 +339,16 @@ check_list() {
 	done < <(expected_folders)
 }
 
-# The list came on the first connection: no server of the matrix needs
-# the retry without pipelining (which waits out the timeout first).
+# The list came without the retry without pipelining (which waits out
+# the timeout first): no server of the matrix needs it.  GNU Mailutils
+# offers SCRAM it cannot serve, so there the default login is refused
+# and the list comes on a second connection logging in without SCRAM.
 assert_no_retry() {
-	assert_json "$WHAT: listed on the first connection, no retry" \
-		'.retried | length' 0
+	assert_json "$WHAT: no retry without pipelining" \
+		'[.retried[] | select(test("without SCRAM") | not)] | length' 0
+	if [ "$(jf '.retried | length')" != 0 ]; then
+		say "$WHAT: listed after a retry without SCRAM"
+	fi
 }
 
 # Capabilities the server offered over TLS, before or after the login,
@@ -403,16 +408,17 @@ check_select() {
 	fi
 }
 
-# The text of the server's tagged NO to the login, from a transcript.
+# The text of the server's last tagged NO to a login, from a transcript
+# (a retry without SCRAM logs in twice).
 refusal_text() {
 	awk '$2 == "C:" && ($4 == "LOGIN" || $4 == "AUTHENTICATE") {
 			tag = $3
 		}
 		tag != "" && $2 == "S:" && $3 == tag && $4 == "NO" {
 			sub(/^[^ ]+ S: [^ ]+ NO +/, "")
-			print
-			exit
-		}' "$1"
+			last = $0
+		}
+		END { if (last != "") print last }' "$1"
 }
 
 check_badpass() {
