@@ -159,6 +159,25 @@ START_TEST(test_entry_renamed)
 }
 END_TEST
 
+START_TEST(test_flag_name)
+{
+	enum special_use sp = SPECIAL_NONE;
+
+	ck_assert_str_eq(mailbox_flag_name(MBOX_NOSELECT), "\\Noselect");
+	ck_assert_str_eq(mailbox_flag_name(MBOX_NONEXISTENT),
+			 "\\NonExistent");
+	ck_assert_str_eq(mailbox_flag_name(MBOX_REMOTE), "\\Remote");
+	ck_assert_ptr_null(mailbox_flag_name(0));
+	ck_assert_ptr_null(mailbox_flag_name(MBOX_REMOTE << 1));
+	/* every bit's name parses back to that bit */
+	for (unsigned bit = 1; bit <= MBOX_REMOTE; bit <<= 1) {
+		ck_assert_ptr_nonnull(mailbox_flag_name(bit));
+		ck_assert_uint_ne(mailbox_flag_parse(mailbox_flag_name(bit),
+						     &sp) & bit, 0);
+	}
+}
+END_TEST
+
 START_TEST(test_flag_parse)
 {
 	/* start from a value no case sets, to see whether it is written */
@@ -254,7 +273,7 @@ suite_mailbox(void)
 {
 	Suite *s = suite_create("mailbox");
 	TCase *tc = units_case(s, "mailbox", test_entry_long,
-			       test_entry_renamed,
+			       test_entry_renamed, test_flag_name,
 			       test_flag_accumulate, test_flag_bits,
 			       test_special_name, test_special_round_trip,
 			       NULL);

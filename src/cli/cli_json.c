@@ -238,25 +238,10 @@ json_server_id(struct json *j, const struct check_run *run)
 static void
 json_flag_list(struct json *j, unsigned flags)
 {
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{ MBOX_NOSELECT, "\\Noselect" },
-		{ MBOX_NOINFERIORS, "\\NoInferiors" },
-		{ MBOX_HASCHILDREN, "\\HasChildren" },
-		{ MBOX_HASNOCHILDREN, "\\HasNoChildren" },
-		{ MBOX_MARKED, "\\Marked" },
-		{ MBOX_UNMARKED, "\\Unmarked" },
-		{ MBOX_SUBSCRIBED, "\\Subscribed" },
-		{ MBOX_NONEXISTENT, "\\NonExistent" },
-		{ MBOX_REMOTE, "\\Remote" },
-	};
-
 	json_arr_open(j, "flags");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (flags & names[i].bit)
-			json_str(j, NULL, names[i].name);
+	for (unsigned bit = 1; bit <= MBOX_REMOTE; bit <<= 1)
+		if (flags & bit)
+			json_str(j, NULL, mailbox_flag_name(bit));
 	json_arr_close(j);
 }
 

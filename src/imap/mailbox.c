@@ -66,6 +66,18 @@ static const struct {
 	{ "\\Trash", 0, SPECIAL_TRASH },
 };
 
+const char *
+mailbox_flag_name(unsigned bit)
+{
+	/* The first entry holding the bit: \Noselect comes before
+	 * \NonExistent, which also sets it. */
+	for (size_t i = 0; i < sizeof(attr_table) / sizeof(attr_table[0]);
+	     i++)
+		if (bit != 0 && (attr_table[i].flag & bit) == bit)
+			return attr_table[i].attr;
+	return NULL;
+}
+
 unsigned
 mailbox_flag_parse(const char *attr, enum special_use *special)
 {

@@ -58,6 +58,10 @@ struct mailbox_entry *mailbox_entry_renamed(const struct mailbox_entry *m,
 					    const char *raw, size_t raw_len,
 					    const char *display);
 
+/* The LIST attribute of one flag bit ("\\Noselect" for MBOX_NOSELECT),
+ * or NULL.  The bits' order (lowest first) is the order to show them. */
+const char *mailbox_flag_name(unsigned bit);
+
 /* The flag bit of a LIST attribute ("\\Noselect"), case-insensitive;
  * 0 if unknown.  Special-use attributes set *special instead. */
 unsigned mailbox_flag_parse(const char *attr, enum special_use *special);

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "input.h"
 #include "listview.h"
+#include "mailbox.h"
 #include "mbtree.h"
 #include "screen.h"
 #include "screens.h"
@@ -31,22 +32,6 @@ struct browser {
 	const struct conn *conn;	/* the connection shown */
 	bool auto_opened;		/* --select handled */
 	char text[INPUT_MAX * 4 + 1];	/* the filter as UTF-8 */
-};
-
-/* Names of the mailbox flags, for the detail line. */
-static const struct {
-	unsigned flag;
-	const char *name;
-} flag_names[] = {
-	{ MBOX_NOSELECT, "\\Noselect" },
-	{ MBOX_NOINFERIORS, "\\NoInferiors" },
-	{ MBOX_HASCHILDREN, "\\HasChildren" },
-	{ MBOX_HASNOCHILDREN, "\\HasNoChildren" },
-	{ MBOX_MARKED, "\\Marked" },
-	{ MBOX_UNMARKED, "\\Unmarked" },
-	{ MBOX_SUBSCRIBED, "\\Subscribed" },
-	{ MBOX_NONEXISTENT, "\\NonExistent" },
-	{ MBOX_REMOTE, "\\Remote" },
 };
 
 static struct browser *
@@ -297,12 +282,11 @@ flags_text(const struct mailbox_entry *e, char *buf, size_t cap)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]);
-	     i++) {
-		if ((e->flags & flag_names[i].flag) == 0 || n >= cap)
+	for (unsigned bit = 1; bit <= MBOX_REMOTE; bit <<= 1) {
+		if ((e->flags & bit) == 0 || n >= cap)
 			continue;
 		n += (size_t)snprintf(buf + n, cap - n, " %s",
-				      flag_names[i].name);
+				      mailbox_flag_name(bit));
 	}
 }
 
