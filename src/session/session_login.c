@@ -901,6 +901,33 @@ no_login(struct session *s)
 	return 0;
 }
 
+/* A SCRAM login imapconn chose was refused with NO: once more on this
+ * connection, without SCRAM.  Some servers offer SCRAM they cannot
+ * serve (GNU Mailutils 3.15), and LOGIN or PLAIN is what the user
+ * would have had before SCRAM was offered. */
+static int
+again_without_scram(struct session *s, struct batch *b)
+{
+	char said[sizeof(s->fail.said)];
+
+	memcpy(said, s->fail.said, sizeof(said));
+	session_emit_note(s, "the server refused %s (%s); logging in "
+			  "without SCRAM on this connection",
+			  caps_mech_name(b->mech), said);
+	s->scram_off = true;
+	s->scram_refused = false;
+	batch_free(b);
+	memset(b, 0, sizeof(*b));
+	memset(&s->fail, 0, sizeof(s->fail));
+	if (choose_batch_mech(s, b) != 0)
+		return -1;
+	if (b->mech == MECH_NONE)
+		return login_refused_mech(s);
+	if (build_batch(s, b, true) != 0)
+		return -1;
+	return run_batch(s, b);
+}
+
 int
 session_login_and_list(struct session *s)
 {
@@ -926,6 +953,8 @@ session_login_and_list(struct session *s)
 	rc = build_batch(s, &b, auth > 0);
 	if (rc == 0)
 		rc = run_batch(s, &b);
+	if (rc != 0 && s->scram_refused && !s->scram_off && s->usable)
+		rc = again_without_scram(s, &b);
 	if (rc == 0)
 		rc = list_counts(s, &b);
 	if (!retry_follows(s, rc))

@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "imap_cmd.h"
 #include "imap_parse.h"
@@ -127,9 +128,21 @@ session_sasl_start(struct session *s, enum mech m, struct imap_cmd *c)
 	return x;
 }
 
+/* The state of one exchange: the mechanism, its command's tag, the
+ * step about to be answered, and when the client last sent. */
+struct exchange {
+	struct sasl *x;
+	enum mech m;
+	const char *tag;
+	int step;
+	int trips;		/* writes the server answered, so far */
+	int64_t sent_ms;
+};
+
 /* One line of the exchange: base64 and CRLF, shown as "<sasl>". */
 static int
-send_line(struct session *s, const char *b64, const char *shown)
+send_line(struct session *s, struct exchange *e, const char *b64,
+	  const char *shown)
 {
 	size_t n = strlen(b64);
 	char *line = malloc(n + 3);
@@ -146,6 +159,7 @@ send_line(struct session *s, const char *b64, const char *shown)
 			    s->phase, &s->fail);
 	OPENSSL_cleanse(line, n + 2);
 	free(line);
+	e->sent_ms = clock_ms();
 	if (rc != 0)
 		s->usable = false;
 	return rc;
@@ -154,53 +168,77 @@ send_line(struct session *s, const char *b64, const char *shown)
 /* The mechanism refused what the server sent: cancel with "*" (RFC
  * 3501 6.2.2), read the reply, fail. */
 static int
-refuse(struct session *s, enum mech m, const char *tag, const char *err,
-       bool bad_server, int step)
+refuse(struct session *s, struct exchange *e, const char *err,
+       bool bad_server)
 {
 	struct imap_response *done = NULL;
+	const char *name = caps_mech_name(e->m);
 
-	if (send_line(s, "*", "*") == 0
-	    && session_io_until_tagged(s, tag, NULL, NULL, &done) == 0)
+	if (send_line(s, e, "*", "*") == 0
+	    && session_io_until_tagged(s, e->tag, NULL, NULL, &done) == 0)
 		imap_response_free(done);
-	if (bad_server && is_scram(m))
+	if (bad_server && is_scram(e->m))
 		fail_set_reason(&s->fail, PHASE_AUTH, FAIL_AUTH,
 				FAIL_R_SERVER_NOT_PROVEN, "%s: the server "
 				"could not prove it knows the password (%s); "
-				"the login was abandoned", caps_mech_name(m),
-				err);
+				"the login was abandoned", name, err);
 	else
 		fail_set_reason(&s->fail, PHASE_AUTH, bad_server ?
 				FAIL_PROTOCOL : FAIL_AUTH, bad_server ?
-				FAIL_R_NONE : step_reason(m, step), "%s: %s; "
-				"the login was abandoned", caps_mech_name(m),
-				err);
+				FAIL_R_NONE : step_reason(e->m, e->step),
+				"%s: %s; the login was abandoned", name, err);
 	return -1;
 }
 
-static int
-answer(struct session *s, struct sasl *x, enum mech m, const char *tag,
-       const struct imap_response *r, int step)
+/* The note of a step, with how long the server took to challenge. */
+static void
+note_step(struct session *s, const struct exchange *e, long long took)
 {
+	const char *name = caps_mech_name(e->m);
+
+	if (e->m >= MECH_OAUTHBEARER && e->step > 1)
+		session_emit_note(s, "%s: the server sent an error "
+				  "challenge after %lld ms; answered as the "
+				  "mechanism says, its NO follows", name,
+				  took);
+	else
+		session_emit_note(s, "%s step %d: the server's challenge "
+				  "after %lld ms, answered", name, e->step,
+				  took);
+}
+
+static int
+answer(struct session *s, struct exchange *e, const struct imap_response *r)
+{
+	long long took = (long long)(clock_ms() - e->sent_ms);
 	char err[200], *out = NULL;
 	enum sasl_rc rc;
 	int sent;
 
-	if (step > SASL_STEPS_MAX)
-		return refuse(s, m, tag, "too many challenges", true, step);
+	if (e->step > SASL_STEPS_MAX)
+		return refuse(s, e, "too many challenges", true);
 	err[0] = '\0';
-	rc = sasl_step(x, r->text, &out, err, sizeof(err));
+	rc = sasl_step(e->x, r->text, &out, err, sizeof(err));
 	if (rc != SASL_OK)
-		return refuse(s, m, tag, err, rc == SASL_BAD_SERVER, step);
-	if (m >= MECH_OAUTHBEARER && step > 1)
-		session_emit_note(s, "%s: the server sent an error "
-				  "challenge; answered as the mechanism "
-				  "says, its NO follows", caps_mech_name(m));
-	else
-		session_emit_note(s, "%s step %d: the server's challenge "
-				  "answered", caps_mech_name(m), step);
-	sent = send_line(s, out, out[0] != '\0' ? "<sasl>" : "");
+		return refuse(s, e, err, rc == SASL_BAD_SERVER);
+	note_step(s, e, took);
+	sent = send_line(s, e, out, out[0] != '\0' ? "<sasl>" : "");
 	sasl_out_free(out);
+	e->step++;
+	e->trips++;
 	return sent;
+}
+
+/* The tagged reply ended the exchange: how long it took after the
+ * client's last message, and how many round trips the login cost
+ * (the command and each answer). */
+static void
+note_verdict(struct session *s, const struct exchange *e)
+{
+	session_emit_note(s, "%s: the server's reply after %lld ms; %d "
+			  "round trip%s for the login", caps_mech_name(e->m),
+			  (long long)(clock_ms() - e->sent_ms), e->trips,
+			  e->trips == 1 ? "" : "s");
 }
 
 int
@@ -208,8 +246,11 @@ session_sasl_exchange(struct session *s, struct sasl *x, enum mech m,
 		      const char *tag)
 {
 	/* Step 1 was the initial response when SASL-IR sent one. */
-	int step = caps_has(&s->caps, "SASL-IR") && sasl_client_first(x)
-		   ? 2 : 1;
+	struct exchange e = {
+		x, m, tag, caps_has(&s->caps, "SASL-IR")
+			   && sasl_client_first(x) ? 2 : 1,
+		1, clock_ms()
+	};
 
 	for (;;) {
 		struct imap_response *r;
@@ -219,11 +260,12 @@ session_sasl_exchange(struct session *s, struct sasl *x, enum mech m,
 			return -1;
 		}
 		if (r->kind == IMAP_RESP_TAGGED) {
+			note_verdict(s, &e);
 			s->held = r;
 			return 0;
 		}
 		if (r->kind == IMAP_RESP_CONTINUATION) {
-			int rc = answer(s, x, m, tag, r, step++);
+			int rc = answer(s, &e, r);
 
 			imap_response_free(r);
 			if (rc != 0)

@@ -18,9 +18,10 @@ struct sasl *session_sasl_start(struct session *s, enum mech m,
 				struct imap_cmd *c);
 
 /* After the command went out: answer each "+" until the tagged reply
- * to tag, which is left for the next read.  0, or -1 with s->fail set
- * (a server message the mechanism refused: the exchange is cancelled
- * with "*" and its reply read). */
+ * to tag, which is left for the next read; each step and the reply
+ * are notes on the timeline with the time the server took.  0, or -1
+ * with s->fail set (a server message the mechanism refused: the
+ * exchange is cancelled with "*" and its reply read). */
 int session_sasl_exchange(struct session *s, struct sasl *x, enum mech m,
 			  const char *tag);
 

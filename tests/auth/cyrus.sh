@@ -3,9 +3,10 @@
 # tests/servers/imapconn-cyrus with the SASL mechanisms its sasldb
 # serves as configured there (Cyrus SASL 2.1.28 offers SCRAM-SHA-*,
 # their -PLUS forms, DIGEST-MD5, CRAM-MD5, NTLM, PLAIN and LOGIN), in
-# implicit TLS and after STARTTLS: SCRAM-SHA-256 and CRAM-MD5 named by
-# --auth, a wrong password refused (exit 77); in TLS 1.2 the default
-# login takes SCRAM-SHA-256-PLUS with tls-unique channel binding; in
+# implicit TLS and after STARTTLS: SCRAM-SHA-256, SCRAM-SHA-1 and
+# CRAM-MD5 named by --auth, a wrong password refused (exit 77); in TLS
+# 1.2 the default login takes SCRAM-SHA-256-PLUS with tls-unique channel
+# binding, and --auth scram-sha-1-plus SCRAM-SHA-1-PLUS; in
 # TLS 1.3 Cyrus 3.6 refuses the tls-exporter binding, so the default
 # login there is SCRAM-SHA-256, and a -PLUS named by --auth is an error
 # (exit 77), never a fallback.
@@ -77,6 +78,20 @@ check_mechanisms() {
 			"$mode" --tls-max 1.2
 		assert_contains "$mode, TLS 1.2: bound with tls-unique" \
 			"SCRAM-SHA-256-PLUS: channel binding tls-unique" \
+			"$(jf '.notes[]')"
+		login_ok "$mode: --auth scram-sha-1" SCRAM-SHA-1 "$mode" \
+			--auth scram-sha-1
+		login_ok "$mode, TLS 1.2: --auth scram-sha-1-plus" \
+			SCRAM-SHA-1-PLUS "$mode" --tls-max 1.2 \
+			--auth scram-sha-1-plus
+		assert_contains "$mode: SCRAM-SHA-1-PLUS bound with tls-unique" \
+			"SCRAM-SHA-1-PLUS: channel binding tls-unique" \
+			"$(jf '.notes[]')"
+		assert_match "$mode: each exchange timed" \
+			"SCRAM-SHA-1-PLUS step 3: the server's challenge after [0-9]+ ms" \
+			"$(jf '.notes[]')"
+		assert_contains "$mode: the login's round trips counted" \
+			"SCRAM-SHA-1-PLUS: the server's reply after" \
 			"$(jf '.notes[]')"
 	done
 }

@@ -80,25 +80,23 @@ $SRV_LOGOUT"
 
 scram_default_and_plain() {
 	say "SCRAM-SHA-256 chosen by default, refused: once more without SCRAM"
-	local greet="sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR] hi"
-	srv_start "$greet
+	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR] hi
 expect-tag AUTHENTICATE SCRAM-SHA-256 
 sendln \$TAG NO [AUTHENTICATIONFAILED] no
-$SRV_LOGOUT
-next-connection
-$greet
 expect-tag AUTHENTICATE PLAIN 
 sendln \$TAG NO [AUTHENTICATIONFAILED] no
-$SRV_LOGOUT" --many
+$SRV_LOGOUT"
 	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_class 77 auth authenticate
 	assert_json "default: refused as login-refused" .failure.reason \
 		login-refused
-	assert_json "default: one retry, without SCRAM" '.retried | length' 1
-	assert_contains "default: the retry says why" "without SCRAM" \
-		"$(jq -r '.retried[0]' "$RUN_OUT")"
+	assert_json "default: no new connection" '.retried | length' 0
+	assert_contains "default: the timeline says why PLAIN followed" \
+		"without SCRAM on this connection" "$(jq -r '.notes[]' "$RUN_OUT")"
+	assert_eq "default: PLAIN went on the same connection" 1 \
+		"$(client_lines | grep -c 'AUTHENTICATE PLAIN')"
 	assert_no_secret "default: no password after the retry" "$USER_NAME" \
 		"$PASSWORD" $(run_files)
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN AUTH=SCRAM-SHA-256 SASL-IR] hi
@@ -109,6 +107,8 @@ $SRV_LOGOUT"
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_class 77 auth authenticate
+	assert_eq "--auth plain: no SCRAM sent" 0 \
+		"$(client_lines | grep -c 'AUTHENTICATE SCRAM')"
 }
 
 mech_not_offered() {

@@ -25,9 +25,15 @@ login_with() {
 	assert_match "$what: the transcript hides the client's messages" \
 		" C: [^ ]+ AUTHENTICATE $mech <sasl>" "$(cat "$tr")"
 	if [ "${mech#SCRAM}" != "$mech" ]; then
-		assert_contains "$what: step 2 on the timeline" \
-			"$mech step 2" \
-			"$(jq -r '[.. | strings] | join("\n")' "$RUN_OUT")"
+		assert_match "$what: step 2 on the timeline, timed" \
+			"$mech step 2: the server's challenge after [0-9]+ ms" \
+			"$(jq -r '.notes[]' "$RUN_OUT")"
+		assert_contains "$what: the login's three round trips" \
+			"$mech: the server's reply after" \
+			"$(jq -r '.notes[] | select(test("round trips"))' \
+				"$RUN_OUT")"
+		assert_contains "$what: ... counted" "3 round trips for the login" \
+			"$(jq -r '.notes[]' "$RUN_OUT")"
 	fi
 	assert_no_secret "$what: no password in any output" "$TEST_USER" \
 		"$TEST_PASSWORD" "$tr" "$RUN_OUT" "$RUN_ERR"
