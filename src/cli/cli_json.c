@@ -361,6 +361,8 @@ json_failure(struct json *j, const struct check_run *run)
 	json_str(j, "hint", f->hint[0] ? f->hint : NULL);
 	if (f->challenge[0] != '\0')
 		json_str(j, "challenge", f->challenge);
+	if (f->mechs[0] != '\0')
+		json_word_list(j, "offered_mechanisms", f->mechs);
 	if (f->cls == FAIL_TIMEOUT)
 		json_int(j, "waited_ms", f->waited_ms);
 	json_obj_close(j);

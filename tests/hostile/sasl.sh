@@ -127,6 +127,8 @@ $SRV_LOGOUT"
 	assert_no_login "not offered: no LOGIN or AUTHENTICATE sent"
 	assert_contains "not offered: the hint lists what is offered" \
 		"the server offers PLAIN" "$(jf .failure.hint)"
+	assert_json "not offered: JSON lists what is offered" \
+		'.failure.offered_mechanisms | join(",")' PLAIN
 }
 
 token_needed() {
@@ -146,6 +148,8 @@ $SRV_LOGOUT"
 	assert_contains "token needed: the hint names the fix" \
 		"--oauth-token-command CMD or IMAPCONN_OAUTH_TOKEN" \
 		"$(jf .failure.hint)"
+	assert_json "token needed: JSON lists what is offered" \
+		'.failure.offered_mechanisms | join(",")' XOAUTH2
 	assert_json "token needed: XOAUTH2 is usable" \
 		'.usable_mechanisms | join(" ")' XOAUTH2
 	assert_no_secret "token needed: no password in any output" \
