@@ -63,6 +63,14 @@ retry_follows(const struct session *s, int rc)
 			   || (s->scram_refused && !s->scram_off));
 }
 
+/* Whether a later login may still send the password: a new connection
+ * without pipelining, or a login without SCRAM after a refused one. */
+static bool
+password_needed_again(const struct session *s)
+{
+	return !s->pipe.off || (!s->scram_off && s->cfg.auth_mechs == 0);
+}
+
 /* Whether anything to log in with was given: a password, a token, a
  * client certificate, or --auth naming GSSAPI or EXTERNAL. */
 static bool
@@ -169,8 +177,7 @@ build_auth(struct session *s, struct batch *b)
 		if (build_login(s, c, m) != 0)
 			return build_failed(s, c, PHASE_AUTH);
 	}
-	/* A retry on a new connection needs the password again. */
-	if (s->pipe.off && (s->scram_off || s->cfg.auth_mechs != 0))
+	if (!password_needed_again(s))
 		password_done(s);
 	return 0;
 }
