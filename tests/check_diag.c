@@ -347,6 +347,22 @@ static const struct diag_case cases[] = {
 	  "[X-ODD] no",
 	  { "imaps://bob@h" }, 0, NULL, NULL,
 	  { "with [X-ODD]" } },
+	/* A refused password at a provider that takes none, or its own */
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "[AUTHENTICATIONFAILED] Invalid credentials (Failure)",
+	  { "imaps://bob@imap.gmail.com" }, 0, NULL, NULL,
+	  { "Gmail: no account password over IMAP", "an app password",
+	    "--oauth-token-command, scope https://mail.google.com/" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "AUTHENTICATE failed.",
+	  { "imaps://bob@outlook.office365.com" }, 0, NULL, NULL,
+	  { "Outlook.com and Microsoft 365: no account password",
+	    "OAuth 2.0 only", "IMAP.AccessAsUser.All" } },
+	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_LOGIN_REFUSED,
+	  "[AUTHENTICATIONFAILED] no",
+	  { "imaps://bob@imap.gmx.net" }, 0, NULL, NULL,
+	  { "GMX takes the account password once IMAP is allowed",
+	    "check User and Password" } },
 	/* OAuth: the server's error challenge read again */
 	{ FAIL_AUTH, PHASE_AUTH, FAIL_R_OAUTH_REFUSED,
 	  "{\"status\":\"401\",\"schemes\":\"Bearer\","

@@ -31,6 +31,7 @@ static Suite *(*const suites[])(void) = {
 	suite_oautherr,
 	suite_options,
 	suite_password,
+	suite_providers,
 	suite_redact,
 	suite_report,
 	suite_rfc2047,

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "oautherr.h"
+#include "providers.h"
 #include "tls.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -1152,6 +1153,24 @@ login_refused_hint(struct failure *f, const struct diag_input *in)
 	return true;
 }
 
+/* A refused login at a large provider: what it takes instead of the
+ * account password (most take none over IMAP). */
+static bool
+provider_login_hint(struct failure *f, const struct diag_input *in)
+{
+	const struct provider *p = providers_find(in->cfg->ep.host);
+
+	if (p == NULL || in->cfg->have_token)
+		return false;
+	if (p->password_taken)
+		fail_hint(f, "%s takes %s: check User and Password", p->name,
+			  p->fix);
+	else
+		fail_hint(f, "%s: no account password over IMAP; log in with "
+			  "%s", p->name, p->fix);
+	return true;
+}
+
 static bool
 bye_greeting_hint(struct failure *f, const struct diag_input *in)
 {
@@ -1318,6 +1337,7 @@ static const struct rule rules[] = {
 
 	{ FAIL_AUTH, ANY, FAIL_R_PLAINTEXT_WITHHELD, plaintext_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGINDISABLED, logindisabled_hint, NULL },
+	{ FAIL_AUTH, ANY, FAIL_R_LOGIN_REFUSED, provider_login_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGIN_REFUSED, login_refused_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_REFUSED, oauth_refused_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_OAUTH_REFUSED, NULL, "the server refused "
