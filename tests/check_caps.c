@@ -287,7 +287,7 @@ START_TEST(test_creds_mismatch)
 	struct caps oauth = caps_of("IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2");
 	struct caps pw = caps_of("IMAP4rev1 AUTH=SCRAM-SHA-256 AUTH=PLAIN");
 	struct caps ext = caps_of("IMAP4rev1 AUTH=EXTERNAL AUTH=PLAIN");
-	struct mech_creds cr = { 0, true, false, false, true };
+	struct mech_creds cr = { .password = true, .tls = true };
 
 	ck_assert_int_eq(caps_best_mech(&oauth, &cr), MECH_NONE);
 	ck_assert_int_eq(caps_creds_mismatch(&oauth, &cr),

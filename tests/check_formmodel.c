@@ -956,6 +956,14 @@ START_TEST(test_detect_params)
 			 0);
 	ck_assert_str_eq(p.name, "2001:db8::7");
 	ck_assert_uint_eq(p.port_tls, 993);
+	/* An address: --detect gets it whole, for its autoconfig. */
+	formmodel_typed(m, FORM_HOST, "alice@example.com");
+	ck_assert_msg(formmodel_detect_params(m, &p, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_str_eq(p.name, "alice@example.com");
+	formmodel_typed(m, FORM_HOST, "al ice@example.com");
+	ck_assert_int_eq(formmodel_detect_params(m, &p, err, sizeof(err)),
+			 -1);
 	formmodel_free(m);
 }
 END_TEST

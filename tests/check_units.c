@@ -8,6 +8,7 @@
 static Suite *(*const suites[])(void) = {
 	suite_capdiff,
 	suite_caps,
+	suite_clientconfig,
 	suite_config,
 	suite_detect,
 	suite_detectrun,

@@ -6,6 +6,7 @@
 
 Suite *suite_capdiff(void);
 Suite *suite_caps(void);
+Suite *suite_clientconfig(void);
 Suite *suite_config(void);
 Suite *suite_detect(void);
 Suite *suite_detectrun(void);

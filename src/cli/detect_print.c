@@ -17,6 +17,9 @@ origin_key(enum detect_origin o)
 		[DETECT_FROM_SRV] = "srv",
 		[DETECT_FROM_NAME] = "name",
 		[DETECT_FROM_GUESS] = "guess",
+		[DETECT_FROM_AUTOCONFIG] = "autoconfig",
+		[DETECT_FROM_AUTOCONFIG_HTTP] = "autoconfig-http",
+		[DETECT_FROM_MX] = "mx",
 	};
 
 	return keys[o];
@@ -66,6 +69,32 @@ text_srv(const struct detect_result *r, FILE *out)
 		fprintf(out, "    %s priority %u weight %u: %s port %u\n",
 			s->implicit_tls ? "_imaps" : "_imap ", s->priority,
 			s->weight, s->none ? "." : s->target, s->port);
+	}
+}
+
+/* What each autoconfig source said, and the servers it named. */
+static void
+text_autoconfig(const struct detect_result *r, FILE *out)
+{
+	if (!r->ac_asked)
+		return;
+	fprintf(out, "Autoconfiguration for %s (as Thunderbird looks it "
+		"up):\n", r->ac.email);
+	for (size_t k = 0; k < AC_KIND_COUNT; k++) {
+		const struct autoconfig_source *s = &r->ac.src[k];
+
+		fprintf(out, "  %-16s %s%s\n    %s (%lld ms)\n",
+			autoconfig_kind_key(s->kind), s->where,
+			s->kind == AC_AUTOCONFIG_HTTP ? " (not authenticated)"
+			: "", s->said, (long long)s->ms);
+		for (size_t i = 0; i < s->n; i++) {
+			const struct clientconfig_server *sv = &s->servers[i];
+
+			fprintf(out, "      %s port %u, %s%s%s%s%s\n", sv->host,
+				sv->port, clientconfig_socket_words(sv->socket),
+				sv->username[0] ? ", user " : "", sv->username,
+				sv->auth[0] ? ", login " : "", sv->auth);
+		}
 	}
 }
 
@@ -156,6 +185,7 @@ static void
 text_recommendation(const struct detect_result *r, FILE *out)
 {
 	const struct detect_probe *p;
+	char from[400];
 
 	if (r->recommended < 0) {
 		fprintf(out, "\nrecommended: none: nothing answered over TLS "
@@ -170,9 +200,11 @@ text_recommendation(const struct detect_result *r, FILE *out)
 		return;
 	}
 	p = &r->probes[r->recommended];
+	detect_probe_source(r, (size_t)r->recommended, from, sizeof(from));
 	fprintf(out, "\nrecommended: %s port %u, %s, certificate verified "
-		"for %s\n  (RFC 8314: implicit TLS first)\n  ", p->host,
-		p->port, detect_mode_words(p->implicit_tls), p->check_name);
+		"for %s\n  (RFC 8314: implicit TLS first)\n  from %s\n  ",
+		p->host, p->port, detect_mode_words(p->implicit_tls),
+		p->check_name, from);
 	print_command(r, p, out);
 	fputc('\n', out);
 }
@@ -184,6 +216,7 @@ detect_print_text(const struct detect_result *r, FILE *out)
 		"ms in all\n", r->params.name, r->n, r->params.timeout_s,
 		(long long)r->total_ms);
 	text_srv(r, out);
+	text_autoconfig(r, out);
 	text_notes(r, out);
 	text_table(r, out);
 	text_per_probe(r, out, "details", probe_detail);
@@ -218,6 +251,49 @@ json_srv(struct json *j, const struct detect_result *r)
 		json_obj_close(j);
 	}
 	json_arr_close(j);
+}
+
+static void
+json_ac_server(struct json *j, const struct clientconfig_server *sv)
+{
+	json_obj_open(j, NULL);
+	json_str(j, "host", sv->host);
+	json_int(j, "port", sv->port);
+	json_str(j, "mode", sv->socket == CC_SSL ? "implicit-tls" :
+		 sv->socket == CC_STARTTLS ? "starttls" : "plain");
+	json_str(j, "username", sv->username[0] ? sv->username : NULL);
+	json_str(j, "authentication", sv->auth[0] ? sv->auth : NULL);
+	json_obj_close(j);
+}
+
+/* Each autoconfig source: where, what it said, the servers named. */
+static void
+json_autoconfig(struct json *j, const struct detect_result *r)
+{
+	if (!r->ac_asked) {
+		json_null(j, "autoconfig");
+		return;
+	}
+	json_obj_open(j, "autoconfig");
+	json_str(j, "address", r->ac.email);
+	json_arr_open(j, "sources");
+	for (size_t k = 0; k < AC_KIND_COUNT; k++) {
+		const struct autoconfig_source *s = &r->ac.src[k];
+
+		json_obj_open(j, NULL);
+		json_str(j, "source", autoconfig_kind_key(s->kind));
+		json_str(j, "where", s->where);
+		json_bool(j, "authenticated", s->authenticated);
+		json_str(j, "result", s->said);
+		json_int(j, "ms", s->ms);
+		json_arr_open(j, "servers");
+		for (size_t i = 0; i < s->n; i++)
+			json_ac_server(j, &s->servers[i]);
+		json_arr_close(j);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
 }
 
 static void
@@ -258,6 +334,7 @@ static void
 json_recommended(struct json *j, const struct detect_result *r)
 {
 	const struct detect_probe *p;
+	char from[400];
 	char *cmd = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -277,6 +354,8 @@ json_recommended(struct json *j, const struct detect_result *r)
 	json_int(j, "port", p->port);
 	json_str(j, "mode", p->implicit_tls ? "implicit-tls" : "starttls");
 	json_str(j, "checked_name", p->check_name);
+	detect_probe_source(r, (size_t)r->recommended, from, sizeof(from));
+	json_str(j, "source", from);
 	json_str(j, "command", cmd);
 	json_obj_close(j);
 	free(cmd);
@@ -295,6 +374,7 @@ detect_print_json(const struct detect_result *r, FILE *out)
 	json_int(&j, "timeout_ms", (long long)(r->params.timeout_s * 1000));
 	json_int(&j, "total_ms", r->total_ms);
 	json_srv(&j, r);
+	json_autoconfig(&j, r);
 	json_arr_open(&j, "probes");
 	for (size_t i = 0; i < r->n; i++)
 		json_probe(&j, &r->probes[i]);

@@ -94,16 +94,32 @@ is_host_name(const char *s)
 	return false;
 }
 
+/* An address "local@domain": a local part of visible characters and
+ * a domain name. */
+static bool
+is_email(const char *s)
+{
+	const char *at = strrchr(s, '@');
+
+	if (at == NULL || at == s)
+		return false;
+	for (const char *p = s; p < at; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return false;
+	return is_host_name(at + 1);
+}
+
 int
 detect_name_check(const char *name, char *err, size_t errcap)
 {
 	char shown[200];
 
-	if (is_address(name) || is_host_name(name))
+	if (is_address(name) || is_host_name(name) || is_email(name))
 		return 0;
 	escape_text(name, strlen(name), shown, sizeof(shown));
 	snprintf(err, errcap, "--detect '%s': expected a domain or host "
-		 "name (like example.com) or an IP address", shown);
+		 "name (like example.com), an address (alice@example.com) or "
+		 "an IP address", shown);
 	return -1;
 }
 
@@ -411,8 +427,36 @@ add_probe(struct detect_result *r, const struct cand *c, uint16_t port,
 	p->port = port;
 	p->implicit_tls = implicit_tls;
 	p->origin = c->origin;
+	/* Only a name learned from DNS is checked for the name typed. */
 	snprintf(p->check_name, sizeof(p->check_name), "%s",
-		 c->origin == DETECT_FROM_GUESS ? c->host : r->params.name);
+		 c->origin == DETECT_FROM_SRV ? r->params.name : c->host);
+}
+
+/* The servers the autoconfig sources named, first, so that a probe
+ * they share with a guess is theirs; plain-text ones are not probed. */
+static void
+plan_autoconfig(struct detect_result *r)
+{
+	static const enum detect_origin origin[AC_KIND_COUNT] = {
+		[AC_AUTOCONFIG] = DETECT_FROM_AUTOCONFIG,
+		[AC_WELL_KNOWN] = DETECT_FROM_AUTOCONFIG,
+		[AC_ISPDB] = DETECT_FROM_AUTOCONFIG,
+		[AC_AUTOCONFIG_HTTP] = DETECT_FROM_AUTOCONFIG_HTTP,
+		[AC_MX] = DETECT_FROM_MX,
+	};
+
+	for (size_t k = 0; r->ac_asked && k < AC_KIND_COUNT; k++)
+		for (size_t i = 0; i < r->ac.src[k].n; i++) {
+			const struct clientconfig_server *sv =
+				&r->ac.src[k].servers[i];
+			struct cand c;
+
+			if (sv->socket == CC_PLAIN)
+				continue;
+			snprintf(c.host, sizeof(c.host), "%s", sv->host);
+			c.origin = origin[k];
+			add_probe(r, &c, sv->port, sv->socket == CC_SSL);
+		}
 }
 
 void
@@ -422,6 +466,7 @@ detect_plan(struct detect_result *r)
 	size_t nc = plan_hosts(r, c);
 
 	r->n = 0;
+	plan_autoconfig(r);
 	for (size_t i = 0; i < nc; i++) {
 		add_probe(r, &c[i], r->params.port_tls, true);
 		add_probe(r, &c[i], r->params.port_starttls, false);
@@ -713,18 +758,86 @@ probe_all(struct detect_result *r, int cancel_fd)
 	return 0;
 }
 
+/* Which sources are preferred: the domain's own autoconfig over
+ * verified HTTPS, then what was typed (and SRV), then the MX host's
+ * provider, and plain HTTP last, never over a verified source. */
+static int
+origin_rank(enum detect_origin o)
+{
+	switch (o) {
+	case DETECT_FROM_AUTOCONFIG:
+		return 0;
+	case DETECT_FROM_MX:
+		return 2;
+	case DETECT_FROM_AUTOCONFIG_HTTP:
+		return 3;
+	default:
+		return 1;
+	}
+}
+
 int
 detect_recommend(const struct detect_result *r)
 {
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < r->n; i++) {
-			const struct detect_probe *p = &r->probes[i];
+	for (int rank = 0; rank < 4; rank++)
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < r->n; i++) {
+				const struct detect_probe *p = &r->probes[i];
 
-			if (p->outcome == DETECT_OK && p->verified &&
-			    p->implicit_tls == (pass == 0))
-				return (int)i;
-		}
+				if (p->outcome == DETECT_OK && p->verified
+				    && p->implicit_tls == (pass == 0)
+				    && origin_rank(p->origin) == rank)
+					return (int)i;
+			}
 	return -1;
+}
+
+/* The first autoconfig source of the given authentication that named
+ * host, port and mode; NULL if none. */
+static const struct autoconfig_source *
+ac_source(const struct detect_result *r, const struct detect_probe *p)
+{
+	for (size_t k = 0; k < AC_MX; k++) {
+		const struct autoconfig_source *s = &r->ac.src[k];
+
+		for (size_t i = 0; i < s->n; i++)
+			if (strcasecmp(s->servers[i].host, p->host) == 0
+			    && s->servers[i].port == p->port
+			    && (s->servers[i].socket == CC_SSL)
+			       == p->implicit_tls)
+				return s;
+	}
+	return NULL;
+}
+
+void
+detect_probe_source(const struct detect_result *r, size_t i, char *buf,
+		    size_t cap)
+{
+	const struct detect_probe *p = &r->probes[i];
+	const struct autoconfig_source *s;
+
+	switch (p->origin) {
+	case DETECT_FROM_SRV:
+		snprintf(buf, cap, "an SRV record (RFC 6186)");
+		break;
+	case DETECT_FROM_NAME:
+		snprintf(buf, cap, "the name as typed");
+		break;
+	case DETECT_FROM_GUESS:
+		snprintf(buf, cap, "a usual name for the domain");
+		break;
+	case DETECT_FROM_MX:
+		snprintf(buf, cap, "the MX record (%s)", r->ac.src[AC_MX].said);
+		break;
+	default:
+		s = ac_source(r, p);
+		snprintf(buf, cap, "the autoconfig file at %s%s",
+			 s != NULL ? s->where : "?",
+			 p->origin == DETECT_FROM_AUTOCONFIG_HTTP
+			 ? " (plain HTTP: not authenticated)" : "");
+		break;
+	}
 }
 
 void
@@ -748,20 +861,56 @@ detect_probe_endpoint(const struct detect_result *r, size_t i,
 			 "%s", p->check_name);
 }
 
+static void *
+autoconfig_job(void *arg)
+{
+	struct detect_result *r = arg;
+	char email[sizeof(r->ac.email)];
+
+	memcpy(email, r->ac.email, sizeof(email));
+	autoconfig_lookup(&r->ac, email, r->params.timeout_s,
+			  r->params.tls.ca_file);
+	return NULL;
+}
+
+/* With an address, its autoconfig sources are asked on a thread of
+ * their own (*th; true when started) while the SRV lookups run; the
+ * domain is what is probed. */
+static bool
+ask_autoconfig(struct detect_result *r, pthread_t *th)
+{
+	char *at = strrchr(r->params.name, '@');
+
+	if (at == NULL)
+		return false;
+	snprintf(r->ac.email, sizeof(r->ac.email), "%s", r->params.name);
+	memmove(r->params.name, at + 1, strlen(at + 1) + 1);
+	r->ac_asked = true;
+	if (thread_start(th, NULL, autoconfig_job, r) == 0)
+		return true;
+	autoconfig_job(r);
+	return false;
+}
+
 int
 detect_collect(const struct detect_params *p, int cancel_fd,
 	       struct detect_result *r)
 {
 	int64_t t0 = clock_ms();
+	pthread_t th;
+	bool ac;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->params = *p;
 	copy_name(r->params.name, sizeof(r->params.name), p->name);
 	r->recommended = -1;
+	ac = ask_autoconfig(r, &th);
 	r->name_is_ip = is_address(r->params.name);
 	if (!r->name_is_ip)
 		lookup_srv(r);
+	if (ac)
+		pthread_join(th, NULL);
 	detect_plan(r);
 	rc = probe_all(r, cancel_fd);
 	r->recommended = detect_recommend(r);

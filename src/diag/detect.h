@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "autoconfig.h"
 #include "config.h"
 #include "fail.h"
 #include "server_id.h"
@@ -46,7 +47,11 @@ struct detect_srv_status {
 enum detect_origin {
 	DETECT_FROM_SRV,	/* an SRV target: learned from DNS */
 	DETECT_FROM_NAME,	/* the name as typed */
-	DETECT_FROM_GUESS	/* imap.NAME or mail.NAME */
+	DETECT_FROM_GUESS,	/* imap.NAME or mail.NAME */
+	DETECT_FROM_AUTOCONFIG,	/* an autoconfig file over verified HTTPS */
+	DETECT_FROM_AUTOCONFIG_HTTP,	/* the same over plain HTTP: not
+					 * authenticated */
+	DETECT_FROM_MX		/* the provider the MX host names */
 };
 
 enum detect_outcome {
@@ -103,13 +108,18 @@ struct detect_result {
 	struct detect_srv srv[2 * DETECT_SRV_MAX];
 	size_t n;
 	struct detect_probe probes[DETECT_PROBES_MAX];
+	bool ac_asked;			/* an address was given: the
+					 * autoconfig sources were asked */
+	struct autoconfig_report ac;
 	int recommended;		/* index in probes, or -1 */
 	int64_t total_ms;
 };
 
 /* Whether name is something --detect can probe: a host or domain name
- * (letters, digits, '-', '_', dots; at most 253 characters) or an IP
- * address.  0, or -1 with a one-line reason in err. */
+ * (letters, digits, '-', '_', dots; at most 253 characters), an IP
+ * address, or an e-mail address at such a domain (its autoconfig
+ * sources are then asked too).  0, or -1 with a one-line reason in
+ * err. */
 int detect_name_check(const char *name, char *err, size_t errcap);
 
 /* Parse a DNS answer of len bytes to an SRV query for qname (no
@@ -169,5 +179,10 @@ const char *detect_mode_words(bool implicit_tls);
 void detect_result_words(const struct detect_probe *p, char *buf,
 			 size_t cap);
 const char *detect_outcome_key(enum detect_outcome o);
+/* Where probe i's host came from, in words: "the autoconfig file at
+ * URL", "an SRV record", ...; for a source of autoconfig, the first
+ * that named it. */
+void detect_probe_source(const struct detect_result *r, size_t i,
+			 char *buf, size_t cap);
 
 #endif

@@ -48,15 +48,6 @@ detect() {
 	run_end
 }
 
-# probe FIELD HOST PORT MODE: a field of one probe of the last JSON run.
-probe() {
-	jq -r --arg h "$2" --argjson p "$3" --arg m "$4" \
-		"[.probes[] | select(.host == \$h and .port == \$p and
-		.mode == \$m)] | if length == 1 then .[0].$1 | tostring
-		else \"(\(length) probes)\" end" "$RUN_OUT" 2>/dev/null ||
-		printf '(no JSON)'
-}
-
 check_both_found() {
 	local mark log re
 	say "localhost on the two listeners, CA given: both ok, implicit first"

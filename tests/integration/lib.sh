@@ -182,3 +182,13 @@ assert_no_credentials_sent() {
 	assert_no_login "$1: no LOGIN or AUTHENTICATE" "$SCRIPTED_LOG"
 	assert_no_secret "$1: no password bytes" "$2" "$3" "$SCRIPTED_LOG"
 }
+
+# probe FIELD HOST PORT MODE: a field of one probe of the last --detect
+# --json run (RUN_OUT).
+probe() {
+	jq -r --arg h "$2" --argjson p "$3" --arg m "$4" \
+		"[.probes[] | select(.host == \$h and .port == \$p and
+		.mode == \$m)] | if length == 1 then .[0].$1 | tostring
+		else \"(\(length) probes)\" end" "$RUN_OUT" 2>/dev/null ||
+		printf '(no JSON)'
+}

@@ -602,13 +602,12 @@ build_choices(struct formmodel *m, struct conn_config *cfg, char *err,
 /* The fields as a configuration, whether or not a password is there
  * yet.  0, or -1 with the reason in err. */
 static int
-build(struct formmodel *m, struct conn_config *cfg, char *err, size_t cap)
+build_from(struct formmodel *m, const char *host, struct conn_config *cfg,
+	   char *err, size_t cap)
 {
-	char host[CONFIG_PATH_MAX];
 	struct hostspec_error herr;
 
 	config_init(cfg);
-	formmodel_text(m, FORM_HOST, host, sizeof(host));
 	if (host[0] == '\0')
 		return fail_at(m, FORM_HOST, err, cap, "type the server's "
 			       "name or address");
@@ -624,6 +623,15 @@ build(struct formmodel *m, struct conn_config *cfg, char *err, size_t cap)
 	}
 	build_strings(m, cfg);
 	return 0;
+}
+
+static int
+build(struct formmodel *m, struct conn_config *cfg, char *err, size_t cap)
+{
+	char host[CONFIG_PATH_MAX];
+
+	formmodel_text(m, FORM_HOST, host, sizeof(host));
+	return build_from(m, host, cfg, err, cap);
 }
 
 int
@@ -701,19 +709,27 @@ formmodel_detect_params(struct formmodel *m, struct detect_params *p,
 			char *err, size_t cap)
 {
 	struct conn_config *cfg = malloc(sizeof(*cfg));
-	char why[256];
+	char why[256], host[CONFIG_PATH_MAX], *at;
 	int rc;
 
 	if (cfg == NULL) {
 		snprintf(err, cap, "out of memory");
 		return -1;
 	}
-	rc = build(m, cfg, err, cap);
+	/* An address in Host: its domain is built and probed, and the
+	 * address goes to --detect for its autoconfig sources. */
+	formmodel_text(m, FORM_HOST, host, sizeof(host));
+	at = strrchr(host, '@');
+	if (at != NULL && detect_name_check(host, why, sizeof(why)) != 0)
+		at = NULL;
+	rc = build_from(m, at != NULL ? at + 1 : host, cfg, err, cap);
 	if (rc == 0 && detect_name_check(cfg->ep.host, why, sizeof(why))
 	    != 0)
 		rc = fail_at(m, FORM_HOST, err, cap, why);
 	if (rc == 0)
 		detect_fill(m, cfg, p);
+	if (rc == 0 && at != NULL)
+		snprintf(p->name, sizeof(p->name), "%s", host);
 	config_wipe(cfg);
 	free(cfg);
 	return rc;
