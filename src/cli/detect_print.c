@@ -31,6 +31,7 @@ print_command(const struct detect_result *r, const struct detect_probe *p,
 	      FILE *out)
 {
 	const struct tls_opts *t = &r->params.tls;
+	const char *user = detect_probe_user(r, (size_t)(p - r->probes));
 
 	fprintf(out, "imapconn --check %s", p->implicit_tls ? "--ssl" :
 		"--starttls");
@@ -46,8 +47,13 @@ print_command(const struct detect_result *r, const struct detect_probe *p,
 		fputs(" --server-name ", out);
 		export_shell_quote(out, p->check_name);
 	}
-	fprintf(out, strchr(p->host, ':') ? " -u USER '[%s]:%u'" :
-		" -u USER %s:%u", p->host, p->port);
+	fputs(" -u ", out);
+	if (user != NULL)
+		export_shell_quote(out, user);
+	else
+		fputs("USER", out);
+	fprintf(out, strchr(p->host, ':') ? " '[%s]:%u'" : " %s:%u",
+		p->host, p->port);
 }
 
 static void

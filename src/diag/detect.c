@@ -792,22 +792,38 @@ detect_recommend(const struct detect_result *r)
 	return -1;
 }
 
-/* The first autoconfig source of the given authentication that named
- * host, port and mode; NULL if none. */
+/* The first autoconfig file that named host, port and mode, and its
+ * entry (*sv); NULL if none. */
 static const struct autoconfig_source *
-ac_source(const struct detect_result *r, const struct detect_probe *p)
+ac_source(const struct detect_result *r, const struct detect_probe *p,
+	  const struct clientconfig_server **sv)
 {
 	for (size_t k = 0; k < AC_MX; k++) {
 		const struct autoconfig_source *s = &r->ac.src[k];
 
-		for (size_t i = 0; i < s->n; i++)
-			if (strcasecmp(s->servers[i].host, p->host) == 0
-			    && s->servers[i].port == p->port
-			    && (s->servers[i].socket == CC_SSL)
-			       == p->implicit_tls)
+		for (size_t i = 0; i < s->n; i++) {
+			*sv = &s->servers[i];
+			if (strcasecmp((*sv)->host, p->host) == 0
+			    && (*sv)->port == p->port
+			    && ((*sv)->socket == CC_SSL) == p->implicit_tls)
 				return s;
+		}
 	}
 	return NULL;
+}
+
+const char *
+detect_probe_user(const struct detect_result *r, size_t i)
+{
+	const struct detect_probe *p = &r->probes[i];
+	const struct clientconfig_server *sv;
+
+	if (p->origin != DETECT_FROM_AUTOCONFIG
+	    && p->origin != DETECT_FROM_AUTOCONFIG_HTTP)
+		return NULL;
+	if (ac_source(r, p, &sv) == NULL || sv->username[0] == '\0')
+		return NULL;
+	return sv->username;
 }
 
 void
@@ -815,6 +831,7 @@ detect_probe_source(const struct detect_result *r, size_t i, char *buf,
 		    size_t cap)
 {
 	const struct detect_probe *p = &r->probes[i];
+	const struct clientconfig_server *sv;
 	const struct autoconfig_source *s;
 
 	switch (p->origin) {
@@ -831,7 +848,7 @@ detect_probe_source(const struct detect_result *r, size_t i, char *buf,
 		snprintf(buf, cap, "the MX record (%s)", r->ac.src[AC_MX].said);
 		break;
 	default:
-		s = ac_source(r, p);
+		s = ac_source(r, p, &sv);
 		snprintf(buf, cap, "the autoconfig file at %s%s",
 			 s != NULL ? s->where : "?",
 			 p->origin == DETECT_FROM_AUTOCONFIG_HTTP

@@ -184,5 +184,8 @@ const char *detect_outcome_key(enum detect_outcome o);
  * that named it. */
 void detect_probe_source(const struct detect_result *r, size_t i,
 			 char *buf, size_t cap);
+/* The user name the autoconfig source of probe i gives for the
+ * address (escaped), or NULL when none does. */
+const char *detect_probe_user(const struct detect_result *r, size_t i);
 
 #endif

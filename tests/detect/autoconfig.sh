@@ -209,6 +209,9 @@ check_disagreeing_sources() {
 	assert_contains "recommended: the source named" \
 		"the autoconfig file at https://autoconfig.$DOMAIN/" \
 		"$(jf .recommended.source)"
+	assert_contains "recommended: the command logs in as the file says" \
+		"-u 'alice@example.test' localhost:$IMAPS_PORT" \
+		"$(jf .recommended.command)"
 	assert_eq "recommended: probed and verified" true \
 		"$(probe verified localhost "$IMAPS_PORT" implicit-tls)"
 	detect "$WORK/all.txt" --detect "$ADDRESS" --timeout 3 \
