@@ -32,6 +32,7 @@ static Suite *(*const suites[])(void) = {
 	suite_oautherr,
 	suite_options,
 	suite_password,
+	suite_profile,
 	suite_providers,
 	suite_redact,
 	suite_report,

@@ -28,6 +28,7 @@ Suite *suite_mboxname(void);
 Suite *suite_mbtree(void);
 Suite *suite_net(void);
 Suite *suite_oautherr(void);
+Suite *suite_profile(void);
 Suite *suite_providers(void);
 Suite *suite_options(void);
 Suite *suite_password(void);

@@ -116,13 +116,18 @@ struct cli_set {
 };
 
 static const char usage_text[] =
-"Usage: imapconn [OPTION]... [HOST]\n"
+"Usage: imapconn [OPTION]... [HOST | PROFILE]\n"
 "Connect to an IMAP server and show, live, what happens.\n"
 "\n"
 "HOST is any host form of make-imap-connection: a name, an IPv4 or IPv6\n"
 "address (or an IPv4 integer), host:port, [v6]:port, (\"host\" . port),\n"
 "(\"host\" :port 993 :ssl t :starttls t ...), or an imap:// or imaps://\n"
 "URL.  Without --check or --dry-run, the terminal interface opens.\n"
+"PROFILE is an account of the configuration file\n"
+"($XDG_CONFIG_HOME/imapconn/config, see imapconn.conf(5)); the options\n"
+"given here override its values.\n"
+"      --profile=NAME       the account NAME of the configuration file\n"
+"      --config=FILE        read the accounts from FILE instead\n"
 "\n"
 "Modes:\n"
 "      --check              connect once without the interface, print the\n"
@@ -856,6 +861,19 @@ parse_args(int argc, char **argv, struct options *o, struct cli_set *cs,
 	if (optind == argc - 1)
 		return parse_host(o, argv[optind], err, errcap);
 	return 0;
+}
+
+bool
+options_takes_argument(const char *arg)
+{
+	if (strcmp(arg, "-u") == 0 || strcmp(arg, "-p") == 0)
+		return true;
+	if (strncmp(arg, "--", 2) != 0 || strchr(arg, '=') != NULL)
+		return false;
+	for (const struct option *o = long_options; o->name != NULL; o++)
+		if (strcmp(o->name, arg + 2) == 0)
+			return o->has_arg == required_argument;
+	return false;
 }
 
 int

@@ -69,4 +69,8 @@ int options_parse_auth(const char *arg, unsigned *out, char *err,
 /* The --help text. */
 const char *options_usage(void);
 
+/* Whether arg is an option whose value is the next argument ("-u",
+ * "--user"; not "--user=x"). */
+bool options_takes_argument(const char *arg);
+
 #endif

@@ -10,19 +10,27 @@
 #include "detect_print.h"
 #include "dryrun.h"
 #include "options.h"
+#include "profile_expand.h"
 #include "ui.h"
 
 int
 main(int argc, char **argv)
 {
 	static struct options o;
-	char err[OPTIONS_ERR_MAX];
-	int rc;
+	char err[OPTIONS_ERR_MAX], **args;
+	int rc, nargs;
 
 	/* OpenSSL writes with write(2): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
-	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
+	if (profile_expand(argc, argv, &nargs, &args, err, sizeof(err))
+	    != 0) {
+		fprintf(stderr, "imapconn: %s\n", err);
+		return 64;
+	}
+	rc = options_parse(nargs, args, &o, err, sizeof(err));
+	profile_expand_free(nargs, args);
+	if (rc != 0) {
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;
 	}
