@@ -28,6 +28,9 @@ struct tls_client {
 	SSL *ssl;
 	int fd;			/* the caller's; -1 before the handshake */
 	bool verify_enabled;
+	bool verify_deferred;	/* a failure waits for the handshake's
+				 * end: the caller may still trust the
+				 * key */
 	bool name_is_ip;
 	bool sni_sent;
 	bool established;	/* the handshake completed */
@@ -467,7 +470,8 @@ set_ciphers(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
 			"bad TLS 1.3 cipher suite list", f);
 }
 
-/* Record the first verification error; with verification off, go on. */
+/* Record the first verification error; with verification off or
+ * deferred, go on. */
 static int
 verify_cb(int ok, X509_STORE_CTX *sctx)
 {
@@ -485,7 +489,7 @@ verify_cb(int ok, X509_STORE_CTX *sctx)
 	}
 	if (ok && X509_STORE_CTX_get_error_depth(sctx) == 0)
 		t->leaf_ok = true;
-	return t->verify_enabled ? ok : 1;
+	return t->verify_enabled && !t->verify_deferred ? ok : 1;
 }
 
 #define TLS_GROUPS "P-256:X25519:P-384:X448:P-521"
@@ -1208,6 +1212,8 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		saved = errno;
 		if (rc == 1) {
 			t->established = true;
+			if (t->verify_enabled && t->first_error != X509_V_OK)
+				return verify_failure(t, p, f);
 			return 0;
 		}
 		err = SSL_get_error(t->ssl, rc);
@@ -1227,6 +1233,18 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		}
 		return io_failure(t, err, saved, p, OP_HANDSHAKE, f);
 	}
+}
+
+void
+tls_client_defer_verify(struct tls_client *t)
+{
+	t->verify_deferred = true;
+}
+
+bool
+tls_established(const struct tls_client *t)
+{
+	return t != NULL && t->established && !t->broken;
 }
 
 static int

@@ -68,6 +68,11 @@ struct tls_summary {
 					 * store", "none (--insecure)", or
 					 * "none of --ca-file PATH, the
 					 * system store" when not verified */
+	char trusted_by[16];	/* what trusted the key in place of (or
+				 * beside) the chain: "pin" (--pin),
+				 * "known-certs" (accepted earlier); ""
+				 * for the chain alone.  Set by the
+				 * session, "" from tls_get_summary() */
 };
 
 struct tls_client;
@@ -104,6 +109,18 @@ enum fail_reason tls_verify_reason(long err);
 
 struct tls_client *tls_client_new(const struct tls_opts *o, const char *host,
 				  enum addr_kind kind, struct failure *f);
+
+/* Let a failed verification wait for the end of the handshake, which
+ * then completes: tls_handshake() reports it as FAIL_TLS_VERIFY as
+ * usual, but the connection stays up (tls_established() is true) for
+ * a caller that may still trust the server's key (a pin, a
+ * certificate the user accepted) and otherwise frees the client
+ * without sending anything.  Call before tls_handshake(). */
+void tls_client_defer_verify(struct tls_client *t);
+
+/* Whether the handshake completed and nothing broke the connection
+ * since (false for NULL). */
+bool tls_established(const struct tls_client *t);
 
 /* Run the handshake on fd: connected, non-blocking, still owned by the
  * caller (tls_client_free does not close it).  Waits go through
