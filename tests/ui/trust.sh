@@ -4,7 +4,8 @@
 # the folders and saves nothing; accept always saves it and the next run
 # connects without asking; the certificate replaced on the same port
 # stops with the changed-certificate warning, nothing sent after the
-# handshake.  A private XDG_DATA_HOME.
+# handshake; a certificate from a trusted CA for other names is accepted
+# only once the host name is typed.  A private XDG_DATA_HOME.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=trust
@@ -80,4 +81,22 @@ screen | tr -d ' \n' | grep -qF "${new_pin:8:30}" ||
 quit_ok
 [ -f "$tmp/exchange.txt" ] || fail "no transcript written"
 grep -q 'C: ' "$tmp/exchange.txt" && fail "a command was sent"
+
+# A name mismatch alone: accepting asks for the host name first.
+UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD XDG_DATA_HOME=$tmp/data" \
+	start_ui -u "$TEST_USER" --ssl --ca-file "$CA_FILE" \
+	--server-name wrong.example "localhost:$IMAPS_PORT"
+wait_for "Certificate NOT trusted"
+shows "but is for other names"
+type_text o
+wait_for "type the host name (localhost) to accept it:"
+type_text wrong.example
+keys Enter
+wait_for "not accepted: that is not localhost"
+type_text o
+wait_for "type the host name (localhost) to accept it:"
+type_text localhost
+keys Enter
+wait_for "INBOX [Inbox]"
+quit_ok
 say "ok"

@@ -121,6 +121,36 @@ addf(struct trustview *t, enum theme_role role, const char *fmt, ...)
 	add(t, role, line, strlen(line));
 }
 
+/* text on lines of the screen's width, cut after a space, each
+ * starting with indent. */
+static void
+add_wrapped(struct trustview *t, enum theme_role role, const char *indent,
+	    const char *text)
+{
+	size_t cols = COLS > 64 ? (size_t)COLS - 4 : 60;
+	size_t left = strlen(text);
+	char line[TRUSTVIEW_LINE_MAX];
+
+	if (cols > sizeof(line) - 1)
+		cols = sizeof(line) - 1;
+	while (left > 0) {
+		size_t width = cols - strlen(indent), n = left;
+
+		if (n > width) {
+			n = width;
+			while (n > width / 2 && text[n - 1] != ' ')
+				n--;
+			if (n == width / 2)
+				n = width;
+		}
+		snprintf(line, sizeof(line), "%s%.*s", indent, (int)n, text);
+		add(t, role, line, strlen(line));
+		text += n;
+		left -= n;
+		indent = "    ";
+	}
+}
+
 /* The TLS block and the chain as --check prints them, one line each. */
 static void
 add_details(struct trustview *t, const struct tls_summary *s)
@@ -157,9 +187,13 @@ build(struct ui *ui)
 		       sizeof(t->key));
 	snprintf(t->spki, sizeof(t->spki), "%s", c->tls->chain[0].spki_sha256);
 	addf(t, ROLE_FAIL, "The certificate of %s is NOT trusted", t->key);
-	addf(t, ROLE_FAIL, "  %s", c->fail.detail);
-	if (c->fail.hint[0] != '\0')
-		addf(t, ROLE_DIM, "  hint: %s", c->fail.hint);
+	add_wrapped(t, ROLE_FAIL, "  ", c->fail.detail);
+	if (c->fail.hint[0] != '\0') {
+		char hint[FAIL_HINT_MAX + 8];
+
+		snprintf(hint, sizeof(hint), "hint: %s", c->fail.hint);
+		add_wrapped(t, ROLE_DIM, "  ", hint);
+	}
 	addf(t, ROLE_NORMAL, "%s", "");
 	addf(t, ROLE_HEADING, "Its key (SPKI SHA-256): sha256//%s", t->spki);
 	addf(t, ROLE_NORMAL, "  Check it with the server's administrator "
