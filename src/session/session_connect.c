@@ -205,8 +205,7 @@ session_connect_tls(struct session *s, enum phase p)
 		s->usable = false;
 		return -1;
 	}
-	if (session_trust_prepare(s))
-		tls_client_defer_verify(t);
+	session_trust_prepare(s, t);
 	rc = link_start_tls(&s->link, t, session_time_deadline(s), p,
 			    &s->fail);
 	rc = session_trust_check(s, t, rc);

@@ -43,9 +43,11 @@ load_known(struct session *s)
 	knowncerts_free(&kc);
 }
 
-bool
-session_trust_prepare(struct session *s)
+void
+session_trust_prepare(struct session *s, struct tls_client *t)
 {
+	const char *keys[PIN_MAX + 1];
+	int n = 0;
 	char err[256];
 
 	s->pins.n = 0;
@@ -59,7 +61,12 @@ session_trust_prepare(struct session *s)
 		s->pins.n = 0;
 	}
 	load_known(s);
-	return s->pins.n > 0 || s->known_found;
+	/* The pins decide when given: the file is then not consulted. */
+	for (int i = 0; i < s->pins.n; i++)
+		keys[n++] = s->pins.b64[i];
+	if (n == 0 && s->known_found)
+		keys[n++] = s->known.spki;
+	tls_client_trust_keys(t, keys, n);
 }
 
 /* The key is trusted by what; a failed verification becomes a note. */
@@ -144,7 +151,7 @@ session_trust_check(struct session *s, struct tls_client *t, int rc)
 
 	if (s->pins.n == 0 && !s->known_found)
 		return rc;
-	if (rc != 0 && (s->fail.cls != FAIL_TLS_VERIFY || !tls_established(t)))
+	if (rc != 0 && s->fail.cls != FAIL_TLS_VERIFY)
 		return rc;
 	sum = malloc(sizeof(*sum));
 	if (sum == NULL)
@@ -153,7 +160,15 @@ session_trust_check(struct session *s, struct tls_client *t, int rc)
 	snprintf(leaf, sizeof(leaf), "%s",
 		 sum->chain_len > 0 ? sum->chain[0].spki_sha256 : "");
 	free(sum);
-	if (s->pins.n > 0)
-		return pin_check(s, leaf, rc);
-	return known_check(s, leaf, rc);
+	if (leaf[0] == '\0')
+		return rc;
+	rc = s->pins.n > 0 ? pin_check(s, leaf, rc) : known_check(s, leaf, rc);
+	/* A key trusted lets the handshake through (tls_client_trust_keys);
+	 * should it not have, the connection is not there to use. */
+	if (rc == 0 && !tls_established(t)) {
+		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "the trusted key "
+			 "did not let the handshake through");
+		return -1;
+	}
+	return rc;
 }

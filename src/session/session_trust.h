@@ -10,10 +10,10 @@ struct session;
 struct tls_client;
 
 /* Read the pins and this server's entry in known_certs (bad lines
- * become notes) into the session.  Returns true when either may trust
- * the server, so that a failed verification must wait for the end of
- * the handshake (tls_client_defer_verify). */
-bool session_trust_prepare(struct session *s);
+ * become notes) into the session, and give their keys to t: the only
+ * keys a failed verification may still let through
+ * (tls_client_trust_keys). */
+void session_trust_prepare(struct session *s, struct tls_client *t);
 
 /* After the handshake on t ended with rc (tls_handshake's result,
  * s->fail set when -1): the pins, then the entry in known_certs,
@@ -21,7 +21,8 @@ bool session_trust_prepare(struct session *s);
  * verification failure kept as a note, its last-seen date updated); a
  * key that does not stops it (FAIL_TLS_VERIFY with
  * FAIL_R_CERT_PIN_MISMATCH or FAIL_R_CERT_CHANGED, both keys in the
- * detail) before anything is sent.  Returns the outcome: 0 or -1. */
+ * detail) before anything is sent: when it failed verification too,
+ * during the handshake.  Returns the outcome: 0 or -1. */
 int session_trust_check(struct session *s, struct tls_client *t, int rc);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # trust.sh - trust decided after the handshake: --pin with the right key
-# connects and with a wrong one stops (exit 80, both keys shown, nothing
-# sent); a certificate accepted in known_certs connects and its last-seen
+# connects and with a wrong one stops (exit 80, both keys shown, the
+# handshake stopped, nothing sent); a certificate accepted in known_certs connects and its last-seen
 # date moves; a changed one stops with the warning and the --forget that
 # accepts the new one; bad lines of the file are named and skipped;
 # --known-certs lists and --forget removes.  A private XDG_DATA_HOME.
@@ -54,6 +54,8 @@ check_pin() {
 	assert_contains "expected key shown" "expected $OTHER_PIN" "$RUN_DETAIL"
 	assert_contains "actual key shown" "got $SELF_PIN" "$RUN_DETAIL"
 	nothing_sent
+	assert_contains "the handshake stopped at the certificate" \
+		"event: tls-failed" "$(cat "$SCRIPTED_LOG")"
 
 	say "--pin that is not a pin: a usage error"
 	local rc=0 err
@@ -122,6 +124,8 @@ check_changed() {
 	assert_contains "the new key" "now shows $OTHER_PIN" "$RUN_DETAIL"
 	assert_hint tls-verify tls "imapconn --forget 127.0.0.1:$port"
 	nothing_sent
+	assert_contains "the handshake stopped at the certificate" \
+		"event: tls-failed" "$(cat "$SCRIPTED_LOG")"
 
 	say "--forget removes it"
 	assert_contains "forgotten" "forgot 1 certificate" \
