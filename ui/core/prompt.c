@@ -72,15 +72,25 @@ prompt_active(const struct prompt *p)
 	return p != NULL && p->state != PROMPT_NONE;
 }
 
+#define PROMPT_TYPED_MAX (INPUT_MAX * 4 + 1)
+
+/* Enter: the question ends, its answer as UTF-8 into typed
+ * (PROMPT_TYPED_MAX bytes). */
+static void
+take_answer(struct prompt *p, char *typed)
+{
+	p->state = PROMPT_NONE;
+	input_utf8(&p->answer, typed, PROMPT_TYPED_MAX);
+}
+
 /* Enter on the file name. */
 static void
 answered(struct ui *ui)
 {
 	struct prompt *p = ui->prompt;
-	char typed[INPUT_MAX * 4 + 1];
+	char typed[PROMPT_TYPED_MAX];
 
-	p->state = PROMPT_NONE;
-	input_utf8(&p->answer, typed, sizeof(typed));
+	take_answer(p, typed);
 	if (typed[0] == '\0') {
 		frame_message(ui, ROLE_NORMAL, "not saved: no file name "
 			      "given");
@@ -100,10 +110,9 @@ static void
 text_answered(struct ui *ui)
 {
 	struct prompt *p = ui->prompt;
-	char typed[INPUT_MAX * 4 + 1];
+	char typed[PROMPT_TYPED_MAX];
 
-	p->state = PROMPT_NONE;
-	input_utf8(&p->answer, typed, sizeof(typed));
+	take_answer(p, typed);
 	p->answer_fn(ui, typed);
 }
 
