@@ -120,6 +120,8 @@ static const struct ok_case ok_cases[] = {
 	{ "(\"h\" :ca-file \"/etc/ca.pem\" :ca-directory \"/etc/certs\" "
 	  ":crl-file \"/crl.pem\")", "h", ADDR_NAME, 0, NS, NS,
 	  "ca=/etc/ca.pem cadir=/etc/certs crl=/crl.pem" },
+	{ "(\"h\" :pin \"sha256//x;sha256//y\")", "h", ADDR_NAME, 0, NS, NS,
+	  "pin=sha256//x;sha256//y" },
 	{ "(\"h\" :ca-file nil)", "h", ADDR_NAME, 0, NS, NS, "" },
 	{ "(\"h\" :ca-file \"\")", "h", ADDR_NAME, 0, NS, NS, "" },
 	{ "(\"h\" :verify nil)", "h", ADDR_NAME, 0, NS, NS, "verify=0" },
@@ -244,7 +246,7 @@ static const struct bad_case bad_cases[] = {
 	{ "(\"h\" :foo 1)", 0, 5, "unknown keyword :foo (expected one of "
 	  ":port :ssl :starttls :certificate :key :certificate-password "
 	  ":ca-file :ca-directory :verify :max-depth :method :ciphers "
-	  ":ciphersuites :server-name :crl-file)" },
+	  ":ciphersuites :server-name :crl-file :pin)" },
 	{ "(\"h\" :port 1 :PORT 2)", 0, 13, "keyword :port given twice" },
 	{ "(\"h", 0, 1, "unterminated string (missing closing '\"')" },
 	{ "(\"h\" :port 993", 0, 14, "missing ')' at the end of the list" },
@@ -374,6 +376,7 @@ render_extra(const struct endpoint *ep, char *buf, size_t cap)
 	add_field(buf, cap, "ciphers", t->ciphers);
 	add_field(buf, cap, "suites", t->ciphersuites);
 	add_field(buf, cap, "sni", t->server_name);
+	add_field(buf, cap, "pin", t->pin);
 }
 
 static void
@@ -601,7 +604,7 @@ START_TEST(test_long_keyword)
 {
 	struct endpoint ep;
 	struct hostspec_error err;
-	const char *tail = ":server-name :crl-file)";
+	const char *tail = ":crl-file :pin)";
 	char *s = repeat('\x7f', 300, "(\"h\" :", " 1)");
 	size_t n;
 

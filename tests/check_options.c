@@ -11,6 +11,8 @@
 #include "testopts.h"
 
 #define ARGS_MAX 8
+#define PIN_A "sha256//JmBfRUNE95hTjEh/czlOGmA3/maYtNMiOwR8+MqN66g="
+#define PIN_B "sha256//54jsWVpLuLdnpCTb0Dlw0NhI11yUG4LY9zohEWj/ClM="
 #define NEEDLES_MAX 4
 
 /* A command line that parses, and what it must set.  want lists the
@@ -138,6 +140,14 @@ static const struct ok_case ok_cases[] = {
 	  "mode=check ssl=1 sni=h tunnel=c" },
 	{ { "--check", "--tunnel=c", "--starttls", "--insecure" },
 	  "mode=check starttls=required verify=0 tunnel=c" },
+	/* pins, from the option or the host form; the known_certs file */
+	{ { "--pin=" PIN_A ";" PIN_B, "h" },
+	  "host=h pin=" PIN_A ";" PIN_B },
+	{ { "--pin", PIN_A, "(\"h\" :pin \"" PIN_A "\")" },
+	  "host=h pin=" PIN_A },
+	{ { "--known-certs" }, "mode=known-certs" },
+	{ { "--forget=mail.example:993" },
+	  "mode=forget forget=mail.example:993" },
 };
 
 /* A command line that must be refused, and words its message holds. */
@@ -233,6 +243,14 @@ static const struct bad_case bad_cases[] = {
 	{ { "--check", "h:0" }, { "port must be a number 1-65535" } },
 	{ { "imap://bob:pw@h" }, { "password in the URL" } },
 	{ { "http://h" }, { "unsupported URL scheme" } },
+	/* pins and the known_certs file */
+	{ { "--pin=sha256//x", "h" },
+	  { "--pin: pin 'sha256//x'", "not the base64 of 32 bytes" } },
+	{ { "(\"h\" :pin \"x\")" }, { "--pin: pin 'x'", "sha256//BASE64" } },
+	{ { "--pin=" PIN_A, "(\"h\" :pin \"" PIN_B "\")" },
+	  { "--pin given twice" } },
+	{ { "--known-certs", "h" }, { "give no HOST" } },
+	{ { "--forget=h", "h" }, { "give no HOST" } },
 };
 
 #define N_OK (sizeof(ok_cases) / sizeof(ok_cases[0]))
@@ -340,6 +358,7 @@ add(char *buf, size_t cap, const char *fmt, ...)
 static const char *const mode_names[] = {
 	[MODE_UI] = "ui", [MODE_CHECK] = "check", [MODE_DRY_RUN] = "dry-run",
 	[MODE_HELP] = "help", [MODE_VERSION] = "version",
+	[MODE_KNOWN_CERTS] = "known-certs", [MODE_FORGET] = "forget",
 };
 
 static const char *const kind_names[] = {
@@ -374,6 +393,7 @@ render_tls(const struct tls_opts *t, char *buf, size_t cap)
 	add_str(buf, cap, "ciphers", t->ciphers);
 	add_str(buf, cap, "suites", t->ciphersuites);
 	add_str(buf, cap, "sni", t->server_name);
+	add_str(buf, cap, "pin", t->pin);
 }
 
 /* Every field of *o that differs from its default, in a fixed order. */
@@ -418,6 +438,7 @@ render(const struct options *o, char *buf, size_t cap)
 		add(buf, cap, "id-name");
 	if (c->timeout_s != 30.0)
 		add(buf, cap, "timeout=%g", c->timeout_s);
+	add_str(buf, cap, "forget", o->forget);
 	add_str(buf, cap, "transcript", c->transcript_path);
 	add_str(buf, cap, "tunnel", c->tunnel);
 	if (c->have_password || c->password[0] != '\0')

@@ -211,6 +211,28 @@ scripted_launch_or_fail() {
 	hard_fail "the scripted server did not start"
 }
 
+# tls_front PEM KEY TARGET [PORT]: socat on 127.0.0.1:PORT (default: a
+# free one) speaking implicit TLS with the certificate PEM and its KEY,
+# each connection relayed in plain text to 127.0.0.1:TARGET (a Dovecot
+# behind a certificate of the test's choosing).  Sets FRONT_PORT and
+# FRONT_PID; stopped at exit.  Start it again on the same PORT with
+# another key for a server whose certificate was replaced.
+tls_front() {
+	local i
+	need_cmds socat
+	for i in 1 2 3 4 5; do
+		FRONT_PORT=${4:-$((RANDOM % 30000 + 20000))}
+		accepts 127.0.0.1 "$FRONT_PORT" && [ -z "${4:-}" ] && continue
+		socat "OPENSSL-LISTEN:$FRONT_PORT,bind=127.0.0.1,reuseaddr,fork,\
+cert=$1,key=$2,verify=0" "TCP:127.0.0.1:$3" 2>>"$WORK/socat.err" &
+		FRONT_PID=$!
+		LIB_PIDS+=("$FRONT_PID")
+		wait_until 5 accepts 127.0.0.1 "$FRONT_PORT" && return 0
+		stop_pids "$FRONT_PID"
+	done
+	hard_fail "socat could not listen on 127.0.0.1:$FRONT_PORT"
+}
+
 # client_lines [LOG]: what the client sent, one line per client line of
 # a scripted server's log (`plain: ...` or `tls: ...`); default: the
 # last one started.

@@ -53,6 +53,7 @@ static const struct ui_screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_TRANSCRIPT] = &tview_screen,
 	[SCREEN_DETECT] = &detectview_screen,
 	[SCREEN_EXPORT] = &exportview_screen,
+	[SCREEN_TRUST] = &trustview_screen,
 };
 
 /* Keys of every screen that shows a connection (conn_keys), the
@@ -91,6 +92,11 @@ route(struct ui *ui, const struct event *ev)
 		else if (ui->back == SCREEN_PROGRESS)
 			ui->back = SCREEN_BROWSER;
 	}
+	/* A certificate the user may choose to trust: ask (the screen
+	 * refuses to open when there is nothing to accept). */
+	if (ev->type == EV_DONE && c->failed && !c->quitting &&
+	    c->fail.cls == FAIL_TLS_VERIFY && ui->cur == SCREEN_PROGRESS)
+		screen_switch(ui, SCREEN_TRUST);
 	if (ev->type == EV_DONE && c->failed && !c->quitting) {
 		if (on_session_screen((int)ui->cur))
 			screen_switch(ui, SCREEN_PROGRESS);

@@ -62,6 +62,9 @@ enum fail_reason {
 	FAIL_R_CERT_WEAK_HASH,		/* signed with a weak hash */
 	FAIL_R_CERT_PURPOSE,		/* not a TLS server certificate */
 	FAIL_R_CERT_OTHER,		/* any other verification error */
+	FAIL_R_CERT_PIN_MISMATCH,	/* the key is none of --pin's */
+	FAIL_R_CERT_CHANGED,		/* not the key remembered in
+					 * known_certs for host and port */
 	FAIL_R_PREAUTH_BEFORE_STARTTLS,	/* PREAUTH on a plain connection */
 	FAIL_R_STARTTLS_NOT_OFFERED,
 	FAIL_R_STARTTLS_REFUSED,

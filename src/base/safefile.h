@@ -36,4 +36,16 @@ void safefile_reason(const char *path, int err, char *buf, size_t cap);
 FILE *safefile_fopen(const char *option, const char *path, bool overwrite,
 		     struct failure *f);
 
+/* Replace path with len bytes of data as one step: written to a new
+ * file beside it (PATH.XXXXXX) with mode, synced, then renamed over
+ * path, so that a reader sees the old contents or the new ones and
+ * never a part.  A symbolic link at path is replaced, not followed.
+ * Returns 0, or -1 with errno set (the temporary file removed). */
+int safefile_replace(const char *path, const char *data, size_t len,
+		     mode_t mode);
+
+/* Make dir and its missing parents with mode (existing ones are left
+ * as they are).  Returns 0, or -1 with errno set. */
+int safefile_mkdirs(const char *dir, mode_t mode);
+
 #endif

@@ -110,6 +110,8 @@ json_tls_one(struct json *j, const struct run_item *it)
 		 t->verify_error_text : NULL);
 	json_int(j, "verify_error_depth", t->verify_error_depth);
 	json_str(j, "trust", t->trust[0] ? t->trust : NULL);
+	/* "pin" or "known-certs" when one of them decided the trust. */
+	json_str(j, "trusted_by", t->trusted_by[0] ? t->trusted_by : NULL);
 	json_int(j, "chain_sent", t->chain_sent);
 	json_int(j, "verified_chain_len", t->verified_chain_len);
 	json_arr_open(j, "chain");

@@ -182,6 +182,7 @@ print_tls_text(const struct tls_opts *t, FILE *out)
 	print_field(out, "CRL file:", t->crl_file, "");
 	print_field(out, "ciphers:", t->ciphers, "");
 	print_field(out, "ciphersuites:", t->ciphersuites, "");
+	print_field(out, "pinned keys:", t->pin, "");
 	if (t->verify_depth >= 0)
 		fprintf(out, "  verify depth: %d\n", t->verify_depth);
 }
@@ -264,6 +265,7 @@ print_tls_json(struct json *j, const struct tls_opts *t)
 	json_str(j, "ciphersuites", t->ciphersuites[0] ? t->ciphersuites :
 		 NULL);
 	json_int(j, "verify_depth", t->verify_depth);
+	json_str(j, "pin", t->pin[0] ? t->pin : NULL);
 	json_obj_close(j);
 }
 

@@ -13,7 +13,9 @@
 #include "export.h"
 #include "hostspec.h"
 #include "idna.h"
+#include "knowncerts.h"
 #include "options.h"
+#include "pin.h"
 
 enum opt_id {
 	OPT_HELP = 'h',
@@ -56,7 +58,10 @@ enum opt_id {
 	OPT_AUTH,
 	OPT_NO_PIPELINING,
 	OPT_DEADLINE,
-	OPT_TUNNEL
+	OPT_TUNNEL,
+	OPT_PIN,
+	OPT_KNOWN_CERTS,
+	OPT_FORGET
 };
 
 static const struct option long_options[] = {
@@ -106,6 +111,9 @@ static const struct option long_options[] = {
 	{ "no-pipelining", no_argument, NULL, OPT_NO_PIPELINING },
 	{ "deadline", required_argument, NULL, OPT_DEADLINE },
 	{ "tunnel", required_argument, NULL, OPT_TUNNEL },
+	{ "pin", required_argument, NULL, OPT_PIN },
+	{ "known-certs", no_argument, NULL, OPT_KNOWN_CERTS },
+	{ "forget", required_argument, NULL, OPT_FORGET },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -179,6 +187,13 @@ static const char usage_text[] =
 "      --key-password-file=FILE  first line is the key's password\n"
 "      --verify-depth=N     maximum certificate chain depth\n"
 "      --crl-file=FILE      check revocation against this CRL\n"
+"      --pin=sha256//BASE64[;sha256//BASE64]  the server's public key must\n"
+"                           be one of these (SHA-256 of its SPKI, as\n"
+"                           curl's --pinnedpubkey); it is then trusted\n"
+"                           even when verification fails\n"
+"      --known-certs        list the certificates accepted for good\n"
+"                           ($XDG_DATA_HOME/imapconn/known_certs)\n"
+"      --forget=HOST[:PORT] remove HOST's accepted certificates (on PORT)\n"
 "\n"
 "Login:\n"
 "  -u, --user=NAME          log in as NAME (or user@ in the URL)\n"
@@ -329,6 +344,7 @@ tls_string_field(struct tls_opts *t, int id, size_t *cap)
 		{ OPT_CIPHERS, t->ciphers, sizeof(t->ciphers) },
 		{ OPT_CIPHERSUITES, t->ciphersuites, sizeof(t->ciphersuites) },
 		{ OPT_SERVER_NAME, t->server_name, sizeof(t->server_name) },
+		{ OPT_PIN, t->pin, sizeof(t->pin) },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
@@ -612,6 +628,13 @@ apply_extra_option(struct options *o, int id, const char *arg, char *err,
 				"detect", err, errcap);
 	case OPT_DETECT_PORTS:
 		return parse_detect_ports(o, arg, err, errcap);
+	case OPT_KNOWN_CERTS:
+		o->mode = MODE_KNOWN_CERTS;
+		return 0;
+	case OPT_FORGET:
+		o->mode = MODE_FORGET;
+		return copy_arg(o->forget, sizeof(o->forget), arg, "forget",
+				err, errcap);
 	}
 	return 1;
 }
@@ -661,7 +684,7 @@ merge_tls_strings(struct tls_opts *t, const struct tls_opts *cli,
 	static const int ids[] = {
 		OPT_CA_FILE, OPT_CA_DIR, OPT_CERT, OPT_KEY,
 		OPT_KEY_PASSWORD_FILE, OPT_CRL_FILE, OPT_CIPHERS,
-		OPT_CIPHERSUITES, OPT_SERVER_NAME
+		OPT_CIPHERSUITES, OPT_SERVER_NAME, OPT_PIN
 	};
 	struct tls_opts copy = *cli;
 
@@ -770,6 +793,24 @@ check_extra_consistency(const struct options *o, char *err, size_t errcap)
 	return check_tunnel(o, err, errcap);
 }
 
+/* --pin, from the option or the host specification, is well formed;
+ * --known-certs and --forget take no HOST. */
+static int
+check_trust(const struct options *o, char *err, size_t errcap)
+{
+	const char *pin = o->cfg.ep.tls.pin;
+	struct pin_set ps;
+	char why[256];
+
+	if (pin[0] != '\0' && pin_parse(pin, &ps, why, sizeof(why)) != 0)
+		return errmsg(err, errcap, "--pin: %s", why);
+	if ((o->mode == MODE_KNOWN_CERTS || o->mode == MODE_FORGET) &&
+	    o->have_host)
+		return errmsg(err, errcap, "--known-certs and --forget work "
+				"on the file alone: give no HOST");
+	return 0;
+}
+
 static int
 check_consistency(struct options *o, char *err, size_t errcap)
 {
@@ -788,7 +829,8 @@ check_consistency(struct options *o, char *err, size_t errcap)
 	    && o->mode != MODE_DETECT)
 		return errmsg(err, errcap, "--json goes with --check, "
 				"--dry-run or --detect");
-	if (check_extra_consistency(o, err, errcap) != 0)
+	if (check_extra_consistency(o, err, errcap) != 0 ||
+	    check_trust(o, err, errcap) != 0)
 		return -1;
 	if (!o->have_host && c->tunnel[0] == '\0'
 	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN))
@@ -897,5 +939,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		return 0;
 	if (merge_all(o, &cs, err, errcap) != 0)
 		return -1;
+	if (knowncerts_default_path(o->cfg.known_certs,
+				    sizeof(o->cfg.known_certs)) != 0)
+		o->cfg.known_certs[0] = '\0';
 	return check_consistency(o, err, errcap);
 }

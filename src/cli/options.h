@@ -13,6 +13,8 @@ enum run_mode {
 	MODE_CHECK,		/* --check: run once, print, exit status */
 	MODE_DRY_RUN,		/* --dry-run: print the plan, connect nowhere */
 	MODE_DETECT,		/* --detect NAME: find where IMAP answers */
+	MODE_KNOWN_CERTS,	/* --known-certs: list the file */
+	MODE_FORGET,		/* --forget HOST[:PORT] */
 	MODE_HELP,
 	MODE_VERSION
 };
@@ -49,6 +51,7 @@ struct options {
 	char detect_name[CONFIG_HOST_MAX];	/* --detect NAME, as typed */
 	uint16_t detect_port_tls;	/* --detect-ports; 0: 993 */
 	uint16_t detect_port_starttls;	/* --detect-ports; 0: 143 */
+	char forget[CONFIG_HOST_MAX + 8];	/* --forget HOST[:PORT] */
 };
 
 #define OPTIONS_ERR_MAX 1024

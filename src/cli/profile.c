@@ -41,7 +41,7 @@ static const struct {
 	{ "oauth-token-command", K_ARG }, { "auth", K_ARG },
 	{ "allow-plaintext-auth", K_FLAG }, { "select", K_ARG },
 	{ "select-rw", K_FLAG }, { "id-send-name", K_FLAG },
-	{ "no-pipelining", K_FLAG }, { "tunnel", K_ARG },
+	{ "no-pipelining", K_FLAG }, { "tunnel", K_ARG }, { "pin", K_ARG },
 };
 
 /* Keys that would hold a secret: refused, whatever their value. */

@@ -11,6 +11,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "diag.h"
+#include "knowncerts.h"
 #include "oautherr.h"
 #include "providers.h"
 #include "tls.h"
@@ -597,19 +598,57 @@ short_name(const char *subject, char *buf, size_t cap)
 	buf[len] = '\0';
 }
 
+/* "the certificate (CN=x) is self-signed, not from a CA" and, when
+ * given, that the CA file does not hold it, into l. */
+static void
+self_signed_start(struct line *l, const struct diag_input *in,
+		  const struct verify_facts *v)
+{
+	char name[48] = "";
+
+	l->len = 0;
+	l->s[0] = '\0';
+	if (v->cert != NULL)
+		short_name(v->cert->subject, name, sizeof(name));
+	line_add(l, "the certificate%s%s%s is self-signed, not from a CA",
+		 name[0] ? " (" : "", name, name[0] ? ")" : "");
+	if (ep_of(in)->tls.ca_file[0] != '\0')
+		line_add(l, ", and the CA file given does not hold it");
+}
+
+/* The ways to trust a self-signed certificate, its key's pin first:
+ * all of them when they fit in a hint, else the pin and the
+ * interface. */
+static bool
+self_signed_pin(struct failure *f, const struct diag_input *in,
+		const struct verify_facts *v, const char *spki)
+{
+	struct line l;
+
+	self_signed_start(&l, in, v);
+	line_add(&l, ": if you trust it, pin its key (--pin sha256//%s), "
+		 "accept it in the interface or give it as CA file "
+		 "(--ca-file FILE)", spki);
+	if (l.len + 1 < sizeof(l.s))
+		return line_set(f, &l);
+	self_signed_start(&l, in, v);
+	line_add(&l, ": if you trust it, pin its key (--pin sha256//%s) or "
+		 "accept it in the interface", spki);
+	if (l.len + 1 < sizeof(l.s))
+		return line_set(f, &l);
+	return false;
+}
+
 static bool
 self_signed_hint(struct failure *f, const struct diag_input *in,
 		 const struct verify_facts *v)
 {
-	struct line l = { .len = 0 };
-	char name[48] = "";
+	struct line l;
 
-	if (v->cert != NULL)
-		short_name(v->cert->subject, name, sizeof(name));
-	line_add(&l, "the certificate%s%s%s is self-signed, not from a CA",
-		 name[0] ? " (" : "", name, name[0] ? ")" : "");
-	if (ep_of(in)->tls.ca_file[0] != '\0')
-		line_add(&l, ", and the CA file given does not hold it");
+	if (v->t != NULL && v->t->chain_len > 0 &&
+	    v->t->chain[0].spki_sha256[0] != '\0')
+		return self_signed_pin(f, in, v, v->t->chain[0].spki_sha256);
+	self_signed_start(&l, in, v);
 	line_add(&l, ": if you trust it, save it and give it as CA file "
 		 "(--ca-file FILE); --insecure only looks");
 	return line_set(f, &l);
@@ -971,10 +1010,50 @@ verify_facts_of(const struct failure *f, const struct diag_input *in,
 		v->cert = &v->t->chain[v->depth];
 }
 
+/* The server's key is none of those pinned with --pin. */
+static bool
+pin_hint(struct failure *f)
+{
+	fail_hint(f, "the server's key is not one of those pinned (--pin): "
+		  "someone may be intercepting the connection, or the server "
+		  "has a new key; check the key shown with its "
+		  "administrator before pinning it");
+	return true;
+}
+
+/* The key differs from the one accepted for good for this host and
+ * port: ssh's "REMOTE HOST IDENTIFICATION HAS CHANGED". */
+static bool
+changed_hint(struct failure *f, const struct diag_input *in)
+{
+	const struct endpoint *ep = ep_of(in);
+	char key[KNOWNCERTS_KEY_MAX];
+	struct line l = { .len = 0 };
+
+	knowncerts_key(ep->host, ep->kind, endpoint_port(ep), key,
+		       sizeof(key));
+	line_add(&l, "someone may be intercepting the connection, or the "
+		 "server has a new key: check the new key with its "
+		 "administrator, then accept it with imapconn --forget %s "
+		 "and connect again", key);
+	if (l.len + 1 < sizeof(l.s))
+		return line_set(f, &l);
+	fail_hint(f, "someone may be intercepting the connection, or the "
+		  "server has a new key: check it with its administrator, "
+		  "then accept it with imapconn --forget HOST:PORT and "
+		  "connect again");
+	return true;
+}
+
 static bool
 verify_hint(struct failure *f, const struct diag_input *in)
 {
 	struct verify_facts v;
+
+	if (f->reason == FAIL_R_CERT_PIN_MISMATCH)
+		return pin_hint(f);
+	if (f->reason == FAIL_R_CERT_CHANGED)
+		return changed_hint(f, in);
 
 	verify_facts_of(f, in, &v);
 	for (size_t i = 0; i < NELEM(verify_rules); i++) {

@@ -443,7 +443,7 @@ report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 	if (ci->sans[0] != '\0')
 		fprintf(out, "    names     %s\n", ci->sans);
 	fprintf(out, "    SHA-256   %s\n", ci->sha256);
-	fprintf(out, "    SPKI pin  sha256/%s\n", ci->spki_sha256);
+	fprintf(out, "    SPKI pin  sha256//%s\n", ci->spki_sha256);
 }
 
 void

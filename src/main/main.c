@@ -1,5 +1,5 @@
 /* main.c - imapconn: parse the command line, then run the terminal
- * interface, --check, --dry-run or --detect. */
+ * interface, --check, --dry-run, --detect, --known-certs or --forget. */
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "detect_print.h"
 #include "dryrun.h"
+#include "knowncmd.h"
 #include "options.h"
 #include "profile_expand.h"
 #include "ui.h"
@@ -43,6 +44,10 @@ main(int argc, char **argv)
 		return 0;
 	case MODE_DRY_RUN:
 		return dryrun_print(&o, stdout);
+	case MODE_KNOWN_CERTS:
+		return knowncmd_list(&o, stdout);
+	case MODE_FORGET:
+		return knowncmd_forget(&o, stdout);
 	case MODE_CHECK:
 		rc = cli_check(&o, stdout);
 		break;

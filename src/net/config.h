@@ -52,6 +52,9 @@ struct tls_opts {
 	char ciphers[CONFIG_STR_MAX];		/* TLS <= 1.2 list */
 	char ciphersuites[CONFIG_STR_MAX];	/* TLS 1.3 list */
 	char server_name[CONFIG_HOST_MAX];	/* SNI and name checked */
+	char pin[CONFIG_STR_MAX];	/* "sha256//BASE64[;...]": the
+					 * server's key must be one of
+					 * these (pin.h) */
 };
 
 /* Where to connect and how, as a host specification describes it. */
@@ -98,6 +101,9 @@ struct conn_config {
 					 * list; 0: config_deadline_s() */
 	char tunnel[CONFIG_PATH_MAX];	/* --tunnel: a command for sh -c
 					 * instead of a socket; "" none */
+	char known_certs[CONFIG_PATH_MAX];	/* the file of certificates
+						 * accepted for good
+						 * (knowncerts.h); "" none */
 };
 
 /* Login mechanisms --auth may name. */

@@ -1087,6 +1087,7 @@ static const struct keyword keywords[] = {
 	TLS_STRING("ciphersuites", ciphersuites, false),
 	TLS_STRING("server-name", server_name, false),
 	TLS_STRING("crl-file", crl_file, false),
+	TLS_STRING("pin", pin, false),
 };
 
 #define KEYWORD_COUNT (sizeof(keywords) / sizeof(keywords[0]))

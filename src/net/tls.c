@@ -28,6 +28,9 @@ struct tls_client {
 	SSL *ssl;
 	int fd;			/* the caller's; -1 before the handshake */
 	bool verify_enabled;
+	int n_keys;		/* keys trusted whatever verification
+				 * says (tls_client_trust_keys) */
+	char keys[TLS_KEYS_MAX][TLS_SPKI_B64_MAX];
 	bool name_is_ip;
 	bool sni_sent;
 	bool established;	/* the handshake completed */
@@ -467,7 +470,44 @@ set_ciphers(SSL_CTX *ctx, const struct tls_opts *o, struct failure *f)
 			"bad TLS 1.3 cipher suite list", f);
 }
 
-/* Record the first verification error; with verification off, go on. */
+/* The base64 SHA-256 of x's DER SubjectPublicKeyInfo into out
+ * (TLS_SPKI_B64_MAX bytes); "" when it cannot be made. */
+static void
+spki_b64(X509 *x, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	unsigned char *der = NULL;
+	int derlen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+
+	out[0] = '\0';
+	if (derlen > 0 && EVP_Digest(der, (size_t)derlen, md, &mdlen,
+				     EVP_sha256(), NULL) == 1)
+		EVP_EncodeBlock((unsigned char *)out, md, (int)mdlen);
+	OPENSSL_free(der);
+}
+
+/* Whether the server's certificate, the one being verified, has one of
+ * the keys the caller trusts. */
+static bool
+leaf_key_trusted(const struct tls_client *t, X509_STORE_CTX *sctx)
+{
+	X509 *leaf = X509_STORE_CTX_get0_cert(sctx);
+	char key[TLS_SPKI_B64_MAX];
+
+	if (leaf == NULL)
+		return false;
+	ERR_set_mark();
+	spki_b64(leaf, key);
+	ERR_pop_to_mark();
+	for (int i = 0; i < t->n_keys; i++)
+		if (key[0] != '\0' && strcmp(key, t->keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Record the first verification error; go on with verification off,
+ * or when the server's key is one the caller trusts. */
 static int
 verify_cb(int ok, X509_STORE_CTX *sctx)
 {
@@ -485,7 +525,9 @@ verify_cb(int ok, X509_STORE_CTX *sctx)
 	}
 	if (ok && X509_STORE_CTX_get_error_depth(sctx) == 0)
 		t->leaf_ok = true;
-	return t->verify_enabled ? ok : 1;
+	if (ok || !t->verify_enabled)
+		return 1;
+	return t->n_keys > 0 && leaf_key_trusted(t, sctx);
 }
 
 #define TLS_GROUPS "P-256:X25519:P-384:X448:P-521"
@@ -851,8 +893,6 @@ fingerprints(X509 *x, struct tls_cert_info *ci)
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	unsigned char *der = NULL;
-	int derlen;
 
 	if (X509_digest(x, EVP_sha256(), md, &mdlen) == 1 && mdlen == 32) {
 		for (unsigned int i = 0; i < mdlen; i++) {
@@ -861,12 +901,7 @@ fingerprints(X509 *x, struct tls_cert_info *ci)
 			ci->sha256[i * 3 + 2] = i + 1 < mdlen ? ':' : '\0';
 		}
 	}
-	derlen = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
-	if (derlen > 0 && EVP_Digest(der, (size_t)derlen, md, &mdlen,
-				     EVP_sha256(), NULL) == 1)
-		EVP_EncodeBlock((unsigned char *)ci->spki_sha256, md,
-				(int)mdlen);
-	OPENSSL_free(der);
+	spki_b64(x, ci->spki_sha256);
 }
 
 static void
@@ -1208,6 +1243,8 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		saved = errno;
 		if (rc == 1) {
 			t->established = true;
+			if (t->verify_enabled && t->first_error != X509_V_OK)
+				return verify_failure(t, p, f);
 			return 0;
 		}
 		err = SSL_get_error(t->ssl, rc);
@@ -1227,6 +1264,21 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		}
 		return io_failure(t, err, saved, p, OP_HANDSHAKE, f);
 	}
+}
+
+void
+tls_client_trust_keys(struct tls_client *t, const char *const *keys, int n)
+{
+	t->n_keys = 0;
+	for (int i = 0; i < n && t->n_keys < TLS_KEYS_MAX; i++)
+		snprintf(t->keys[t->n_keys++], TLS_SPKI_B64_MAX, "%s",
+			 keys[i]);
+}
+
+bool
+tls_established(const struct tls_client *t)
+{
+	return t != NULL && t->established && !t->broken;
 }
 
 static int

@@ -19,6 +19,8 @@
 
 #define TLS_CHAIN_MAX 8
 #define TLS_TRUST_MAX (2 * CONFIG_PATH_MAX + 64)
+#define TLS_KEYS_MAX 16		/* keys tls_client_trust_keys() keeps */
+#define TLS_SPKI_B64_MAX 64	/* base64 of a SHA-256, NUL included */
 
 /* One certificate, as text.  Every string is NUL-terminated, printable
  * ASCII only, safe to put on a terminal: in subject and issuer, bytes
@@ -68,6 +70,11 @@ struct tls_summary {
 					 * store", "none (--insecure)", or
 					 * "none of --ca-file PATH, the
 					 * system store" when not verified */
+	char trusted_by[16];	/* what trusted the key in place of (or
+				 * beside) the chain: "pin" (--pin),
+				 * "known-certs" (accepted earlier); ""
+				 * for the chain alone.  Set by the
+				 * session, "" from tls_get_summary() */
 };
 
 struct tls_client;
@@ -104,6 +111,22 @@ enum fail_reason tls_verify_reason(long err);
 
 struct tls_client *tls_client_new(const struct tls_opts *o, const char *host,
 				  enum addr_kind kind, struct failure *f);
+
+/* Trust the server whose own certificate has one of keys (n of them,
+ * the base64 SHA-256 of a SubjectPublicKeyInfo, as spki_sha256 holds
+ * it; at most TLS_KEYS_MAX) whatever verification finds: a failure no
+ * longer stops the handshake, which completes; tls_handshake() still
+ * reports it as FAIL_TLS_VERIFY, but the connection stays up
+ * (tls_established() is true) for the caller, who decided to trust
+ * the key, to go on.  Any other key that fails verification stops the
+ * handshake as usual, before the client sends anything of its own.
+ * Call before tls_handshake(); keys is copied. */
+void tls_client_trust_keys(struct tls_client *t, const char *const *keys,
+			   int n);
+
+/* Whether the handshake completed and nothing broke the connection
+ * since (false for NULL). */
+bool tls_established(const struct tls_client *t);
 
 /* Run the handshake on fd: connected, non-blocking, still owned by the
  * caller (tls_client_free does not close it).  Waits go through

@@ -13,6 +13,7 @@
 #include "session_emit.h"
 #include "session_int.h"
 #include "session_time.h"
+#include "session_trust.h"
 #include "session_tunnel.h"
 #include "thread.h"
 #include "tls.h"
@@ -120,7 +121,11 @@ tls_line(struct session *s, char *buf, size_t cap)
 		return;
 	}
 	tls_get_summary(s->link.tls, sum);
-	if (sum->verified)
+	if (s->trusted_by != NULL)
+		snprintf(buf, cap, "%s, %s, trusted: the key %s", sum->version,
+			 sum->cipher, strcmp(s->trusted_by, "pin") == 0 ?
+			 "matches --pin" : "was accepted before (known_certs)");
+	else if (sum->verified)
 		snprintf(buf, cap, "%s, %s, verified", sum->version,
 			 sum->cipher);
 	else
@@ -200,8 +205,10 @@ session_connect_tls(struct session *s, enum phase p)
 		s->usable = false;
 		return -1;
 	}
+	session_trust_prepare(s, t);
 	rc = link_start_tls(&s->link, t, session_time_deadline(s), p,
 			    &s->fail);
+	rc = session_trust_check(s, t, rc);
 	session_emit_tls(s);
 	if (rc != 0) {
 		s->usable = false;

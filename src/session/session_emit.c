@@ -244,6 +244,23 @@ session_emit_transcript(struct session *s, char dir, const char *text,
 	session_emit_event(s, ev);
 }
 
+/* What trusted the key when the session decided it (a pin, a
+ * certificate accepted earlier), into the summary. */
+static void
+tls_decision(const struct session *s, struct tls_summary *sum)
+{
+	if (s->trusted_by == NULL)
+		return;
+	snprintf(sum->trusted_by, sizeof(sum->trusted_by), "%s",
+		 s->trusted_by);
+	if (strcmp(s->trusted_by, "pin") == 0)
+		snprintf(sum->trust, sizeof(sum->trust), "the key pinned "
+			 "(--pin)%s", sum->verified ? " and the chain" : "");
+	else
+		snprintf(sum->trust, sizeof(sum->trust), "the key accepted "
+			 "on %s (known_certs)", s->known.first_seen);
+}
+
 void
 session_emit_tls(struct session *s)
 {
@@ -262,6 +279,7 @@ session_emit_tls(struct session *s)
 		return;
 	}
 	tls_get_summary(s->link.tls, ev->tls);
+	tls_decision(s, ev->tls);
 	if (tls_chain_pem(s->link.tls, &pem, &len) == 0) {
 		event_set_text(ev, pem, len);
 		free(pem);

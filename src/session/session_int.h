@@ -14,7 +14,9 @@
 #include "fail.h"
 #include "link.h"
 #include "imap_cmd.h"
+#include "knowncerts.h"
 #include "phase.h"
+#include "pin.h"
 #include "redact.h"
 #include "session_pipe.h"
 
@@ -88,6 +90,11 @@ struct session {
 	struct failure fail;
 	struct redact redact;		/* secrets' forms, until the end */
 	struct session_pipe pipe;
+	struct pin_set pins;		/* --pin, parsed; n = 0: none */
+	bool known_found;		/* known_certs holds this server */
+	struct knowncerts_entry known;	/* its entry then */
+	char known_key[KNOWNCERTS_KEY_MAX];	/* "host:port" */
+	const char *trusted_by;		/* "pin", "known-certs" or NULL */
 	char awaiting[80];		/* "the reply to ID (A1)" while
 					 * waiting for it; "": the phase's */
 };

@@ -2,6 +2,8 @@
  * connection: one current, older ones drained in the background until
  * they are done. */
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "clock.h"
 #include "conn.h"
@@ -27,6 +29,26 @@ retire(struct ui *ui, struct conn *c)
 	ui->retiring[ui->nretiring++] = c;
 }
 
+/* A certificate accepted once for this host and port: its key joins
+ * the pins of the connection. */
+static void
+pin_accepted(const struct ui *ui, struct conn_config *cfg)
+{
+	const struct endpoint *ep = &cfg->ep;
+	char key[KNOWNCERTS_KEY_MAX], pin[PIN_TEXT_MAX];
+	size_t used = strlen(ep->tls.pin);
+
+	if (ui->once_key[0] == '\0')
+		return;
+	knowncerts_key(ep->host, ep->kind, endpoint_port(ep), key,
+		       sizeof(key));
+	if (strcmp(key, ui->once_key) != 0)
+		return;
+	pin_format(ui->once_spki, pin, sizeof(pin));
+	snprintf(cfg->ep.tls.pin + used, sizeof(cfg->ep.tls.pin) - used,
+		 "%s%s", used > 0 ? ";" : "", pin);
+}
+
 void
 connlife_start(struct ui *ui)
 {
@@ -39,6 +61,7 @@ connlife_start(struct ui *ui)
 		frame_message(ui, ROLE_FAIL, "%s", err);
 		return;
 	}
+	pin_accepted(ui, &cfg);
 	retire(ui, ui->conn);
 	ui->conn = conn_start(&cfg, ui->o, &f);
 	config_wipe(&cfg);

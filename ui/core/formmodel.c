@@ -645,6 +645,13 @@ formmodel_config(struct formmodel *m, struct conn_config *cfg, char *err,
 	cfg->stay_open = true;
 	/* --tunnel has no field: the command line's stays. */
 	snprintf(cfg->tunnel, sizeof(cfg->tunnel), "%s", m->start.cfg.tunnel);
+	/* Nor have --pin (unless the Host field has :pin) and the file of
+	 * certificates accepted. */
+	if (cfg->ep.tls.pin[0] == '\0')
+		snprintf(cfg->ep.tls.pin, sizeof(cfg->ep.tls.pin), "%s",
+			 m->start.cfg.ep.tls.pin);
+	snprintf(cfg->known_certs, sizeof(cfg->known_certs), "%s",
+		 m->start.cfg.known_certs);
 	/* A URL's mailbox, else --select: opened once listed. */
 	if (cfg->ep.mailbox[0] != '\0')
 		snprintf(cfg->select, sizeof(cfg->select), "%s",

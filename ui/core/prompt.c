@@ -1,5 +1,6 @@
 /* prompt.c - the status-line question for saving files: a file name,
- * then "overwrite it? (y/n)" when the file exists. */
+ * then "overwrite it? (y/n)" when the file exists; and a question
+ * answered by typing a word. */
 #include <curses.h>
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +13,12 @@
 #include "prompt.h"
 #include "savefile.h"
 
-enum prompt_state { PROMPT_NONE = 0, PROMPT_PATH, PROMPT_OVERWRITE };
+enum prompt_state {
+	PROMPT_NONE = 0,
+	PROMPT_PATH,
+	PROMPT_OVERWRITE,
+	PROMPT_TEXT		/* prompt_ask(): any answer, to fn */
+};
 
 struct prompt {
 	enum prompt_state state;
@@ -20,6 +26,7 @@ struct prompt {
 	struct input answer;
 	char path[PATH_MAX];		/* the answer, "~/" expanded */
 	prompt_save_fn save;
+	prompt_answer_fn answer_fn;
 };
 
 struct prompt *
@@ -47,10 +54,33 @@ prompt_save(struct ui *ui, const char *question, const char *initial,
 	ui->dirty = true;
 }
 
+void
+prompt_ask(struct ui *ui, const char *question, prompt_answer_fn fn)
+{
+	struct prompt *p = ui->prompt;
+
+	snprintf(p->question, sizeof(p->question), "%s: ", question);
+	input_set(&p->answer, "");
+	p->answer_fn = fn;
+	p->state = PROMPT_TEXT;
+	ui->dirty = true;
+}
+
 bool
 prompt_active(const struct prompt *p)
 {
 	return p != NULL && p->state != PROMPT_NONE;
+}
+
+#define PROMPT_TYPED_MAX (INPUT_MAX * 4 + 1)
+
+/* Enter: the question ends, its answer as UTF-8 into typed
+ * (PROMPT_TYPED_MAX bytes). */
+static void
+take_answer(struct prompt *p, char *typed)
+{
+	p->state = PROMPT_NONE;
+	input_utf8(&p->answer, typed, PROMPT_TYPED_MAX);
 }
 
 /* Enter on the file name. */
@@ -58,10 +88,9 @@ static void
 answered(struct ui *ui)
 {
 	struct prompt *p = ui->prompt;
-	char typed[INPUT_MAX * 4 + 1];
+	char typed[PROMPT_TYPED_MAX];
 
-	p->state = PROMPT_NONE;
-	input_utf8(&p->answer, typed, sizeof(typed));
+	take_answer(p, typed);
 	if (typed[0] == '\0') {
 		frame_message(ui, ROLE_NORMAL, "not saved: no file name "
 			      "given");
@@ -74,6 +103,17 @@ answered(struct ui *ui)
 	}
 	if (p->save(ui, p->path, false) == 1)
 		p->state = PROMPT_OVERWRITE;
+}
+
+/* Enter on a prompt_ask() answer. */
+static void
+text_answered(struct ui *ui)
+{
+	struct prompt *p = ui->prompt;
+	char typed[PROMPT_TYPED_MAX];
+
+	take_answer(p, typed);
+	p->answer_fn(ui, typed);
 }
 
 void
@@ -91,11 +131,15 @@ prompt_key(struct ui *ui, int key)
 	}
 	switch (input_key(&p->answer, key)) {
 	case INPUT_ENTER:
-		answered(ui);
+		if (p->state == PROMPT_TEXT)
+			text_answered(ui);
+		else
+			answered(ui);
 		break;
 	case INPUT_ESCAPE:
+		frame_message(ui, ROLE_NORMAL, p->state == PROMPT_TEXT ?
+			      "cancelled" : "not saved");
 		p->state = PROMPT_NONE;
-		frame_message(ui, ROLE_NORMAL, "not saved");
 		break;
 	default:
 		break;
@@ -108,7 +152,7 @@ prompt_draw(struct ui *ui)
 	struct prompt *p = ui->prompt;
 	int st = frame_attr(ui, ROLE_STATUS), y = LINES - 1;
 
-	if (p->state == PROMPT_PATH) {
+	if (p->state == PROMPT_PATH || p->state == PROMPT_TEXT) {
 		input_draw(stdscr, y, 0, COLS, p->question, &p->answer, st);
 		curs_set(1);
 	} else if (p->state == PROMPT_OVERWRITE) {

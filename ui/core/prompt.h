@@ -31,6 +31,13 @@ void prompt_free(struct prompt *p);
 void prompt_save(struct ui *ui, const char *question, const char *initial,
 		 prompt_save_fn fn);
 
+/* What a typed answer does (answer: UTF-8, maybe empty). */
+typedef void (*prompt_answer_fn)(struct ui *ui, const char *answer);
+
+/* Ask "QUESTION: " on the status line with an empty answer to type.
+ * Enter passes the answer to fn; Esc gives up and says "cancelled". */
+void prompt_ask(struct ui *ui, const char *question, prompt_answer_fn fn);
+
 /* Whether a question is being asked. */
 bool prompt_active(const struct prompt *p);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "event.h"
+#include "knowncerts.h"
 #include "options.h"
 #include "theme.h"
 
@@ -44,6 +45,7 @@ enum screen_id {
 	SCREEN_TRANSCRIPT,
 	SCREEN_DETECT,
 	SCREEN_EXPORT,
+	SCREEN_TRUST,		/* a certificate not trusted: accept it? */
 	SCREEN_COUNT
 };
 
@@ -120,6 +122,10 @@ struct ui {
 	struct prompt *prompt;		/* the status-line question */
 	const struct ui_binding *conn_bindings;	/* see conn_keys */
 	FILE *transcript;		/* --transcript, or NULL */
+	/* A certificate accepted once: its key is pinned for the
+	 * connections of this run to that host and port. */
+	char once_key[KNOWNCERTS_KEY_MAX];	/* "host:port"; "" none */
+	char once_spki[PIN_B64_LEN + 1];
 
 	bool dirty;		/* redraw at the end of this pass */
 	bool help;		/* the key help is showing */

@@ -45,4 +45,11 @@ extern const struct ui_screen detectview_screen;
  * shown to a file. */
 extern const struct ui_screen exportview_screen;
 
+/* A certificate that failed verification: its problems, the TLS
+ * details and fingerprints, and the choices reject, accept once (its
+ * key pinned for this run) and accept always (saved in known_certs);
+ * a name mismatch on a certificate from a trusted CA is accepted only
+ * once the host name is typed. */
+extern const struct ui_screen trustview_screen;
+
 #endif

@@ -253,7 +253,7 @@ add_cert(struct tlsview *t, int i, const struct tls_cert_info *ci)
 	if (ci->sans[0] != '\0')
 		add_value(t, ROLE_NORMAL, "      ", "names", ci->sans);
 	add_value(t, ROLE_NORMAL, "      ", "SHA-256", ci->sha256);
-	snprintf(pin, sizeof(pin), "sha256/%s", ci->spki_sha256);
+	snprintf(pin, sizeof(pin), "sha256//%s", ci->spki_sha256);
 	add_value(t, ROLE_NORMAL, "      ", "SPKI pin", pin);
 }
 
