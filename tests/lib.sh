@@ -483,3 +483,11 @@ assert_no_login() {
 		pass "$1"
 	fi
 }
+
+# spki_pin PEM: the pin of the certificate's public key, sha256//BASE64
+# (the SHA-256 of its SubjectPublicKeyInfo, as curl's --pinnedpubkey).
+spki_pin() {
+	printf 'sha256//%s' "$(openssl x509 -in "$1" -pubkey -noout |
+		openssl pkey -pubin -outform der |
+		openssl dgst -sha256 -binary | base64)"
+}

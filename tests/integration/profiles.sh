@@ -12,7 +12,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# write_config: three accounts in XDG_CONFIG_HOME's file.
+# write_config: four accounts in XDG_CONFIG_HOME's file.
 write_config() {
 	export XDG_CONFIG_HOME=$WORK/xdg
 	mkdir -p "$XDG_CONFIG_HOME/imapconn"
@@ -36,6 +36,13 @@ auth = plain
 [list.form]
 host = ("localhost" :port $IMAPS_PORT :ssl t)
 ca-file = $CA_FILE
+user = $TEST_USER
+
+[pinned]
+host = localhost
+port = $IMAPS_PORT
+ssl = yes
+pin = $(spki_pin "$DOVECOT_DIR/pki/server.pem")
 user = $TEST_USER
 EOF
 }
@@ -65,6 +72,8 @@ check_accounts() {
 		'.phases[] | select(.phase == "authenticate") | .detail' \
 		"as $TEST_USER, AUTHENTICATE PLAIN"
 	account_ok "list form" implicit-tls --profile list.form
+	account_ok "a pinned key, no CA file" implicit-tls pinned
+	assert_jsons "pinned: trusted by the pin" '.tls[-1].trusted_by' pin
 	say "--config names another file"
 	cp "$CONFIG" "$WORK/other"
 	XDG_CONFIG_HOME=$WORK/none account_ok "--config" implicit-tls \
