@@ -144,11 +144,12 @@ START_TEST(test_expand)
 
 		ck_assert_int_eq(profile_expand(6, argv, &n, &v, err,
 						sizeof(err)), 0);
-		ck_assert_int_eq(n, 7);
+		ck_assert_int_eq(n, 8);
 		ck_assert_str_eq(v[1], "--ca-file=/etc/ca.pem");
 		ck_assert_str_eq(v[3], "imaps://mail.example.com");
-		ck_assert_str_eq(v[4], "--check");
-		ck_assert_str_eq(v[6], "work");
+		ck_assert_str_eq(v[4], cfg);
+		ck_assert_str_eq(v[5], "--check");
+		ck_assert_str_eq(v[7], "work");
 		profile_expand_free(n, v);
 	}
 	{
@@ -157,8 +158,9 @@ START_TEST(test_expand)
 
 		ck_assert_int_eq(profile_expand(5, argv, &n, &v, err,
 						sizeof(err)), 0);
-		ck_assert_int_eq(n, 3);
+		ck_assert_int_eq(n, 5);
 		ck_assert_str_eq(v[1], "--password-command=pass show mail");
+		ck_assert_str_eq(v[3], "--config");
 		profile_expand_free(n, v);
 	}
 	{
@@ -166,8 +168,8 @@ START_TEST(test_expand)
 
 		ck_assert_int_eq(profile_expand(3, argv, &n, &v, err,
 						sizeof(err)), 0);
-		ck_assert_int_eq(n, 2);
-		ck_assert_str_eq(v[1], "mail.example.org");
+		ck_assert_int_eq(n, 3);
+		ck_assert_str_eq(v[2], "mail.example.org");
 		profile_expand_free(n, v);
 	}
 	{

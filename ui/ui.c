@@ -54,6 +54,7 @@ static const struct ui_screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_DETECT] = &detectview_screen,
 	[SCREEN_EXPORT] = &exportview_screen,
 	[SCREEN_TRUST] = &trustview_screen,
+	[SCREEN_ACCOUNTS] = &accounts_screen,
 };
 
 /* Keys of every screen that shows a connection (conn_keys), the
@@ -456,6 +457,14 @@ open_transcript(const struct options *o, FILE **t)
 	return fail_exit_code(f.cls);
 }
 
+static void
+start_screen(struct ui *ui)
+{
+	screen_switch(ui, SCREEN_ACCOUNTS);
+	if (ui->cur != SCREEN_ACCOUNTS)
+		screen_switch(ui, SCREEN_FORM);
+}
+
 int
 ui_run(struct options *o)
 {
@@ -496,8 +505,14 @@ ui_run(struct options *o)
 			"(TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
 		ui->exit_status = 70;
 	} else {
-		/* Connects at once when the command line said enough. */
-		screen_switch(ui, SCREEN_FORM);
+		/* The accounts when the command line named no host and
+		 * the file has some (the screen refuses to open when it
+		 * has none); else the form, which connects at once when
+		 * the command line said enough. */
+		if (o->have_host || o->show_form)
+			screen_switch(ui, SCREEN_FORM);
+		else
+			start_screen(ui);
 		while (!ui->leave)
 			loop_pass(ui);
 		endwin();

@@ -61,7 +61,8 @@ enum opt_id {
 	OPT_TUNNEL,
 	OPT_PIN,
 	OPT_KNOWN_CERTS,
-	OPT_FORGET
+	OPT_FORGET,
+	OPT_CONFIG
 };
 
 static const struct option long_options[] = {
@@ -114,6 +115,7 @@ static const struct option long_options[] = {
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "known-certs", no_argument, NULL, OPT_KNOWN_CERTS },
 	{ "forget", required_argument, NULL, OPT_FORGET },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -635,6 +637,9 @@ apply_extra_option(struct options *o, int id, const char *arg, char *err,
 		o->mode = MODE_FORGET;
 		return copy_arg(o->forget, sizeof(o->forget), arg, "forget",
 				err, errcap);
+	case OPT_CONFIG:
+		return copy_arg(o->config_path, sizeof(o->config_path), arg,
+				"config", err, errcap);
 	}
 	return 1;
 }

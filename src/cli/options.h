@@ -52,6 +52,8 @@ struct options {
 	uint16_t detect_port_tls;	/* --detect-ports; 0: 993 */
 	uint16_t detect_port_starttls;	/* --detect-ports; 0: 143 */
 	char forget[CONFIG_HOST_MAX + 8];	/* --forget HOST[:PORT] */
+	char config_path[CONFIG_PATH_MAX];	/* --config FILE; "": the
+						 * default */
 };
 
 #define OPTIONS_ERR_MAX 1024

@@ -11,12 +11,14 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "escape.h"
 #include "hostspec.h"
 #include "options.h"
 #include "profile.h"
+#include "safefile.h"
 
 #define FILE_MAX (256 * 1024)	/* a larger configuration is refused */
 #define LINE_MAX_LEN 4096
@@ -267,19 +269,20 @@ parse_all(struct profile_file *f, FILE *in, char *err, size_t cap)
 				    "%s", strerror(errno)) : 0;
 }
 
-int
-profile_read(const char *path, struct profile_file *f, char *err,
-	     size_t cap)
+/* The file's whole text (NUL-terminated, *len bytes) into *out, for
+ * the caller to free; "" when it does not exist.  0 or -1 (err). */
+static int
+slurp(const char *path, char **out, size_t *len, char *err, size_t cap)
 {
+	FILE *in = fopen(path, "r");
 	struct stat st;
-	FILE *in;
-	int rc;
+	size_t got = 0;
 
-	memset(f, 0, sizeof(*f));
-	snprintf(f->path, sizeof(f->path), "%s", path);
-	in = fopen(path, "r");
+	*out = NULL;
+	*len = 0;
 	if (in == NULL && errno == ENOENT)
-		return 1;
+		return (*out = calloc(1, 1)) != NULL ? 0 :
+		       fail_at(err, cap, path, 0, "out of memory");
 	if (in == NULL)
 		return fail_at(err, cap, path, 0, "cannot open: %s",
 			       strerror(errno));
@@ -288,10 +291,134 @@ profile_read(const char *path, struct profile_file *f, char *err,
 		return fail_at(err, cap, path, 0, "larger than %d KiB",
 			       FILE_MAX / 1024);
 	}
+	*out = malloc(FILE_MAX + 1);
+	if (*out != NULL)
+		got = fread(*out, 1, FILE_MAX, in);
+	fclose(in);
+	if (*out == NULL)
+		return fail_at(err, cap, path, 0, "out of memory");
+	(*out)[got] = '\0';
+	*len = got;
+	return 0;
+}
+
+/* Parse text (len bytes) as the file at path into *f. */
+static int
+parse_text(const char *path, const char *text, size_t len,
+	   struct profile_file *f, char *err, size_t cap)
+{
+	FILE *in = fmemopen((void *)text, len, "r");
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	if (len == 0)
+		return 0;
+	if (in == NULL)
+		return fail_at(err, cap, path, 0, "out of memory");
 	rc = parse_all(f, in, err, cap);
 	fclose(in);
 	if (rc != 0)
 		profile_file_free(f);
+	return rc;
+}
+
+int
+profile_read(const char *path, struct profile_file *f, char *err,
+	     size_t cap)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return 1;
+	if (slurp(path, &text, &len, err, cap) != 0)
+		return -1;
+	rc = parse_text(path, text, len, f, err, cap);
+	free(text);
+	return rc;
+}
+
+/* The file's text with the account appended. */
+static char *
+appended(const char *old, size_t len, const char *name, const char *body)
+{
+	const char *sep = len == 0 ? "" :
+			  old[len - 1] == '\n' ? "\n" : "\n\n";
+	char *out = NULL;
+
+	if (asprintf(&out, "%s%s[%s]\n%s", old, sep, name, body) < 0)
+		return NULL;
+	return out;
+}
+
+/* The directory of path, made when missing (mode 700). */
+static int
+make_dir(const char *path, char *err, size_t cap)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (safefile_mkdirs(dir, 0700) == 0)
+		return 0;
+	return fail_at(err, cap, dir, 0, "cannot make the directory: %s",
+		       strerror(errno));
+}
+
+/* Check new as the file would read, then write it in one step. */
+static int
+write_checked(const char *path, const char *name, const char *new,
+	      char *err, size_t cap)
+{
+	struct profile_file f;
+	char why[512];
+
+	if (parse_text(path, new, strlen(new), &f, err, cap) != 0)
+		return -1;
+	profile_file_free(&f);
+	if (make_dir(path, err, cap) != 0)
+		return -1;
+	if (safefile_replace(path, new, strlen(new), 0600) == 0)
+		return 0;
+	safefile_reason(path, errno, why, sizeof(why));
+	return fail_at(err, cap, path, 0, "account %s not saved: %s", name,
+		       why);
+}
+
+int
+profile_append(const char *path, const char *name, const char *body,
+	       char *err, size_t cap)
+{
+	struct profile_file f;
+	char *old, *new;
+	size_t len;
+	int rc;
+
+	if (!name_ok(name))
+		return fail_at(err, cap, path, 0, "a profile's name is 1 to "
+			       "64 letters, digits, '-', '_', '.' or '@'");
+	if (slurp(path, &old, &len, err, cap) != 0)
+		return -1;
+	rc = parse_text(path, old, len, &f, err, cap);
+	if (rc == 0 && profile_find(&f, name) != NULL)
+		rc = fail_at(err, cap, path, 0, "an account [%s] is already "
+			     "there: choose another name", name);
+	if (rc == 0)
+		profile_file_free(&f);
+	new = rc == 0 ? appended(old, len, name, body) : NULL;
+	if (rc == 0 && new == NULL)
+		rc = fail_at(err, cap, path, 0, "out of memory");
+	if (rc == 0)
+		rc = write_checked(path, name, new, err, cap);
+	free(new);
+	free(old);
 	return rc;
 }
 

@@ -43,6 +43,14 @@ int profile_default_path(char *buf, size_t cap);
 int profile_read(const char *path, struct profile_file *f, char *err,
 		 size_t cap);
 
+/* Add the account name, its "key = value" lines body, at the end of
+ * the file at path (made, mode 600, with its directory when missing),
+ * in one step, after checking the whole as profile_read() would: a
+ * name already there, a bad name or a bad line is refused.  0, or -1
+ * with err. */
+int profile_append(const char *path, const char *name, const char *body,
+		   char *err, size_t cap);
+
 /* The profile called name, or NULL. */
 const struct profile *profile_find(const struct profile_file *f,
 				   const char *name);

@@ -19,7 +19,8 @@ struct wanted {
 };
 
 /* "--NAME VALUE" or "--NAME=VALUE" at argv[*i]: the value, the
- * entries marked dropped; NULL when argv[*i] is another option. */
+ * entries marked dropped (unless drop is NULL); NULL when argv[*i] is
+ * another option. */
 static const char *
 take(int argc, char **argv, int *i, const char *name, bool *drop)
 {
@@ -29,12 +30,14 @@ take(int argc, char **argv, int *i, const char *name, bool *drop)
 	if (strncmp(a, name, n) != 0)
 		return NULL;
 	if (a[n] == '=') {
-		drop[*i] = true;
+		if (drop != NULL)
+			drop[*i] = true;
 		return a + n + 1;
 	}
 	if (a[n] != '\0' || *i + 1 >= argc)
 		return NULL;
-	drop[*i] = drop[*i + 1] = true;
+	if (drop != NULL)
+		drop[*i] = drop[*i + 1] = true;
 	return argv[++*i];
 }
 
@@ -49,8 +52,8 @@ scan(int argc, char **argv, struct wanted *w, int *pos)
 
 		if (strcmp(argv[i], "--") == 0)
 			break;
-		if ((v = take(argc, argv, &i, "--config", w->drop)) != NULL)
-			w->config = v;
+		if ((v = take(argc, argv, &i, "--config", NULL)) != NULL)
+			w->config = v;	/* kept: the interface reads it */
 		else if ((v = take(argc, argv, &i, "--profile", w->drop))
 			 != NULL)
 			w->profile = v;

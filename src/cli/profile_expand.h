@@ -8,8 +8,8 @@
 /* Expand a command line: "--config FILE" (the file, instead of
  * profile_default_path()), "--profile NAME", or a HOST that names a
  * profile of the file, become the profile's options followed by the
- * rest of the command line (which overrides them); --config and
- * --profile are taken out.  *out is a new vector for
+ * rest of the command line (which overrides them); --profile is taken
+ * out, --config kept (the interface lists the file's accounts).  *out is a new vector for
  * profile_expand_free() (argv[0] kept).  0, or -1 with a message in
  * err: a file that cannot be read or is wrong (with its line), a
  * --profile the file lacks. */

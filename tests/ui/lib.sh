@@ -72,6 +72,8 @@ start_ui() {
 		printf 'sh -c '\''echo $$ >"$0"; exec "$@"'\'' %q ' \
 			"$tmp/pid"
 		printf 'env -u IMAPCONN_PASSWORD LANG=C.UTF-8 LC_ALL=C.UTF-8 '
+		# No account of the tester's own: an empty configuration.
+		printf 'XDG_CONFIG_HOME=%q ' "$tmp/no-config"
 		# UI_ENV: NAME=VALUE words, split on purpose.
 		# shellcheck disable=SC2086
 		printf '%s ' ${UI_ENV:-}

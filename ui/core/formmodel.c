@@ -895,3 +895,111 @@ formmodel_free(struct formmodel *m)
 	m->pw_len = 0;
 	free(m);
 }
+
+/* One "key = value" line into b (at *off), when value is not empty. */
+static void
+line(char *b, size_t cap, size_t *off, const char *key, const char *value)
+{
+	int n;
+
+	if (value[0] == '\0' || *off >= cap)
+		return;
+	n = snprintf(b + *off, cap - *off, "%s = %s\n", key, value);
+	if (n > 0)
+		*off += (size_t)n;
+}
+
+/* The TLS settings that differ from the defaults. */
+static void
+tls_lines(const struct tls_opts *t, char *b, size_t cap, size_t *off)
+{
+	char num[16];
+
+	line(b, cap, off, "ca-file", t->ca_file);
+	line(b, cap, off, "ca-dir", t->ca_dir);
+	line(b, cap, off, "cert", t->cert_file);
+	line(b, cap, off, "key", t->key_file);
+	line(b, cap, off, "crl-file", t->crl_file);
+	line(b, cap, off, "server-name", t->server_name);
+	line(b, cap, off, "ciphers", t->ciphers);
+	line(b, cap, off, "ciphersuites", t->ciphersuites);
+	line(b, cap, off, "pin", t->pin);
+	line(b, cap, off, "insecure", t->verify ? "" : "yes");
+	if (t->min_version != TLSV_DEFAULT)
+		line(b, cap, off, "tls-min", tls_version_name(t->min_version));
+	if (t->max_version != TLSV_DEFAULT)
+		line(b, cap, off, "tls-max", tls_version_name(t->max_version));
+	snprintf(num, sizeof(num), "%d", t->verify_depth);
+	line(b, cap, off, "verify-depth", t->verify_depth >= 0 ? num : "");
+}
+
+/* Where the password comes from, never the password itself. */
+static const char *
+password_key(const struct options *o)
+{
+	switch (o->pw_source) {
+	case PW_COMMAND:
+		return "password-command";
+	case PW_FILE:
+		return "password-file";
+	default:
+		return NULL;
+	}
+}
+
+int
+formmodel_profile(struct formmodel *m, char *b, size_t cap, char *err,
+		  size_t ecap)
+{
+	struct conn_config cfg;
+	const char *pw = password_key(&m->start);
+	char num[32], auth[256], token[CONFIG_PATH_MAX];
+	size_t off = 0;
+
+	b[0] = '\0';
+	if (build(m, &cfg, err, ecap) != 0)
+		return -1;
+	line(b, cap, &off, "host", cfg.ep.host);
+	snprintf(num, sizeof(num), "%u", endpoint_port(&cfg.ep));
+	line(b, cap, &off, "port", num);
+	line(b, cap, &off, "ssl", cfg.ep.ssl ? "yes" : "no");
+	line(b, cap, &off, "starttls", starttls_mode_name(cfg.ep.starttls));
+	line(b, cap, &off, "user", cfg.user);
+	tls_lines(&cfg.ep.tls, b, cap, &off);
+	formmodel_text(m, FORM_AUTH, auth, sizeof(auth));
+	line(b, cap, &off, "auth", auth);
+	formmodel_text(m, FORM_TOKEN, token, sizeof(token));
+	line(b, cap, &off, "oauth-token-command", token);
+	if (pw != NULL)
+		line(b, cap, &off, pw, m->start.pw_arg);
+	line(b, cap, &off, "allow-plaintext-auth",
+	     cfg.allow_plaintext_auth ? "yes" : "");
+	line(b, cap, &off, "tunnel", m->start.cfg.tunnel);
+	config_wipe(&cfg);
+	return off < cap ? 0 : fail_at(m, FORM_HOST, err, ecap, "too many "
+					  "settings to save");
+}
+
+struct formmodel *
+formmodel_from_args(int argc, char **argv, bool connect, struct options *o,
+		    char *err, size_t cap)
+{
+	char **v = calloc((size_t)argc + 2, sizeof(*v));
+	struct formmodel *m = NULL;
+
+	if (v == NULL) {
+		snprintf(err, cap, "out of memory");
+		return NULL;
+	}
+	v[0] = "imapconn";
+	memcpy(v + 1, argv, (size_t)argc * sizeof(*v));
+	if (options_parse(argc + 1, v, o, err, cap) == 0) {
+		o->show_form = !connect;
+		m = formmodel_new(o);
+		if (m == NULL)
+			snprintf(err, cap, "out of memory");
+	}
+	config_wipe(&o->cfg);
+	free(v);
+	return m;
+}

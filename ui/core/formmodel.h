@@ -48,6 +48,24 @@ const struct formmodel_field *formmodel_field(enum formmodel_id id);
  * every secret; o may be wiped after.  NULL when out of memory. */
 struct formmodel *formmodel_new(const struct options *o);
 
+/* The connection the form describes as an account of the
+ * configuration file ("key = value" lines, imapconn.conf(5)) into b:
+ * host, port, TLS mode and settings, user, mechanisms, the token
+ * command, and where the password came from (--password-command or
+ * --password-file), never the password.  0, or -1 with err (a field
+ * that does not parse, focused). */
+int formmodel_profile(struct formmodel *m, char *b, size_t cap, char *err,
+		      size_t ecap);
+
+/* A model from command-line arguments (an account's, without the
+ * program's name), parsed into *o (wiped after); formmodel_ready() as
+ * for a command line when connect is true, else never (as after
+ * --form).  NULL with err: the options do not parse, or out of
+ * memory. */
+struct formmodel *formmodel_from_args(int argc, char **argv, bool connect,
+				      struct options *o, char *err,
+				      size_t cap);
+
 /* Wipe the secrets and free the model.  NULL is fine. */
 void formmodel_free(struct formmodel *m);
 

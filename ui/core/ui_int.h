@@ -46,6 +46,7 @@ enum screen_id {
 	SCREEN_DETECT,
 	SCREEN_EXPORT,
 	SCREEN_TRUST,		/* a certificate not trusted: accept it? */
+	SCREEN_ACCOUNTS,	/* the configuration file's accounts */
 	SCREEN_COUNT
 };
 

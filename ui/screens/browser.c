@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "accountsave.h"
 #include "connlife.h"
 #include "draw.h"
 #include "escape.h"
@@ -642,6 +643,9 @@ static const struct ui_binding browser_bindings[] = {
 	  NULL },
 	{ { 'x' }, "x", "export the settings that worked for neomutt, "
 	  "mbsync, curl, ...", show_export, "export" },
+	{ { 's' }, "s", "save these settings as an account of the "
+	  "configuration file (never the password)", accountsave_ask,
+	  NULL },
 	{ { 'e' }, "e", "log out and edit the settings", connlife_edit, NULL },
 	{ { 'u' }, "u", "log out and enter a user on the form (mailboxes "
 	  "are listed after a login)", enter_user, NULL },

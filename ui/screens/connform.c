@@ -97,6 +97,8 @@ struct connform {
 	int selected;			/* the field whose value the next
 					 * character replaces (entered with
 					 * Tab or an arrow), or -1 */
+	const struct formmodel *shown;	/* the model the fields show: an
+					 * account chosen replaces it */
 };
 
 static enum formmodel_kind
@@ -280,6 +282,9 @@ connform_enter(struct ui *ui)
 
 	connform_hide(ui);
 	if (f->form != NULL) {
+		if (f->shown != ui->form)
+			show_values(f, ui->form, true);
+		f->shown = ui->form;
 		show_model(f, ui->form);
 		return;
 	}
@@ -291,6 +296,7 @@ connform_enter(struct ui *ui)
 	}
 	f->fields[FORM_COUNT] = NULL;
 	show_values(f, ui->form, true);
+	f->shown = ui->form;
 	f->form = new_form(f->fields);
 	if (f->form == NULL)
 		return;

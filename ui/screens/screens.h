@@ -52,4 +52,9 @@ extern const struct ui_screen exportview_screen;
  * once the host name is typed. */
 extern const struct ui_screen trustview_screen;
 
+/* The accounts of the configuration file, where the interface starts
+ * when the command line named no host: Enter connects, e edits in the
+ * form, n starts an empty one. */
+extern const struct ui_screen accounts_screen;
+
 #endif

@@ -1,0 +1,230 @@
+/* accounts.c - where the interface starts when the configuration file
+ * has accounts and the command line named no host: the accounts, one a
+ * row; Enter connects, e edits in the form, n starts a new one. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accountsave.h"
+#include "connlife.h"
+#include "draw.h"
+#include "escape.h"
+#include "formmodel.h"
+#include "frame.h"
+#include "listview.h"
+#include "profile.h"
+#include "screen.h"
+#include "screens.h"
+
+#define TOP 4			/* the first account's row */
+#define NAME_W 20
+#define USER_W 24
+
+struct accounts {
+	struct listview lv;
+	struct profile_file file;
+	bool loaded;		/* file holds what was read */
+	char path[4096];
+	char err[PROFILE_ERR_MAX];	/* why the file could not be read */
+};
+
+static struct accounts *
+self(const struct ui *ui)
+{
+	return screen_data(ui, SCREEN_ACCOUNTS);
+}
+
+/* Read the file again (it may have changed: s saves to it). */
+static void
+load(struct ui *ui)
+{
+	struct accounts *a = self(ui);
+
+	if (a->loaded)
+		profile_file_free(&a->file);
+	a->loaded = false;
+	a->err[0] = '\0';
+	if (accountsave_path(ui, a->path, sizeof(a->path)) != 0)
+		return;
+	a->loaded = profile_read(a->path, &a->file, a->err,
+				 sizeof(a->err)) == 0;
+	listview_set_len(&a->lv, a->loaded ? a->file.n : 0);
+}
+
+static void
+accounts_free(void *data)
+{
+	struct accounts *a = data;
+
+	if (a->loaded)
+		profile_file_free(&a->file);
+}
+
+/* There is nothing to show without accounts: the form instead. */
+static int
+accounts_open(struct ui *ui)
+{
+	load(ui);
+	return self(ui)->loaded && self(ui)->file.n > 0 ? 0 : -1;
+}
+
+static void
+accounts_enter(struct ui *ui)
+{
+	listview_init(&self(ui)->lv, false);
+	listview_set_len(&self(ui)->lv, self(ui)->file.n);
+}
+
+/* The value of key in p, or "". */
+static const char *
+value_of(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->entries[i].key, key) == 0)
+			return p->entries[i].value;
+	return "";
+}
+
+static void
+draw_row(struct ui *ui, const struct profile *p, int y, bool is_cursor)
+{
+	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) : 0;
+	const char *tunnel = value_of(p, "tunnel"), *port;
+	const char *where = tunnel[0] ? tunnel : value_of(p, "host");
+	char raw[600], shown[600];
+
+	port = value_of(p, "port");
+	snprintf(raw, sizeof(raw), "%s%s%s%s", tunnel[0] ? "tunnel: " : "",
+		 where, port[0] ? " port " : "", port);
+	escape_text(raw, strlen(raw), shown, sizeof(shown));
+	if (is_cursor)
+		draw_fill(stdscr, y, 0, COLS, attr);
+	draw_text(stdscr, y, 2, NAME_W - 1, p->name, attr | A_BOLD);
+	draw_text(stdscr, y, 2 + NAME_W, USER_W - 1, value_of(p, "user"),
+		  attr);
+	draw_text(stdscr, y, 2 + NAME_W + USER_W, COLS - NAME_W - USER_W - 3,
+		  shown, attr);
+}
+
+static void
+accounts_draw(struct ui *ui)
+{
+	struct accounts *a = self(ui);
+	int h = frame_attr(ui, ROLE_HEADING);
+	char shown[300];
+	size_t first, n;
+
+	frame_draw(ui, "accounts");
+	escape_text(a->path, strlen(a->path), shown, sizeof(shown));
+	draw_textf(stdscr, 1, 2, COLS - 4, frame_attr(ui, ROLE_DIM),
+		   "from %s", shown);
+	draw_text(stdscr, TOP - 1, 2, NAME_W, "Account", h);
+	draw_text(stdscr, TOP - 1, 2 + NAME_W, USER_W, "User", h);
+	draw_text(stdscr, TOP - 1, 2 + NAME_W + USER_W, 20, "Server", h);
+	listview_set_height(&a->lv, (size_t)(LINES - TOP - 2));
+	n = listview_visible(&a->lv, &first);
+	for (size_t i = 0; i < n; i++)
+		draw_row(ui, &a->file.profiles[first + i], TOP + (int)i,
+			 first + i == a->lv.cursor);
+}
+
+/* The form's values become those of the account under the cursor
+ * (ready to connect at once when connect is true); false (said why)
+ * when its options do not parse. */
+static bool
+take_account(struct ui *ui, bool connect)
+{
+	struct accounts *a = self(ui);
+	struct options *o = calloc(1, sizeof(*o));
+	char err[OPTIONS_ERR_MAX], **v = NULL;
+	struct formmodel *m = NULL;
+	int n = 0;
+
+	if (o != NULL && a->lv.cursor < a->file.n
+	    && profile_args(&a->file.profiles[a->lv.cursor], 0, NULL, &n,
+			    &v) == 0)
+		m = formmodel_from_args(n, v, connect, o, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "out of memory");
+	if (v != NULL)
+		profile_args_free(n, v);
+	free(o);
+	if (m == NULL) {
+		frame_message(ui, ROLE_FAIL, "%s", err);
+		return false;
+	}
+	formmodel_free(ui->form);
+	ui->form = m;
+	return true;
+}
+
+/* The form connects at once the first time it shows with a model
+ * ready to; after that, it is asked to.  One without its password
+ * stays on the form, in the Password field. */
+static void
+connect_account(struct ui *ui)
+{
+	if (!take_account(ui, true))
+		return;
+	screen_switch(ui, SCREEN_FORM);
+	if (ui->cur == SCREEN_FORM && formmodel_ready(ui->form))
+		connlife_start(ui);
+}
+
+static void
+edit_account(struct ui *ui)
+{
+	if (take_account(ui, false))
+		screen_switch(ui, SCREEN_FORM);
+}
+
+static void
+new_account(struct ui *ui)
+{
+	struct formmodel *m = formmodel_new(ui->o);
+
+	if (m == NULL) {
+		frame_message(ui, ROLE_FAIL, "out of memory");
+		return;
+	}
+	formmodel_free(ui->form);
+	ui->form = m;
+	screen_switch(ui, SCREEN_FORM);
+}
+
+static void
+quit(struct ui *ui)
+{
+	ui->leave = true;
+}
+
+static struct listview *
+accounts_list(struct ui *ui)
+{
+	return &self(ui)->lv;
+}
+
+static const struct ui_binding accounts_bindings[] = {
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "Enter",
+	  "connect with this account", connect_account, "connect" },
+	{ { 'e' }, "e", "edit this account's settings in the form",
+	  edit_account, "edit" },
+	{ { 'n' }, "n", "a new connection, from an empty form", new_account,
+	  "new" },
+	UI_LIST_BINDINGS,
+	UI_HELP_BINDING,
+	{ { 'q', UI_ESC }, "q", "quit", quit, "quit" },
+	{ { 0 }, NULL, NULL, NULL, NULL }
+};
+
+const struct ui_screen accounts_screen = {
+	.title = "accounts",
+	.size = sizeof(struct accounts),
+	.free = accounts_free,
+	.open = accounts_open,
+	.enter = accounts_enter,
+	.draw = accounts_draw,
+	.list = accounts_list,
+	.bindings = accounts_bindings,
+};
