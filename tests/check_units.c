@@ -43,6 +43,7 @@ static Suite *(*const suites[])(void) = {
 	suite_sasl,
 	suite_savefile,
 	suite_server_id,
+	suite_stats,
 	suite_session,
 	suite_tls,
 	suite_validity,

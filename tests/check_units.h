@@ -41,6 +41,7 @@ Suite *suite_run(void);
 Suite *suite_sasl(void);
 Suite *suite_savefile(void);
 Suite *suite_server_id(void);
+Suite *suite_stats(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
 Suite *suite_validity(void);

@@ -1,0 +1,23 @@
+/* repeat.h - --check --repeat: connections one after another, a line
+ * each, then per phase the count, failures, minimum, median, 95th
+ * percentile and maximum, and the connections that failed. */
+#ifndef IMAPCONN_REPEAT_H
+#define IMAPCONN_REPEAT_H
+
+#include <stdio.h>
+
+#include "options.h"
+
+/* Make o->repeat connections (0: until SIGINT, SIGTERM or SIGHUP)
+ * o->interval_s apart, each a whole --check connection with its own
+ * deadline; print a line for each (with --json one JSON document a
+ * line, as --check --json writes it, with "run") and the summary at
+ * the end (with --json one more document, "summary": true).  A signal
+ * cancels the connection under way and ends the series.
+ * Returns 128 + the signal that stopped it, else 0 when every
+ * connection succeeded, else the exit status of the last failure.
+ * Obtains the password once, first; o->cfg's password and every copy
+ * of it are wiped before returning. */
+int repeat_check(struct options *o, FILE *out);
+
+#endif
