@@ -179,21 +179,36 @@ print_perfdata(const struct options *o, const struct stats_run *one,
 		fprintf(out, " cert_days=%ld;;;;", one->cert_days);
 }
 
+/* What the connection did, when it did it well: "greeted", "logged
+ * in, listed 12 mailboxes, opened INBOX". */
+static void
+print_done(const struct options *o, const struct run *rec,
+	   const struct stats_run *one, FILE *out)
+{
+	const struct endpoint *ep = &o->cfg.ep;
+
+	plugin_text(out, ep->host[0] ? ep->host : "tunnel");
+	fputs(one->ms[PHASE_AUTH] >= 0 ? ": logged in" : ": greeted", out);
+	if (one->ms[PHASE_LIST] >= 0)
+		fprintf(out, ", listed %zu mailbox%s", rec->listed,
+			rec->listed == 1 ? "" : "es");
+	if (one->ms[PHASE_SELECT] >= 0) {
+		fputs(", opened ", out);
+		plugin_text(out, o->cfg.select);
+	}
+	fprintf(out, " in %lld ms", (long long)one->total_ms);
+}
+
 static void
 print_status(const struct options *o, const struct run *rec,
 	     const struct stats_run *one, enum plugin_status st,
 	     const char *why, FILE *out)
 {
-	const struct endpoint *ep = &o->cfg.ep;
-
 	fprintf(out, "IMAP %s - ", status_names[st]);
-	if (why[0] != '\0') {
+	if (why[0] != '\0')
 		plugin_text(out, why);
-	} else {
-		plugin_text(out, ep->host[0] ? ep->host : "tunnel");
-		fprintf(out, ": logged in%s in %lld ms", rec->ready ?
-			" and listed" : "", (long long)one->total_ms);
-	}
+	else
+		print_done(o, rec, one, out);
 	print_perfdata(o, one, out);
 	fputc('\n', out);
 }
