@@ -34,6 +34,7 @@ static Suite *(*const suites[])(void) = {
 	suite_options,
 	suite_password,
 	suite_pin,
+	suite_plugin,
 	suite_profile,
 	suite_providers,
 	suite_redact,

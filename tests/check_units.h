@@ -34,6 +34,7 @@ Suite *suite_providers(void);
 Suite *suite_options(void);
 Suite *suite_password(void);
 Suite *suite_pin(void);
+Suite *suite_plugin(void);
 Suite *suite_redact(void);
 Suite *suite_report(void);
 Suite *suite_rfc2047(void);
