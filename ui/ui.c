@@ -54,6 +54,7 @@ static const struct ui_screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_DETECT] = &detectview_screen,
 	[SCREEN_EXPORT] = &exportview_screen,
 	[SCREEN_TRUST] = &trustview_screen,
+	[SCREEN_MONITOR] = &monitor_screen,
 };
 
 /* Keys of every screen that shows a connection (conn_keys), the

@@ -158,39 +158,37 @@ print_row(FILE *out, const char *name, const struct stats_summary *s)
 }
 
 static void
-print_fails(const struct series *sr)
+print_fails(const struct stats *st, FILE *out)
 {
 	const struct stats_fail *f;
 
-	if (stats_fail(sr->stats, 0) == NULL)
+	if (stats_fail(st, 0) == NULL)
 		return;
-	fprintf(sr->out, "failed connections\n");
-	for (size_t i = 0; (f = stats_fail(sr->stats, i)) != NULL; i++) {
-		fprintf(sr->out, "  run %u: in %s (%s): %s\n", f->number,
+	fprintf(out, "failed connections\n");
+	for (size_t i = 0; (f = stats_fail(st, i)) != NULL; i++) {
+		fprintf(out, "  run %u: in %s (%s): %s\n", f->number,
 			f->phase == PHASE_NONE ? "setup" :
 			phase_name(f->phase), fail_class_name(f->cls),
 			f->detail);
 		if (f->hint[0] != '\0')
-			fprintf(sr->out, "    hint: %s\n", f->hint);
+			fprintf(out, "    hint: %s\n", f->hint);
 	}
 }
 
-static void
-print_summary(const struct series *sr)
+void
+repeat_print_summary(const struct stats *st, FILE *out)
 {
 	struct stats_summary sum;
 	unsigned by_class[FAIL_CLASS_COUNT];
 	char classes[256];
-	enum phase slow = stats_slowest(sr->stats);
-	FILE *out = sr->out;
+	enum phase slow = stats_slowest(st);
 
 	for (int c = 0; c < FAIL_CLASS_COUNT; c++)
-		by_class[c] = stats_by_class(sr->stats, (enum fail_class)c);
+		by_class[c] = stats_by_class(st, (enum fail_class)c);
 	classes_text(by_class, classes, sizeof(classes));
 	fprintf(out, "summary: %zu connections, %zu ok, %zu failed%s%s%s\n",
-		stats_runs(sr->stats),
-		stats_runs(sr->stats) - stats_failed(sr->stats),
-		stats_failed(sr->stats), classes[0] ? " (" : "", classes,
+		stats_runs(st), stats_runs(st) - stats_failed(st),
+		stats_failed(st), classes[0] ? " (" : "", classes,
 		classes[0] ? ")" : "");
 	fprintf(out, "  %-15s %5s %6s %7s %7s %7s %7s (ms)\n", "phase",
 		"runs", "failed", "min", "median", "p95", "max");
@@ -198,18 +196,36 @@ print_summary(const struct series *sr)
 		int q = p == PHASE_COUNT - 1 ? PHASE_NONE : p + 1;
 
 		/* The phases in order, then the whole connection. */
-		if (stats_summary(sr->stats, (enum phase)q, &sum) != 0
+		if (stats_summary(st, (enum phase)q, &sum) != 0
 		    || sum.count == 0)
 			continue;
 		print_row(out, q == PHASE_NONE ? "total" :
 			  phase_name((enum phase)q), &sum);
 	}
-	if (slow != PHASE_NONE
-	    && stats_summary(sr->stats, slow, &sum) == 0)
+	if (slow != PHASE_NONE && stats_summary(st, slow, &sum) == 0)
 		fprintf(out, "slowest phase: %s (95th percentile %lld ms, "
 			"median %lld ms)\n", phase_name(slow),
 			(long long)sum.p95, (long long)sum.median);
-	print_fails(sr);
+	print_fails(st, out);
+}
+
+void
+repeat_print_runs(const struct stats *st, FILE *out)
+{
+	const struct stats_run *r;
+
+	for (size_t i = 0; (r = stats_run(st, i)) != NULL; i++) {
+		if (r->failed)
+			fprintf(out, "run %u: FAILED in %s (%s), %lld ms",
+				r->number, r->fail_phase == PHASE_NONE ?
+				"setup" : phase_name(r->fail_phase),
+				fail_class_name(r->cls),
+				(long long)r->total_ms);
+		else
+			fprintf(out, "run %u: ok, %lld ms", r->number,
+				(long long)r->total_ms);
+		print_phases(out, r);
+	}
 }
 
 static void
@@ -356,7 +372,7 @@ repeat_check(struct options *o, FILE *out)
 		if (o->json)
 			json_summary(&sr, rc);
 		else
-			print_summary(&sr);
+			repeat_print_summary(sr.stats, out);
 	}
 	config_wipe(&o->cfg);
 	if (sr.cfg != NULL)

@@ -20,4 +20,16 @@
  * of it are wiped before returning. */
 int repeat_check(struct options *o, FILE *out);
 
+struct stats;
+
+/* The summary of the runs in st as --repeat prints it at the end: the
+ * counts, a line per phase (count, failed, min, median, p95, max and
+ * the failures by class), the slowest phase, the failed runs with
+ * their hints. */
+void repeat_print_summary(const struct stats *st, FILE *out);
+
+/* Every run kept in st, a line each: its result and each phase's
+ * time. */
+void repeat_print_runs(const struct stats *st, FILE *out);
+
 #endif

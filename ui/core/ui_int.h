@@ -46,6 +46,7 @@ enum screen_id {
 	SCREEN_DETECT,
 	SCREEN_EXPORT,
 	SCREEN_TRUST,		/* a certificate not trusted: accept it? */
+	SCREEN_MONITOR,		/* connections repeated, a chart per phase */
 	SCREEN_COUNT
 };
 
