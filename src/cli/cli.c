@@ -439,6 +439,29 @@ cli_run_session(struct check_run *run, struct conn_config *cfg,
 	return 0;
 }
 
+void
+cli_run_quiet(struct check_run *run, const struct options *o, FILE *out,
+	      struct run *rec)
+{
+	memset(run, 0, sizeof(*run));
+	run->o = o;
+	run->out = out;
+	run->rec = rec;
+	run->quiet = true;
+}
+
+void
+cli_connect(struct check_run *run, struct conn_config *cfg)
+{
+	struct failure f;
+
+	if (cli_run_session(run, cfg, &f) == 0)
+		return;
+	run->signal = sigwatch_take();
+	run_fail(run->rec, &f);
+	cli_by_signal(run, &run->rec->failure);
+}
+
 /* --report: create the file now, so that a bad path stops the run
  * before it connects. */
 static int

@@ -37,6 +37,15 @@ struct failure;
 int cli_run_session(struct check_run *run, struct conn_config *cfg,
 		    struct failure *f);
 
+/* *run made ready for one connection recorded in rec (the caller's)
+ * and printed on out only at the end (no live timeline). */
+void cli_run_quiet(struct check_run *run, const struct options *o,
+		   FILE *out, struct run *rec);
+
+/* cli_run_session(); a session that could not start becomes the run's
+ * failure (said to come from a signal when one came). */
+void cli_connect(struct check_run *run, struct conn_config *cfg);
+
 /* A cancel that came from a signal says which, in f's detail. */
 void cli_by_signal(const struct check_run *run, struct failure *f);
 

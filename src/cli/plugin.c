@@ -219,21 +219,13 @@ plugin_connect(struct options *o, FILE *out, struct run *rec)
 {
 	struct check_run run;
 	struct failure f;
-	int rc = 0;
 
-	memset(&run, 0, sizeof(run));
-	run.o = o;
-	run.out = out;
-	run.rec = rec;
-	run.quiet = true;
-	if (o->cfg.user[0] != '\0')
-		rc = password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f);
-	if (rc == 0)
-		rc = cli_run_session(&run, &o->cfg, &f);
-	if (rc != 0) {
-		run.signal = sigwatch_take();
+	cli_run_quiet(&run, o, out, rec);
+	if (o->cfg.user[0] != '\0'
+	    && password_obtain(o, &o->cfg, isatty(STDIN_FILENO), &f) != 0)
 		run_fail(rec, &f);
-	}
+	else
+		cli_connect(&run, &o->cfg);
 	return run.signal != 0 ? run.signal : sigwatch_take();
 }
 

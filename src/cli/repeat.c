@@ -78,14 +78,9 @@ one_run(struct series *sr, unsigned number)
 	struct conn_config *work = malloc(sizeof(*work));
 	struct check_run run;
 	struct stats_run one;
-	struct failure f;
 
-	memset(&run, 0, sizeof(run));
-	run.o = sr->o;
-	run.out = sr->out;
-	run.quiet = true;
+	cli_run_quiet(&run, sr->o, sr->out, run_new(sr->cfg, 0));
 	run.number = number;
-	run.rec = run_new(sr->cfg, 0);
 	if (work == NULL || run.rec == NULL) {
 		free(work);
 		run_free(run.rec);
@@ -94,11 +89,7 @@ one_run(struct series *sr, unsigned number)
 		return -1;
 	}
 	*work = *sr->cfg;
-	if (cli_run_session(&run, work, &f) != 0) {
-		run.signal = sigwatch_take();
-		run_fail(run.rec, &f);
-		cli_by_signal(&run, &run.rec->failure);
-	}
+	cli_connect(&run, work);
 	config_wipe(work);
 	free(work);
 	stats_run_from(run.rec, (int64_t)time(NULL), &one);
