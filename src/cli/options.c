@@ -924,9 +924,10 @@ check_repeat(const struct options *o, char *err, size_t errcap)
 		return errmsg(err, errcap, "--repeat: --export, --report and "
 				"--transcript describe one connection; leave "
 				"them out");
-	if (o->have_interval && !o->have_repeat && !o->monitor)
+	/* The interface's monitor opens with m too. */
+	if (o->have_interval && !o->have_repeat && o->mode != MODE_UI)
 		return errmsg(err, errcap, "--interval goes with --repeat or "
-				"--monitor");
+				"the interface's monitor");
 	if (o->monitor && o->mode != MODE_UI)
 		return errmsg(err, errcap, "--monitor is a screen of the "
 				"interface: leave out --check and --plugin");

@@ -128,6 +128,8 @@ check_json() {
 		"$(jq -rs "$RECOMPUTE" "$RUN_OUT")"
 }
 
+# Called through wait_until:
+# shellcheck disable=SC2317
 three_connections() {
 	[ "$(connections "$SRV_LOG")" -ge 3 ]
 }

@@ -3,9 +3,11 @@
 # a chart per phase that grows with each run, the server's refusal of
 # the third connection marked x in the greeting's chart and listed with
 # its hint; Space pauses, + doubles the interval, R writes every run's
-# timings, Esc goes back to the form.
+# timings, Esc goes back to the form.  m on the progress screen of a
+# refused connection opens it too, every run marked failed.
 # (start_ui and wait_exit take optional arguments.)
-# shellcheck disable=SC2119
+# The server scripts hold a literal $TAG:
+# shellcheck disable=SC2119,SC2016
 TEST=monitor
 # shellcheck source=tests/ui/lib.sh
 . "${top_srcdir:-.}/tests/ui/lib.sh"
@@ -90,10 +92,27 @@ grep -qE '^summary: [0-9]+ connections, [0-9]+ ok, 1 failed \(server 1\)' \
 grep -qE '^  run 3: in greeting \(server\): the server said BYE' "$out" ||
 	fail "the failed run is not listed"
 
-# Esc: back to the form; q leaves.
+# Esc: back to the form; F10 leaves.
 keys Escape
 wait_for "connect to an IMAP server"
 keys F10
 wait_exit
 [ "$status" -eq 0 ] || fail "exit status $status"
+
+# m on the progress screen of a refused connection: every run fails,
+# each marked in the chart.
+start_scripted 'sendln * BYE go away
+close' --many
+rm -f "$tmp/exit"
+start_ui --starttls=off --interval 0.3 "127.0.0.1:$port"
+wait_for "FAILED in greeting"
+type_text m
+wait_for "127.0.0.1 port $port, every 0.3 s:"
+wait_for_re ": [3-9] runs, 0 ok, [3-9] failed"
+screen | grep -E '^  greeting ' | grep -qE 'xxx' || fail "no x marks"
+shows "run 1: greeting (server): the server said BYE: go away"
+keys Escape
+wait_for "FAILED in greeting"
+type_text q
+wait_exit
 say "ok"
