@@ -251,6 +251,26 @@ static const struct bad_case bad_cases[] = {
 	  { "--pin given twice" } },
 	{ { "--known-certs", "h" }, { "give no HOST" } },
 	{ { "--forget=h", "h" }, { "give no HOST" } },
+	/* repeated checks and the monitoring plugin */
+	{ { "--repeat=3", "h" }, { "--repeat goes with --check" } },
+	{ { "--check", "--repeat=-1", "h" }, { "--repeat", "whole number" } },
+	{ { "--check", "--repeat=x", "h" }, { "--repeat", "'x'" } },
+	{ { "--check", "--interval=1", "h" }, { "--interval goes with" } },
+	{ { "--check", "--repeat=2", "--interval=0", "h" },
+	  { "--interval", "greater than 0" } },
+	{ { "--check", "--repeat=2", "--report=r", "h" },
+	  { "--repeat", "--report" } },
+	{ { "--check", "--monitor", "h" }, { "--monitor" } },
+	{ { "--check", "-w", "100", "h" }, { "go with --plugin" } },
+	{ { "--plugin", "-w", "500", "-c", "100", "h" },
+	  { "-w 500 is above -c 100" } },
+	{ { "--plugin", "-c", "0", "h" }, { "--critical", "'0'" } },
+	{ { "--plugin", "--warn-phase=greeting", "h" }, { "PHASE=MS" } },
+	{ { "--plugin", "--warn-phase=nothing=5", "h" }, { "PHASE=MS" } },
+	{ { "--plugin", "--warn-phase=list=5x", "h" }, { "'5x'" } },
+	{ { "--plugin", "--cert-days=30", "h" }, { "WARN,CRIT" } },
+	{ { "--plugin", "--cert-days=7,30", "h" }, { "at least CRIT" } },
+	{ { "--plugin" }, { "a HOST is needed" } },
 };
 
 #define N_OK (sizeof(ok_cases) / sizeof(ok_cases[0]))
@@ -732,7 +752,9 @@ START_TEST(test_usage)
 		"--user", "--password-file", "--password-command",
 		"--allow-plaintext-auth", "--select", "--select-rw",
 		"--transcript", "--id-send-name", "--help", "--version",
-		"IMAPCONN_PASSWORD",
+		"IMAPCONN_PASSWORD", "--repeat", "--interval", "--monitor",
+		"--plugin", "--warning", "--critical", "--warn-phase",
+		"--cert-days",
 	};
 
 	ck_assert_ptr_nonnull(u);
@@ -750,6 +772,34 @@ START_TEST(test_usage)
 }
 END_TEST
 
+/* --repeat, --interval and --plugin's thresholds as parsed. */
+START_TEST(test_repeat_plugin)
+{
+	char *rep[] = { "imapconn", "--check", "--repeat", "0",
+			"--interval=0.2", "h", NULL };
+	char *plug[] = { "imapconn", "--plugin", "-w", "200", "-c", "1000",
+			 "--warn-phase", "greeting=50", "--cert-days=30,7",
+			 "h", NULL };
+	static struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_int_eq(options_parse(6, rep, &o, err, sizeof(err)), 0);
+	ck_assert(o.have_repeat);
+	ck_assert_uint_eq(o.repeat, 0);
+	ck_assert(o.interval_s > 0.19 && o.interval_s < 0.21);
+	ck_assert_int_eq(options_parse(10, plug, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(o.mode, MODE_PLUGIN);
+	ck_assert_int_eq(o.warn_ms, 200);
+	ck_assert_int_eq(o.crit_ms, 1000);
+	ck_assert_int_eq(o.warn_phase_ms[PHASE_GREETING], 50);
+	ck_assert_int_eq(o.warn_phase_ms[PHASE_LIST], 0);
+	ck_assert(o.have_cert_days);
+	ck_assert_int_eq(o.cert_warn_days, 30);
+	ck_assert_int_eq(o.cert_crit_days, 7);
+	ck_assert(o.interval_s > 0.99 && o.interval_s < 1.01);
+}
+END_TEST
+
 Suite *
 suite_options(void)
 {
@@ -758,7 +808,7 @@ suite_options(void)
 	TCase *one = units_case(s, "single", test_host_text, test_defaults,
 				test_secret_not_in_message, test_too_long,
 				test_host_too_long, test_small_err, test_usage,
-				test_export_file, NULL);
+				test_export_file, test_repeat_plugin, NULL);
 
 	tcase_add_checked_fixture(tc, no_password_env, NULL);
 	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);

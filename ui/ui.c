@@ -55,6 +55,7 @@ static const struct ui_screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_EXPORT] = &exportview_screen,
 	[SCREEN_TRUST] = &trustview_screen,
 	[SCREEN_ACCOUNTS] = &accounts_screen,
+	[SCREEN_MONITOR] = &monitor_screen,
 };
 
 /* Keys of every screen that shows a connection (conn_keys), the

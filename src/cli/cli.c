@@ -339,9 +339,8 @@ print_end(const struct check_run *run)
 			(long long)rec->total_ms);
 }
 
-/* A cancel that came from a signal says which. */
-static void
-by_signal(const struct check_run *run, struct failure *f)
+void
+cli_by_signal(const struct check_run *run, struct failure *f)
 {
 	char was[sizeof(f->detail)];
 
@@ -368,10 +367,10 @@ on_event(struct check_run *run, struct event *ev)
 	transcript_write(run->transcript, ev);
 	run_apply(run->rec, ev);
 	if (ev->type == EV_FAILURE)
-		by_signal(run, &run->rec->failure);
+		cli_by_signal(run, &run->rec->failure);
 	if (ev->type == EV_RETRY)
 		run->tls_pending = NULL;
-	if (!run->o->json)
+	if (!run->o->json && !run->quiet)
 		print_live(run, ev);
 	event_free(ev);
 }
@@ -417,8 +416,9 @@ open_transcript(struct check_run *run, struct failure *f)
 	return run->transcript != NULL ? 0 : -1;
 }
 
-static int
-run_session(struct check_run *run, struct options *o, struct failure *f)
+int
+cli_run_session(struct check_run *run, struct conn_config *cfg,
+		struct failure *f)
 {
 	struct event_queue *q = event_queue_new();
 	struct session *s;
@@ -427,8 +427,8 @@ run_session(struct check_run *run, struct options *o, struct failure *f)
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		return -1;
 	}
-	s = session_start(&o->cfg, q, f);
-	config_wipe(&o->cfg);
+	s = session_start(cfg, q, f);
+	config_wipe(cfg);
 	if (s == NULL) {
 		event_queue_free(q);
 		return -1;
@@ -437,6 +437,29 @@ run_session(struct check_run *run, struct options *o, struct failure *f)
 	session_free(s);
 	event_queue_free(q);
 	return 0;
+}
+
+void
+cli_run_quiet(struct check_run *run, const struct options *o, FILE *out,
+	      struct run *rec)
+{
+	memset(run, 0, sizeof(*run));
+	run->o = o;
+	run->out = out;
+	run->rec = rec;
+	run->quiet = true;
+}
+
+void
+cli_connect(struct check_run *run, struct conn_config *cfg)
+{
+	struct failure f;
+
+	if (cli_run_session(run, cfg, &f) == 0)
+		return;
+	run->signal = sigwatch_take();
+	run_fail(run->rec, &f);
+	cli_by_signal(run, &run->rec->failure);
 }
 
 /* --report: create the file now, so that a bad path stops the run
@@ -617,11 +640,11 @@ cli_check(struct options *o, FILE *out)
 			print_header(&run);
 	}
 	if (rc == 0)
-		rc = run_session(&run, o, &f);
+		rc = cli_run_session(&run, &o->cfg, &f);
 	if (rc != 0) {
 		run.signal = sigwatch_take();
 		run_fail(run.rec, &f);
-		by_signal(&run, &run.rec->failure);
+		cli_by_signal(&run, &run.rec->failure);
 	}
 	config_wipe(&o->cfg);
 	rc = finish(&run);

@@ -379,6 +379,8 @@ cli_json_print(const struct check_run *run, int exit_code)
 	json_begin(&j, run->out);
 	json_obj_open(&j, NULL);
 	json_str(&j, "imapconn", PACKAGE_VERSION);
+	if (run->number != 0)
+		json_int(&j, "run", run->number);
 	json_bool(&j, "ok", !run->rec->failed);
 	json_int(&j, "exit_code", exit_code);
 	json_int(&j, "total_ms", run->rec->total_ms);

@@ -22,6 +22,8 @@ enum opt_id {
 	OPT_PORT = 'p',
 	OPT_USER = 'u',
 	OPT_VERSION = 'V',
+	OPT_WARNING = 'w',
+	OPT_CRITICAL = 'c',
 	OPT_DRY_RUN = 256,
 	OPT_CHECK,
 	OPT_JSON,
@@ -62,7 +64,13 @@ enum opt_id {
 	OPT_PIN,
 	OPT_KNOWN_CERTS,
 	OPT_FORGET,
-	OPT_CONFIG
+	OPT_CONFIG,
+	OPT_REPEAT,
+	OPT_INTERVAL,
+	OPT_MONITOR,
+	OPT_PLUGIN,
+	OPT_WARN_PHASE,
+	OPT_CERT_DAYS
 };
 
 static const struct option long_options[] = {
@@ -116,6 +124,14 @@ static const struct option long_options[] = {
 	{ "known-certs", no_argument, NULL, OPT_KNOWN_CERTS },
 	{ "forget", required_argument, NULL, OPT_FORGET },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "monitor", no_argument, NULL, OPT_MONITOR },
+	{ "plugin", no_argument, NULL, OPT_PLUGIN },
+	{ "warning", required_argument, NULL, OPT_WARNING },
+	{ "critical", required_argument, NULL, OPT_CRITICAL },
+	{ "warn-phase", required_argument, NULL, OPT_WARN_PHASE },
+	{ "cert-days", required_argument, NULL, OPT_CERT_DAYS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -159,6 +175,20 @@ static const char usage_text[] =
 "                           standard error), or to a new FILE (mode 600)\n"
 "      --report=FILE        with --check: write a report for a support\n"
 "                           ticket to FILE (mode 600, no password)\n"
+"      --repeat=N           with --check: N connections (0: until\n"
+"                           Ctrl-C), a line each, then per phase the\n"
+"                           count, failures, min, median, p95 and max\n"
+"      --interval=SECONDS   between repeated connections (default 1)\n"
+"      --monitor            in the interface, the monitor screen:\n"
+"                           connections repeated, a chart per phase\n"
+"      --plugin             a monitoring plugin: one line IMAP OK,\n"
+"                           WARNING, CRITICAL or UNKNOWN with\n"
+"                           performance data, exit 0, 1, 2 or 3\n"
+"  -w, --warning=MS         --plugin: WARNING above MS in all\n"
+"  -c, --critical=MS        --plugin: CRITICAL above MS in all\n"
+"      --warn-phase=PHASE=MS  --plugin: WARNING when PHASE takes more\n"
+"      --cert-days=WARN,CRIT  --plugin: WARNING or CRITICAL when the\n"
+"                           certificate has fewer days left\n"
 "\n"
 "Connection:\n"
 "  -p, --port=PORT          port (default 143, or 993 with --ssl)\n"
@@ -611,6 +641,106 @@ parse_export(struct options *o, const char *arg, char *err, size_t errcap)
 			"export FORMAT:FILE", err, errcap);
 }
 
+/* A whole number lo..hi for option name into *out. */
+static int
+parse_long(const char *arg, const char *name, long lo, long hi,
+	   long *out, char *err, size_t errcap)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi
+	    || arg[0] == '+' || arg[0] == ' ')
+		return errmsg(err, errcap, "--%s '%s': expected a whole "
+				"number %ld-%ld", name, arg, lo, hi);
+	*out = v;
+	return 0;
+}
+
+/* --warn-phase PHASE=MS, PHASE a name as the timeline shows it. */
+static int
+parse_warn_phase(struct options *o, const char *arg, char *err,
+		 size_t errcap)
+{
+	const char *eq = strchr(arg, '=');
+
+	for (int p = PHASE_NONE + 1; eq != NULL && p < PHASE_COUNT; p++) {
+		const char *name = phase_name((enum phase)p);
+
+		if (strlen(name) == (size_t)(eq - arg)
+		    && strncmp(name, arg, (size_t)(eq - arg)) == 0)
+			return parse_long(eq + 1, "warn-phase", 1, 86400000,
+					  &o->warn_phase_ms[p], err, errcap);
+	}
+	return errmsg(err, errcap, "--warn-phase '%s': expected PHASE=MS, "
+			"PHASE a name of the timeline (greeting, "
+			"authenticate, list ...)", arg);
+}
+
+/* --cert-days WARN,CRIT: WARN at least CRIT. */
+static int
+parse_cert_days(struct options *o, const char *arg, char *err,
+		size_t errcap)
+{
+	const char *comma = strchr(arg, ',');
+	char first[24];
+
+	if (comma == NULL || (size_t)(comma - arg) >= sizeof(first))
+		return errmsg(err, errcap, "--cert-days '%s': expected "
+				"WARN,CRIT in days (e.g. 30,7)", arg);
+	snprintf(first, sizeof(first), "%.*s", (int)(comma - arg), arg);
+	if (parse_long(first, "cert-days", 0, 100000, &o->cert_warn_days,
+		       err, errcap) != 0
+	    || parse_long(comma + 1, "cert-days", 0, 100000,
+			  &o->cert_crit_days, err, errcap) != 0)
+		return -1;
+	if (o->cert_warn_days < o->cert_crit_days)
+		return errmsg(err, errcap, "--cert-days '%s': WARN must be "
+				"at least CRIT", arg);
+	o->have_cert_days = true;
+	return 0;
+}
+
+/* --repeat, --interval, --monitor and the --plugin thresholds. */
+static int
+apply_repeat_option(struct options *o, int id, const char *arg, char *err,
+		    size_t errcap)
+{
+	long n;
+
+	switch (id) {
+	case OPT_REPEAT:
+		o->have_repeat = true;
+		if (parse_long(arg, "repeat", 0, 1000000, &n, err,
+			       errcap) != 0)
+			return -1;
+		o->repeat = (unsigned)n;
+		return 0;
+	case OPT_INTERVAL:
+		o->have_interval = true;
+		return parse_seconds(arg, "interval", &o->interval_s, err,
+				     errcap);
+	case OPT_MONITOR:
+		o->monitor = true;
+		return 0;
+	case OPT_PLUGIN:
+		o->mode = MODE_PLUGIN;
+		return 0;
+	case OPT_WARNING:
+	case OPT_CRITICAL:
+		return parse_long(arg, long_name(id), 1, 86400000, id ==
+				  OPT_WARNING ? &o->warn_ms : &o->crit_ms,
+				  err, errcap);
+	case OPT_WARN_PHASE:
+		return parse_warn_phase(o, arg, err, errcap);
+	case OPT_CERT_DAYS:
+		return parse_cert_days(o, arg, err, errcap);
+	}
+	return 1;
+}
+
 /* --export, --report, --detect and --detect-ports. */
 static int
 apply_extra_option(struct options *o, int id, const char *arg, char *err,
@@ -653,6 +783,9 @@ apply_option(struct options *o, struct cli_set *cs, int id,
 	if (rc <= 0)
 		return rc;
 	rc = apply_extra_option(o, id, arg, err, errcap);
+	if (rc <= 0)
+		return rc;
+	rc = apply_repeat_option(o, id, arg, err, errcap);
 	if (rc <= 0)
 		return rc;
 	rc = apply_login_option(o, id, arg, err, errcap);
@@ -776,9 +909,47 @@ check_tunnel(const struct options *o, char *err, size_t errcap)
 	return 0;
 }
 
+static bool
+plugin_thresholds(const struct options *o)
+{
+	for (int p = 0; p < PHASE_COUNT; p++)
+		if (o->warn_phase_ms[p] != 0)
+			return true;
+	return o->warn_ms != 0 || o->crit_ms != 0 || o->have_cert_days;
+}
+
+/* --repeat, --interval, --monitor and --plugin's thresholds. */
+static int
+check_repeat(const struct options *o, char *err, size_t errcap)
+{
+	if (o->have_repeat && o->mode != MODE_CHECK)
+		return errmsg(err, errcap, "--repeat goes with --check");
+	if (o->have_repeat && (o->have_export || o->report_path[0]
+			       || o->cfg.transcript_path[0]))
+		return errmsg(err, errcap, "--repeat: --export, --report and "
+				"--transcript describe one connection; leave "
+				"them out");
+	/* The interface's monitor opens with m too. */
+	if (o->have_interval && !o->have_repeat && o->mode != MODE_UI)
+		return errmsg(err, errcap, "--interval goes with --repeat or "
+				"the interface's monitor");
+	if (o->monitor && o->mode != MODE_UI)
+		return errmsg(err, errcap, "--monitor is a screen of the "
+				"interface: leave out --check and --plugin");
+	if (plugin_thresholds(o) && o->mode != MODE_PLUGIN)
+		return errmsg(err, errcap, "-w, -c, --warn-phase and "
+				"--cert-days go with --plugin");
+	if (o->warn_ms != 0 && o->crit_ms != 0 && o->warn_ms > o->crit_ms)
+		return errmsg(err, errcap, "-w %ld is above -c %ld",
+				o->warn_ms, o->crit_ms);
+	return 0;
+}
+
 static int
 check_extra_consistency(const struct options *o, char *err, size_t errcap)
 {
+	if (check_repeat(o, err, errcap) != 0)
+		return -1;
 	if (o->have_export && o->mode != MODE_CHECK)
 		return errmsg(err, errcap, "--export goes with --check");
 	if (o->have_export && o->json && o->export_path[0] == '\0')
@@ -838,7 +1009,8 @@ check_consistency(struct options *o, char *err, size_t errcap)
 	    check_trust(o, err, errcap) != 0)
 		return -1;
 	if (!o->have_host && c->tunnel[0] == '\0'
-	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN))
+	    && (o->mode == MODE_CHECK || o->mode == MODE_DRY_RUN
+		|| o->mode == MODE_PLUGIN))
 		return errmsg(err, errcap, "a HOST is needed (try --help)");
 	return 0;
 }
@@ -891,7 +1063,7 @@ parse_args(int argc, char **argv, struct options *o, struct cli_set *cs,
 
 	opterr = 0;
 	optind = 0;	/* glibc: 0 also resets getopt's own state */
-	while ((id = getopt_long(argc, argv, ":hVp:u:", long_options,
+	while ((id = getopt_long(argc, argv, ":hVp:u:w:c:", long_options,
 				 NULL)) != -1) {
 		if (id == '?')
 			return errmsg(err, errcap, "unknown option '%s' "
@@ -931,6 +1103,7 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 
 	memset(o, 0, sizeof(*o));
 	config_init(&o->cfg);
+	o->interval_s = 1;
 	memset(&cs, 0, sizeof(cs));
 	endpoint_init(&cs.ep);
 	err[0] = '\0';

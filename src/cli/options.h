@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "export.h"
+#include "phase.h"
 
 enum run_mode {
 	MODE_UI = 0,		/* the terminal interface */
@@ -15,6 +16,7 @@ enum run_mode {
 	MODE_DETECT,		/* --detect NAME: find where IMAP answers */
 	MODE_KNOWN_CERTS,	/* --known-certs: list the file */
 	MODE_FORGET,		/* --forget HOST[:PORT] */
+	MODE_PLUGIN,		/* --plugin: one status line, exit 0-3 */
 	MODE_HELP,
 	MODE_VERSION
 };
@@ -54,6 +56,16 @@ struct options {
 	char forget[CONFIG_HOST_MAX + 8];	/* --forget HOST[:PORT] */
 	char config_path[CONFIG_PATH_MAX];	/* --config FILE; "": the
 						 * default */
+	bool have_repeat;		/* --repeat N (with --check) */
+	unsigned repeat;		/* connections; 0: until stopped */
+	bool monitor;			/* --monitor: the monitor screen */
+	bool have_interval;		/* --interval was given */
+	double interval_s;		/* between connections; default 1 */
+	long warn_ms, crit_ms;		/* --plugin -w, -c: the whole
+					 * connection, ms; 0: none */
+	long warn_phase_ms[PHASE_COUNT];	/* --warn-phase; 0: none */
+	bool have_cert_days;		/* --cert-days WARN,CRIT */
+	long cert_warn_days, cert_crit_days;
 };
 
 #define OPTIONS_ERR_MAX 1024

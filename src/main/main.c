@@ -2,6 +2,7 @@
  * interface, --check, --dry-run, --detect, --known-certs or --forget. */
 #include <locale.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,7 +12,9 @@
 #include "dryrun.h"
 #include "knowncmd.h"
 #include "options.h"
+#include "plugin.h"
 #include "profile_expand.h"
+#include "repeat.h"
 #include "ui.h"
 
 int
@@ -20,18 +23,24 @@ main(int argc, char **argv)
 	static struct options o;
 	char err[OPTIONS_ERR_MAX], **args;
 	int rc, nargs;
+	bool plugin;
 
 	/* OpenSSL writes with write(2): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
 	if (profile_expand(argc, argv, &nargs, &args, err, sizeof(err))
 	    != 0) {
+		if (plugin_asked(argc, argv))
+			return plugin_usage_error(err, stdout);
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;
 	}
 	rc = options_parse(nargs, args, &o, err, sizeof(err));
+	plugin = plugin_asked(nargs, args);
 	profile_expand_free(nargs, args);
 	if (rc != 0) {
+		if (plugin)
+			return plugin_usage_error(err, stdout);
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;
 	}
@@ -49,7 +58,11 @@ main(int argc, char **argv)
 	case MODE_FORGET:
 		return knowncmd_forget(&o, stdout);
 	case MODE_CHECK:
-		rc = cli_check(&o, stdout);
+		rc = o.have_repeat ? repeat_check(&o, stdout) :
+		     cli_check(&o, stdout);
+		break;
+	case MODE_PLUGIN:
+		rc = plugin_check(&o, stdout);
 		break;
 	case MODE_DETECT:
 		rc = detect_print_run(&o, stdout);

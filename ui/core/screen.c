@@ -71,6 +71,12 @@ screen_show_tls(struct ui *ui)
 }
 
 void
+screen_show_monitor(struct ui *ui)
+{
+	screen_open_view(ui, SCREEN_MONITOR);
+}
+
+void
 screen_show_transcript(struct ui *ui)
 {
 	screen_open_view(ui, SCREEN_TRANSCRIPT);

@@ -27,6 +27,8 @@ void screen_close_view(struct ui *ui);
 void screen_show_help(struct ui *ui);
 void screen_show_tls(struct ui *ui);
 void screen_show_transcript(struct ui *ui);
+/* The monitor: the form's connection again and again. */
+void screen_show_monitor(struct ui *ui);
 
 /* The moving keys of every list, on the current screen's list. */
 void screen_list_down(struct ui *ui);

@@ -47,6 +47,7 @@ enum screen_id {
 	SCREEN_EXPORT,
 	SCREEN_TRUST,		/* a certificate not trusted: accept it? */
 	SCREEN_ACCOUNTS,	/* the configuration file's accounts */
+	SCREEN_MONITOR,		/* connections repeated, a chart per phase */
 	SCREEN_COUNT
 };
 

@@ -641,6 +641,8 @@ static const struct ui_binding browser_bindings[] = {
 	  "transcript" },
 	{ { 'p' }, "p", "the login's phases and timings", show_progress,
 	  NULL },
+	{ { 'm' }, "m", "monitor: connect again and again, a chart per "
+	  "phase", screen_show_monitor, NULL },
 	{ { 'x' }, "x", "export the settings that worked for neomutt, "
 	  "mbsync, curl, ...", show_export, "export" },
 	{ { 's' }, "s", "save these settings as an account of the "

@@ -301,7 +301,9 @@ connform_enter(struct ui *ui)
 	if (f->form == NULL)
 		return;
 	show_model(f, ui->form);
-	if (first && formmodel_ready(ui->form))
+	if (first && formmodel_ready(ui->form) && ui->o->monitor)
+		screen_show_monitor(ui);
+	else if (first && formmodel_ready(ui->form))
 		connlife_start(ui);
 }
 

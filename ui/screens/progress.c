@@ -394,6 +394,8 @@ progress_list(struct ui *ui)
 	  "capabilities", screen_show_tls, "TLS" },			\
 	{ { 'l' }, "l", "transcript of the exchange",			\
 	  screen_show_transcript, "transcript" },			\
+	{ { 'm' }, "m", "monitor: connect again and again, a chart "	\
+	  "per phase", screen_show_monitor, NULL },			\
 	{ { '\r', '\n', UI_KEY(KEY_ENTER), UI_KEY(KEY_BACKSPACE) },	\
 	  "Enter", "back to the mailboxes when connected", to_browser,	\
 	  NULL },							\

@@ -57,4 +57,11 @@ extern const struct ui_screen trustview_screen;
  * form, n starts an empty one. */
 extern const struct ui_screen accounts_screen;
 
+/* m on the progress or mailbox screen, or --monitor: the form's
+ * connection made again and again at an interval, a chart of the last
+ * runs per phase with its median and 95th percentile, the failures
+ * listed with their hints; Space pauses, + and - change the interval,
+ * R writes every run's timings to a file. */
+extern const struct ui_screen monitor_screen;
+
 #endif
