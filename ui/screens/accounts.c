@@ -92,17 +92,18 @@ draw_row(struct ui *ui, const struct profile *p, int y, bool is_cursor)
 	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) : 0;
 	const char *tunnel = value_of(p, "tunnel"), *port;
 	const char *where = tunnel[0] ? tunnel : value_of(p, "host");
-	char raw[600], shown[600];
+	char raw[600], shown[600], user[300];
 
 	port = value_of(p, "port");
+	escape_text(value_of(p, "user"), strlen(value_of(p, "user")), user,
+		    sizeof(user));
 	snprintf(raw, sizeof(raw), "%s%s%s%s", tunnel[0] ? "tunnel: " : "",
 		 where, port[0] ? " port " : "", port);
 	escape_text(raw, strlen(raw), shown, sizeof(shown));
 	if (is_cursor)
 		draw_fill(stdscr, y, 0, COLS, attr);
 	draw_text(stdscr, y, 2, NAME_W - 1, p->name, attr | A_BOLD);
-	draw_text(stdscr, y, 2 + NAME_W, USER_W - 1, value_of(p, "user"),
-		  attr);
+	draw_text(stdscr, y, 2 + NAME_W, USER_W - 1, user, attr);
 	draw_text(stdscr, y, 2 + NAME_W + USER_W, COLS - NAME_W - USER_W - 3,
 		  shown, attr);
 }
