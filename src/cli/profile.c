@@ -176,9 +176,11 @@ check_entry(const struct profile_file *f, const char *key,
 {
 	struct hostspec_error herr;
 	struct endpoint ep;
-	char why[512];
+	char why[512], shown[200];
 	int k;
 
+	escape_text(key, strlen(key), shown, sizeof(shown));
+	key = shown;
 	if (is_secret_key(key))
 		return fail_at(err, cap, f->path, ln, "'%s': a password or "
 			       "token does not belong in this file; use "
