@@ -591,6 +591,8 @@ finish(struct check_run *run)
 		print_end(run);
 	finish_report(run);
 	rc = print_export(run, rc);
+	if (run->failure_out != NULL && run->rec->failed)
+		*run->failure_out = run->rec->failure;
 	run_free(run->rec);
 	if (run->transcript != NULL)
 		fclose(run->transcript);
@@ -600,11 +602,20 @@ finish(struct check_run *run)
 int
 cli_check(struct options *o, FILE *out)
 {
+	return cli_check_failure(o, out, NULL);
+}
+
+int
+cli_check_failure(struct options *o, FILE *out, struct failure *failed)
+{
 	struct check_run run;
 	struct failure f;
 	int rc = 0;
 
 	memset(&run, 0, sizeof(run));
+	if (failed != NULL)
+		memset(failed, 0, sizeof(*failed));
+	run.failure_out = failed;
 	run.o = o;
 	run.out = out;
 	/* --export without a file: out holds the export alone. */

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "fail.h"
 #include "options.h"
 
 /* Run one session, print its timeline (or one JSON document with
@@ -16,5 +17,9 @@
  * Obtains the password first when a user is given.  o->cfg's password
  * is wiped before returning. */
 int cli_check(struct options *o, FILE *out);
+
+/* cli_check(), the run's failure copied into *f (class FAIL_NONE when
+ * it connected). */
+int cli_check_failure(struct options *o, FILE *out, struct failure *f);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "fail.h"
 #include "options.h"
 
 struct report;
@@ -25,6 +26,8 @@ struct check_run {
 	bool quiet;			/* no live timeline (--repeat) */
 	unsigned number;		/* --repeat: the run's number; 0
 					 * for a single run */
+	struct failure *failure_out;	/* the failure copied here, or
+					 * NULL */
 };
 
 struct conn_config;

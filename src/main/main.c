@@ -1,5 +1,6 @@
 /* main.c - imapconn: parse the command line, then run the terminal
- * interface, --check, --dry-run, --detect, --known-certs or --forget. */
+ * interface, --check, --dry-run, --detect, --known-certs, --forget
+ * or --import. */
 #include <locale.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 #include "cli.h"
 #include "detect_print.h"
 #include "dryrun.h"
+#include "importcmd.h"
 #include "knowncmd.h"
 #include "options.h"
 #include "plugin.h"
@@ -28,6 +30,8 @@ main(int argc, char **argv)
 	/* OpenSSL writes with write(2): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
 	setlocale(LC_ALL, "");
+	if (importcmd_wanted(argc, argv))
+		return importcmd_run(argc, argv, stdout);
 	if (profile_expand(argc, argv, &nargs, &args, err, sizeof(err))
 	    != 0) {
 		if (plugin_asked(argc, argv))
