@@ -81,8 +81,8 @@ static const struct {
 	  "the server did not answer in time: a wrong port, or TLS "
 	  "against a plain port" },
 	{ FAIL_INPUT, FAIL_R_NONE,
-	  { IMPORT_R_CA, IMPORT_R_CERT, IMPORT_R_PASSWORD },
-	  "a file it names cannot be read" },
+	  { IMPORT_R_PASSWORD, IMPORT_R_CA, IMPORT_R_CERT },
+	  "no password, or a file it names cannot be read" },
 	{ FAIL_AUTH, FAIL_R_NONE,
 	  { IMPORT_R_USER, IMPORT_R_PASSWORD, IMPORT_R_AUTH },
 	  "the login failed" },
@@ -138,6 +138,9 @@ importcause_find(const struct import_account *a, const struct failure *f,
 
 		if (role == ANY_ROLE)
 			break;
+		/* Beyond the first, only what the file says. */
+		if (n > 0 && setting_of(a, role) == NULL)
+			continue;
 		out[n].role = role;
 		out[n].set = setting_of(a, role);
 		out[n].why = rules[r].why;

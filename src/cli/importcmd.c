@@ -156,32 +156,27 @@ option_error(const struct import_account *a, const char *err, FILE *out)
 	}
 }
 
-/* The account's arguments, then the command line's own, then
- * --check; *argc of them in a new *argv. */
+/* The account's arguments (*ac of them in *av, owned), then the
+ * command line's own, then --check: *argc of them in a new *argv
+ * whose strings belong to av and argv (getopt reorders *argv). */
 static int
 check_args(const struct import_account *a, const struct import_req *r,
-	   int *argc, char ***argv)
+	   int *ac, char ***av, int *argc, char ***argv)
 {
-	char **av, **v;
-	int ac;
+	char **v;
 
-	if (importacct_args(a, &ac, &av) != 0) {
-		importacct_args_free(ac, av);
+	if (importacct_args(a, ac, av) != 0)
 		return -1;
-	}
-	v = calloc((size_t)(ac + r->n_rest + 3), sizeof(*v));
-	if (v == NULL) {
-		importacct_args_free(ac, av);
+	v = calloc((size_t)(*ac + r->n_rest + 3), sizeof(*v));
+	if (v == NULL)
 		return -1;
-	}
 	v[0] = "imapconn";
-	memcpy(v + 1, av, (size_t)ac * sizeof(*v));
-	memcpy(v + 1 + ac, r->rest, (size_t)r->n_rest * sizeof(*v));
-	v[1 + ac + r->n_rest] = "--check";
-	*argc = ac + r->n_rest + 2;
+	memcpy(v + 1, *av, (size_t)*ac * sizeof(*v));
+	memcpy(v + 1 + *ac, r->rest, (size_t)r->n_rest * sizeof(*v));
+	v[1 + *ac + r->n_rest] = "--check";
+	*argc = *ac + r->n_rest + 2;
 	*argv = v;
-	free(av);
-	return ac;
+	return 0;
 }
 
 /* Whether the account names a password or token source itself. */
@@ -218,16 +213,18 @@ check(const struct import_account *a, size_t idx,
 {
 	static struct options o;
 	struct import_cause c[IMPORTCAUSE_MAX];
-	char err[OPTIONS_ERR_MAX], **v;
+	char err[OPTIONS_ERR_MAX], **v = NULL, **av = NULL;
 	struct failure f;
-	int argc, ac, rc;
+	int argc, ac = 0, rc;
 
-	ac = check_args(a, r, &argc, &v);
-	if (ac < 0)
-		return 70;
-	rc = options_parse(argc, v, &o, err, sizeof(err));
-	for (int i = 1; i <= ac; i++)
-		free(v[i]);
+	/* Before the parse: it looks for IMAPCONN_PASSWORD. */
+	stored_password(a, r->use_stored, stderr);
+	rc = check_args(a, r, &ac, &av, &argc, &v);
+	if (rc == 0)
+		rc = options_parse(argc, v, &o, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "out of memory");
+	importacct_args_free(ac, av);
 	free(v);
 	if (rc != 0) {
 		fprintf(stderr, "imapconn: %s\n", err);
@@ -235,7 +232,6 @@ check(const struct import_account *a, size_t idx,
 		return 64;
 	}
 	print_account(a, idx, o.json ? stderr : out);
-	stored_password(a, r->use_stored, o.json ? stderr : out);
 	rc = cli_check_failure(&o, out, &f);
 	config_wipe(&o.cfg);
 	importcause_print(a, c, importcause_find(a, &f, c),
