@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check_units.h"
+#include "importtest.h"
 #include "importaerc.h"
 
 static struct import_list l;
@@ -17,9 +18,7 @@ parse(const char *text)
 static const char *
 val(size_t i, const char *option)
 {
-	const struct import_setting *s = importacct_get(&l.acc[i], option);
-
-	return s == NULL ? NULL : s->value != NULL ? s->value : "";
+	return importtest_value(&l, i, option);
 }
 
 START_TEST(test_accounts)

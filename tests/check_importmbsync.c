@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check_units.h"
+#include "importtest.h"
 #include "importmbsync.h"
 
 static struct import_list l;
@@ -20,9 +21,7 @@ parse(const char *text, size_t len)
 static const char *
 val(size_t i, const char *option)
 {
-	const struct import_setting *s = importacct_get(&l.acc[i], option);
-
-	return s == NULL ? NULL : s->value != NULL ? s->value : "";
+	return importtest_value(&l, i, option);
 }
 
 static int

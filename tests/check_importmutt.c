@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check_units.h"
+#include "importtest.h"
 #include "importmutt.h"
 
 static struct import_list l;
@@ -17,9 +18,7 @@ parse(const char *file, const char *text)
 static const char *
 val(const char *option)
 {
-	const struct import_setting *s = importacct_get(&l.acc[0], option);
-
-	return s == NULL ? NULL : s->value != NULL ? s->value : "";
+	return importtest_value(&l, 0, option);
 }
 
 static int

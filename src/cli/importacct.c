@@ -178,6 +178,36 @@ importacct_line(const char *text, size_t len, size_t *pos, char *buf,
 	return 1;
 }
 
+void
+importacct_each(const char *text, size_t len,
+		void (*fn)(void *st, char *buf, int line), void *st,
+		struct import_account *const *cur)
+{
+	char buf[IMPORT_LINE_MAX];
+	size_t pos = 0;
+	int line = 0, r;
+
+	while ((r = importacct_line(text, len, &pos, buf, sizeof(buf),
+				    &line)) != 0) {
+		if (r > 0)
+			fn(st, buf, line);
+		else if (cur != NULL && *cur != NULL)
+			importacct_note(*cur, line, "line too long or holding "
+					"NUL: skipped");
+	}
+	explicit_bzero(buf, sizeof(buf));
+}
+
+const struct import_direct *
+importacct_direct(const struct import_direct *table, size_t n,
+		  const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(table[i].key, key) == 0)
+			return &table[i];
+	return NULL;
+}
+
 char *
 importacct_trim(char *buf)
 {

@@ -121,6 +121,24 @@ void importacct_password(struct import_account *a, const char *pw,
 int importacct_line(const char *text, size_t len, size_t *pos,
 		    char *buf, size_t cap, int *lineno);
 
+/* Each line of text (len bytes) given to fn with its number (buf
+ * changeable, NUL-ended); a line too long or holding NUL is skipped
+ * and, when *cur is an account, noted in it. */
+void importacct_each(const char *text, size_t len,
+		     void (*fn)(void *st, char *buf, int line), void *st,
+		     struct import_account *const *cur);
+
+/* A key of a client's file that becomes one option, its value as is. */
+struct import_direct {
+	const char *key;
+	const char *option;
+	enum import_role role;
+};
+
+/* The entry of table (n entries) for key (in any case), or NULL. */
+const struct import_direct *importacct_direct(
+	const struct import_direct *table, size_t n, const char *key);
+
 /* buf with the spaces at both ends removed, in place. */
 char *importacct_trim(char *buf);
 

@@ -78,41 +78,46 @@ key_value(struct import_account *a, const char *key, const char *v,
 		importacct_note(a, line, "%s: not translated", key);
 }
 
+/* The accounts file being read. */
+struct aerc_state {
+	struct import_account *a;
+	const char *file;
+	struct import_list *out;
+};
+
 /* An account without an IMAP source is no IMAP account. */
 static void
-finish(struct import_list *out, struct import_account *a)
+finish(struct aerc_state *st)
 {
-	if (a != NULL && importacct_get(a, "host") == NULL)
-		importacct_drop_last(out);
+	if (st->a != NULL && importacct_get(st->a, "host") == NULL)
+		importacct_drop_last(st->out);
+	st->a = NULL;
+}
+
+static void
+one_line(void *state, char *buf, int line)
+{
+	struct aerc_state *st = state;
+	char *key, *value;
+	int r = importacct_ini(buf, &key, &value);
+
+	if (r == 1) {
+		finish(st);
+		st->a = importacct_add(st->out, IMPORT_AERC, st->file, key,
+				       line);
+	} else if (r == 2 && st->a != NULL) {
+		key_value(st->a, key, value, line);
+	} else if (r < 0 && st->a != NULL) {
+		importacct_note(st->a, line, "not key = value");
+	}
 }
 
 void
 importaerc_parse(const char *text, size_t len, const char *file,
 		 struct import_list *out)
 {
-	struct import_account *a = NULL;
-	char buf[IMPORT_LINE_MAX], *key, *value;
-	size_t pos = 0;
-	int line = 0, r;
+	struct aerc_state st = { NULL, file, out };
 
-	while ((r = importacct_line(text, len, &pos, buf, sizeof(buf),
-				    &line)) != 0) {
-		if (r < 0) {
-			if (a != NULL)
-				importacct_note(a, line, "line too long or "
-						"holding NUL: skipped");
-			continue;
-		}
-		r = importacct_ini(buf, &key, &value);
-		if (r == 1) {
-			finish(out, a);
-			a = importacct_add(out, IMPORT_AERC, file, key, line);
-		} else if (r == 2 && a != NULL) {
-			key_value(a, key, value, line);
-		} else if (r < 0 && a != NULL) {
-			importacct_note(a, line, "not key = value");
-		}
-	}
-	finish(out, a);
-	explicit_bzero(buf, sizeof(buf));
+	importacct_each(text, len, one_line, &st, &st.a);
+	finish(&st);
 }

@@ -67,10 +67,7 @@ security(struct mbsync_state *st, const char *v, int line,
 }
 
 /* Keys that become one option with the value as it is. */
-static const struct {
-	const char *key, *option;
-	enum import_role role;
-} direct[] = {
+static const struct import_direct direct[] = {
 	{ "Host", "host", IMPORT_R_HOST },
 	{ "Port", "port", IMPORT_R_PORT },
 	{ "User", "user", IMPORT_R_USER },
@@ -86,17 +83,17 @@ static void
 key_value(struct mbsync_state *st, const char *key, const char *v,
 	  int line, const char *said)
 {
+	const struct import_direct *d = importacct_direct(direct,
+		sizeof(direct) / sizeof(direct[0]), key);
 	char list[256];
 
-	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++)
-		if (strcasecmp(key, direct[i].key) == 0) {
-			/* "+cmd": mbsync's mark for a command it reruns. */
-			if (direct[i].role == IMPORT_R_PASSWORD && *v == '+')
-				v++;
-			importacct_set(st->a, direct[i].role,
-				       direct[i].option, v, line, said);
-			return;
-		}
+	if (d != NULL) {
+		/* "+cmd": mbsync's mark for a command it reruns. */
+		if (d->role == IMPORT_R_PASSWORD && *v == '+')
+			v++;
+		importacct_set(st->a, d->role, d->option, v, line, said);
+		return;
+	}
 	if (strcasecmp(key, "SSLType") == 0 || strcasecmp(key, "TLSType")
 	    == 0)
 		security(st, v, line, said);
@@ -182,8 +179,9 @@ value_of(const char *p, char *out, size_t cap)
 }
 
 static void
-one_line(struct mbsync_state *st, char *buf, int line)
+one_line(void *state, char *buf, int line)
 {
+	struct mbsync_state *st = state;
 	char key[64], value[IMPORT_LINE_MAX], said[IMPORT_LINE_MAX + 80];
 	const char *p = importacct_trim(buf);
 
@@ -215,19 +213,7 @@ importmbsync_parse(const char *text, size_t len, const char *file,
 		   struct import_list *out)
 {
 	struct mbsync_state st = { NULL, 0, false, file, out };
-	char buf[IMPORT_LINE_MAX];
-	size_t pos = 0;
-	int line = 0, r;
 
-	while ((r = importacct_line(text, len, &pos, buf, sizeof(buf),
-				    &line)) != 0) {
-		if (r < 0) {
-			if (st.a != NULL)
-				importacct_note(st.a, line, "line too long "
-						"or holding NUL: skipped");
-			continue;
-		}
-		one_line(&st, buf, line);
-	}
+	importacct_each(text, len, one_line, &st, &st.a);
 	finish_account(&st);
 }

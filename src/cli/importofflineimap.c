@@ -15,12 +15,11 @@ struct oi_state {
 	bool imap;		/* type = IMAP or Gmail seen */
 	int ssl_line, starttls_line;
 	bool ssl, starttls;	/* offlineimap's defaults: both yes */
+	const char *file;
+	struct import_list *out;
 };
 
-static const struct {
-	const char *key, *option;
-	enum import_role role;
-} direct[] = {
+static const struct import_direct direct[] = {
 	{ "remotehost", "host", IMPORT_R_HOST },
 	{ "remoteport", "port", IMPORT_R_PORT },
 	{ "remoteuser", "user", IMPORT_R_USER },
@@ -53,18 +52,17 @@ auth(struct import_account *a, const char *v, int line)
 static void
 key_value(struct oi_state *st, const char *key, const char *v, int line)
 {
+	const struct import_direct *d = importacct_direct(direct,
+		sizeof(direct) / sizeof(direct[0]), key);
 	char said[IMPORT_LINE_MAX + 8];
 
 	snprintf(said, sizeof(said), "%s = %s", key, v);
-	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++)
-		if (strcasecmp(key, direct[i].key) == 0) {
-			if (direct[i].role != IMPORT_R_CA
-			    || strcmp(v, "OS-DEFAULT") != 0)
-				importacct_set(st->a, direct[i].role,
-					       direct[i].option, v, line,
-					       said);
-			return;
-		}
+	if (d != NULL) {
+		if (d->role != IMPORT_R_CA || strcmp(v, "OS-DEFAULT") != 0)
+			importacct_set(st->a, d->role, d->option, v, line,
+				       said);
+		return;
+	}
 	if (strcasecmp(key, "type") == 0)
 		st->imap = strcasecmp(v, "IMAP") == 0
 			   || strcasecmp(v, "Gmail") == 0;
@@ -106,8 +104,11 @@ security(struct oi_state *st)
 
 /* The repository's end: kept if it is IMAP. */
 static void
-finish(struct oi_state *st, struct import_list *out)
+finish(struct oi_state *st)
 {
+	const char *file = st->file;
+	struct import_list *out = st->out;
+
 	if (st->a == NULL)
 		return;
 	if (!st->imap) {
@@ -121,42 +122,39 @@ finish(struct oi_state *st, struct import_list *out)
 	}
 	memset(st, 0, sizeof(*st));
 	st->ssl = st->starttls = true;
+	st->file = file;
+	st->out = out;
 }
 
 static void
-section(struct oi_state *st, char *name, const char *file,
-	int line, struct import_list *out)
+section(struct oi_state *st, char *name, int line)
 {
-	finish(st, out);
+	finish(st);
 	if (strncasecmp(name, "Repository ", 11) == 0)
-		st->a = importacct_add(out, IMPORT_OFFLINEIMAP, file,
+		st->a = importacct_add(st->out, IMPORT_OFFLINEIMAP, st->file,
 				       importacct_trim(name + 11),
 				       line);
+}
+
+static void
+one_line(void *state, char *buf, int line)
+{
+	struct oi_state *st = state;
+	char *key, *value;
+	int r = importacct_ini(buf, &key, &value);
+
+	if (r == 1)
+		section(st, key, line);
+	else if (r == 2 && st->a != NULL)
+		key_value(st, key, value, line);
 }
 
 void
 importofflineimap_parse(const char *text, size_t len, const char *file,
 			struct import_list *out)
 {
-	struct oi_state st = { NULL, false, 0, 0, true, true };
-	char buf[IMPORT_LINE_MAX], *key, *value;
-	size_t pos = 0;
-	int line = 0, r;
+	struct oi_state st = { NULL, false, 0, 0, true, true, file, out };
 
-	while ((r = importacct_line(text, len, &pos, buf, sizeof(buf),
-				    &line)) != 0) {
-		if (r < 0) {
-			if (st.a != NULL)
-				importacct_note(st.a, line, "line too long "
-						"or holding NUL: skipped");
-			continue;
-		}
-		r = importacct_ini(buf, &key, &value);
-		if (r == 1)
-			section(&st, key, file, line, out);
-		else if (r == 2 && st.a != NULL)
-			key_value(&st, key, value, line);
-	}
-	finish(&st, out);
-	explicit_bzero(buf, sizeof(buf));
+	importacct_each(text, len, one_line, &st, &st.a);
+	finish(&st);
 }

@@ -74,8 +74,10 @@ server(struct tb_state *st, const char *id, size_t len, int line)
 
 /* user_pref("mail.server.ID.KEY", VALUE); */
 static void
-one_line(struct tb_state *st, const char *p, int line)
+one_line(void *state, char *buf, int line)
 {
+	struct tb_state *st = state;
+	const char *p = buf;
 	static const char head[] = "user_pref(\"mail.server.";
 	const char *id, *key, *q;
 	struct tb_server *s;
@@ -201,16 +203,9 @@ importtbird_parse(const char *text, size_t len, const char *file,
 		  struct import_list *out)
 {
 	struct tb_state *st = calloc(1, sizeof(*st));
-	char buf[IMPORT_LINE_MAX];
-	size_t pos = 0;
-	int line = 0, r;
-
 	if (st == NULL)
 		return;
-	while ((r = importacct_line(text, len, &pos, buf, sizeof(buf),
-				    &line)) != 0)
-		if (r > 0)
-			one_line(st, buf, line);
+	importacct_each(text, len, one_line, st, NULL);
 	for (size_t i = 0; i < st->n; i++)
 		build(&st->s[i], file, out);
 	free(st);
