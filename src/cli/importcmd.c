@@ -247,6 +247,11 @@ run(const struct import_req *r, FILE *out)
 	struct import_account *a = NULL;
 	int rc;
 
+	if (!r->check && r->n_rest > 0) {
+		fprintf(stderr, "imapconn: --import: %s goes with --import "
+			"--check\n", r->rest[0]);
+		return 64;
+	}
 	if (home == NULL || home[0] == '\0') {
 		fprintf(stderr, "imapconn: --import: HOME is not set\n");
 		return 64;

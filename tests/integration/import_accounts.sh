@@ -170,6 +170,8 @@ check_selection() {
 	run_import 7
 	assert_eq "7: one account listed" 'thunderbird:server2' \
 		"$(sed -n 's/^[0-9]*\. \([^ ]*\) .*/\1/p' "$RUN_OUT")"
+	run_import --port 1
+	assert_eq "a listing takes no connection option: 64" 64 "$RUN_RC"
 	run_import --check nosuch
 	assert_eq "an unknown name: exit status 64" 64 "$RUN_RC"
 	run_import --check
