@@ -101,8 +101,8 @@ START_TEST(test_args)
 	importacct_set(a, IMPORT_R_TUNNEL, "tunnel", "a 'b'", 6, "t");
 	ck_assert_int_eq(importacct_get(a, "port")->line, 4);
 	importacct_command(a, cmd, sizeof(cmd));
-	ck_assert_str_eq(cmd, "imapconn --port=2 --ssl --tunnel='a '\\''b'\\'''"
-			 " h");
+	ck_assert_str_eq(cmd, "imapconn --port=2 --ssl "
+			 "--tunnel='a '\\''b'\\''' h");
 	importacct_command(a, cmd, 10);
 	ck_assert_str_eq(cmd, "");
 	ck_assert_int_eq(importacct_args(a, &argc, &argv), 0);

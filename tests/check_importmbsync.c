@@ -91,7 +91,8 @@ START_TEST(test_accounts)
 			 " --auth=SCRAM-SHA-256,PLAIN imap.example.com");
 	/* A tunnel and no TLS choice: no STARTTLS default added. */
 	ck_assert_str_eq(l.acc[1].name, "tun");
-	ck_assert_str_eq(val(1, "tunnel"), "ssh -q host /usr/lib/dovecot/imap");
+	ck_assert_str_eq(val(1, "tunnel"),
+			 "ssh -q host /usr/lib/dovecot/imap");
 	ck_assert_ptr_null(val(1, "starttls"));
 	ck_assert_str_eq(val(2, "starttls"), "off");
 	ck_assert_int_eq(line_of(2, "starttls"), 24);

@@ -18,7 +18,8 @@ fixture() {
 	mkdir -p "$(dirname "$H/$2")"
 	sed -e "s|@IMAP_PORT@|$IMAP_PORT|g; s|@IMAPS_PORT@|$IMAPS_PORT|g" \
 		-e "s|@LD_PORT@|$LD_PORT|g; s|@CLOSED_PORT@|$CLOSED_PORT|g" \
-		-e "s|@CA_FILE@|$CA_FILE|g; s|@WRONG_CA@|$WORK/wrong-ca.pem|g" \
+		-e "s|@CA_FILE@|$CA_FILE|g" \
+		-e "s|@WRONG_CA@|$WORK/wrong-ca.pem|g" \
 		-e "s|@WORK@|$WORK|g; s|@PASSWORD@|$TEST_PASSWORD|g" \
 		"$FIXTURES/$1" >"$H/$2"
 }
@@ -66,31 +67,43 @@ check_listing() {
 	run_import
 	assert_eq "exit status 0" 0 "$RUN_RC"
 	assert_eq "eleven accounts, none that is not IMAP" \
-		'mbsync:good mbsync:plain mbsync:inline neomutt:alice@127.0.0.2 mutt:alice@localhost thunderbird:server1 thunderbird:server2 aerc:Good aerc:Wrong offlineimap:GoodRemote offlineimap:WrongCA' \
+		"mbsync:good mbsync:plain mbsync:inline $(
+		)neomutt:alice@127.0.0.2 mutt:alice@localhost $(
+		)thunderbird:server1 thunderbird:server2 aerc:Good $(
+		)aerc:Wrong offlineimap:GoodRemote offlineimap:WrongCA" \
 		"$(sed -n 's/^[0-9]*\. \([^ ]*\) .*/\1/p' "$RUN_OUT" |
 			paste -sd ' ')"
 	assert_contains "mbsync: the command line" \
-		"imapconn --port=$IMAPS_PORT --user=alice --password-command='cat $WORK/password' --ssl --ca-file=$CA_FILE --auth=PLAIN,LOGIN --no-pipelining localhost" \
+		"imapconn --port=$IMAPS_PORT --user=alice $(
+		)--password-command='cat $WORK/password' --ssl $(
+		)--ca-file=$CA_FILE --auth=PLAIN,LOGIN --no-pipelining $(
+		)localhost" \
 		"$(out)"
-	assert_contains "mbsync: SSLType None is --starttls=off, with its line" \
+	assert_contains "mbsync: SSLType None is --starttls=off, its line" \
 		"$H/.mbsyncrc:33: SSLType None -> --starttls" "$(out)"
 	assert_contains "mbsync: an unknown key is named with its line" \
 		"$H/.mbsyncrc:34: Timeout: not translated" "$(out)"
 	assert_contains "neomutt: ssl_starttls=no is --starttls=off" \
-		"imapconn --port=$LD_PORT --starttls=off --user=alice --auth=plain,login --ca-file=$CA_FILE 127.0.0.2" \
+		"imapconn --port=$LD_PORT --starttls=off --user=alice $(
+		)--auth=plain,login --ca-file=$CA_FILE 127.0.0.2" \
 		"$(out)"
 	assert_contains "neomutt: source is said to be left unread" \
 		"neomuttrc:11: source: the file it names is not read" "$(out)"
 	assert_contains "mutt: imap_pass in backquotes is a command" \
-		"$H/.muttrc:5: imap_pass=\`...\` -> --password-command" "$(out)"
+		"$H/.muttrc:5: imap_pass=\`...\` -> --password-command" \
+		"$(out)"
 	assert_contains "thunderbird: socketType 2, authMethod 3" \
-		"imapconn --port=$IMAP_PORT --starttls --user=alice --auth=login,plain localhost" \
+		"imapconn --port=$IMAP_PORT --starttls --user=alice $(
+		)--auth=login,plain localhost" \
 		"$(out)"
 	assert_contains "aerc: the source URL" \
-		"imapconn --ssl --port=$IMAPS_PORT --user=alice --password-command='cat $WORK/password' localhost" \
+		"imapconn --ssl --port=$IMAPS_PORT --user=alice $(
+		)--password-command='cat $WORK/password' localhost" \
 		"$(out)"
 	assert_contains "offlineimap: the repository" \
-		"imapconn --port=$IMAPS_PORT --user=alice --password-file=$WORK/password --ca-file=$CA_FILE --ssl localhost" \
+		"imapconn --port=$IMAPS_PORT --user=alice $(
+		)--password-file=$WORK/password --ca-file=$CA_FILE --ssl $(
+		)localhost" \
 		"$(out)"
 	assert_contains "a profile is shown" "     [GoodRemote]" "$(out)"
 	assert_no_secret "no stored password in the listing" alice \
@@ -143,7 +156,8 @@ check_accounts() {
 		"$H/.config/aerc/accounts.conf:11: the port in source" \
 		--ca-file "$CA_FILE"
 	check_wrong offlineimap:WrongCA 80 \
-		"$H/.offlineimaprc:30: sslcacertfile = $WORK/wrong-ca.pem"
+		"$H/.offlineimaprc:30: sslcacertfile = $(
+		)$WORK/wrong-ca.pem"
 }
 
 check_stored_password() {
@@ -154,7 +168,8 @@ check_stored_password() {
 		"$(cat "$RUN_ERR")"
 	assert_eq "without: no password, so it stops (input)" 66 "$RUN_RC"
 	assert_contains "without: the cause is the missing password" \
-		"likely cause: $H/.mbsyncrc:36: account inline sets no password" \
+		"likely cause: $H/.mbsyncrc:36: account inline sets no $(
+		)password" \
 		"$(out)"
 	run_import --check mbsync:inline --use-stored-password
 	assert_contains "with: said to be used, with its line" \
