@@ -617,7 +617,10 @@ cli_check(struct options *o, FILE *out)
 	 * that it can be hidden in it. */
 	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
-	/* Transcript lines are kept only for --report. */
+	/* Transcript lines are built only for --transcript and
+	 * --report, and kept only for --report. */
+	o->cfg.transcript = o->cfg.transcript_path[0] != '\0' ||
+			    o->report_path[0] != '\0';
 	run.rec = run_new(&o->cfg, o->report_path[0] != '\0' ?
 			  REPORT_TRANSCRIPT_TAIL : 0);
 	if (run.rec == NULL) {

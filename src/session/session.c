@@ -165,6 +165,7 @@ session_main(void *arg)
 	if (done != NULL)
 		done->flag = rc == 0;
 	session_emit_event(s, done);
+	session_emit_flush(s);
 	return NULL;
 }
 

@@ -313,6 +313,7 @@ idle_wait(struct session *s)
 
 	if (session_io_buffered(s) > 0 || link_pending(&s->link) > 0)
 		return unsolicited(s);
+	session_emit_flush(s);
 	while (poll(pfd, 3, -1) < 0)
 		if (errno != EINTR)
 			return 1;
