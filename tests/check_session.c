@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "config.h"
 #include "event.h"
+#include "mailbox.h"
 #include "message.h"
 #include "session.h"
 #include "testnet.h"
@@ -363,6 +364,24 @@ peer_list(int fd, const char *tag, int release_fd)
 	peer_send(fd, line);
 }
 
+/* STATUS of a name starting with "Bad" is refused; others count 7.
+ * true when answered. */
+static bool
+peer_status(int fd, const char *tag, const char *line)
+{
+	char name[64], out[200];
+
+	if (sscanf(line, "%*s %*s %63s", name) != 1)
+		return false;
+	if (strncmp(name, "Bad", 3) == 0)
+		snprintf(out, sizeof(out), "%s NO no such mailbox\r\n", tag);
+	else
+		snprintf(out, sizeof(out), "* STATUS %s (MESSAGES 7 UNSEEN "
+			 "0)\r\n%s OK done\r\n", name, tag);
+	peer_send(fd, out);
+	return true;
+}
+
 /* Answers each command with OK, LIST with LIST_NAMES names and its
  * tagged OK only once released, until LOGOUT or the end. */
 static void *
@@ -384,6 +403,9 @@ list_peer(void *arg)
 			peer_list(fd, tag, p->release[0]);
 			continue;
 		}
+		if (strcasecmp(cmd, "STATUS") == 0 &&
+		    peer_status(fd, tag, line))
+			continue;
 		snprintf(out, sizeof(out), "%s OK done\r\n", tag);
 		peer_send(fd, out);
 		if (strcasecmp(cmd, "LOGOUT") == 0)
@@ -396,8 +418,8 @@ list_peer(void *arg)
 }
 
 static struct session *
-list_start(struct list_peer *p, pthread_t *th, struct event_queue *q,
-	   bool transcript)
+list_start_cfg(struct list_peer *p, pthread_t *th, struct event_queue *q,
+	       bool transcript, bool stay_open)
 {
 	struct conn_config c;
 	struct failure f;
@@ -405,13 +427,28 @@ list_start(struct list_peer *p, pthread_t *th, struct event_queue *q,
 	struct session *s;
 
 	p->lfd = test_listen_loopback(1, &port);
-	ck_assert_int_eq(pipe(p->release), 0);
 	ck_assert_int_eq(pthread_create(th, NULL, list_peer, p), 0);
 	config_for(&c, port, false, 10);
 	c.transcript = transcript;
+	c.stay_open = stay_open;
 	s = session_start(&c, q, &f);
 	ck_assert_ptr_nonnull(s);
 	return s;
+}
+
+static struct session *
+list_start(struct list_peer *p, pthread_t *th, struct event_queue *q,
+	   bool transcript)
+{
+	ck_assert_int_eq(pipe(p->release), 0);
+	return list_start_cfg(p, th, q, transcript, false);
+}
+
+/* Released already (p->release made and written), staying open. */
+static struct session *
+list_start_open(struct list_peer *p, pthread_t *th, struct event_queue *q)
+{
+	return list_start_cfg(p, th, q, false, true);
 }
 
 static void
@@ -496,6 +533,50 @@ START_TEST(test_transcript_only_when_wanted)
 }
 END_TEST
 
+/* STATUS requests queued together are answered in order, each with
+ * its counts or its refusal, and the session goes on. */
+START_TEST(test_statuses_together)
+{
+	static const char *const names[] = { "Box-0001", "Bad-1", "Box-0002" };
+	static const size_t lens[] = { 8, 5, 8 };
+	struct event_queue *q = event_queue_new();
+	struct list_peer p;
+	pthread_t th;
+	struct session *s;
+	struct event *ev;
+	char got[200] = "";
+
+	ck_assert_int_eq(pipe(p.release), 0);
+	ck_assert_int_eq(write(p.release[1], "x", 1), 1);
+	s = list_start_open(&p, &th, q);
+	ev = wait_for(q, EV_READY, PHASE_NONE, clock_ms() + 10000, NULL);
+	ck_assert_ptr_nonnull(ev);
+	event_free(ev);
+	ck_assert_int_eq(session_request_statuses(s, names, lens, 3), 0);
+	for (int done = 0; done < 3;) {
+		ev = wait_for_either(q, EV_STATUS, EV_REQUEST_DONE,
+				     PHASE_NONE, clock_ms() + 10000, NULL);
+		ck_assert_ptr_nonnull(ev);
+		if (ev->type == EV_STATUS) {
+			ck_assert_uint_eq(ev->mailbox->messages, 7);
+			strcat(got, ev->mailbox->raw);
+			strcat(got, " ");
+		} else {
+			strcat(got, ev->failure != NULL ? "no " : "ok ");
+			done++;
+		}
+		event_free(ev);
+	}
+	ck_assert_str_eq(got, "Box-0001 ok no Box-0002 ok ");
+	ck_assert_int_eq(session_request_quit(s), 0);
+	ev = wait_for(q, EV_DONE, PHASE_NONE, clock_ms() + 10000, NULL);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert(ev->flag);
+	event_free(ev);
+	list_finish(&p, th, s, q);
+}
+END_TEST
+
 Suite *
 suite_session(void)
 {
@@ -516,6 +597,7 @@ suite_session(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_list_delivered_before_reply_ends);
 	tcase_add_loop_test(tc, test_transcript_only_when_wanted, 0, 2);
+	tcase_add_test(tc, test_statuses_together);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -285,6 +285,13 @@ session_request_status(struct session *s, const char *raw, size_t len)
 }
 
 int
+session_request_statuses(struct session *s, const char *const *raws,
+			 const size_t *lens, size_t n)
+{
+	return session_req_push_statuses(s, raws, lens, n);
+}
+
+int
 session_request_quit(struct session *s)
 {
 	return session_req_push(s, SESSION_REQ_QUIT, NULL, 0, 0);
