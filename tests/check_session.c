@@ -254,39 +254,13 @@ peer_fetch_flood(int fd, const char *tag)
 	peer_send(fd, line);
 }
 
-/* Answers each command by its name until LOGOUT or the end. */
-static void *
-flood_peer(void *arg)
-{
-	int lfd = *(int *)arg, fd = accept(lfd, NULL, NULL);
-	FILE *in;
-	char line[1024], tag[64], cmd[64], out[200];
+struct list_peer {
+	int lfd;
+	int release[2];		/* [0] read: the tagged OK to LIST may go;
+				 * -1: LIST answers INBOX at once */
+};
 
-	if (fd < 0)
-		return NULL;
-	in = fdopen(dup(fd), "r");
-	peer_send(fd, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
-	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
-		if (sscanf(line, "%63s %63s", tag, cmd) != 2)
-			continue;
-		if (strcasecmp(cmd, "LIST") == 0)
-			peer_send(fd, "* LIST () \"/\" INBOX\r\n");
-		else if (strcasecmp(cmd, "EXAMINE") == 0)
-			peer_send(fd, "* 10 EXISTS\r\n");
-		if (strcasecmp(cmd, "FETCH") == 0) {
-			peer_fetch_flood(fd, tag);
-			continue;
-		}
-		snprintf(out, sizeof(out), "%s OK done\r\n", tag);
-		peer_send(fd, out);
-		if (strcasecmp(cmd, "LOGOUT") == 0)
-			break;
-	}
-	if (in != NULL)
-		fclose(in);
-	close(fd);
-	return NULL;
-}
+static void *list_peer(void *arg);
 
 /* Asked for the newest 3 of 10, the session keeps messages 8 to 10
  * once each, whatever else the server sends. */
@@ -300,10 +274,11 @@ START_TEST(test_fetch_flood_kept_to_request)
 	uint32_t seqs[8];
 	size_t n = 0;
 	uint16_t port;
-	int lfd = test_listen_loopback(1, &port);
+	struct list_peer lp = { .lfd = test_listen_loopback(1, &port),
+				.release = { -1, -1 } };
 	pthread_t peer;
 
-	ck_assert_int_eq(pthread_create(&peer, NULL, flood_peer, &lfd), 0);
+	ck_assert_int_eq(pthread_create(&peer, NULL, list_peer, &lp), 0);
 	config_for(&c, port, false, 10);
 	c.stay_open = true;
 	s = session_start(&c, q, &f);
@@ -335,18 +310,13 @@ START_TEST(test_fetch_flood_kept_to_request)
 	session_free(s);
 	event_queue_free(q);
 	pthread_join(peer, NULL);
-	close(lfd);
+	close(lp.lfd);
 }
 END_TEST
 
 /* ---- a peer with a long LIST --------------------------------------- */
 
 #define LIST_NAMES 1000
-
-struct list_peer {
-	int lfd;
-	int release[2];		/* [0] read: the tagged OK to LIST may go */
-};
 
 static void
 peer_list(int fd, const char *tag, int release_fd)
@@ -382,8 +352,10 @@ peer_status(int fd, const char *tag, const char *line)
 	return true;
 }
 
-/* Answers each command with OK, LIST with LIST_NAMES names and its
- * tagged OK only once released, until LOGOUT or the end. */
+/* Answers each command by its name until LOGOUT or the end: LIST with
+ * LIST_NAMES names and its tagged OK only once released (or INBOX at
+ * once without a release pipe), EXAMINE with 10 EXISTS, FETCH with a
+ * flood, STATUS as peer_status, anything else with OK. */
 static void *
 list_peer(void *arg)
 {
@@ -399,8 +371,16 @@ list_peer(void *arg)
 	while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
 		if (sscanf(line, "%63s %63s", tag, cmd) != 2)
 			continue;
-		if (strcasecmp(cmd, "LIST") == 0) {
+		if (strcasecmp(cmd, "LIST") == 0 && p->release[0] >= 0) {
 			peer_list(fd, tag, p->release[0]);
+			continue;
+		}
+		if (strcasecmp(cmd, "LIST") == 0)
+			peer_send(fd, "* LIST () \"/\" INBOX\r\n");
+		else if (strcasecmp(cmd, "EXAMINE") == 0)
+			peer_send(fd, "* 10 EXISTS\r\n");
+		if (strcasecmp(cmd, "FETCH") == 0) {
+			peer_fetch_flood(fd, tag);
 			continue;
 		}
 		if (strcasecmp(cmd, "STATUS") == 0 &&
