@@ -296,6 +296,42 @@ START_TEST(test_wake)
 }
 END_TEST
 
+/* A batch goes in whole, after what the queue holds, in its order, with
+ * one wake-up; an empty batch changes nothing; a batch not pushed is
+ * freed by event_batch_clear. */
+START_TEST(test_batch)
+{
+	struct event_queue *q = event_queue_new();
+	struct event_batch b = { 0 };
+	struct event *ev;
+
+	ck_assert_ptr_nonnull(q);
+	event_queue_push_batch(q, &b);
+	ck_assert(!readable(q));
+	event_queue_push(q, new_event(EV_NOTE, PHASE_NONE, 0));
+	for (int i = 1; i <= 300; i++)
+		event_batch_add(&b, new_event(EV_MAILBOX, PHASE_LIST, i));
+	ck_assert_uint_eq(b.n, 300);
+	event_queue_push_batch(q, &b);
+	ck_assert_ptr_null(b.head);
+	ck_assert_uint_eq(b.n, 0);
+	for (int i = 0; i <= 300; i++) {
+		ev = event_queue_pop(q);
+		ck_assert_ptr_nonnull(ev);
+		ck_assert_int_eq(ev->at_ms, i);
+		event_free(ev);
+	}
+	ck_assert_ptr_null(event_queue_pop(q));
+	ck_assert(!readable(q));
+	for (int i = 0; i < 3; i++)
+		event_batch_add(&b, new_event(EV_NOTE, PHASE_NONE, i));
+	event_batch_clear(&b);
+	ck_assert_ptr_null(b.head);
+	ck_assert_ptr_null(event_queue_pop(q));
+	event_queue_free(q);
+}
+END_TEST
+
 /* Many pushes while nobody pops: the pipe never blocks a producer and
  * one round of popping takes everything, in order.  (Assertions are
  * kept out of the loops: each one costs a message to the runner.) */
@@ -429,7 +465,7 @@ suite_event(void)
 			       test_set_failure, test_free_owned, test_queue_free_owns,
 			       test_type_names_distinct, NULL);
 	TCase *qu = units_case(s, "queue", test_pop_empty, test_order,
-			       test_wake, test_many_without_pop,
+			       test_wake, test_batch, test_many_without_pop,
 			       test_producers, NULL);
 
 	tcase_add_loop_test(ev, test_type_name, 0,

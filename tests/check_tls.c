@@ -25,6 +25,7 @@
 #include "fail.h"
 #include "options.h"
 #include "tls.h"
+#include "truststore.h"
 
 
 #define DAY (24L * 3600)
@@ -752,6 +753,42 @@ START_TEST(test_handshake_table)
 }
 END_TEST
 
+/* The system bundle (SSL_CERT_FILE, here the test root alone, beside a
+ * directory without hashed names) is indexed once per process and
+ * decoded only when --ca-file does not hold the root. */
+START_TEST(test_system_bundle_lazily)
+{
+	struct truststore_stats a, b;
+	struct run r;
+	char path[256];
+	int i;
+
+	pki_path(path, sizeof(path), "ca.pem");
+	ck_assert_int_eq(setenv("SSL_CERT_FILE", path, 1), 0);
+	truststore_stats(&a);
+	run_init(&r, "localhost", ADDR_NAME);
+	srv_init(&r.srv, "leaf-chain.pem", "leaf.key", false, false);
+	run_handshake(&r);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_str_eq(r.sum.trust + strlen(r.sum.trust) - 6, "ca.pem");
+	run_finish(&r);
+	truststore_stats(&b);
+	ck_assert_uint_eq(b.decoded, a.decoded);
+	for (i = 0; i < 2; i++) {
+		run_init(&r, "localhost", ADDR_NAME);
+		r.o.ca_file[0] = '\0';
+		srv_init(&r.srv, "leaf-chain.pem", "leaf.key", false, false);
+		run_handshake(&r);
+		ck_assert_int_eq(r.rc, 0);
+		ck_assert_str_eq(r.sum.trust, "the system store");
+		run_finish(&r);
+	}
+	truststore_stats(&b);
+	ck_assert_uint_eq(b.indexed - a.indexed, 1);
+	ck_assert_uint_eq(b.decoded - a.decoded, 2);
+}
+END_TEST
+
 /* ---- the summary in detail ---------------------------------------- */
 
 static X509 *
@@ -1410,7 +1447,8 @@ suite_tls(void)
 			       test_summary_escapes_controls, test_rsa_leaf,
 			       test_chain_pem, test_chain_after_failure,
 			       test_client_certificate,
-			       test_client_certificate_missing, NULL);
+			       test_client_certificate_missing,
+			       test_system_bundle_lazily, NULL);
 	TCase *io = units_case(s, "io", test_read_write_round_trip,
 			       test_shutdown_sends_close_notify,
 			       test_read_timeout, test_handshake_timeout,

@@ -54,6 +54,7 @@ static Suite *(*const suites[])(void) = {
 	suite_stats,
 	suite_session,
 	suite_tls,
+	suite_truststore,
 	suite_validity,
 	suite_tunnel,
 };

@@ -52,6 +52,7 @@ Suite *suite_server_id(void);
 Suite *suite_stats(void);
 Suite *suite_session(void);
 Suite *suite_tls(void);
+Suite *suite_truststore(void);
 Suite *suite_validity(void);
 Suite *suite_tunnel(void);
 

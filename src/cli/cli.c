@@ -628,7 +628,10 @@ cli_check_failure(struct options *o, FILE *out, struct failure *failed)
 	 * that it can be hidden in it. */
 	if (!o->json && o->cfg.tunnel[0] == '\0')
 		print_header(&run);
-	/* Transcript lines are kept only for --report. */
+	/* Transcript lines are built only for --transcript and
+	 * --report, and kept only for --report. */
+	o->cfg.transcript = o->cfg.transcript_path[0] != '\0' ||
+			    o->report_path[0] != '\0';
 	run.rec = run_new(&o->cfg, o->report_path[0] != '\0' ?
 			  REPORT_TRANSCRIPT_TAIL : 0);
 	if (run.rec == NULL) {

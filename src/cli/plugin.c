@@ -241,6 +241,7 @@ plugin_check(struct options *o, FILE *out)
 		config_wipe(&o->cfg);
 		return plugin_usage_error("out of memory", out);
 	}
+	o->cfg.transcript = false;	/* nothing reads the lines */
 	sigwatch_start();
 	if (plugin_connect(o, out, rec) != 0) {
 		snprintf(why, sizeof(why), "stopped by a signal");

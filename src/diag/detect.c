@@ -633,6 +633,7 @@ probe_config(const struct detect_result *r, const struct detect_probe *p,
 			 "%s", p->check_name);
 	c->timeout_s = r->params.timeout_s;
 	c->stay_open = false;
+	c->transcript = false;	/* nothing reads a probe's lines */
 }
 
 struct prober {

@@ -33,6 +33,7 @@ config_init(struct conn_config *c)
 	memset(c, 0, sizeof(*c));
 	endpoint_init(&c->ep);
 	c->timeout_s = 30.0;
+	c->transcript = true;
 }
 
 double

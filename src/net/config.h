@@ -90,6 +90,10 @@ struct conn_config {
 	char select[CONFIG_STR_MAX];	/* mailbox to open; empty: none */
 	bool select_rw;			/* SELECT instead of EXAMINE */
 	char transcript_path[CONFIG_PATH_MAX];
+	bool transcript;		/* EV_TRANSCRIPT events wanted (by
+					 * --transcript, --report, the
+					 * interface's transcript view); when
+					 * false none is built.  Default true */
 	bool stay_open;			/* after the list, wait for requests
 					 * (the terminal interface) */
 	bool id_send_name;		/* ID tells our name and version

@@ -22,6 +22,7 @@
 #include "idna.h"
 #include "net.h"
 #include "tls.h"
+#include "truststore.h"
 
 struct tls_client {
 	SSL_CTX *ctx;
@@ -195,22 +196,27 @@ check_path(const char *path, bool dir, const char *what, struct failure *f)
 	return 0;
 }
 
-/* The system store.  Its hashed directory is read lazily, one
- * certificate per lookup, where the bundle file would be parsed whole
- * for every connection (70 ms and more here): the file is loaded only
- * when named by SSL_CERT_FILE or when there is no directory. */
+/* The system store, looked up lazily: its hashed directory one
+ * certificate per lookup, and the bundle file (when SSL_CERT_FILE names
+ * one, or there is no directory) through truststore.c, which indexes it
+ * by subject once per process and decodes only the certificates a chain
+ * asks for, where loading the file decoded every one of them for every
+ * connection (70 ms and more here).  A certificate --ca-file or
+ * --ca-dir already holds is found before either is asked. */
 static void
 load_system_trust(SSL_CTX *ctx)
 {
 	const char *dir = getenv(X509_get_default_cert_dir_env());
+	const char *file = getenv(X509_get_default_cert_file_env());
 	struct stat st;
 
 	if (dir == NULL)
 		dir = X509_get_default_cert_dir();
 	SSL_CTX_set_default_verify_dir(ctx);
-	if (getenv(X509_get_default_cert_file_env()) != NULL
-	    || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		SSL_CTX_set_default_verify_file(ctx);
+	if (file != NULL || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		truststore_add_bundle(SSL_CTX_get_cert_store(ctx),
+				      file ? file
+					   : X509_get_default_cert_file());
 	ERR_clear_error();
 }
 

@@ -83,11 +83,12 @@ struct tls_client;
  * kind is ADDR_IPV4/ADDR_IPV6).  o is read, not kept; the caller keeps
  * owning it and wipes its secrets (tls_opts_wipe).
  *
- * Trust: the system's default store (SSL_CTX_set_default_verify_paths:
- * OpenSSL's default file and directory, or SSL_CERT_FILE and
- * SSL_CERT_DIR) and, when given, o->ca_file and o->ca_dir in addition:
- * a private CA is trusted alongside the public ones, as `openssl
- * s_client -CAfile` does.  The name checked is o->server_name when set,
+ * Trust: o->ca_file and o->ca_dir when given, and the system's store
+ * in addition (a private CA is trusted alongside the public ones, as
+ * `openssl s_client -CAfile` does), looked up only when the chain asks
+ * for a certificate the given ones lack: OpenSSL's hashed directory
+ * (SSL_CERT_DIR) and, when SSL_CERT_FILE names one or there is no
+ * directory, the bundle file, indexed once per process (truststore.h).  The name checked is o->server_name when set,
  * else host (brackets, an IPv6 zone and a trailing dot dropped); a name
  * is checked against the certificate's DNS names (no partial
  * wildcards) and sent as SNI; an address is checked against its IP

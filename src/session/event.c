@@ -114,22 +114,49 @@ event_queue_new(void)
 }
 
 void
-event_queue_push(struct event_queue *q, struct event *ev)
+event_batch_add(struct event_batch *b, struct event *ev)
+{
+	ev->next = NULL;
+	if (b->tail != NULL)
+		b->tail->next = ev;
+	else
+		b->head = ev;
+	b->tail = ev;
+	b->n++;
+}
+
+void
+event_batch_clear(struct event_batch *b)
+{
+	struct event *ev = b->head;
+
+	while (ev != NULL) {
+		struct event *next = ev->next;
+
+		event_free(ev);
+		ev = next;
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+void
+event_queue_push_batch(struct event_queue *q, struct event_batch *b)
 {
 	static const char byte = 'e';
 	ssize_t n;
-
 	bool was_empty;
 
-	ev->next = NULL;
+	if (b->head == NULL)
+		return;
 	pthread_mutex_lock(&q->lock);
 	was_empty = q->head == NULL;
 	if (q->tail != NULL)
-		q->tail->next = ev;
+		q->tail->next = b->head;
 	else
-		q->head = ev;
-	q->tail = ev;
+		q->head = b->head;
+	q->tail = b->tail;
 	pthread_mutex_unlock(&q->lock);
+	memset(b, 0, sizeof(*b));
 	/* The consumer pops until the queue is empty, so one wake-up per
 	 * empty-to-non-empty change is enough.  A full pipe already wakes
 	 * it: EAGAIN is fine. */
@@ -138,6 +165,15 @@ event_queue_push(struct event_queue *q, struct event *ev)
 	do {
 		n = write(q->wake[1], &byte, 1);
 	} while (n < 0 && errno == EINTR);
+}
+
+void
+event_queue_push(struct event_queue *q, struct event *ev)
+{
+	struct event_batch b = { 0 };
+
+	event_batch_add(&b, ev);
+	event_queue_push_batch(q, &b);
 }
 
 static void

@@ -8,6 +8,7 @@
 #define IMAPCONN_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fail.h"
@@ -93,6 +94,20 @@ void event_free(struct event *ev);
 /* Human-readable name of an event type ("phase-start"). */
 const char *event_type_name(enum event_type t);
 
+/* Events one producer gathers to push together: one lock and at most
+ * one wake-up for all of them. */
+struct event_batch {
+	struct event *head;
+	struct event *tail;
+	size_t n;
+};
+
+/* Append ev (not NULL) to b, which owns it until pushed. */
+void event_batch_add(struct event_batch *b, struct event *ev);
+
+/* Free every event still in b and empty it. */
+void event_batch_clear(struct event_batch *b);
+
 struct event_queue;
 
 /* A queue with a wake-up descriptor for poll().  NULL on failure. */
@@ -100,6 +115,10 @@ struct event_queue *event_queue_new(void);
 
 /* Append ev; the queue owns it until popped.  Thread-safe. */
 void event_queue_push(struct event_queue *q, struct event *ev);
+
+/* Append every event of b in its order (the queue owns them) and empty
+ * b; nothing when b is empty.  Thread-safe. */
+void event_queue_push_batch(struct event_queue *q, struct event_batch *b);
 
 /* The oldest event, now owned by the caller, or NULL if empty.
  * Thread-safe; drains the wake-up descriptor when empty.  The

@@ -165,6 +165,7 @@ session_main(void *arg)
 	if (done != NULL)
 		done->flag = rc == 0;
 	session_emit_event(s, done);
+	session_emit_flush(s);
 	return NULL;
 }
 
@@ -281,6 +282,13 @@ int
 session_request_status(struct session *s, const char *raw, size_t len)
 {
 	return session_req_push(s, SESSION_REQ_STATUS, raw, len, 0);
+}
+
+int
+session_request_statuses(struct session *s, const char *const *raws,
+			 const size_t *lens, size_t n)
+{
+	return session_req_push_statuses(s, raws, lens, n);
 }
 
 int

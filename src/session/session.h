@@ -39,6 +39,14 @@ int session_request_examine(struct session *s, const char *raw,
 int session_request_status(struct session *s, const char *raw,
 			   size_t len);
 
+/* STATUS of n mailboxes (raws[i], lens[i] bytes each): as n calls of
+ * session_request_status, queued together; the session sends the
+ * STATUS requests it finds queued together (up to 64, each without a
+ * literal) in one write and answers each in order.  0, or -1 with none
+ * queued. */
+int session_request_statuses(struct session *s, const char *const *raws,
+			     const size_t *lens, size_t n);
+
 /* LOGOUT and end: answered by the logout phase and EV_DONE. */
 int session_request_quit(struct session *s);
 

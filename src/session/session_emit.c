@@ -133,6 +133,16 @@ redact_event(struct session *s, struct event *ev)
 		redact_message(s, ev->message);
 }
 
+/* The events a long reply brings by the thousand (mailboxes,
+ * counts, messages, lines): they wait in the batch for the next wait
+ * or any other event, so that many cross to the consumer at once. */
+static bool
+is_bulk(enum event_type t)
+{
+	return t == EV_MAILBOX || t == EV_STATUS || t == EV_MESSAGE ||
+	       t == EV_TRANSCRIPT;
+}
+
 void
 session_emit_event(struct session *s, struct event *ev)
 {
@@ -141,7 +151,15 @@ session_emit_event(struct session *s, struct event *ev)
 	redact_event(s, ev);
 	ev->at_ms = clock_ms() - s->t0;
 	ev->wall_ms = clock_wall_ms();
-	event_queue_push(s->q, ev);
+	event_batch_add(&s->batch, ev);
+	if (!is_bulk(ev->type) || s->batch.n >= SESS_BATCH_MAX)
+		session_emit_flush(s);
+}
+
+void
+session_emit_flush(struct session *s)
+{
+	event_queue_push_batch(s->q, &s->batch);
 }
 
 void
@@ -227,10 +245,13 @@ void
 session_emit_transcript(struct session *s, char dir, const char *text,
 			size_t len)
 {
-	struct event *ev = event_new(EV_TRANSCRIPT, s->phase);
+	struct event *ev;
 	char buf[SESS_RAW_MAX * 4 + 64];
 	size_t n;
 
+	if (!s->cfg.transcript)
+		return;
+	ev = event_new(EV_TRANSCRIPT, s->phase);
 	if (ev == NULL)
 		return;
 	ev->dir = dir;

@@ -15,9 +15,16 @@
 
 struct session;
 
-/* Push ev (NULL is ignored; the queue owns it after), stamped with
- * the time since the session started. */
+/* Push ev (NULL is ignored; the session, then the queue, owns it
+ * after), stamped with the time since the session started.  Mailboxes,
+ * counts, messages and transcript lines wait in the session's batch
+ * (at most SESS_BATCH_MAX) until another event comes or
+ * session_emit_flush() is called; every other event goes at once with
+ * those before it. */
 void session_emit_event(struct session *s, struct event *ev);
+/* Push what waits in the batch: before every wait, so that the consumer
+ * sees everything that arrived before it. */
+void session_emit_flush(struct session *s);
 /* EV_NOTE with the formatted text (cut at 511 bytes). */
 void session_emit_note(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -33,7 +40,7 @@ void session_emit_skip(struct session *s, enum phase p, const char *why);
 /* EV_WAIT until deadline_ms, naming s->awaiting when set. */
 void session_emit_wait(struct session *s, int64_t deadline_ms);
 /* EV_TRANSCRIPT of a line sent ('C') or received ('S'), escaped, its
- * CRLF dropped. */
+ * CRLF dropped; nothing at all unless s->cfg.transcript. */
 void session_emit_transcript(struct session *s, char dir, const char *text,
 			     size_t len);
 /* EV_TLS with the link's summary and chain; no-op without TLS. */

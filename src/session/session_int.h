@@ -38,6 +38,7 @@ struct tunnel;
  * them.  Replies past either bound are counted, not kept. */
 #define SESS_MAILBOXES_MAX 200000
 #define SESS_MAILBOX_BYTES_MAX (8 * 1024 * 1024)
+#define SESS_BATCH_MAX 256	/* events pushed to the consumer at once */
 #define SESS_RAW_MAX 1024	/* bytes of a response shown in the
 				 * transcript (escaped, then cut) */
 
@@ -95,6 +96,7 @@ struct session {
 	struct knowncerts_entry known;	/* its entry then */
 	char known_key[KNOWNCERTS_KEY_MAX];	/* "host:port" */
 	const char *trusted_by;		/* "pin", "known-certs" or NULL */
+	struct event_batch batch;	/* events not yet pushed */
 	char awaiting[80];		/* "the reply to ID (A1)" while
 					 * waiting for it; "": the phase's */
 };

@@ -37,6 +37,7 @@ session_io_send(struct session *s, struct imap_cmd *cmd)
 		if (i == 0)
 			session_pipe_record(s, imap_cmd_tag(cmd), seg.shown);
 		session_emit_transcript(s, 'C', seg.shown, strlen(seg.shown));
+		session_emit_flush(s);
 		if (link_write_all(&s->link, seg.data, seg.len, deadline,
 				   s->phase, &s->fail) != 0) {
 			s->usable = false;
@@ -223,6 +224,7 @@ session_io_read(struct session *s, struct imap_response **out)
 			session_emit_wait(s, deadline);
 			announced = true;
 		}
+		session_emit_flush(s);
 		if (link_read(&s->link, s->rbuf, sizeof(s->rbuf), &got,
 			      deadline, s->phase, &s->fail) != 0) {
 			/* A read cancelled after the greeting leaves the
@@ -358,6 +360,7 @@ session_io_send_together(struct session *s, struct imap_cmd *const *cmds,
 	}
 	if (first != NULL)
 		session_pipe_together(s, first, last);
+	session_emit_flush(s);
 	rc = link_write_all(&s->link, buf, total,
 			    session_time_until(s), s->phase,
 			    &s->fail);

@@ -19,6 +19,9 @@
 #include "session_mailbox.h"
 #include "session_req.h"
 
+/* STATUS commands sent in one write at most. */
+#define REQ_STATUS_BATCH 64
+
 struct request {
 	enum session_req_type type;
 	unsigned newest;
@@ -27,35 +30,85 @@ struct request {
 	char raw[];		/* the mailbox's raw name, NUL-terminated */
 };
 
-int
-session_req_push(struct session *s, enum session_req_type type,
-		 const char *raw, size_t len, unsigned newest)
+static struct request *
+request_new(enum session_req_type type, const char *raw, size_t len,
+	    unsigned newest)
 {
 	struct request *r = calloc(1, sizeof(*r) + len + 1);
-	struct request **tail;
-	int rc = 0;
 
 	if (r == NULL)
-		return -1;
+		return NULL;
 	r->type = type;
 	r->newest = newest;
 	r->len = len;
 	if (len > 0)
 		memcpy(r->raw, raw, len);
+	return r;
+}
+
+static void
+requests_free(struct request *r)
+{
+	while (r != NULL) {
+		struct request *next = r->next;
+
+		free(r);
+		r = next;
+	}
+}
+
+/* Queue the chain from first at once, with one wake-up. */
+static int
+queue_chain(struct session *s, struct request *first)
+{
+	struct request **tail;
+	int rc = 0;
+
 	pthread_mutex_lock(&s->cancel_lock);
 	if (s->req_closed) {
 		rc = -1;
-		free(r);
+		requests_free(first);
 	} else {
 		tail = &s->req_head;
 		while (*tail != NULL)
 			tail = &(*tail)->next;
-		*tail = r;
+		*tail = first;
 		if (write(s->req_pipe[1], "r", 1) < 0 && errno != EAGAIN)
 			rc = -1;
 	}
 	pthread_mutex_unlock(&s->cancel_lock);
 	return rc;
+}
+
+int
+session_req_push(struct session *s, enum session_req_type type,
+		 const char *raw, size_t len, unsigned newest)
+{
+	struct request *r = request_new(type, raw, len, newest);
+
+	if (r == NULL)
+		return -1;
+	return queue_chain(s, r);
+}
+
+int
+session_req_push_statuses(struct session *s, const char *const *raws,
+			  const size_t *lens, size_t n)
+{
+	struct request *first = NULL, **tail = &first, *last = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		last = request_new(SESSION_REQ_STATUS, raws[i], lens[i], 0);
+		if (last == NULL) {
+			requests_free(first);
+			return -1;
+		}
+		*tail = last;
+		tail = &last->next;
+	}
+	if (first == NULL)
+		return 0;
+	return queue_chain(s, first);
 }
 
 static struct request *
@@ -159,6 +212,107 @@ serve_status(struct session *s, const struct request *r)
 		request_done(s, NULL);
 	imap_response_free(done);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The STATUS command of r in a command of its own, when it fits in one
+ * write with others (no literal); NULL otherwise. */
+static struct imap_cmd *
+status_cmd(struct session *s, const struct request *r)
+{
+	struct imap_cmd *c = imap_cmd_new();
+
+	if (c == NULL)
+		return NULL;
+	imap_cmd_set_flags(c, s->cmd_flags);
+	if (imap_cmd_status(c, &s->tagger, r->raw, r->len) != 0 ||
+	    imap_cmd_nsegments(c) != 1) {
+		imap_cmd_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The STATUS requests queued behind the first (itself one), as long as
+ * each is one plain command, up to REQ_STATUS_BATCH in all: they go out
+ * in one write, so that a page of counts costs one round trip.  The
+ * first request that does not fit goes back to the queue. */
+static size_t
+take_statuses(struct session *s, struct request **reqs,
+	      struct imap_cmd **cmds)
+{
+	size_t n = 1;
+
+	pthread_mutex_lock(&s->cancel_lock);
+	while (n < REQ_STATUS_BATCH && s->req_head != NULL &&
+	       s->req_head->type == SESSION_REQ_STATUS) {
+		struct request *r = s->req_head;
+
+		cmds[n] = status_cmd(s, r);
+		if (cmds[n] == NULL)
+			break;
+		s->req_head = r->next;
+		r->next = NULL;
+		reqs[n++] = r;
+	}
+	pthread_mutex_unlock(&s->cancel_lock);
+	return n;
+}
+
+/* Send the n STATUS commands together, then read each reply in order:
+ * every request gets its EV_STATUS and EV_REQUEST_DONE, or a refusal,
+ * as if served one by one. */
+static int
+run_statuses(struct session *s, struct imap_cmd *const *cmds, size_t n)
+{
+	char text[400];
+	struct failure f;
+
+	if (session_io_send_together(s, cmds, n) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct imap_response *done = NULL;
+
+		if (session_io_until_tagged(s, imap_cmd_tag(cmds[i]),
+					    session_mailbox_status, NULL,
+					    &done) != 0)
+			return -1;
+		if (done->status == IMAP_ST_OK) {
+			request_done(s, NULL);
+		} else {
+			session_io_server_text(done, text, sizeof(text));
+			fail_set(&f, s->phase, FAIL_SERVER,
+				 "%s refused: %s", phase_name(s->phase),
+				 text);
+			request_done(s, &f);
+		}
+		imap_response_free(done);
+	}
+	return 0;
+}
+
+/* r and the STATUS requests right behind it.  r itself is served alone
+ * when its command needs a literal (or cannot be built). */
+static int
+serve_statuses(struct session *s, struct request *r)
+{
+	struct request *reqs[REQ_STATUS_BATCH];
+	struct imap_cmd *cmds[REQ_STATUS_BATCH];
+	size_t n;
+	int rc;
+
+	s->phase = PHASE_LIST;
+	cmds[0] = status_cmd(s, r);
+	if (cmds[0] == NULL)
+		return serve_status(s, r);
+	reqs[0] = r;
+	n = take_statuses(s, reqs, cmds);
+	rc = run_statuses(s, cmds, n);
+	for (size_t i = 0; i < n; i++) {
+		imap_cmd_free(cmds[i]);
+		if (i > 0)
+			free(reqs[i]);
+	}
+	return rc;
 }
 
 /* The FETCH answers kept: only for the messages asked for (lo..hi) and
@@ -313,6 +467,7 @@ idle_wait(struct session *s)
 
 	if (session_io_buffered(s) > 0 || link_pending(&s->link) > 0)
 		return unsolicited(s);
+	session_emit_flush(s);
 	while (poll(pfd, 3, -1) < 0)
 		if (errno != EINTR)
 			return 1;
@@ -347,7 +502,7 @@ session_req_serve(struct session *s)
 		if (r->type == SESSION_REQ_EXAMINE)
 			rc = serve_examine(s, r);
 		else
-			rc = serve_status(s, r);
+			rc = serve_statuses(s, r);
 		free(r);
 		if (rc != 0)
 			return -1;

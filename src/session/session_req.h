@@ -15,6 +15,11 @@ enum session_req_type {
  * closed or memory ran out. */
 int session_req_push(struct session *s, enum session_req_type type,
 		     const char *raw, size_t len, unsigned newest);
+/* Queue n STATUS requests (raws[i]: lens[i] bytes, copied) at once,
+ * with one wake-up, so that the session sends them in one write.  0,
+ * or -1 (none queued) as for session_req_push. */
+int session_req_push_statuses(struct session *s, const char *const *raws,
+			      const size_t *lens, size_t n);
 /* Refuse further requests and drop those not served. */
 void session_req_close(struct session *s);
 /* Serve requests until quit (0) or a failure (-1 with s->fail set). */

@@ -155,6 +155,7 @@ send_line(struct session *s, struct exchange *e, const char *b64,
 	memcpy(line, b64, n);
 	memcpy(line + n, "\r\n", 3);
 	session_emit_transcript(s, 'C', shown, strlen(shown));
+	session_emit_flush(s);
 	rc = link_write_all(&s->link, line, n + 2, session_time_until(s),
 			    s->phase, &s->fail);
 	OPENSSL_cleanse(line, n + 2);

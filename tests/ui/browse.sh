@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # browse.sh - the whole way through against the test Dovecot: fill the
 # form by typing, connect, see the folder tree with decoded names, filter
-# it, open INBOX, see its count and a subject, quit after LOGOUT.
+# it, open INBOX, see its count and a subject, quit after LOGOUT.  The
+# counts of the rows on screen are asked for in one write.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=browse
@@ -12,7 +13,7 @@ need_tmux
 need_dovecot
 setup
 start_dovecot
-start_ui
+start_ui --transcript "$tmp/browse.transcript"
 
 wait_for "connect to an IMAP server"
 # Host, then Port (its value replaced by what is typed), Timeout,
@@ -43,6 +44,12 @@ hides "Entw&APw-rfe"
 # Counts arrive in the background (STATUS for the rows shown).
 wait_for_re 'INBOX \[Inbox\] +3 +3 *$'
 wait_for_re ' Q4 +1 +1 *$'
+# The counts of the whole screen in one round trip: every STATUS went
+# out (one write) before the first reply came back.
+together=$(awk '/ C: [^ ]+ STATUS /{ n++; next }
+		n > 0 && / S: /{ print n; exit }' "$tmp/browse.transcript")
+[ "${together:-0}" -ge 10 ] ||
+	fail "STATUS went out ${together:-0} at a time, not the screen's 10+"
 # CJK names take two columns a character: the counts still line up.
 width() { screen | grep -F -- "$1" | LC_ALL=C.UTF-8 wc -L; }
 [ "$(width "日本語")" = "$(width "Trash [Trash]")" ] ||

@@ -369,21 +369,33 @@ req_pop(struct conn *c)
 }
 
 int
-conn_request_status(struct conn *c, const struct mailbox_entry *e)
+conn_request_statuses(struct conn *c, const struct mailbox_entry *const *e,
+		      size_t n)
 {
+	const char *raws[CONN_STATUS_INFLIGHT];
+	size_t lens[CONN_STATUS_INFLIGHT], k = 0;
 	unsigned id;
 
 	if (!c->ready || c->done || c->quitting)
 		return -1;
-	if (conn_status_asked(c, e->raw, e->raw_len)
-	    || c->status_inflight >= CONN_STATUS_INFLIGHT
-	    || c->req_n == CONN_REQ_MAX)
-		return 1;
-	if (session_request_status(c->s, e->raw, e->raw_len) != 0)
+	for (size_t i = 0; i < n; i++) {
+		if (conn_status_asked(c, e[i]->raw, e[i]->raw_len))
+			continue;
+		if (c->status_inflight + k >= CONN_STATUS_INFLIGHT
+		    || c->req_n + k >= CONN_REQ_MAX)
+			break;
+		raws[k] = e[i]->raw;
+		lens[k++] = e[i]->raw_len;
+	}
+	if (k == 0)
+		return 0;
+	if (session_request_statuses(c->s, raws, lens, k) != 0)
 		return -1;
-	req_push(c, CONN_REQ_STATUS, &id);
-	asked_add(c, e->raw, e->raw_len);
-	return 0;
+	for (size_t i = 0; i < k; i++) {
+		req_push(c, CONN_REQ_STATUS, &id);
+		asked_add(c, raws[i], lens[i]);
+	}
+	return (int)k;
 }
 
 int

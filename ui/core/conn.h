@@ -49,7 +49,8 @@ enum conn_row_kind {
 #define CONN_NEWEST 20		/* messages listed when a mailbox opens */
 #define CONN_LINES_MAX 100000	/* transcript lines kept (the newest) */
 #define CONN_REQ_MAX 64		/* requests outstanding */
-#define CONN_STATUS_INFLIGHT 8	/* STATUS requests outstanding */
+#define CONN_STATUS_INFLIGHT 64	/* STATUS requests outstanding: a
+					 * screen of rows at once */
 
 /* One row of the progress list. */
 struct conn_row {
@@ -197,10 +198,12 @@ void conn_quit(struct conn *c);
  * everything.  NULL is fine. */
 void conn_free(struct conn *c);
 
-/* Ask for the counts of e in the background, unless asked before or
- * CONN_STATUS_INFLIGHT requests are outstanding.  Returns 0 when asked,
- * 1 when not now, -1 when the session cannot take requests. */
-int conn_request_status(struct conn *c, const struct mailbox_entry *e);
+/* Ask for the counts of the n mailboxes e[] that were not asked for
+ * before, as many as CONN_STATUS_INFLIGHT allows, in one go: the
+ * session sends them in one write.  Returns how many were asked, or -1
+ * when the session cannot take requests. */
+int conn_request_statuses(struct conn *c, const struct mailbox_entry *const *e,
+			  size_t n);
 
 /* Whether the counts of the mailbox raw were asked for. */
 bool conn_status_asked(const struct conn *c, const char *raw, size_t len);

@@ -258,23 +258,25 @@ draw_row(struct ui *ui, size_t i, int y, bool is_cursor)
 		draw_counts(ui, e, y, is_cursor ? attr : 0);
 }
 
-/* Ask for the counts of the rows on screen that have none. */
+/* Ask for the counts of the rows on screen that have none, all in one
+ * request: the session sends them in one write. */
 static void
 request_counts(struct ui *ui, size_t first, size_t n)
 {
+	const struct mailbox_entry *want[CONN_STATUS_INFLIGHT];
 	struct mbtree_row row;
+	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		int rc;
-
+	for (size_t i = 0; i < n && k < CONN_STATUS_INFLIGHT; i++) {
 		mbtree_row(tree(ui), first + i, &row);
-		if (!selectable(row.entry) || row.entry->has_status)
+		if (!selectable(row.entry) || row.entry->has_status ||
+		    conn_status_asked(ui->conn, row.entry->raw,
+				      row.entry->raw_len))
 			continue;
-		rc = conn_request_status(ui->conn, row.entry);
-		if (rc < 0 || (rc > 0 && ui->conn->status_inflight
-					 >= CONN_STATUS_INFLIGHT))
-			return;
+		want[k++] = row.entry;
 	}
+	if (k > 0)
+		conn_request_statuses(ui->conn, want, k);
 }
 
 static void
