@@ -4,7 +4,8 @@
 # from its password-file, no form), s in the mailbox list saves the
 # connection as a new account (no password in the file), the next start
 # lists it and connects with it; e opens an account in the form, and n
-# an empty form.
+# an empty form.  An account of ~/.mbsyncrc is listed after them, with
+# its file and line, and connects the same way.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=accounts
@@ -34,9 +35,21 @@ host = imap.example.invalid
 user = nobody
 END
 
+mkdir -p "$tmp/home"
+cat >"$tmp/home/.mbsyncrc" <<END
+IMAPAccount mine
+Host localhost
+Port $IMAPS_PORT
+User $TEST_USER
+PassCmd "cat $tmp/pw"
+SSLType IMAPS
+CertificateFile $CA_FILE
+END
+
 UI_ENV="XDG_CONFIG_HOME=$tmp/xdg" start_ui
 wait_for "accounts"
-shows "from $CONFIG"
+shows "from $CONFIG and other mail clients' settings"
+wait_for_re "mbsync:mine +$TEST_USER +localhost port $IMAPS_PORT +\\(/tmp/"
 wait_for_re "dove +$TEST_USER +localhost port $IMAPS_PORT"
 shows "elsewhere"
 keys Enter
@@ -65,6 +78,16 @@ quit_ok
 # The next start lists it, and connects with it.
 UI_ENV="XDG_CONFIG_HOME=$tmp/xdg" start_ui
 wait_for_re "again +$TEST_USER +localhost port $IMAPS_PORT"
+keys End
+keys Up
+keys Enter
+wait_for "mailboxes: localhost"
+wait_for "INBOX"
+quit_ok
+
+# The account of ~/.mbsyncrc connects with its own settings.
+UI_ENV="XDG_CONFIG_HOME=$tmp/xdg" start_ui
+wait_for "mbsync:mine"
 keys End
 keys Enter
 wait_for "mailboxes: localhost"

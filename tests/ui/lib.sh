@@ -72,8 +72,10 @@ start_ui() {
 		printf 'sh -c '\''echo $$ >"$0"; exec "$@"'\'' %q ' \
 			"$tmp/pid"
 		printf 'env -u IMAPCONN_PASSWORD LANG=C.UTF-8 LC_ALL=C.UTF-8 '
-		# No account of the tester's own: an empty configuration.
-		printf 'XDG_CONFIG_HOME=%q ' "$tmp/no-config"
+		# No account of the tester's own: an empty configuration,
+		# and a home without other clients' settings.
+		printf 'XDG_CONFIG_HOME=%q HOME=%q ' "$tmp/no-config" \
+			"$tmp/home"
 		# UI_ENV: NAME=VALUE words, split on purpose.
 		# shellcheck disable=SC2086
 		printf '%s ' ${UI_ENV:-}
@@ -84,6 +86,7 @@ start_ui() {
 		printf 'sleep 600\n'
 	} >"$tmp/run.sh"
 	chmod +x "$tmp/run.sh"
+	mkdir -p "$tmp/home"
 	local size=${UI_SIZE:-100x30}
 	new_sock
 	tmux -L "$sock" -f /dev/null new-session -d -s ui -x "${size%x*}" \

@@ -1,5 +1,6 @@
-/* accounts.c - where the interface starts when the configuration file
- * has accounts and the command line named no host: the accounts, one a
+/* accounts.c - where the interface starts when the command line named
+ * no host and there are accounts: those of the configuration file,
+ * then those found in other mail clients' settings (read only), one a
  * row; Enter connects, e edits in the form, n starts a new one. */
 #include <curses.h>
 #include <stdio.h>
@@ -12,6 +13,8 @@
 #include "escape.h"
 #include "formmodel.h"
 #include "frame.h"
+#include "importacct.h"
+#include "importfind.h"
 #include "listview.h"
 #include "profile.h"
 #include "screen.h"
@@ -25,6 +28,7 @@ struct accounts {
 	struct listview lv;
 	struct profile_file file;
 	bool loaded;		/* file holds what was read */
+	struct import_list *found;	/* other clients' accounts */
 	char path[4096];
 	char err[PROFILE_ERR_MAX];	/* why the file could not be read */
 };
@@ -33,6 +37,34 @@ static struct accounts *
 self(const struct ui *ui)
 {
 	return screen_data(ui, SCREEN_ACCOUNTS);
+}
+
+static size_t
+profiles(const struct accounts *a)
+{
+	return a->loaded ? a->file.n : 0;
+}
+
+static size_t
+rows(const struct accounts *a)
+{
+	return profiles(a) + (a->found != NULL ? a->found->n : 0);
+}
+
+/* Other clients' accounts, found under HOME (read, never written). */
+static void
+find_others(struct accounts *a)
+{
+	const char *home = getenv("HOME");
+
+	if (a->found != NULL)
+		importacct_free(a->found);
+	free(a->found);
+	a->found = home != NULL && home[0] == '/'
+		   ? calloc(1, sizeof(*a->found)) : NULL;
+	if (a->found != NULL)
+		importfind_all(home, getenv("XDG_CONFIG_HOME"), a->found,
+			       NULL);
 }
 
 /* Read the file again (it may have changed: s saves to it). */
@@ -45,11 +77,11 @@ load(struct ui *ui)
 		profile_file_free(&a->file);
 	a->loaded = false;
 	a->err[0] = '\0';
-	if (accountsave_path(ui, a->path, sizeof(a->path)) != 0)
-		return;
-	a->loaded = profile_read(a->path, &a->file, a->err,
-				 sizeof(a->err)) == 0;
-	listview_set_len(&a->lv, a->loaded ? a->file.n : 0);
+	if (accountsave_path(ui, a->path, sizeof(a->path)) == 0)
+		a->loaded = profile_read(a->path, &a->file, a->err,
+					 sizeof(a->err)) == 0;
+	find_others(a);
+	listview_set_len(&a->lv, rows(a));
 }
 
 static void
@@ -59,6 +91,9 @@ accounts_free(void *data)
 
 	if (a->loaded)
 		profile_file_free(&a->file);
+	if (a->found != NULL)
+		importacct_free(a->found);
+	free(a->found);
 }
 
 /* There is nothing to show without accounts: the form instead. */
@@ -66,15 +101,23 @@ static int
 accounts_open(struct ui *ui)
 {
 	load(ui);
-	return self(ui)->loaded && self(ui)->file.n > 0 ? 0 : -1;
+	return rows(self(ui)) > 0 ? 0 : -1;
 }
 
 static void
 accounts_enter(struct ui *ui)
 {
 	listview_init(&self(ui)->lv, false);
-	listview_set_len(&self(ui)->lv, self(ui)->file.n);
+	listview_set_len(&self(ui)->lv, rows(self(ui)));
 }
+
+/* What a row shows, from an account of the file or another client's. */
+struct row {
+	char name[128];
+	const char *user, *host, *port, *tunnel;
+	const char *file;	/* another client's file; NULL: ours */
+	int line;
+};
 
 /* The value of key in p, or "". */
 static const char *
@@ -86,23 +129,61 @@ value_of(const struct profile *p, const char *key)
 	return "";
 }
 
+/* The value of option in an imported account, or "". */
+static const char *
+setting_of(const struct import_account *acc, const char *option)
+{
+	const struct import_setting *st = importacct_get(acc, option);
+
+	return st != NULL && st->value != NULL ? st->value : "";
+}
+
 static void
-draw_row(struct ui *ui, const struct profile *p, int y, bool is_cursor)
+row_of(const struct accounts *a, size_t i, struct row *r)
+{
+	const struct import_account *acc;
+	const struct profile *p;
+
+	memset(r, 0, sizeof(*r));
+	if (i < profiles(a)) {
+		p = &a->file.profiles[i];
+		snprintf(r->name, sizeof(r->name), "%s", p->name);
+		r->user = value_of(p, "user");
+		r->host = value_of(p, "host");
+		r->port = value_of(p, "port");
+		r->tunnel = value_of(p, "tunnel");
+		return;
+	}
+	acc = &a->found->acc[i - profiles(a)];
+	snprintf(r->name, sizeof(r->name), "%s:%s",
+		 importacct_client_name(acc->client), acc->name);
+	r->user = setting_of(acc, "user");
+	r->host = setting_of(acc, "host");
+	r->port = setting_of(acc, "port");
+	r->tunnel = setting_of(acc, "tunnel");
+	r->file = acc->file;
+	r->line = acc->line;
+}
+
+static void
+draw_row(struct ui *ui, const struct row *r, int y, bool is_cursor)
 {
 	int attr = is_cursor ? frame_attr(ui, ROLE_CURSOR) : 0;
-	const char *tunnel = value_of(p, "tunnel"), *port;
-	const char *where = tunnel[0] ? tunnel : value_of(p, "host");
-	char raw[600], shown[600], user[300];
+	const char *where = r->tunnel[0] ? r->tunnel : r->host;
+	char raw[900], shown[900], user[300];
+	int n;
 
-	port = value_of(p, "port");
-	escape_text(value_of(p, "user"), strlen(value_of(p, "user")), user,
-		    sizeof(user));
-	snprintf(raw, sizeof(raw), "%s%s%s%s", tunnel[0] ? "tunnel: " : "",
-		 where, port[0] ? " port " : "", port);
+	escape_text(r->user, strlen(r->user), user, sizeof(user));
+	n = snprintf(raw, sizeof(raw), "%s%s%s%s",
+		     r->tunnel[0] ? "tunnel: " : "", where,
+		     r->port[0] ? " port " : "", r->port);
+	if (r->file != NULL && n > 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, "   (%s:%d)",
+			 r->file, r->line);
 	escape_text(raw, strlen(raw), shown, sizeof(shown));
 	if (is_cursor)
 		draw_fill(stdscr, y, 0, COLS, attr);
-	draw_text(stdscr, y, 2, NAME_W - 1, p->name, attr | A_BOLD);
+	draw_text(stdscr, y, 2, NAME_W - 1, r->name, attr | A_BOLD);
 	draw_text(stdscr, y, 2 + NAME_W, USER_W - 1, user, attr);
 	draw_text(stdscr, y, 2 + NAME_W + USER_W, COLS - NAME_W - USER_W - 3,
 		  shown, attr);
@@ -119,15 +200,31 @@ accounts_draw(struct ui *ui)
 	frame_draw(ui, "accounts");
 	escape_text(a->path, strlen(a->path), shown, sizeof(shown));
 	draw_textf(stdscr, 1, 2, COLS - 4, frame_attr(ui, ROLE_DIM),
-		   "from %s", shown);
+		   "from %s%s", shown, rows(a) > profiles(a) ? " and other "
+		   "mail clients' settings (read only)" : "");
 	draw_text(stdscr, TOP - 1, 2, NAME_W, "Account", h);
 	draw_text(stdscr, TOP - 1, 2 + NAME_W, USER_W, "User", h);
 	draw_text(stdscr, TOP - 1, 2 + NAME_W + USER_W, 20, "Server", h);
 	listview_set_height(&a->lv, (size_t)(LINES - TOP - 2));
 	n = listview_visible(&a->lv, &first);
-	for (size_t i = 0; i < n; i++)
-		draw_row(ui, &a->file.profiles[first + i], TOP + (int)i,
-			 first + i == a->lv.cursor);
+	for (size_t i = 0; i < n; i++) {
+		struct row r;
+
+		row_of(a, first + i, &r);
+		draw_row(ui, &r, TOP + (int)i, first + i == a->lv.cursor);
+	}
+}
+
+/* The command-line arguments of row i (another client's account: its
+ * settings translated, never its stored password). */
+static int
+account_args(const struct accounts *a, size_t i, int *n, char ***v)
+{
+	if (i < profiles(a))
+		return profile_args(&a->file.profiles[i], 0, NULL, n, v);
+	if (i < rows(a))
+		return importacct_args(&a->found->acc[i - profiles(a)], n, v);
+	return -1;
 }
 
 /* The form's values become those of the account under the cursor
@@ -142,9 +239,7 @@ take_account(struct ui *ui, bool connect)
 	struct formmodel *m = NULL;
 	int n = 0;
 
-	if (o != NULL && a->lv.cursor < a->file.n
-	    && profile_args(&a->file.profiles[a->lv.cursor], 0, NULL, &n,
-			    &v) == 0)
+	if (o != NULL && account_args(a, a->lv.cursor, &n, &v) == 0)
 		m = formmodel_from_args(n, v, connect, o, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "out of memory");
