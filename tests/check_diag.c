@@ -125,7 +125,7 @@ static const struct diag_case cases[] = {
 	  { "h" }, 0,
 	  NULL, NULL, { "this port expects TLS" } },
 	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
-	  { "h:993" }, 0, NULL, NULL,
+	  { "--starttls=off", "h:993" }, 0, NULL, NULL,
 	  { "port 993 expects TLS", "--ssl" } },
 	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
 	  { "--timeout=1", "h:4993" }, 0, NULL,

@@ -1404,15 +1404,17 @@ static const struct rule rules[] = {
 	  "(--ssl, port 993)" },
 	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_NOT_OFFERED, NULL,
 	  "the server does not offer STARTTLS (possible downgrade: password "
-	  "not sent): use Implicit TLS (--ssl, port 993); "
-	  "--starttls=opportunistic would go on unencrypted (insecure)" },
+	  "not sent): use Implicit TLS (--ssl, port 993); to talk to it in "
+	  "plain text anyway, --starttls=off (insecure; the password still "
+	  "needs --allow-plaintext-auth)" },
 	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_REFUSED, NULL, "the server "
 	  "refused STARTTLS (possible downgrade: password not sent): use "
-	  "Implicit TLS (--ssl, port 993); --starttls=opportunistic would go "
-	  "on unencrypted (insecure)" },
+	  "Implicit TLS (--ssl, port 993); to talk to it in plain text "
+	  "anyway, --starttls=off (insecure; the password still needs "
+	  "--allow-plaintext-auth)" },
 	{ FAIL_STARTTLS, ANY, ANY_REASON, NULL, "STARTTLS could not run, so "
 	  "the password was not sent: use Implicit TLS (--ssl, port 993), or "
-	  "--starttls=opportunistic to go on unencrypted (insecure)" },
+	  "--starttls=off for plain text (insecure)" },
 
 	{ FAIL_AUTH, ANY, FAIL_R_PLAINTEXT_WITHHELD, plaintext_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGINDISABLED, logindisabled_hint, NULL },
