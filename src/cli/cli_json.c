@@ -109,6 +109,15 @@ json_tls_one(struct json *j, const struct run_item *it)
 	json_str(j, "verify_error_text", t->verify_error_text[0] ?
 		 t->verify_error_text : NULL);
 	json_int(j, "verify_error_depth", t->verify_error_depth);
+	json_arr_open(j, "problems");
+	for (int i = 0; i < t->nproblems && i < TLS_PROBLEMS_MAX; i++) {
+		json_obj_open(j, NULL);
+		json_int(j, "code", t->problems[i].code);
+		json_int(j, "depth", t->problems[i].depth);
+		json_str(j, "text", t->problems[i].text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
 	json_str(j, "trust", t->trust[0] ? t->trust : NULL);
 	/* "pin" or "known-certs" when one of them decided the trust. */
 	json_str(j, "trusted_by", t->trusted_by[0] ? t->trusted_by : NULL);

@@ -447,6 +447,25 @@ report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 }
 
 void
+report_tls_problems(const struct tls_summary *t,
+		    void (*line)(void *arg, const char *text), void *arg)
+{
+	char buf[sizeof(t->problems[0].text) + 16];
+
+	for (int i = 0; i < t->nproblems && i < TLS_PROBLEMS_MAX; i++) {
+		snprintf(buf, sizeof(buf), "%d. %s", i + 1,
+			 t->problems[i].text);
+		line(arg, buf);
+	}
+}
+
+static void
+problem_line(void *arg, const char *text)
+{
+	fprintf(arg, "    %s\n", text);
+}
+
+void
 report_print_tls(FILE *out, const struct tls_summary *t)
 {
 	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
@@ -460,6 +479,11 @@ report_print_tls(FILE *out, const struct tls_summary *t)
 			t->verify_enabled ? "" : " (--insecure)",
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
+	if (t->nproblems > 0) {
+		fprintf(out, "  problems  %d, the most important first\n",
+			t->nproblems);
+		report_tls_problems(t, problem_line, out);
+	}
 	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
 }
 

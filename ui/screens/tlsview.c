@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "listview.h"
 #include "prompt.h"
+#include "report.h"
 #include "screen.h"
 #include "screens.h"
 #include "server_id.h"
@@ -170,6 +171,34 @@ add_connection(struct tlsview *t, const struct tls_summary *s)
 		  "%s", s->trust[0] ? s->trust : "-");
 }
 
+static void
+problem_line(void *arg, const char *text)
+{
+	add(arg, ROLE_FAIL, "  %s", text);
+}
+
+/* Every problem verification found, the most important first. */
+static void
+add_problems(struct tlsview *t, const struct tls_summary *s)
+{
+	if (s->nproblems == 0)
+		return;
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Problems (%d, the most important first)",
+	    s->nproblems);
+	report_tls_problems(s, problem_line, t);
+}
+
+/* The first problem at depth d, or NULL. */
+static const struct tls_problem *
+problem_at(const struct tls_summary *s, int d)
+{
+	for (int i = 0; i < s->nproblems && i < TLS_PROBLEMS_MAX; i++)
+		if (s->problems[i].depth == d)
+			return &s->problems[i];
+	return NULL;
+}
+
 /* Whether a certificate name ("DNS:x", "IP:y") is exactly the one
  * expected; only a marker for the eye: OpenSSL made the decision. */
 static bool
@@ -281,8 +310,12 @@ add_depths(struct tlsview *t, const struct tls_summary *s)
 		const char *who = d < s->chain_len ? s->chain[d].subject :
 				  "(from the local trust store)";
 
+		const struct tls_problem *p = problem_at(s, d);
+
 		if (s->verified)
 			add(t, ROLE_OK, "  depth %d  ok       %s", d, who);
+		else if (p != NULL)
+			add(t, ROLE_FAIL, "  depth %d  FAILED   %s", d, p->text);
 		else if (d == s->verify_error_depth)
 			add(t, ROLE_FAIL, "  depth %d  FAILED   %s: %s", d,
 			    who, s->verify_error_text);
@@ -419,6 +452,7 @@ build(struct ui *ui)
 		add(t, ROLE_DIM, "no TLS on this connection (yet)");
 	} else {
 		add_connection(t, s);
+		add_problems(t, s);
 		add_names(t, s);
 		add_chain(t, s);
 		add_depths(t, s);
