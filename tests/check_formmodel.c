@@ -1032,9 +1032,10 @@ START_TEST(test_detect_options)
 	ck_assert_uint_eq(p.port_tls, 995);
 	ck_assert_uint_eq(p.port_starttls, 1143);
 	ck_assert(p.timeout_s == 9);
-	/* Verification always; each probe sets the name it checks. */
+	/* Verification always; Server name is the name every probe
+	 * checks, as --detect takes --server-name. */
 	ck_assert(p.tls.verify);
-	ck_assert_str_eq(p.tls.server_name, "");
+	ck_assert_str_eq(p.tls.server_name, "sni.example.com");
 	ck_assert_str_eq(p.tls.ca_file, "/x/ca.pem");
 	tls_opts_wipe(&p.tls);
 	formmodel_free(m);

@@ -753,9 +753,9 @@ detect_fill(const struct formmodel *m, const struct conn_config *cfg,
 	p->timeout_s = detect_timeout(m, cfg);
 	p->tls = cfg->ep.tls;
 	/* A recommendation needs verified certificates (RFC 8314); each
-	 * probe sets the name checked itself (RFC 7817). */
+	 * probe checks its own name (RFC 7817) unless Server name gives
+	 * the one to check. */
 	p->tls.verify = true;
-	p->tls.server_name[0] = '\0';
 }
 
 int
