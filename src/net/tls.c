@@ -22,6 +22,7 @@
 #include "idna.h"
 #include "net.h"
 #include "tls.h"
+#include "tlsinfo.h"
 #include "truststore.h"
 
 struct tls_client {
@@ -760,6 +761,8 @@ tls_client_new(const struct tls_opts *o, const char *host,
 		return NULL;
 	}
 	SSL_set_app_data(t->ssl, t);
+	/* The server's OCSP answer, when it staples one (shown only). */
+	SSL_set_tlsext_status_type(t->ssl, TLSEXT_STATUSTYPE_ocsp);
 	SSL_set_msg_callback(t->ssl, hello_seen);
 	SSL_set_msg_callback_arg(t->ssl, t);
 	if (set_peer_name(t, o, host, kind, f) != 0 ||
@@ -1735,6 +1738,10 @@ tls_get_summary(const struct tls_client *t, struct tls_summary *out)
 	}
 	out->verified = out->chain_sent > 0 && t->leaf_ok &&
 			out->verify_error == X509_V_OK;
+	if (t->established)
+		tlsinfo_fill(t->ssl, &out->details);
+	else
+		out->details.forward_secrecy = -1;
 	summary_trust(t, out);
 }
 

@@ -55,6 +55,26 @@ struct tls_problem {
 				 * or names involved */
 };
 
+/* What else a completed handshake agreed on, as text (ASCII from
+ * OpenSSL's own tables and the certificate; "" when not known). */
+struct tls_details {
+	char key[48];		/* the server's key: "EC 256 bits (P-256)",
+				 * "RSA 2048 bits" */
+	char sig_alg[64];	/* its certificate's signature algorithm:
+				 * "ecdsa-with-SHA256" */
+	char group[32];		/* the key exchange group: "x25519",
+				 * "secp256r1"; "" when none */
+	int forward_secrecy;	/* 1 yes (ECDHE, DHE, TLS 1.3), 0 no (RSA
+				 * key exchange), -1 not known */
+	char kx[16];		/* the key exchange: "ECDHE", "RSA", "any"
+				 * (TLS 1.3) */
+	char ocsp[160];		/* the stapled OCSP answer: "not stapled",
+				 * "good (this update ..., next ...)",
+				 * "REVOKED on ...", "unknown", "unreadable" */
+	char weak[192];		/* why the version or cipher accepted is
+				 * weak; "" when neither is */
+};
+
 /* What the handshake negotiated and what verification found.  A plain
  * value (fixed arrays, no pointers): copy it freely. */
 struct tls_summary {
@@ -84,6 +104,7 @@ struct tls_summary {
 	int verified_chain_len;	/* length of the chain verification
 				 * built, trust anchor included; after a
 				 * failure, as far as it got */
+	struct tls_details details;	/* once the handshake completed */
 	char trust[TLS_TRUST_MAX];	/* where trust came from, one line,
 					 * terminal-safe: "--ca-file PATH",
 					 * "--ca-dir PATH", "the system

@@ -146,6 +146,30 @@ add_field(struct tlsview *t, enum theme_role role, const char *label,
 	add_value(t, role, "  ", label, value);
 }
 
+/* Key, exchange, forward secrecy, OCSP, and what is weak. */
+static void
+add_details(struct tlsview *t, const struct tls_summary *s)
+{
+	const struct tls_details *d = &s->details;
+	const char *fs = report_tls_fs_words(s);
+
+	if (d->key[0] != '\0')
+		add_field(t, ROLE_NORMAL, "Server key", "%s, certificate "
+			  "signed with %s", d->key, d->sig_alg);
+	if (d->group[0] != '\0' || d->kx[0] != '\0')
+		add_field(t, ROLE_NORMAL, "Key exchange", "%s%s%s",
+			  d->kx[0] ? d->kx : "-", d->group[0] ? ", group " :
+			  "", d->group);
+	if (fs != NULL)
+		add_field(t, d->forward_secrecy ? ROLE_NORMAL : ROLE_WARN,
+			  "Fwd secrecy", "%s", fs);
+	if (d->ocsp[0] != '\0')
+		add_field(t, strncmp(d->ocsp, "REVOKED", 7) == 0 ? ROLE_FAIL :
+			  ROLE_NORMAL, "OCSP", "%s", d->ocsp);
+	if (d->weak[0] != '\0')
+		add_field(t, ROLE_WARN, "WEAK", "%s", d->weak);
+}
+
 static void
 add_connection(struct tlsview *t, const struct tls_summary *s)
 {
@@ -156,6 +180,7 @@ add_connection(struct tlsview *t, const struct tls_summary *s)
 		  "-");
 	add_field(t, ROLE_NORMAL, "SNI sent", "%s", s->sni_sent ? s->sni :
 		  "(none: connecting to an address)");
+	add_details(t, s);
 	add_field(t, s->verify_enabled ? ROLE_NORMAL : ROLE_WARN,
 		  "Verification", "%s", s->verify_enabled ? "on" :
 		  "OFF (insecure: the result below is only informative)");
