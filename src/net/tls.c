@@ -1193,8 +1193,16 @@ problem_words(const struct tls_client *t, long err, X509 *x,
 	}
 }
 
+/* Whether a and b say the same thing of one certificate (an issuer not
+ * found, and so a signature that cannot be checked). */
+static bool
+same_problem(long a, long b)
+{
+	return a == b || (problem_rank(a) == 6 && problem_rank(b) == 6);
+}
+
 /* Add err at depth (for certificate x, NULL if none) to t's problems,
- * in order of importance; the same error at the same depth once. */
+ * in order of importance; the same problem at the same depth once. */
 static void
 problem_add(struct tls_client *t, long err, int depth, X509 *x,
 	    bool leaf_only)
@@ -1205,7 +1213,8 @@ problem_add(struct tls_client *t, long err, int depth, X509 *x,
 	int at;
 
 	for (int i = 0; i < t->nproblems; i++)
-		if (t->problems[i].code == err && t->problems[i].depth == depth)
+		if (same_problem(t->problems[i].code, err) &&
+		    t->problems[i].depth == depth)
 			return;
 	if (t->nproblems == TLS_PROBLEMS_MAX)
 		return;

@@ -24,7 +24,7 @@ wait_for "-> localhost (a name)"
 keys Tab
 type_text "$IMAPS_PORT"
 keys Tab Tab
-wait_for_re '^  TLS +STARTTLS '
+wait_for_re '^  TLS +STARTTLS( |$)'
 keys Left Tab Tab
 type_text "$CA_FILE"
 keys Tab

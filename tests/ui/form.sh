@@ -75,14 +75,14 @@ start_ui --form 127.0.0.1
 wait_for "connect to an IMAP server"
 # Encrypted by default (RFC 8314): the TLS field follows the port until
 # it is chosen, STARTTLS on 143 and implicit TLS on 993.
-wait_for_re '^  TLS +STARTTLS '
+wait_for_re '^  TLS +STARTTLS( |$)'
 wait_for "STARTTLS required, certificate and host name verified"
 keys Tab
 type_text 993
-wait_for_re '^  TLS +implicit '
+wait_for_re '^  TLS +implicit( |$)'
 wait_for "TLS from the first byte, certificate and host name verified"
 keys BSpace
-wait_for_re '^  TLS +STARTTLS '
+wait_for_re '^  TLS +STARTTLS( |$)'
 kill -TERM "$(ui_pid)"
 wait_exit
 [ "$status" -eq 143 ] || fail "exit status $status after SIGTERM, not 143"

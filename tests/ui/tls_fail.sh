@@ -13,7 +13,8 @@ need_tmux
 need_dovecot
 setup
 start_dovecot
-UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui \
+# A taller pane: the problems come before the chain in the TLS view.
+UI_SIZE=100x40 UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui \
 	-u "$TEST_USER" "imaps://localhost:$IMAPS_PORT"
 
 # A host on the command line connects at once; the certificate is not

@@ -342,9 +342,10 @@ draw_table(struct ui *ui, const struct detect_result *r)
 	detect_trust_words(r, trust, sizeof(trust));
 	draw_textf(stdscr, 1, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%zu probes in %lld ms, no credentials sent; certificates "
-		   "checked for %s; %s", r->n, (long long)r->total_ms,
+		   "checked for %s%s; %s", r->n, (long long)r->total_ms,
 		   r->params.tls.server_name[0] ? r->params.tls.server_name :
-		   r->params.name, trust);
+		   r->params.name, r->params.tls.server_name[0] ? "" :
+		   " as typed", trust);
 	layout(r, &c);
 	draw_heading(ui, &c, TOP - 1);
 	listview_set_height(&d->lv, (size_t)(bottom - 1 - TOP));
