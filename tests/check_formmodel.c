@@ -350,14 +350,19 @@ START_TEST(test_port_from_command_line)
 	formmodel_cycle(m, FORM_TLS, 1);
 	ck_assert_str_eq(text(m, FORM_PORT), "143");
 	formmodel_free(m);
-	/* --starttls=off: the reference's plain text, kept. */
-	m = MODEL("--starttls=off", "h.example.com");
-	ck_assert_str_eq(text(m, FORM_TLS), "none");
-	formmodel_typed(m, FORM_PORT, "993");
-	ck_assert_str_eq(text(m, FORM_TLS), "none");
-	formmodel_free(m);
 }
 END_TEST
+
+/* A TLS choice made stays tls whatever port is typed. */
+static void
+tls_stays(struct formmodel *m, const char *tls)
+{
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+	formmodel_typed(m, FORM_PORT, "993");
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+	formmodel_typed(m, FORM_PORT, "143");
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+}
 
 /* The TLS choice follows the port until one is made: 993 implicit
  * TLS, any other STARTTLS (RFC 8314). */
@@ -381,9 +386,11 @@ START_TEST(test_tls_follows_port)
 	config_wipe(&cfg);
 	/* Chosen, it stays whatever the port. */
 	formmodel_cycle(m, FORM_TLS, 2);
-	ck_assert_str_eq(text(m, FORM_TLS), "none");
-	formmodel_typed(m, FORM_PORT, "993");
-	ck_assert_str_eq(text(m, FORM_TLS), "none");
+	tls_stays(m, "none");
+	formmodel_free(m);
+	/* --starttls=off: the reference's plain text, kept. */
+	m = MODEL("--starttls=off", "h.example.com");
+	tls_stays(m, "none");
 	formmodel_free(m);
 }
 END_TEST
