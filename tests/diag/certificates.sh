@@ -32,6 +32,9 @@ make_certs() {
 		'DNS:localhost,IP:127.0.0.1'
 	make_cert self - -1 30 leaf 'DNS:localhost,IP:127.0.0.1'
 	make_cert expired-self - -100 -40 leaf 'DNS:localhost,IP:127.0.0.1'
+	make_cert revoked test-intermediate -1 30 leaf \
+		'DNS:localhost,IP:127.0.0.1'
+	revoke_cert revoked test-intermediate
 	make_cert by-name test-intermediate -1 30 leaf \
 		'DNS:localhost,DNS:mail.example.test'
 	make_cert idn test-intermediate -1 30 leaf \
@@ -241,6 +244,23 @@ check_every_problem() {
 		"the issuer named in the last" \
 		'.tls[0].problems[2].text | contains("its issuer CN=test-root")' \
 		true
+
+	say "revoked (with the CRL given) and for another name: revoked first"
+	tls_server revoked.pem revoked.key test-intermediate.pem
+	run_check --ssl --ca-file "$CERTS/test-root.pem" \
+		--crl-file "$CERTS/test-intermediate.crl" \
+		--server-name other.example.test --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 80 tls-verify tls
+	assert_reason cert-revoked
+	assert_jsons \
+		"revoked, then the name" \
+		'[.tls[0].problems[] | "\(.code)@\(.depth)"] | join(",")' \
+		'23@0,62@0' \
+		"the revoked one named" \
+		'.tls[0].problems[0].text | startswith("certificate revoked: CN=revoked (depth 0)")' \
+		true
+	assert_hint tls-verify tls 'revoked by its CA' 'must get a new one'
 
 	say "the server sends only its own certificate: a missing intermediate"
 	tls_server good.pem good.key
