@@ -316,6 +316,37 @@ check_idn_names() {
 	assert_hint tls-verify tls "not $alabel"
 }
 
+# A server that staples an OCSP answer (openssl s_server: no IMAP, so
+# the run ends in the greeting; the TLS block is there all the same).
+# Its standard input stays open: at its end s_server stops.
+check_ocsp_stapled() {
+	local ocsp=$WORK/good.ocsp out=$WORK/s_server.out pid port
+	say "a stapled OCSP answer: good, with its dates, signature checked"
+	openssl ocsp -index "$CERTS/db/index.txt" \
+		-rsigner "$CERTS/test-intermediate.pem" \
+		-rkey "$CERTS/test-intermediate.key" \
+		-CA "$CERTS/test-intermediate.pem" \
+		-issuer "$CERTS/test-intermediate.pem" -cert "$CERTS/good.pem" \
+		-respout "$ocsp" -ndays 1 >>"$CERTS/openssl.log" 2>&1 ||
+		hard_fail "could not make an OCSP answer"
+	openssl s_server -accept 127.0.0.1:0 -cert "$CERTS/good.pem" \
+		-key "$CERTS/good.key" -cert_chain "$CERTS/test-intermediate.pem" \
+		-status_file "$ocsp" -naccept 1 >"$out" 2>&1 < <(sleep 20) &
+	pid=$!
+	LIB_PIDS+=("$pid")
+	wait_until 10 grep -q '^ACCEPT ' "$out" ||
+		hard_fail "openssl s_server did not listen"
+	port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' "$out")
+	run_check --ssl --ca-file "$CERTS/test-root.pem" --timeout 1 \
+		"127.0.0.1:$port"
+	assert_jsons \
+		"verified" '.tls[0].verified' true \
+		"OCSP: good, with its dates" \
+		'.tls[0].ocsp | test("^good \\(this update [0-9T:-]+Z, next update [0-9T:-]+Z\\)$")' \
+		true
+	stop_after 3 "$pid"
+}
+
 main() {
 	need_jq
 	need_imapconn
@@ -329,6 +360,7 @@ main() {
 	check_dates
 	check_names
 	check_every_problem
+	check_ocsp_stapled
 	check_idn_names
 	finish
 }
