@@ -798,10 +798,13 @@ START_TEST(test_usage)
 		"--transcript", "--id-send-name", "--help", "--version",
 		"IMAPCONN_PASSWORD", "--repeat", "--interval", "--monitor",
 		"--plugin", "--warning", "--critical", "--warn-phase",
-		"--cert-days",
+		"--cert-days", "encrypted by default",
+		"port 993 implicit TLS", "STARTTLS, required",
 	};
 
 	ck_assert_ptr_nonnull(u);
+	/* STARTTLS's mode, not STARTTLS, is what a bare --starttls means. */
+	ck_assert_ptr_null(strstr(u, "required (the default)"));
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_msg(strstr(u, words[i]) != NULL, "usage lacks %s",
 			      words[i]);
