@@ -33,6 +33,7 @@ enum tls_fixture {
 	TLS_MISMATCH_IP,	/* checked an address, names only */
 	TLS_WILDCARD,		/* *.example.test */
 	TLS_CN_ONLY,		/* no SANs: the subject's CN */
+	TLS_EXPIRED_SELF,	/* self-signed and expired 40 days ago */
 	TLS_FIXTURE_COUNT
 };
 
@@ -125,7 +126,7 @@ static const struct diag_case cases[] = {
 	  { "h" }, 0,
 	  NULL, NULL, { "this port expects TLS" } },
 	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
-	  { "h:993" }, 0, NULL, NULL,
+	  { "--starttls=off", "h:993" }, 0, NULL, NULL,
 	  { "port 993 expects TLS", "--ssl" } },
 	{ FAIL_TIMEOUT, PHASE_GREETING, FAIL_R_NONE, NULL,
 	  { "--timeout=1", "h:4993" }, 0, NULL,
@@ -200,6 +201,11 @@ static const struct diag_case cases[] = {
 	  { "imaps://h" },
 	  TLS_EXPIRED_CA, NULL, NULL, { "the CA certificate CN=Example "
 	  "Intermediate expired on 2025-12-29, 3 days ago" } },
+	/* Expired and self-signed: the renewal is the fix, not trust. */
+	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_SELF_SIGNED, NULL,
+	  { "imaps://h" }, TLS_EXPIRED_SELF,
+	  NULL, NULL, { "the server's certificate (CN=mail.example.test) "
+	  "expired on 2025-11-22, 40 days ago", "must renew it" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_EXPIRED, NULL,
 	  { "imaps://h" }, TLS_NONE,
 	  NULL, NULL, { "has expired", "clock" } },
@@ -212,24 +218,24 @@ static const struct diag_case cases[] = {
 	  { "imaps://imap.exmaple.test" }, TLS_MISMATCH,
 	  NULL, NULL, { "the certificate is for mail.example.test, "
 	  "imap.example.test, 192.0.2.7, not imap.exmaple.test",
-	  "the closest is imap.example.test; connect to it",
-	  "--server-name imap.example.test" } },
+	  "either imap.exmaple.test is not this server's name",
+	  "or it has the wrong certificate" } },
 	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, FAIL_R_CERT_NAME_MISMATCH,
 	  "DNS:mail.example.test, DNS:imap.example.test",
 	  { "--server-name=imap.exmaple.test", "--starttls", "192.0.2.7" },
-	  TLS_NONE, NULL, NULL, { "set Server name to it (--server-name "
-	  "imap.example.test)" } },
+	  TLS_NONE, NULL, NULL, { "not imap.exmaple.test",
+	  "check the host name and Server name" } },
 	{ FAIL_TLS_VERIFY, PHASE_STARTTLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
 	  { "--starttls", "192.0.2.8" },
 	  TLS_MISMATCH_IP, NULL, NULL, { "not 192.0.2.8",
-	  "connect by name (mail.example.test)",
-	  "--server-name mail.example.test" } },
+	  "connect by the server's host name", "not by address" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
 	  { "imaps://example.test" }, TLS_WILDCARD,
-	  NULL, NULL, { "a name matching *.example.test" } },
+	  NULL, NULL, { "*.example.test", "not example.test",
+	  "wrong certificate" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_NAME_MISMATCH, NULL,
 	  { "imaps://legacy.example" }, TLS_CN_ONLY,
-	  NULL, NULL, { "the closest is legacy.example.test" } },
+	  NULL, NULL, { "legacy.example.test, not legacy.example" } },
 	{ FAIL_TLS_VERIFY, PHASE_TLS, FAIL_R_CERT_REVOKED, NULL,
 	  { "imaps://h" }, TLS_NONE, NULL,
 	  NULL, { "revoked" } },
@@ -527,6 +533,7 @@ make_tls(enum tls_fixture x, struct tls_summary *t)
 		[TLS_MISMATCH_IP] = { X509_V_ERR_IP_ADDRESS_MISMATCH, 0, 2 },
 		[TLS_WILDCARD] = { X509_V_ERR_HOSTNAME_MISMATCH, 0, 2 },
 		[TLS_CN_ONLY] = { X509_V_ERR_HOSTNAME_MISMATCH, 0, 2 },
+		[TLS_EXPIRED_SELF] = { X509_V_ERR_CERT_HAS_EXPIRED, 0, 1 },
 	};
 	static const char *const expected[TLS_FIXTURE_COUNT] = {
 		[TLS_MISMATCH] = "imap.exmaple.test",
@@ -569,6 +576,15 @@ make_tls(enum tls_fixture x, struct tls_summary *t)
 	if (x == TLS_CN_ONLY)
 		cert(&t->chain[0], "O=Old,CN=legacy.example.test", mid_name,
 		     "", -1, 30);
+	if (x == TLS_EXPIRED_SELF) {
+		cert(&t->chain[0], "CN=mail.example.test",
+		     "CN=mail.example.test", "DNS:mail.example.test", -100,
+		     -40);
+		t->chain[0].self_signed = true;
+		t->nproblems = 2;
+		t->problems[0].code = X509_V_ERR_CERT_HAS_EXPIRED;
+		t->problems[1].code = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+	}
 }
 
 /* "resolve=4,connect=3" into in->phase_ms. */
@@ -708,6 +724,21 @@ START_TEST(test_hint)
 			      fail_class_name(c->cls), phase_name(c->phase),
 			      fail_reason_name(c->reason), f.hint,
 			      c->want[i]);
+	/* A name mismatch never offers a name of the certificate as the
+	 * one to use: that is what an impostor's certificate asks for. */
+	if (c->reason == FAIL_R_CERT_NAME_MISMATCH)
+		ck_assert_msg(strstr(f.hint, "--server-name") == NULL &&
+			      strstr(f.hint, "closest") == NULL &&
+			      strstr(f.hint, "connect to it") == NULL &&
+			      strstr(f.hint, "matching") == NULL,
+			      "hint offers a name: '%s'", f.hint);
+	/* An expired certificate is the server's to renew: never a hint
+	 * to trust it. */
+	if (c->tls == TLS_EXPIRED || c->tls == TLS_EXPIRED_SELF)
+		ck_assert_msg(strstr(f.hint, "--ca-file") == NULL &&
+			      strstr(f.hint, "--insecure") == NULL &&
+			      strstr(f.hint, "trust") == NULL,
+			      "hint offers trust: '%s'", f.hint);
 	/* one whole line, not cut by the buffer */
 	ck_assert_msg(strlen(f.hint) < sizeof(f.hint) - 1, "hint cut: '%s'",
 		      f.hint);

@@ -524,15 +524,16 @@ static const struct dry_case cases[] = {
 	    "STARTTLS (opportunistic), then a TLS handshake" },
 	  { "stays unencrypted" },
 	  { "endpoint.starttls=\"opportunistic\"" } },
-	/* plain IMAP, plain login allowed */
-	{ { "--allow-plaintext-auth", "-u", "bob", "h" },
+	/* plain IMAP asked for, plain login allowed */
+	{ { "--starttls=off", "--allow-plaintext-auth", "-u", "bob", "h" },
 	  PH_PLAIN " authenticate " PH_END,
 	  { "  warning:      the connection stays unencrypted, and the "
 	    "password may be sent in clear\n", "  4. capability     " },
 	  { "tls ", "starttls" },
 	  { "endpoint.allow_plaintext_auth=true", "endpoint.port=143" } },
 	/* IPv4 literal: no lookup */
-	{ { "192.0.2.7" }, PH_PLAIN " authenticate " PH_END,
+	{ { "192.0.2.7" },
+	  PH_PLAIN " starttls capability-tls authenticate " PH_END,
 	  { "  host:         192.0.2.7 (IPv4 address)\n",
 	    "  1. resolve        none: an address literal\n" },
 	  { "look up" },

@@ -90,8 +90,9 @@ START_TEST(test_plain_host)
 	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
 				     "imap.example.com (a name)"));
 	ck_assert_str_eq(text(m, FORM_PORT), "143");
-	ck_assert_str_eq(text(m, FORM_SSL), "off");
-	ck_assert_int_eq(formmodel_choice(m, FORM_SSL), 0);
+	/* Encrypted by default (RFC 8314): STARTTLS on port 143. */
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
+	ck_assert_int_eq(formmodel_choice(m, FORM_TLS), FORM_TLS_STARTTLS);
 	ck_assert_str_eq(text(m, FORM_TIMEOUT), "30");
 	ck_assert_str_eq(text(m, FORM_VERIFY), "on");
 	ck_assert_str_eq(text(m, FORM_USER), "");
@@ -105,6 +106,7 @@ START_TEST(test_plain_host)
 	ck_assert_str_eq(cfg.ep.host, "imap.example.com");
 	ck_assert_uint_eq(cfg.ep.port, 143);
 	ck_assert(!cfg.ep.ssl);
+	ck_assert_int_eq(cfg.ep.starttls, STARTTLS_REQUIRED);
 	ck_assert(cfg.ep.tls.verify);
 	ck_assert_str_eq(cfg.user, "");
 	ck_assert(!cfg.have_password);
@@ -124,7 +126,7 @@ START_TEST(test_url_host)
 	ck_assert_str_eq(text(m, FORM_HOST),
 			 "imaps://alice@mail.example.com/Sent");
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_USER), "alice");
 	/* A user and no password: not ready, the password is asked. */
 	ck_assert(!formmodel_ready(m));
@@ -152,10 +154,10 @@ START_TEST(test_host_port)
 	struct conn_config cfg;
 
 	ck_assert_str_eq(text(m, FORM_PORT), "1993");
-	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
 	/* A port given no longer follows the TLS choice. */
-	formmodel_cycle(m, FORM_SSL, 1);
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	formmodel_cycle(m, FORM_TLS, -1);
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_PORT), "1993");
 	config_ok(m, &cfg);
 	ck_assert_str_eq(cfg.ep.host, "mail.example.com");
@@ -172,27 +174,34 @@ static const struct {
 	const char *spec;
 	const char *host;
 	const char *port;	/* the Port field */
-	const char *ssl;
-	const char *starttls;
+	const char *tls;	/* the TLS field */
+	const char *starttls;	/* the configuration's STARTTLS mode */
 } forms[] = {
-	{ "mail.example.com", "mail.example.com", "143", "off", "off" },
-	{ "192.0.2.7", "192.0.2.7", "143", "off", "off" },
-	{ "3221225991", "192.0.2.7", "143", "off", "off" },
-	{ "2001:db8::7", "2001:db8::7", "143", "off", "off" },
-	{ "[2001:db8::7]:993", "2001:db8::7", "993", "off", "off" },
-	{ "mail.example.com:1143", "mail.example.com", "1143", "off", "off" },
-	{ "(\"mail.example.com\" . 993)", "mail.example.com", "993", "off",
-	  "off" },
+	{ "mail.example.com", "mail.example.com", "143", "STARTTLS",
+	  "required" },
+	{ "192.0.2.7", "192.0.2.7", "143", "STARTTLS", "required" },
+	{ "3221225991", "192.0.2.7", "143", "STARTTLS", "required" },
+	{ "2001:db8::7", "2001:db8::7", "143", "STARTTLS", "required" },
+	{ "[2001:db8::7]:993", "2001:db8::7", "993", "implicit", "off" },
+	{ "mail.example.com:1143", "mail.example.com", "1143", "STARTTLS",
+	  "required" },
+	{ "(\"mail.example.com\" . 993)", "mail.example.com", "993",
+	  "implicit", "off" },
 	{ "(\"mail.example.com\" :port 993 :ssl t)", "mail.example.com",
-	  "993", "on", "off" },
-	{ "(\"mail.example.com\" :ssl t)", "mail.example.com", "993", "on",
-	  "off" },
+	  "993", "implicit", "off" },
+	{ "(\"mail.example.com\" :ssl t)", "mail.example.com", "993",
+	  "implicit", "off" },
 	{ "(\"mail.example.com\" :starttls t)", "mail.example.com", "143",
-	  "off", "required" },
-	{ "imap://mail.example.com", "mail.example.com", "143", "off",
-	  "off" },
+	  "STARTTLS", "required" },
+	/* The reference's plain text, asked for by name. */
+	{ "(\"mail.example.com\" :starttls nil)", "mail.example.com", "143",
+	  "none", "off" },
+	{ "(\"mail.example.com\" :port 993 :ssl nil :starttls nil)",
+	  "mail.example.com", "993", "none", "off" },
+	{ "imap://mail.example.com", "mail.example.com", "143", "STARTTLS",
+	  "required" },
 	{ "imaps://mail.example.com:10993", "mail.example.com", "10993",
-	  "on", "off" },
+	  "implicit", "off" },
 };
 
 #define NFORMS (sizeof(forms) / sizeof(forms[0]))
@@ -205,12 +214,11 @@ check_form(struct formmodel *m, size_t i)
 	ck_assert_msg(formmodel_host_ok(m), "%s: %s", forms[i].spec,
 		      formmodel_host_info(m));
 	ck_assert_str_eq(text(m, FORM_PORT), forms[i].port);
-	ck_assert_str_eq(text(m, FORM_SSL), forms[i].ssl);
-	ck_assert_str_eq(text(m, FORM_STARTTLS), forms[i].starttls);
+	ck_assert_str_eq(text(m, FORM_TLS), forms[i].tls);
 	config_ok(m, &cfg);
 	ck_assert_str_eq(cfg.ep.host, forms[i].host);
 	ck_assert_uint_eq(cfg.ep.port, (unsigned)atoi(forms[i].port));
-	ck_assert_int_eq(cfg.ep.ssl, strcmp(forms[i].ssl, "on") == 0);
+	ck_assert_int_eq(cfg.ep.ssl, strcmp(forms[i].tls, "implicit") == 0);
 	ck_assert_str_eq(starttls_mode_name(cfg.ep.starttls),
 			 forms[i].starttls);
 	config_wipe(&cfg);
@@ -270,13 +278,13 @@ START_TEST(test_host_carries)
 	formmodel_typed(m, FORM_TIMEOUT, "12");
 	formmodel_typed(m, FORM_HOST, "imaps://carol@h.example.com:1993");
 	ck_assert_str_eq(text(m, FORM_PORT), "1993");
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_USER), "carol");
 	ck_assert_str_eq(text(m, FORM_TIMEOUT), "12");
 	formmodel_typed(m, FORM_USER, "dave");
 	formmodel_typed(m, FORM_HOST, "h.example.com");
 	ck_assert_str_eq(text(m, FORM_PORT), "1993");
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_USER), "dave");
 	formmodel_free(m);
 }
@@ -290,25 +298,32 @@ START_TEST(test_port_follows_tls)
 	struct conn_config cfg;
 
 	formmodel_take_change(m, FORM_PORT);
-	formmodel_cycle(m, FORM_SSL, 1);
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	formmodel_cycle(m, FORM_TLS, -1);
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
 	ck_assert(formmodel_take_change(m, FORM_PORT));
-	formmodel_cycle(m, FORM_SSL, 1);
-	ck_assert_str_eq(text(m, FORM_SSL), "off");
+	formmodel_cycle(m, FORM_TLS, 1);
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
 	ck_assert_str_eq(text(m, FORM_PORT), "143");
 	/* Backwards, wrapping. */
-	formmodel_cycle(m, FORM_SSL, -1);
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
+	formmodel_cycle(m, FORM_TLS, -1);
+	formmodel_cycle(m, FORM_TLS, -1);
+	ck_assert_str_eq(text(m, FORM_TLS), "none");
+	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	formmodel_cycle(m, FORM_TLS, 1);
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
-	/* A port typed stays. */
+	/* A port typed stays; the TLS chosen stays with it. */
 	formmodel_typed(m, FORM_PORT, " 2000 ");
 	ck_assert_str_eq(text(m, FORM_PORT), "2000");
-	formmodel_cycle(m, FORM_SSL, 1);
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
+	formmodel_cycle(m, FORM_TLS, 3);
+	ck_assert_str_eq(text(m, FORM_TLS), "none");
 	ck_assert_str_eq(text(m, FORM_PORT), "2000");
 	config_ok(m, &cfg);
 	ck_assert_uint_eq(cfg.ep.port, 2000);
 	ck_assert(!cfg.ep.ssl);
+	ck_assert_int_eq(cfg.ep.starttls, STARTTLS_OFF);
 	config_wipe(&cfg);
 	/* Emptied, it follows again; empty is the usual port. */
 	formmodel_typed(m, FORM_PORT, "");
@@ -316,7 +331,7 @@ START_TEST(test_port_follows_tls)
 	ck_assert_uint_eq(cfg.ep.port, 0);
 	ck_assert_uint_eq(endpoint_port(&cfg.ep), 143);
 	config_wipe(&cfg);
-	formmodel_cycle(m, FORM_SSL, 1);
+	formmodel_cycle(m, FORM_TLS, 1);
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
 	formmodel_free(m);
 }
@@ -327,13 +342,55 @@ START_TEST(test_port_from_command_line)
 	struct formmodel *m = MODEL("--port=1143", "h.example.com");
 
 	ck_assert_str_eq(text(m, FORM_PORT), "1143");
-	formmodel_cycle(m, FORM_SSL, 1);
+	formmodel_cycle(m, FORM_TLS, -1);
 	ck_assert_str_eq(text(m, FORM_PORT), "1143");
 	formmodel_free(m);
 	m = MODEL("--ssl", "h.example.com");
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
-	formmodel_cycle(m, FORM_SSL, 1);
+	formmodel_cycle(m, FORM_TLS, 1);
 	ck_assert_str_eq(text(m, FORM_PORT), "143");
+	formmodel_free(m);
+}
+END_TEST
+
+/* A TLS choice made stays tls whatever port is typed. */
+static void
+tls_stays(struct formmodel *m, const char *tls)
+{
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+	formmodel_typed(m, FORM_PORT, "993");
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+	formmodel_typed(m, FORM_PORT, "143");
+	ck_assert_str_eq(text(m, FORM_TLS), tls);
+}
+
+/* The TLS choice follows the port until one is made: 993 implicit
+ * TLS, any other STARTTLS (RFC 8314). */
+START_TEST(test_tls_follows_port)
+{
+	struct formmodel *m = MODEL(NO_WORDS);
+	struct conn_config cfg;
+
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
+	formmodel_typed(m, FORM_HOST, "h.example.com");
+	formmodel_typed(m, FORM_PORT, "993");
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
+	config_ok(m, &cfg);
+	ck_assert(cfg.ep.ssl);
+	config_wipe(&cfg);
+	formmodel_typed(m, FORM_PORT, "10143");
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
+	config_ok(m, &cfg);
+	ck_assert(!cfg.ep.ssl);
+	ck_assert_int_eq(cfg.ep.starttls, STARTTLS_REQUIRED);
+	config_wipe(&cfg);
+	/* Chosen, it stays whatever the port. */
+	formmodel_cycle(m, FORM_TLS, 2);
+	tls_stays(m, "none");
+	formmodel_free(m);
+	/* --starttls=off: the reference's plain text, kept. */
+	m = MODEL("--starttls=off", "h.example.com");
+	tls_stays(m, "none");
 	formmodel_free(m);
 }
 END_TEST
@@ -348,10 +405,10 @@ START_TEST(test_choices_wrap)
 	formmodel_cycle(m, FORM_TLSMIN, 1);
 	ck_assert_str_eq(text(m, FORM_TLSMIN), "default");
 	ck_assert_int_eq(formmodel_choice(m, FORM_TLSMIN), 0);
-	formmodel_cycle(m, FORM_STARTTLS, 1);
-	ck_assert_str_eq(formmodel_shown(m, FORM_STARTTLS),
-			 formmodel_field(FORM_STARTTLS)->choices[
-				 formmodel_choice(m, FORM_STARTTLS)]);
+	formmodel_cycle(m, FORM_TLS, 1);
+	ck_assert_str_eq(formmodel_shown(m, FORM_TLS),
+			 formmodel_field(FORM_TLS)->choices[
+				 formmodel_choice(m, FORM_TLS)]);
 	formmodel_free(m);
 }
 END_TEST
@@ -414,7 +471,7 @@ START_TEST(test_take_change)
 	ck_assert(!formmodel_take_change(m, FORM_HOST));
 	ck_assert(formmodel_take_change(m, FORM_PORT));
 	ck_assert(!formmodel_take_change(m, FORM_PORT));
-	ck_assert(!formmodel_take_change(m, FORM_SSL));
+	ck_assert(!formmodel_take_change(m, FORM_TLS));
 	formmodel_cycle(m, FORM_VERIFY, 1);
 	ck_assert(formmodel_take_change(m, FORM_VERIFY));
 	ck_assert(!formmodel_take_change(m, FORM_VERIFY));
@@ -982,9 +1039,10 @@ START_TEST(test_detect_options)
 	ck_assert_uint_eq(p.port_tls, 995);
 	ck_assert_uint_eq(p.port_starttls, 1143);
 	ck_assert(p.timeout_s == 9);
-	/* Verification always; each probe sets the name it checks. */
+	/* Verification always; Server name is the name every probe
+	 * checks, as --detect takes --server-name. */
 	ck_assert(p.tls.verify);
-	ck_assert_str_eq(p.tls.server_name, "");
+	ck_assert_str_eq(p.tls.server_name, "sni.example.com");
 	ck_assert_str_eq(p.tls.ca_file, "/x/ca.pem");
 	tls_opts_wipe(&p.tls);
 	formmodel_free(m);
@@ -1022,12 +1080,10 @@ START_TEST(test_fill)
 	formmodel_fill(m, &ep);
 	ck_assert_str_eq(text(m, FORM_HOST), "mail.example.com");
 	ck_assert_str_eq(text(m, FORM_PORT), "143");
-	ck_assert_str_eq(text(m, FORM_SSL), "off");
-	ck_assert_str_eq(text(m, FORM_STARTTLS), "required");
+	ck_assert_str_eq(text(m, FORM_TLS), "STARTTLS");
 	ck_assert(formmodel_take_change(m, FORM_HOST));
 	ck_assert(formmodel_take_change(m, FORM_PORT));
-	ck_assert(formmodel_take_change(m, FORM_SSL));
-	ck_assert(formmodel_take_change(m, FORM_STARTTLS));
+	ck_assert(formmodel_take_change(m, FORM_TLS));
 	ck_assert(formmodel_host_ok(m));
 	ck_assert_ptr_nonnull(strstr(formmodel_host_info(m),
 				     "mail.example.com (a name)"));
@@ -1064,8 +1120,7 @@ START_TEST(test_fill_sni)
 	formmodel_fill(m, &ep);
 	ck_assert_str_eq(text(m, FORM_HOST), "imap.provider.example");
 	ck_assert_str_eq(text(m, FORM_PORT), "993");
-	ck_assert_str_eq(text(m, FORM_SSL), "on");
-	ck_assert_str_eq(text(m, FORM_STARTTLS), "off");
+	ck_assert_str_eq(text(m, FORM_TLS), "implicit");
 	ck_assert_str_eq(text(m, FORM_SNI), "example.com");
 	ck_assert_int_eq(formmodel_choice(m, FORM_ADVANCED), 1);
 	ck_assert_int_eq(formmodel_take_focus(m), FORM_USER);
@@ -1138,7 +1193,7 @@ suite_formmodel(void)
 				     test_detect_options, NULL);
 
 	units_case(s, "fields", test_port_follows_tls,
-		   test_port_from_command_line, test_choices_wrap,
+		   test_port_from_command_line, test_tls_follows_port, test_choices_wrap,
 		   test_advanced, test_take_change, test_take_focus,
 		   test_typed_trimmed, NULL);
 	units_case(s, "fill", test_fill, test_fill_sni, NULL);

@@ -438,11 +438,13 @@ render(const struct options *o, char *buf, size_t cap)
 		add(buf, cap, "port=%u", ep->port);
 	if (ep->ssl_set)
 		add(buf, cap, "ssl=%d", ep->ssl);
-	else if (ep->ssl)
-		add(buf, cap, "ssl-unset=1");
+	else if (ep->ssl != (ep->port == 993 && !ep->starttls_set))
+		add(buf, cap, "ssl-unset=%d", ep->ssl);
 	if (ep->starttls_set)
 		add(buf, cap, "starttls=%s", starttls_mode_name(ep->starttls));
-	else if (ep->starttls != STARTTLS_OFF)
+	else if (ep->starttls != (ep->ssl ? STARTTLS_OFF : STARTTLS_REQUIRED)
+		 && c->tunnel[0] == '\0' && o->mode != MODE_HELP
+		 && o->mode != MODE_VERSION)
 		add(buf, cap, "starttls-unset=%s",
 		    starttls_mode_name(ep->starttls));
 	render_tls(&ep->tls, buf, cap);
@@ -577,14 +579,56 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c->ep.tls.verify_depth, -1);
 	ck_assert_int_eq(c->ep.tls.min_version, TLSV_DEFAULT);
 	ck_assert(c->timeout_s == 30.0);
+	/* Encrypted by default (RFC 8314): STARTTLS on port 143. */
 	ck_assert(!c->ep.ssl);
-	ck_assert_int_eq(c->ep.starttls, STARTTLS_OFF);
+	ck_assert(!c->ep.ssl_set && !c->ep.starttls_set);
+	ck_assert_int_eq(c->ep.starttls, STARTTLS_REQUIRED);
 	ck_assert_uint_eq(endpoint_port(&c->ep), 143);
 	ck_assert(!c->allow_plaintext_auth);
 	ck_assert(!c->id_send_name);
 	ck_assert(!c->have_password);
 	ck_assert_int_eq(o.pw_source, PW_NONE);
 	ck_assert_str_eq(o.pw_arg, "");
+}
+END_TEST
+
+/* Encrypted by default (RFC 8314): the TLS each host form and option
+ * leaves, when no TLS option or keyword chose it. */
+static const struct {
+	const char *args[ARGS_MAX];
+	bool ssl;
+	enum starttls_mode starttls;
+	uint16_t port;		/* endpoint_port() */
+} tls_defaults[] = {
+	{ { "h" }, false, STARTTLS_REQUIRED, 143 },
+	{ { "h:10143" }, false, STARTTLS_REQUIRED, 10143 },
+	{ { "h:993" }, true, STARTTLS_OFF, 993 },
+	{ { "--port=993", "h" }, true, STARTTLS_OFF, 993 },
+	{ { "(\"h\" . 993)" }, true, STARTTLS_OFF, 993 },
+	{ { "imap://h" }, false, STARTTLS_REQUIRED, 143 },
+	{ { "imaps://h:10993" }, true, STARTTLS_OFF, 10993 },
+	{ { "--no-ssl", "h:993" }, false, STARTTLS_REQUIRED, 993 },
+	{ { "--starttls=off", "h" }, false, STARTTLS_OFF, 143 },
+	{ { "--starttls=off", "h:993" }, false, STARTTLS_OFF, 993 },
+	{ { "(\"h\" :starttls nil)" }, false, STARTTLS_OFF, 143 },
+	{ { "(\"h\" :port 993 :starttls nil)" }, false, STARTTLS_OFF, 993 },
+	{ { "(\"h\" :ssl nil)" }, false, STARTTLS_REQUIRED, 143 },
+	{ { "--starttls=opportunistic", "h" }, false, STARTTLS_OPPORTUNISTIC,
+	  143 },
+	/* A tunnel is left plain unless asked. */
+	{ { "--tunnel=c" }, false, STARTTLS_OFF, 143 },
+};
+
+START_TEST(test_tls_default)
+{
+	struct options o;
+	char err[OPTIONS_ERR_MAX];
+
+	ck_assert_msg(parse(tls_defaults[_i].args, &o, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_int_eq(o.cfg.ep.ssl, tls_defaults[_i].ssl);
+	ck_assert_int_eq(o.cfg.ep.starttls, tls_defaults[_i].starttls);
+	ck_assert_uint_eq(endpoint_port(&o.cfg.ep), tls_defaults[_i].port);
 }
 END_TEST
 
@@ -754,10 +798,13 @@ START_TEST(test_usage)
 		"--transcript", "--id-send-name", "--help", "--version",
 		"IMAPCONN_PASSWORD", "--repeat", "--interval", "--monitor",
 		"--plugin", "--warning", "--critical", "--warn-phase",
-		"--cert-days",
+		"--cert-days", "encrypted by default",
+		"port 993 implicit TLS", "STARTTLS, required",
 	};
 
 	ck_assert_ptr_nonnull(u);
+	/* STARTTLS's mode, not STARTTLS, is what a bare --starttls means. */
+	ck_assert_ptr_null(strstr(u, "required (the default)"));
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_msg(strstr(u, words[i]) != NULL, "usage lacks %s",
 			      words[i]);
@@ -814,6 +861,9 @@ suite_options(void)
 	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);
 	tcase_add_loop_test(tc, test_bad, 0, (int)N_BAD);
 	tcase_add_checked_fixture(one, no_password_env, NULL);
+	tcase_add_loop_test(one, test_tls_default, 0,
+			    (int)(sizeof(tls_defaults) /
+				  sizeof(tls_defaults[0])));
 	tcase_add_loop_test(one, test_env_password, 0,
 			    (int)(sizeof(env_cases) / sizeof(env_cases[0])));
 	return s;

@@ -109,9 +109,29 @@ json_tls_one(struct json *j, const struct run_item *it)
 	json_str(j, "verify_error_text", t->verify_error_text[0] ?
 		 t->verify_error_text : NULL);
 	json_int(j, "verify_error_depth", t->verify_error_depth);
+	json_arr_open(j, "problems");
+	for (int i = 0; i < t->nproblems && i < TLS_PROBLEMS_MAX; i++) {
+		json_obj_open(j, NULL);
+		json_int(j, "code", t->problems[i].code);
+		json_int(j, "depth", t->problems[i].depth);
+		json_str(j, "text", t->problems[i].text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
 	json_str(j, "trust", t->trust[0] ? t->trust : NULL);
 	/* "pin" or "known-certs" when one of them decided the trust. */
 	json_str(j, "trusted_by", t->trusted_by[0] ? t->trusted_by : NULL);
+	json_str(j, "key", t->details.key[0] ? t->details.key : NULL);
+	json_str(j, "signature_algorithm", t->details.sig_alg[0] ?
+		 t->details.sig_alg : NULL);
+	json_str(j, "key_exchange", t->details.kx[0] ? t->details.kx : NULL);
+	json_str(j, "group", t->details.group[0] ? t->details.group : NULL);
+	if (t->details.forward_secrecy < 0)
+		json_null(j, "forward_secrecy");
+	else
+		json_bool(j, "forward_secrecy", t->details.forward_secrecy);
+	json_str(j, "ocsp", t->details.ocsp[0] ? t->details.ocsp : NULL);
+	json_str(j, "weak", t->details.weak[0] ? t->details.weak : NULL);
 	json_int(j, "chain_sent", t->chain_sent);
 	json_int(j, "verified_chain_len", t->verified_chain_len);
 	json_arr_open(j, "chain");

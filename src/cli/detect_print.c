@@ -43,7 +43,8 @@ print_command(const struct detect_result *r, const struct detect_probe *p,
 		fputs(" --ca-dir ", out);
 		export_shell_quote(out, t->ca_dir);
 	}
-	if (!r->name_is_ip && strcasecmp(p->check_name, p->host) != 0) {
+	if ((!r->name_is_ip || t->server_name[0] != '\0')
+	    && strcasecmp(p->check_name, p->host) != 0) {
 		fputs(" --server-name ", out);
 		export_shell_quote(out, p->check_name);
 	}
@@ -108,6 +109,10 @@ static void
 text_notes(const struct detect_result *r, FILE *out)
 {
 	const char *name = r->params.name;
+	char trust[3 * CONFIG_PATH_MAX];
+
+	detect_trust_words(r, trust, sizeof(trust));
+	fprintf(out, "Certificates: %s.\n", trust);
 
 	if (r->name_is_ip)
 		fprintf(out, "No credentials are sent.  Certificates are "
@@ -198,9 +203,11 @@ text_recommendation(const struct detect_result *r, FILE *out)
 			"with a verified certificate\n");
 		for (size_t i = 0; i < r->n; i++)
 			if (r->probes[i].outcome == DETECT_CERT) {
-				fprintf(out, "hint: certificate problems "
-					"above: a private CA needs "
-					"--ca-file\n");
+				char advice[256];
+
+				detect_cert_advice(r, "--ca-file", advice,
+						   sizeof(advice));
+				fprintf(out, "hint: %s\n", advice);
 				break;
 			}
 		return;

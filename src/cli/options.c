@@ -200,8 +200,15 @@ static const char usage_text[] =
 "Connection:\n"
 "  -p, --port=PORT          port (default 143, or 993 with --ssl)\n"
 "      --ssl, --tls         implicit TLS from the first byte\n"
-"      --no-ssl             no implicit TLS\n"
-"      --starttls[=MODE]    required (the default), opportunistic or off\n"
+"      --no-ssl             no implicit TLS (STARTTLS required, unless\n"
+"                           --starttls says otherwise)\n"
+"      --starttls[=MODE]    required (MODE left out), opportunistic\n"
+"                           (unencrypted when not offered) or off\n"
+"                           (plain text; the password still needs\n"
+"                           --allow-plaintext-auth)\n"
+"                           With none of these, encrypted by default\n"
+"                           (RFC 8314): port 993 implicit TLS, any\n"
+"                           other port STARTTLS, required\n"
 "      --timeout=SECONDS    how long to wait for the server each time\n"
 "                           (default 30; fractions allowed)\n"
 "      --deadline=SECONDS   bound on the whole connection up to the\n"
@@ -1127,5 +1134,8 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 	if (knowncerts_default_path(o->cfg.known_certs,
 				    sizeof(o->cfg.known_certs)) != 0)
 		o->cfg.known_certs[0] = '\0';
+	/* A tunnel is often encrypted itself (ssh): plain unless asked. */
+	if (o->cfg.tunnel[0] == '\0')
+		endpoint_tls_default(&o->cfg.ep);
 	return check_consistency(o, err, errcap);
 }

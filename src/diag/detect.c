@@ -427,8 +427,10 @@ add_probe(struct detect_result *r, const struct cand *c, uint16_t port,
 	p->port = port;
 	p->implicit_tls = implicit_tls;
 	p->origin = c->origin;
-	/* Only a name learned from DNS is checked for the name typed. */
+	/* --server-name, when given, is checked everywhere; else only a
+	 * name learned from DNS is checked for the name typed. */
 	snprintf(p->check_name, sizeof(p->check_name), "%s",
+		 r->params.tls.server_name[0] ? r->params.tls.server_name :
 		 c->origin == DETECT_FROM_SRV ? r->params.name : c->host);
 }
 
@@ -457,6 +459,38 @@ plan_autoconfig(struct detect_result *r)
 			c.origin = origin[k];
 			add_probe(r, &c, sv->port, sv->socket == CC_SSL);
 		}
+}
+
+void
+detect_trust_words(const struct detect_result *r, char *buf, size_t cap)
+{
+	const struct tls_opts *t = &r->params.tls;
+	char file[2 * CONFIG_PATH_MAX], dir[2 * CONFIG_PATH_MAX];
+	int n;
+
+	escape_text(t->ca_file, strlen(t->ca_file), file, sizeof(file));
+	escape_text(t->ca_dir, strlen(t->ca_dir), dir, sizeof(dir));
+	n = snprintf(buf, cap, "trusting the system store%s%s%s%s",
+		     t->ca_file[0] ? " and --ca-file " : "", file,
+		     t->ca_dir[0] ? " and --ca-dir " : "", dir);
+	if (n >= 0 && (size_t)n < cap && t->server_name[0] != '\0')
+		snprintf(buf + n, cap - (size_t)n, "; every certificate "
+			 "checked for %s (--server-name)", t->server_name);
+}
+
+void
+detect_cert_advice(const struct detect_result *r, const char *ca_field,
+		   char *buf, size_t cap)
+{
+	const struct tls_opts *t = &r->params.tls;
+
+	if (t->ca_file[0] != '\0' || t->ca_dir[0] != '\0')
+		snprintf(buf, cap, "certificate problems even with the CAs "
+			 "given: see each one (a wrong name, an expired "
+			 "certificate, a CA that is not the issuer)");
+	else
+		snprintf(buf, cap, "certificate problems: a private CA needs "
+			 "its file (%s)", ca_field);
 }
 
 void
@@ -628,7 +662,7 @@ probe_config(const struct detect_result *r, const struct detect_probe *p,
 	c->ep.starttls_set = true;
 	c->ep.tls = r->params.tls;
 	c->ep.tls.server_name[0] = '\0';
-	if (!r->name_is_ip)
+	if (!r->name_is_ip || r->params.tls.server_name[0] != '\0')
 		snprintf(c->ep.tls.server_name, sizeof(c->ep.tls.server_name),
 			 "%s", p->check_name);
 	c->timeout_s = r->params.timeout_s;
@@ -874,7 +908,8 @@ detect_probe_endpoint(const struct detect_result *r, size_t i,
 	ep->starttls_set = true;
 	/* An SRV target is connected to, but its certificate must still
 	 * name what the user typed, as the probe checked it. */
-	if (!r->name_is_ip && strcasecmp(p->check_name, p->host) != 0)
+	if ((!r->name_is_ip || r->params.tls.server_name[0] != '\0')
+	    && strcasecmp(p->check_name, p->host) != 0)
 		snprintf(ep->tls.server_name, sizeof(ep->tls.server_name),
 			 "%s", p->check_name);
 }

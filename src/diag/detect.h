@@ -96,7 +96,9 @@ struct detect_params {
 	uint16_t port_starttls;		/* STARTTLS, usually 143 */
 	double timeout_s;		/* per wait */
 	struct tls_opts tls;		/* CA, client certificate, versions;
-					 * server_name is set per probe */
+					 * server_name, when given, is the
+					 * name every probe checks; else
+					 * each probe checks its own */
 };
 
 /* Everything a detection found: a plain value, copy it freely. */
@@ -168,6 +170,18 @@ void detect_probe_endpoint(const struct detect_result *r, size_t i,
  * started (out of memory). */
 int detect_collect(const struct detect_params *p, int cancel_fd,
 		   struct detect_result *r);
+
+/* What the probes trusted and the name they checked when it was given,
+ * one terminal-safe line: "trusting the system store and --ca-file
+ * PATH; every certificate checked for NAME (--server-name)". */
+void detect_trust_words(const struct detect_result *r, char *buf,
+			size_t cap);
+
+/* Why no recommendation came when certificates failed: with CAs given,
+ * that they did not help and to look at each problem; else that a
+ * private CA needs its file, named as ca_field ("--ca-file"). */
+void detect_cert_advice(const struct detect_result *r, const char *ca_field,
+			char *buf, size_t cap);
 
 /* Short word for an outcome: "ok", "certificate problem", "refused",
  * ...; and its JSON form: "ok", "certificate", "refused", ... */

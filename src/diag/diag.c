@@ -823,65 +823,11 @@ names_parse(struct cert_names *cn, const char *list)
 	}
 }
 
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[65];
-
-	if (lb >= NELEM(row))
-		lb = NELEM(row) - 1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ?
-				      0 : 1;
-			size_t best = diag + cost;
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 static bool
 is_address(const char *name)
 {
 	return strspn(name, "0123456789.") == strlen(name) ||
 	       strchr(name, ':') != NULL;
-}
-
-/* The name most like typed, among those of its kind (names or
- * addresses) when there are some. */
-static size_t
-closest_name(const struct cert_names *cn, const char *typed)
-{
-	size_t best = 0, best_d = (size_t)-1;
-	bool want_addr = is_address(typed), found = false;
-
-	for (size_t i = 0; i < cn->n; i++)
-		found |= is_address(cn->name[i]) == want_addr;
-	for (size_t i = 0; i < cn->n; i++) {
-		size_t d = edit_distance(typed, cn->name[i]);
-
-		if (found && is_address(cn->name[i]) != want_addr)
-			continue;
-		if (d < best_d) {
-			best_d = d;
-			best = i;
-		}
-	}
-	return best;
 }
 
 static void
@@ -903,13 +849,15 @@ cert_names_of(const struct failure *f, const struct verify_facts *v,
 	names_parse(cn, f->cert_names);
 }
 
-/* The names of cn (at most 3) and what to do, into l; without full,
- * the list is left to the TLS section. */
+/* The names of cn (at most 3) and what it means, into l; without
+ * full, the list is left to the TLS section.  A name the certificate
+ * holds is never offered as the one to use: a certificate for other
+ * names is what an impostor presents, so only the user can say which
+ * name is right. */
 static void
 name_text(const struct diag_input *in, const struct cert_names *cn,
 	  const char *typed, bool full, struct line *l)
 {
-	const char *best = cn->name[closest_name(cn, typed)];
 	bool sni_given = ep_of(in)->tls.server_name[0] != '\0';
 
 	if (full) {
@@ -923,17 +871,13 @@ name_text(const struct diag_input *in, const struct cert_names *cn,
 		line_add(l, "the certificate is for other names than the one "
 			 "checked");
 	}
-	if (strncmp(best, "*.", 2) == 0)
-		line_add(l, ": connect with a name matching %s", best);
-	else if (is_address(typed) && !is_address(best))
-		line_add(l, ": connect by name (%s), or set Server name "
-			 "(--server-name %s)", best, best);
-	else if (sni_given)
-		line_add(l, ": the closest is %s; set Server name to it "
-			 "(--server-name %s)", best, best);
+	if (is_address(typed))
+		line_add(l, ": connect by the server's host name, not by "
+			 "address, or it has the wrong certificate");
 	else
-		line_add(l, ": the closest is %s; connect to it, or set "
-			 "Server name (--server-name %s)", best, best);
+		line_add(l, ": either %s is not this server's name (check "
+			 "the host name%s) or it has the wrong certificate",
+			 typed, sni_given ? " and Server name" : "");
 }
 
 static bool
@@ -957,8 +901,8 @@ name_hint(struct failure *f, const struct diag_input *in,
 	}
 	if (l.len + 1 >= sizeof(l.s)) {
 		fail_hint(f, "the certificate is for other names than the one "
-			  "checked (see the TLS section): connect with one of "
-			  "them, or set Server name (--server-name)");
+			  "checked (see the TLS section): a wrong host name, "
+			  "or the server presents the wrong certificate");
 		return true;
 	}
 	return line_set(f, &l);
@@ -1404,15 +1348,17 @@ static const struct rule rules[] = {
 	  "(--ssl, port 993)" },
 	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_NOT_OFFERED, NULL,
 	  "the server does not offer STARTTLS (possible downgrade: password "
-	  "not sent): use Implicit TLS (--ssl, port 993); "
-	  "--starttls=opportunistic would go on unencrypted (insecure)" },
+	  "not sent): use Implicit TLS (--ssl, port 993); to talk to it in "
+	  "plain text anyway, --starttls=off (insecure; the password still "
+	  "needs --allow-plaintext-auth)" },
 	{ FAIL_STARTTLS, ANY, FAIL_R_STARTTLS_REFUSED, NULL, "the server "
 	  "refused STARTTLS (possible downgrade: password not sent): use "
-	  "Implicit TLS (--ssl, port 993); --starttls=opportunistic would go "
-	  "on unencrypted (insecure)" },
+	  "Implicit TLS (--ssl, port 993); to talk to it in plain text "
+	  "anyway, --starttls=off (insecure; the password still needs "
+	  "--allow-plaintext-auth)" },
 	{ FAIL_STARTTLS, ANY, ANY_REASON, NULL, "STARTTLS could not run, so "
 	  "the password was not sent: use Implicit TLS (--ssl, port 993), or "
-	  "--starttls=opportunistic to go on unencrypted (insecure)" },
+	  "--starttls=off for plain text (insecure)" },
 
 	{ FAIL_AUTH, ANY, FAIL_R_PLAINTEXT_WITHHELD, plaintext_hint, NULL },
 	{ FAIL_AUTH, ANY, FAIL_R_LOGINDISABLED, logindisabled_hint, NULL },

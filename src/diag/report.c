@@ -447,11 +447,65 @@ report_print_cert(FILE *out, int i, const struct tls_cert_info *ci)
 }
 
 void
+report_tls_problems(const struct tls_summary *t,
+		    void (*line)(void *arg, const char *text), void *arg)
+{
+	char buf[sizeof(t->problems[0].text) + 16];
+
+	for (int i = 0; i < t->nproblems && i < TLS_PROBLEMS_MAX; i++) {
+		snprintf(buf, sizeof(buf), "%d. %s", i + 1,
+			 t->problems[i].text);
+		line(arg, buf);
+	}
+}
+
+static void
+problem_line(void *arg, const char *text)
+{
+	fprintf(arg, "    %s\n", text);
+}
+
+const char *
+report_tls_fs_words(const struct tls_summary *t)
+{
+	const struct tls_details *d = &t->details;
+
+	if (d->forward_secrecy < 0)
+		return NULL;
+	if (strcmp(t->version, "TLSv1.3") == 0)
+		return "yes (always with TLS 1.3)";
+	return d->forward_secrecy ? "yes" : "NO (RSA key exchange: a stolen "
+	       "server key opens recorded sessions)";
+}
+
+/* The details of a completed handshake, each on its line. */
+static void
+print_details(FILE *out, const struct tls_summary *t)
+{
+	const struct tls_details *d = &t->details;
+	const char *fs = report_tls_fs_words(t);
+
+	if (d->key[0] != '\0')
+		fprintf(out, "  key       %s, certificate signed with %s\n",
+			d->key, d->sig_alg);
+	if (d->group[0] != '\0' || d->kx[0] != '\0')
+		fprintf(out, "  exchange  %s%s%s\n", d->kx[0] ? d->kx : "-",
+			d->group[0] ? ", group " : "", d->group);
+	if (fs != NULL)
+		fprintf(out, "  forward secrecy  %s\n", fs);
+	if (d->ocsp[0] != '\0')
+		fprintf(out, "  OCSP      %s\n", d->ocsp);
+	if (d->weak[0] != '\0')
+		fprintf(out, "  WEAK      %s\n", d->weak);
+}
+
+void
 report_print_tls(FILE *out, const struct tls_summary *t)
 {
 	fprintf(out, "  version   %s\n", t->version[0] ? t->version : "-");
 	fprintf(out, "  cipher    %s\n", t->cipher[0] ? t->cipher : "-");
 	fprintf(out, "  SNI       %s\n", t->sni_sent ? t->sni : "(none)");
+	print_details(out, t);
 	fprintf(out, "  checked   %s\n", t->expected_name);
 	if (t->verified)
 		fprintf(out, "  verified  yes\n");
@@ -460,6 +514,11 @@ report_print_tls(FILE *out, const struct tls_summary *t)
 			t->verify_enabled ? "" : " (--insecure)",
 			t->verify_error_text[0] ? t->verify_error_text :
 			"not checked", t->verify_error_depth);
+	if (t->nproblems > 0) {
+		fprintf(out, "  problems  %d, the most important first\n",
+			t->nproblems);
+		report_tls_problems(t, problem_line, out);
+	}
 	fprintf(out, "  trust     %s\n", t->trust[0] ? t->trust : "-");
 }
 

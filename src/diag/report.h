@@ -49,6 +49,18 @@ void report_print(const struct report *r, FILE *out);
  * verified, and the trust store, two-space indented. */
 void report_print_tls(FILE *out, const struct tls_summary *t);
 
+/* Whether the session had forward secrecy, in words ("yes (always with
+ * TLS 1.3)", "NO (RSA key exchange: ...)"), or NULL when not known. */
+const char *report_tls_fs_words(const struct tls_summary *t);
+
+/* Every verification problem of t, the most important first, as the
+ * report, the --check timeline and the TLS view show them: line(arg,
+ * text) is called once per problem with "N. " and the problem's text
+ * (terminal-safe, one line).  Nothing when there is none. */
+void report_tls_problems(const struct tls_summary *t,
+			 void (*line)(void *arg, const char *text),
+			 void *arg);
+
 /* One certificate of a chain, number i, as the report and the --check
  * timeline show it: subject, issuer, validity (validity_words), names
  * and fingerprints, two-space indented. */

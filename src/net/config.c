@@ -50,6 +50,15 @@ endpoint_port(const struct endpoint *ep)
 	return ep->ssl ? 993 : 143;
 }
 
+void
+endpoint_tls_default(struct endpoint *ep)
+{
+	if (!ep->ssl_set)
+		ep->ssl = !ep->starttls_set && ep->port == 993;
+	if (!ep->starttls_set)
+		ep->starttls = ep->ssl ? STARTTLS_OFF : STARTTLS_REQUIRED;
+}
+
 const char *
 starttls_mode_name(enum starttls_mode m)
 {

@@ -124,7 +124,8 @@ struct conn_config {
 #define CONN_AUTH_XOAUTH2 1024u
 
 /* Defaults of the reference and of secure practice: verify on,
- * TLS 1.2 minimum, STARTTLS off, timeout 30 s. */
+ * TLS 1.2 minimum, timeout 30 s.  The TLS choice starts unset (implicit
+ * TLS and STARTTLS off): endpoint_tls_default() fills it in. */
 void tls_opts_init(struct tls_opts *t);
 void endpoint_init(struct endpoint *ep);
 void config_init(struct conn_config *c);
@@ -136,6 +137,15 @@ double config_deadline_s(const struct conn_config *c);
 
 /* The port to use: the one given, else 993 with implicit TLS, else 143. */
 uint16_t endpoint_port(const struct endpoint *ep);
+
+/* Encrypted by default (RFC 8314): when the TLS choice was not given
+ * (neither ssl_set nor starttls_set), port 993 means implicit TLS and
+ * any other port STARTTLS required.  Implicit TLS not chosen and
+ * STARTTLS not given also means STARTTLS required.  A choice given
+ * (":starttls nil", --starttls=off, --ssl) is kept; the *_set flags are
+ * left as they were, so a later call after the port changed follows
+ * the new port. */
+void endpoint_tls_default(struct endpoint *ep);
 
 /* Name of a STARTTLS mode ("off", "required", "opportunistic"). */
 const char *starttls_mode_name(enum starttls_mode m);

@@ -22,6 +22,7 @@
 #include "idna.h"
 #include "net.h"
 #include "tls.h"
+#include "tlsinfo.h"
 #include "truststore.h"
 
 struct tls_client {
@@ -40,6 +41,8 @@ struct tls_client {
 	bool leaf_ok;		/* verification passed depth 0 */
 	long first_error;	/* X509_V_OK until the first error */
 	int first_error_depth;
+	struct tls_problem problems[TLS_PROBLEMS_MAX];	/* every one */
+	int nproblems;
 	unsigned hello_version;	/* legacy_version of the ServerHello;
 				 * 0 until one arrived */
 	char name[CONFIG_HOST_MAX];	/* name or address checked */
@@ -758,6 +761,8 @@ tls_client_new(const struct tls_opts *o, const char *host,
 		return NULL;
 	}
 	SSL_set_app_data(t->ssl, t);
+	/* The server's OCSP answer, when it staples one (shown only). */
+	SSL_set_tlsext_status_type(t->ssl, TLSEXT_STATUSTYPE_ocsp);
 	SSL_set_msg_callback(t->ssl, hello_seen);
 	SSL_set_msg_callback_arg(t->ssl, t);
 	if (set_peer_name(t, o, host, kind, f) != 0 ||
@@ -1073,6 +1078,220 @@ is_name_mismatch(long e)
 	       e == X509_V_ERR_EMAIL_MISMATCH;
 }
 
+/* ---------------------------------------------------------------- */
+/* Every verification problem                                       */
+
+/* How much a problem matters: the lower, the sooner it is shown (a
+ * revoked or wrong certificate before one merely out of date, and that
+ * before the trust it lacks).  Others rank last. */
+static const struct {
+	long err;
+	int rank;
+} problem_ranks[] = {
+	{ X509_V_ERR_CERT_REVOKED, 0 },
+	{ X509_V_ERR_HOSTNAME_MISMATCH, 1 },
+	{ X509_V_ERR_IP_ADDRESS_MISMATCH, 1 },
+	{ X509_V_ERR_CERT_HAS_EXPIRED, 2 },
+	{ X509_V_ERR_CERT_NOT_YET_VALID, 3 },
+	{ X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, 4 },
+	{ X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, 5 },
+	/* A chain cut short leaves the issuers above unfound too. */
+	{ X509_V_ERR_CERT_CHAIN_TOO_LONG, 5 },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 6 },
+	{ X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, 6 },
+	{ X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, 6 },
+	{ X509_V_ERR_EE_KEY_TOO_SMALL, 7 },
+	{ X509_V_ERR_CA_KEY_TOO_SMALL, 7 },
+	{ X509_V_ERR_CA_MD_TOO_WEAK, 7 },
+};
+
+static int
+problem_rank(long err)
+{
+	for (size_t i = 0;
+	     i < sizeof(problem_ranks) / sizeof(problem_ranks[0]); i++)
+		if (problem_ranks[i].err == err)
+			return problem_ranks[i].rank;
+	return 8;
+}
+
+/* "CN=x" of an RFC 2253 subject, else all of it, into buf. */
+static void
+short_subject(const char *subject, char *buf, size_t cap)
+{
+	const char *cn = strstr(subject, "CN=");
+
+	while (cn != NULL && cn != subject && cn[-1] != ',')
+		cn = strstr(cn + 1, "CN=");
+	if (cn == NULL)
+		snprintf(buf, cap, "%s", subject[0] ? subject : "(no name)");
+	else
+		snprintf(buf, cap, "%.*s", (int)strcspn(cn, ","), cn);
+}
+
+/* "RSA 1024 bits" for x's key. */
+static void
+key_text(X509 *x, char *buf, size_t cap)
+{
+	EVP_PKEY *k = X509_get0_pubkey(x);
+	const char *type = k != NULL ? EVP_PKEY_get0_type_name(k) : NULL;
+
+	snprintf(buf, cap, "%s %d bits", type != NULL ? type : "unknown",
+		 k != NULL ? EVP_PKEY_get_bits(k) : 0);
+}
+
+/* The words after OpenSSL's reason for a problem with x. */
+static void
+problem_words(const struct tls_client *t, long err, X509 *x,
+	      const struct tls_cert_info *ci, bool leaf_only, char *buf,
+	      size_t cap)
+{
+	char name[CONFIG_HOST_MAX], issuer[128], more[64];
+
+	buf[0] = '\0';
+	switch (err) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		snprintf(buf, cap, ", expired on %s (valid from %s)",
+			 ci->not_after, ci->not_before);
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		snprintf(buf, cap, ", valid only from %s (until %s)",
+			 ci->not_before, ci->not_after);
+		break;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		escape_str(name, sizeof(name), t->name);
+		snprintf(buf, cap, ": checked %s, the certificate is for %s",
+			 name, ci->sans[0] ? ci->sans : "no DNS or IP names");
+		break;
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		snprintf(buf, cap, ": it signed itself, no CA vouches for it");
+		break;
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		snprintf(buf, cap, ": this root is not trusted here");
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		short_subject(ci->issuer, issuer, sizeof(issuer));
+		snprintf(buf, cap, ": its issuer %s was not sent and is not "
+			 "trusted here%s", issuer, leaf_only ? " (the server "
+			 "sent only its own certificate: a missing "
+			 "intermediate?)" : "");
+		break;
+	case X509_V_ERR_EE_KEY_TOO_SMALL:
+	case X509_V_ERR_CA_KEY_TOO_SMALL:
+		key_text(x, more, sizeof(more));
+		snprintf(buf, cap, ": %s", more);
+		break;
+	case X509_V_ERR_CA_MD_TOO_WEAK:
+		snprintf(buf, cap, ": signed with %s",
+			 OBJ_nid2ln(X509_get_signature_nid(x)));
+		break;
+	default:
+		break;
+	}
+}
+
+/* Whether a and b say the same thing of one certificate (an issuer not
+ * found, and so a signature that cannot be checked). */
+static bool
+same_problem(long a, long b)
+{
+	return a == b || (problem_rank(a) == 6 && problem_rank(b) == 6);
+}
+
+/* Add err at depth (for certificate x, NULL if none) to t's problems,
+ * in order of importance; the same problem at the same depth once. */
+static void
+problem_add(struct tls_client *t, long err, int depth, X509 *x,
+	    bool leaf_only)
+{
+	struct tls_problem *p;
+	struct tls_cert_info ci;
+	char who[160], words[320];
+	int at;
+
+	for (int i = 0; i < t->nproblems; i++)
+		if (same_problem(t->problems[i].code, err) &&
+		    t->problems[i].depth == depth)
+			return;
+	if (t->nproblems == TLS_PROBLEMS_MAX)
+		return;
+	at = t->nproblems;
+	while (at > 0 && problem_rank(t->problems[at - 1].code) >
+	       problem_rank(err))
+		at--;
+	memmove(&t->problems[at + 1], &t->problems[at],
+		(size_t)(t->nproblems - at) * sizeof(t->problems[0]));
+	t->nproblems++;
+	p = &t->problems[at];
+	p->code = err;
+	p->depth = depth;
+	if (x == NULL) {
+		snprintf(p->text, sizeof(p->text), "%s (depth %d)",
+			 X509_verify_cert_error_string(err), depth);
+		return;
+	}
+	cert_info(x, &ci);
+	short_subject(ci.subject, who, sizeof(who));
+	problem_words(t, err, x, &ci, leaf_only, words, sizeof(words));
+	snprintf(p->text, sizeof(p->text), "%s: %s (depth %d)%s",
+		 X509_verify_cert_error_string(err), who, depth, words);
+}
+
+/* Verification callback of the second pass: note, go on. */
+static int
+collect_cb(int ok, X509_STORE_CTX *sctx)
+{
+	struct tls_client *t = X509_STORE_CTX_get_ex_data(sctx, 0);
+	STACK_OF(X509) *sk;
+
+	if (ok || t == NULL)
+		return 1;
+	sk = SSL_get_peer_cert_chain(t->ssl);
+	problem_add(t, X509_STORE_CTX_get_error(sctx),
+		    X509_STORE_CTX_get_error_depth(sctx),
+		    X509_STORE_CTX_get_current_cert(sctx),
+		    sk != NULL && sk_X509_num(sk) == 1);
+	return 1;
+}
+
+/* The handshake stops at the first problem: verify the chain the
+ * server sent once more, with the same trust, name and settings, going
+ * on past each problem to name them all. */
+static void
+collect_problems(struct tls_client *t)
+{
+	STACK_OF(X509) *sk = SSL_get_peer_cert_chain(t->ssl);
+	X509_STORE_CTX *c;
+	X509_VERIFY_PARAM *vp;
+
+	t->nproblems = 0;
+	if (sk == NULL || sk_X509_num(sk) == 0)
+		return;
+	c = X509_STORE_CTX_new();
+	if (c == NULL)
+		return;
+	if (X509_STORE_CTX_init(c, SSL_CTX_get_cert_store(t->ctx),
+				sk_X509_value(sk, 0), sk) == 1) {
+		X509_STORE_CTX_set_default(c, "ssl_server");
+		vp = X509_STORE_CTX_get0_param(c);
+		X509_VERIFY_PARAM_set1(vp, SSL_get0_param(t->ssl));
+		X509_VERIFY_PARAM_set_auth_level(vp,
+			SSL_get_security_level(t->ssl));
+		X509_STORE_CTX_set_ex_data(c, 0, t);
+		X509_STORE_CTX_set_verify_cb(c, collect_cb);
+		(void)X509_verify_cert(c);
+	}
+	X509_STORE_CTX_free(c);
+	ERR_clear_error();
+	/* Whatever the second pass found, the first error is there. */
+	if (t->first_error != X509_V_OK)
+		problem_add(t, t->first_error, t->first_error_depth, NULL,
+			    false);
+}
+
 /* The names the server's certificate holds, for a mismatch message. */
 static void
 leaf_names(const struct tls_client *t, char *buf, size_t cap)
@@ -1095,23 +1314,30 @@ leaf_names(const struct tls_client *t, char *buf, size_t cap)
 static int
 verify_failure(struct tls_client *t, enum phase p, struct failure *f)
 {
-	long e = t->first_error;
+	long e = t->nproblems > 0 ? t->problems[0].code : t->first_error;
+	int depth = t->nproblems > 0 ? t->problems[0].depth :
+		    t->first_error_depth;
 	const char *why = X509_verify_cert_error_string(e);
-	char names[320];
+	char names[320], others[64] = "";
 	char shown[CONFIG_HOST_MAX];
 
+	if (t->nproblems > 1)
+		snprintf(others, sizeof(others), " (and %d more problem%s, "
+			 "see TLS)", t->nproblems - 1,
+			 t->nproblems > 2 ? "s" : "");
 	if (is_name_mismatch(e)) {
 		leaf_names(t, names, sizeof(names));
 		escape_str(shown, sizeof(shown), t->name);
 		fail_set_reason(f, p, FAIL_TLS_VERIFY, tls_verify_reason(e),
 				"certificate verify failed: %s (depth %d): "
-				"checked %s, the certificate is for %s", why,
-				t->first_error_depth, shown, names);
+				"checked %s, the certificate is for %s%s", why,
+				depth, shown, names, others);
 		fail_fact(f->cert_names, sizeof(f->cert_names), names);
 	} else {
 		fail_set_reason(f, p, FAIL_TLS_VERIFY, tls_verify_reason(e),
-				"certificate verify failed: %s (depth %d)",
-				why, t->first_error_depth);
+				"certificate verify failed: %s%s",
+				t->nproblems > 0 ? t->problems[0].text : why,
+				others);
 	}
 	for (size_t i = 0; i < sizeof(verify_hints) / sizeof(verify_hints[0]);
 	     i++)
@@ -1249,6 +1475,8 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		saved = errno;
 		if (rc == 1) {
 			t->established = true;
+			if (t->first_error != X509_V_OK)
+				collect_problems(t);
 			if (t->verify_enabled && t->first_error != X509_V_OK)
 				return verify_failure(t, p, f);
 			return 0;
@@ -1266,6 +1494,7 @@ tls_handshake(struct tls_client *t, int fd, int64_t deadline_ms,
 		if (t->verify_enabled && t->first_error != X509_V_OK) {
 			t->broken = true;
 			ERR_clear_error();
+			collect_problems(t);
 			return verify_failure(t, p, f);
 		}
 		return io_failure(t, err, saved, p, OP_HANDSHAKE, f);
@@ -1504,14 +1733,24 @@ tls_get_summary(const struct tls_client *t, struct tls_summary *out)
 	summary_chain(t, out);
 	vr = SSL_get_verify_result(t->ssl);
 	out->verify_error = t->first_error != X509_V_OK ? t->first_error : vr;
+	memcpy(out->problems, t->problems, sizeof(out->problems));
+	out->nproblems = t->nproblems;
+	if (out->nproblems > 0)
+		out->verify_error = out->problems[0].code;
 	if (out->verify_error != X509_V_OK) {
-		out->verify_error_depth = t->first_error_depth;
+		out->verify_error_depth = out->nproblems > 0 ?
+					  out->problems[0].depth :
+					  t->first_error_depth;
 		snprintf(out->verify_error_text,
 			 sizeof(out->verify_error_text), "%s",
 			 X509_verify_cert_error_string(out->verify_error));
 	}
 	out->verified = out->chain_sent > 0 && t->leaf_ok &&
 			out->verify_error == X509_V_OK;
+	if (t->established)
+		tlsinfo_fill(t->ssl, &out->details);
+	else
+		out->details.forward_secrecy = -1;
 	summary_trust(t, out);
 }
 

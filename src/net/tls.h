@@ -43,6 +43,38 @@ struct tls_cert_info {
 	bool self_signed;	/* issuer = subject and own key signs it */
 };
 
+#define TLS_PROBLEMS_MAX 8
+
+/* One problem verification found in the chain the server sent. */
+struct tls_problem {
+	long code;		/* X509_V_ERR_* */
+	int depth;		/* in the chain verification built: 0 is the
+				 * server's own certificate; -1 unknown */
+	char text[384];		/* one line, terminal-safe: OpenSSL's
+				 * reason, the certificate, and the dates
+				 * or names involved */
+};
+
+/* What else a completed handshake agreed on, as text (ASCII from
+ * OpenSSL's own tables and the certificate; "" when not known). */
+struct tls_details {
+	char key[48];		/* the server's key: "EC 256 bits (P-256)",
+				 * "RSA 2048 bits" */
+	char sig_alg[64];	/* its certificate's signature algorithm:
+				 * "ecdsa-with-SHA256" */
+	char group[32];		/* the key exchange group: "x25519",
+				 * "secp256r1"; "" when none */
+	int forward_secrecy;	/* 1 yes (ECDHE, DHE, TLS 1.3), 0 no (RSA
+				 * key exchange), -1 not known */
+	char kx[16];		/* the key exchange: "ECDHE", "RSA", "any"
+				 * (TLS 1.3) */
+	char ocsp[160];		/* the stapled OCSP answer: "not stapled",
+				 * "good (this update ..., next ...)",
+				 * "REVOKED on ...", "unknown", "unreadable" */
+	char weak[192];		/* why the version or cipher accepted is
+				 * weak; "" when neither is */
+};
+
 /* What the handshake negotiated and what verification found.  A plain
  * value (fixed arrays, no pointers): copy it freely. */
 struct tls_summary {
@@ -52,9 +84,17 @@ struct tls_summary {
 	bool sni_sent;
 	bool verify_enabled;	/* false with --insecure */
 	bool verified;		/* the chain and name checked out */
-	long verify_error;	/* first X509_V_ERR_*; 0 (X509_V_OK) if none */
+	long verify_error;	/* problems[0]'s X509_V_ERR_*; 0 (X509_V_OK)
+				 * if none */
 	char verify_error_text[256];	/* X509_verify_cert_error_string */
 	int verify_error_depth;	/* chain depth of that error; -1 if none */
+	/* Every problem of the chain (verification goes on past each to
+	 * find them), the most important first: revoked, name mismatch,
+	 * expired, not yet valid, self-signed, untrusted root, unknown
+	 * issuer, weak key or hash, the others; the same problem at two
+	 * depths counts twice.  problems[0] is verify_error. */
+	struct tls_problem problems[TLS_PROBLEMS_MAX];
+	int nproblems;
 	char expected_name[256];	/* the name or address checked */
 	int chain_len;		/* entries in chain[] (<= TLS_CHAIN_MAX) */
 	int chain_sent;		/* certificates the server sent (may be
@@ -64,6 +104,7 @@ struct tls_summary {
 	int verified_chain_len;	/* length of the chain verification
 				 * built, trust anchor included; after a
 				 * failure, as far as it got */
+	struct tls_details details;	/* once the handshake completed */
 	char trust[TLS_TRUST_MAX];	/* where trust came from, one line,
 					 * terminal-safe: "--ca-file PATH",
 					 * "--ca-dir PATH", "the system

@@ -109,13 +109,16 @@ phase_connect(struct session *s, const struct net_addrs *addrs)
 	return 0;
 }
 
-/* "TLSv1.3, TLS_AES_256_GCM_SHA384, verified" for a phase line. */
+/* "TLSv1.3, TLS_AES_256_GCM_SHA384, verified" for a phase line, and
+ * why the version or cipher is weak ("" if not) into weak. */
 static void
-tls_line(struct session *s, char *buf, size_t cap)
+tls_line(struct session *s, char *buf, size_t cap, char *weak,
+	 size_t wcap)
 {
 	struct tls_summary *sum = malloc(sizeof(*sum));
 
 	buf[0] = '\0';
+	weak[0] = '\0';
 	if (sum == NULL || s->link.tls == NULL) {
 		free(sum);
 		return;
@@ -132,6 +135,7 @@ tls_line(struct session *s, char *buf, size_t cap)
 		snprintf(buf, cap, "%s, %s, NOT VERIFIED (%s)", sum->version,
 			 sum->cipher, sum->verify_error_text[0] ?
 			 sum->verify_error_text : "verification off");
+	snprintf(weak, wcap, "%s", sum->details.weak);
 	free(sum);
 }
 
@@ -198,7 +202,7 @@ session_connect_tls(struct session *s, enum phase p)
 {
 	const struct endpoint *ep = &s->cfg.ep;
 	struct tls_client *t = tls_take(s, p);
-	char line[400];
+	char line[400], weak[sizeof(((struct tls_details *)0)->weak)];
 	int rc;
 
 	if (t == NULL) {
@@ -214,8 +218,10 @@ session_connect_tls(struct session *s, enum phase p)
 		s->usable = false;
 		return -1;
 	}
-	tls_line(s, line, sizeof(line));
+	tls_line(s, line, sizeof(line), weak, sizeof(weak));
 	session_emit_end(s, PHASE_OK, "%s", line);
+	if (weak[0] != '\0')
+		session_emit_note(s, "WEAK TLS: %s", weak);
 	if (!ep->tls.verify)
 		session_emit_note(s, "the certificate was NOT verified "
 				  "(--insecure): anyone on the path could be "

@@ -139,6 +139,51 @@ check_no_ca() {
 	assert_json "nothing recommended" .recommended null
 }
 
+# --server-name and --ca-file are what every probe uses, and the output
+# says so.
+check_named() {
+	local out
+	say "--server-name: every probe checks that name, and says so"
+	detect "$WORK/named.json" --detect 127.0.0.1 --json --timeout 5 \
+		--detect-ports "$IMAPS_PORT,$IMAP_PORT" --ca-file "$CA_FILE" \
+		--server-name wrong.example.test
+	assert_eq "implicit TLS: checked for the name given" \
+		wrong.example.test \
+		"$(probe checked_name 127.0.0.1 "$IMAPS_PORT" implicit-tls)"
+	assert_eq "implicit TLS: the name is not the certificate's" \
+		certificate \
+		"$(probe result 127.0.0.1 "$IMAPS_PORT" implicit-tls)"
+	assert_eq "STARTTLS: checked for the name given" wrong.example.test \
+		"$(probe checked_name 127.0.0.1 "$IMAP_PORT" starttls)"
+
+	say "--server-name localhost against 127.0.0.1: verified for it"
+	detect "$WORK/named.txt" --detect 127.0.0.1 --timeout 5 \
+		--detect-ports "$IMAPS_PORT,$IMAP_PORT" --ca-file "$CA_FILE" \
+		--server-name localhost
+	out=$(cat "$RUN_OUT")
+	assert_contains "the recommendation names it" \
+		"certificate verified for localhost" "$out"
+	assert_contains "the command carries it" "--server-name 'localhost'" \
+		"$out"
+	assert_contains "the trust and the name are said" \
+		"Certificates: trusting the system store and --ca-file $CA_FILE; every certificate checked for localhost (--server-name)" \
+		"$out"
+
+	say "a CA file given that is not the issuer: not told to give one"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+		-nodes -keyout "$WORK/other.key" -out "$WORK/other-ca.pem" \
+		-days 2 -subj /CN=other >/dev/null 2>&1 ||
+		hard_fail "could not make a CA"
+	detect "$WORK/other.txt" --detect localhost --timeout 5 \
+		--detect-ports "$IMAPS_PORT,$IMAP_PORT" \
+		--ca-file "$WORK/other-ca.pem"
+	out=$(cat "$RUN_OUT")
+	assert_contains "says the CAs given did not help" \
+		"certificate problems even with the CAs given" "$out"
+	assert_not_contains "does not ask for a CA file again" \
+		"a private CA needs" "$out"
+}
+
 check_address() {
 	say "127.0.0.2: STARTTLS only (LOGINDISABLED before TLS), no SRV"
 	detect "$WORK/addr.json" --detect 127.0.0.2 --json --timeout 5 \
@@ -206,7 +251,8 @@ check_usage() {
 main() {
 	need_servers
 	setup_private_dns
-	run_checks check_both_found check_text check_no_ca check_address \
+	run_checks check_both_found check_text check_no_ca check_named \
+		check_address \
 		check_crossed_ports check_no_starttls check_usage
 }
 

@@ -113,6 +113,20 @@ make_cert() {
 	fi
 }
 
+# revoke_cert NAME ISSUER: NAME revoked by ISSUER, and $CERTS/ISSUER.crl
+# the list ISSUER publishes (valid for 30 days).
+revoke_cert() {
+	local -a ca=(-config "$CERTS/db/ca.cnf" -cert "$CERTS/$2.pem"
+		-keyfile "$CERTS/$2.key")
+	if ! openssl ca "${ca[@]}" -revoke "$CERTS/$1.pem" \
+		>>"$CERTS/openssl.log" 2>&1 ||
+		! openssl ca "${ca[@]}" -gencrl -crldays 30 \
+			-out "$CERTS/$2.crl" >>"$CERTS/openssl.log" 2>&1
+	then
+		hard_fail "could not revoke $1 (see $CERTS/openssl.log)"
+	fi
+}
+
 # leaf_cert KEY-OPTION...: $CERTS/leaf.pem and leaf.key, self-signed for
 # localhost and 127.0.0.1, the key made as openssl req KEY-OPTION... says.
 leaf_cert() {

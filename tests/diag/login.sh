@@ -23,6 +23,22 @@ read-all 1000'
 	assert_no_credentials_sent "not offered" bob "$PASSWORD"
 }
 
+check_starttls_by_default() {
+	say "no TLS option (STARTTLS by default), the server does not offer it"
+	scripted_start 'sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi
+read-all 1000'
+	IMAPCONN_PASSWORD=$PASSWORD run_check --timeout 5 -u bob \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_rc 82 starttls starttls
+	assert_reason starttls-not-offered
+	assert_hint starttls starttls 'does not offer STARTTLS' \
+		'use Implicit TLS (--ssl, port 993)' '--starttls=off' \
+		'still needs --allow-plaintext-auth'
+	scripted_wait 5
+	assert_eq "nothing was sent after the greeting" "" "$(client_lines)"
+	assert_no_credentials_sent "by default" bob "$PASSWORD"
+}
+
 check_starttls_refused() {
 	say "--starttls, the server refuses it"
 	# shellcheck disable=SC2016 # $TAG is the scripted server's
@@ -42,8 +58,9 @@ read-all 1000'
 
 check_logindisabled() {
 	say "Dovecot's LOGINDISABLED port without STARTTLS: turn it on"
-	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --allow-plaintext-auth \
-		--timeout 5 -u "$TEST_USER" "127.0.0.2:$LD_PORT"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off \
+		--allow-plaintext-auth --timeout 5 -u "$TEST_USER" \
+		"127.0.0.2:$LD_PORT"
 	assert_rc 77 auth authenticate
 	assert_reason logindisabled
 	assert_hint auth authenticate \
@@ -52,8 +69,8 @@ check_logindisabled() {
 		'turn on STARTTLS (--starttls)'
 
 	say "the same without --allow-plaintext-auth: STARTTLS is offered"
-	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --timeout 5 \
-		-u "$TEST_USER" "127.0.0.2:$LD_PORT"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off \
+		--timeout 5 -u "$TEST_USER" "127.0.0.2:$LD_PORT"
 	assert_reason plaintext-withheld
 	assert_hint auth authenticate 'the password was not sent' \
 		'the server offers STARTTLS, turn it on (--starttls)'
@@ -61,8 +78,9 @@ check_logindisabled() {
 	say "LOGINDISABLED and no STARTTLS: no way to TLS on this port"
 	scripted_start 'sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED] hi
 read-all 1000'
-	IMAPCONN_PASSWORD=$PASSWORD run_check --allow-plaintext-auth \
-		--timeout 5 -u bob "127.0.0.1:$SCRIPTED_PORT"
+	IMAPCONN_PASSWORD=$PASSWORD run_check --starttls=off \
+		--allow-plaintext-auth --timeout 5 -u bob \
+		"127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 77 auth authenticate
 	assert_hint auth authenticate \
 		'offers no STARTTLS, so there is no way to TLS on this port' \
@@ -99,7 +117,8 @@ read-all 1000'
 
 main() {
 	need_servers
-	run_checks check_starttls_not_offered check_starttls_refused \
+	run_checks check_starttls_not_offered check_starttls_by_default \
+		check_starttls_refused \
 		check_logindisabled check_wrong_password check_bye_greeting
 }
 

@@ -22,7 +22,7 @@ check_slow_greeting() {
 
 	say "the timeout it suggests is enough for the same server"
 	scripted_start "$SLOW_GREETING"
-	run_check --timeout 3 "127.0.0.1:$SCRIPTED_PORT"
+	run_check --starttls=off --timeout 3 "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 0 null
 }
 
@@ -53,7 +53,7 @@ check_silent_login() {
 	say "a server that never answers the login, --timeout 1"
 	scripted_start 'sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] hi
 silent'
-	IMAPCONN_PASSWORD=Secret.1 run_check --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=Secret.1 run_check --starttls=off --allow-plaintext-auth \
 		--timeout 1 -u bob "127.0.0.1:$SCRIPTED_PORT"
 	assert_rc 75 timeout authenticate
 	assert_hint timeout authenticate \

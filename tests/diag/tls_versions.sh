@@ -37,6 +37,40 @@ check_server_too_old() {
 	run_check --ssl --ca-file "$CERTS/leaf.pem" --tls-min 1.0 \
 		--timeout 5 "127.0.0.1:$SCRIPTED_PORT"
 	assert_json "TLS 1.1 was negotiated" '.tls[0].version' TLSv1.1
+	assert_jsons \
+		"the version is called weak" \
+		'.tls[0].weak | startswith("TLSv1.1 is obsolete (RFC 8996), with the cipher ")' \
+		true \
+		"so does a note" \
+		'[.notes[] | select(startswith("WEAK TLS: TLSv1.1 is obsolete"))] | length' \
+		1
+
+	say "the same in the text timeline: version, cipher, WEAK"
+	tls_server --tls-max 1.1
+	timeout -k 5 30 "$IMAPCONN" --check --ssl --ca-file "$CERTS/leaf.pem" \
+		--tls-min 1.0 --timeout 5 "127.0.0.1:$SCRIPTED_PORT" \
+		>"$WORK/weak.txt" 2>&1 </dev/null || true
+	assert_match "the version accepted" '^  version   TLSv1\.1$' \
+		"$(cat "$WORK/weak.txt")"
+	assert_match "WEAK, with the cipher accepted" \
+		'^  WEAK      TLSv1\.1 is obsolete \(RFC 8996\), with the cipher [A-Z0-9-]+$' \
+		"$(cat "$WORK/weak.txt")"
+
+	say "TLS 1.2: the key exchange, its group and forward secrecy"
+	tls_server --tls-max 1.2
+	run_check --ssl --ca-file "$CERTS/leaf.pem" --timeout 5 \
+		"127.0.0.1:$SCRIPTED_PORT"
+	assert_jsons \
+		"TLS 1.2" '.tls[0].version' TLSv1.2 \
+		"ECDHE" '.tls[0].key_exchange' ECDHE \
+		"a group" '.tls[0].group | length > 0' true \
+		"forward secrecy" '.tls[0].forward_secrecy' true \
+		"the server's key" '.tls[0].key | test("^[A-Z0-9-]+ [0-9]+ bits")' \
+		true \
+		"its signature algorithm" \
+		'.tls[0].signature_algorithm | length > 0' true \
+		"no OCSP stapled" '.tls[0].ocsp' 'not stapled' \
+		"nothing weak" '.tls[0].weak' null
 
 	say "a server that answers with a TLS 1.0 ServerHello: named"
 	scripted_start "read-all 300

@@ -25,7 +25,8 @@ check_logindisabled() {
 	say "LOGINDISABLED after 300 capabilities, plaintext allowed"
 	srv_start "$(greet_with LOGINDISABLED)
 $SRV_LOGOUT"
-	run_json --timeout 2 -u "$USER_NAME" --allow-plaintext-auth \
+	run_json --starttls=off \
+		--timeout 2 -u "$USER_NAME" --allow-plaintext-auth \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000

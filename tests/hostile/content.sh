@@ -17,7 +17,7 @@ export IMAPCONN_PASSWORD=$PASSWORD
 check_nul_quoted() {
 	say "NUL inside a quoted mailbox name"
 	list_then 'sendln * LIST () "/" "IN\0BOX"' 'sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol list
@@ -39,7 +39,7 @@ NAMES=(
 check_utf7_names() {
 	say "mailbox names that decode to ESC, NUL, U+202E; raw controls"
 	list_then "${NAMES[@]}"
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
@@ -69,7 +69,7 @@ check_utf7_names() {
 		"$RUN_ERR"
 
 	list_then "${NAMES[@]}"
-	run_text --timeout 3 --transcript "$WORK/names.tr" \
+	run_text --starttls=off --timeout 3 --transcript "$WORK/names.tr" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -98,7 +98,8 @@ sendln * OK [PERMANENTFLAGS (\\\\Seen $evil)] ok
 sendln * 2 EXISTS
 sendln \$TAG OK [READ-ONLY] done
 $SRV_LOGOUT"
-	run_text --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off \
+		--timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_eq "text run: exit status 0" 0 "$RUN_RC"
@@ -120,7 +121,8 @@ sendln \$TAG OK $fmt
 expect-tag AUTHENTICATE
 sendln \$TAG NO [AUTHENTICATIONFAILED] $fmt login
 read-all 1000"
-	run_json --timeout 3 --allow-plaintext-auth -u "$USER_NAME" \
+	run_json --starttls=off \
+		--timeout 3 --allow-plaintext-auth -u "$USER_NAME" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
@@ -134,7 +136,7 @@ read-all 1000"
 		'[.notes[] | select(contains("%n%s%s%s%x%p%999999d greeting"))]
 		| length' 1
 	list_then "sendln * LIST () \"/\" \"$fmt\"" 'sendln $TAG OK done'
-	run_text --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_eq "text run: exit status 0" 0 "$RUN_RC"
@@ -148,7 +150,7 @@ check_unknown_tags() {
 		say "a completion for the unknown tag '$tag' during LIST"
 		list_then 'sendln * LIST () "/" INBOX' "sendln $tag OK what" \
 			'sendln $TAG OK done'
-		run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+		run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 		srv_stop
 		assert_sane 1000
 		assert_class 76 protocol list
@@ -160,7 +162,7 @@ check_unknown_tags() {
 check_exists() {
 	say "* 4294967296 EXISTS during LIST"
 	list_then 'sendln * 4294967296 EXISTS' 'sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol list
@@ -174,7 +176,8 @@ expect-tag EXAMINE
 sendln * 4294967296 EXISTS
 sendln $TAG OK [READ-ONLY] done
 '"$SRV_LOGOUT"
-	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		--timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol select
@@ -190,7 +193,8 @@ sendln * 4294967295 EXISTS
 sendln * 4294967295 RECENT
 sendln $TAG OK [READ-ONLY] done
 '"$SRV_LOGOUT"
-	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		--timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
@@ -201,7 +205,7 @@ check_expunge() {
 	say "EXPUNGE with no mailbox selected"
 	list_then 'sendln * 1 EXPUNGE' 'sendln * LIST () "/" INBOX' \
 		'sendln * 4294967295 EXPUNGE' 'sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
@@ -219,7 +223,8 @@ sendln * 1 EXPUNGE
 sendln * 0 EXPUNGE
 sendln $TAG OK [READ-ONLY] done
 '"$SRV_LOGOUT"
-	run_json --timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		--timeout 3 --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_eq "exit status 0 or 76" yes "$(case $RUN_RC in 0 | 76)
@@ -234,7 +239,7 @@ check_backslash_json() {
 	say "a mailbox named C:\\temp"
 	list_then 'sendln * LIST () "/" "C:\\\\temp"' \
 		'sendln $TAG OK listed'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_class 0 null
 	assert_json "the JSON name is C:\\temp, one backslash" \

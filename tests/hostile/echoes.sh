@@ -39,7 +39,7 @@ run_echo() {
 	local mode=$1 pw=$2 name=$1.${#2}
 	srv_start "$(echo_script "$pw")"
 	IMAPCONN_PASSWORD=$pw "run_$mode" --timeout 2 -u "$USER_NAME" \
-		--allow-plaintext-auth --select INBOX \
+		--starttls=off --allow-plaintext-auth --select INBOX \
 		--transcript "$WORK/$name.tr" --report "$WORK/$name.report" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop

@@ -28,7 +28,7 @@ check_garbage() {
 	say "garbage instead of a greeting"
 	srv_start 'send HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n
 read-all'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol greeting
@@ -37,7 +37,7 @@ read-all'
 	say "binary garbage with escapes instead of a greeting"
 	srv_start "send \\xff\\xfe$EVIL\\r\\n
 read-all"
-	run_text --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_eq "binary garbage: exit status 76" 76 "$RUN_RC"
@@ -50,7 +50,7 @@ check_tagged() {
 	say "a tagged reply instead of a greeting"
 	srv_start 'sendln A1 OK welcome
 read-all'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol greeting
@@ -64,7 +64,8 @@ check_refusal() {
 	say "greeting * $status with escapes in its text"
 	srv_start "sendln * $status $EVIL %n%s go away
 read-all"
-	run_json --timeout 3 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		--timeout 3 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 83 server greeting
@@ -75,7 +76,8 @@ read-all"
 	assert_nothing_sent "$status greeting: nothing sent"
 	srv_start "sendln * $status $EVIL %n%s go away
 read-all"
-	run_text --timeout 3 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off \
+		--timeout 3 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_eq "$status (text): exit status 83" 83 "$RUN_RC"
 	assert_terminal_safe "$status: text output is terminal-safe" \
@@ -175,14 +177,14 @@ check_capability_escapes() {
 	script="sendln * OK [CAPABILITY IMAP4rev1 $caps] hi
 $SRV_LOGOUT"
 	srv_start "$script"
-	run_text --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_eq "text run: exit status 0" 0 "$RUN_RC"
 	assert_terminal_safe "capabilities in the text output are escaped" \
 		"$RUN_OUT" "$RUN_ERR"
 	srv_start "$script"
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
@@ -206,7 +208,8 @@ sendln \$TAG NO [REFERRAL imap://$USER_NAME@127.0.0.1:$other_port/] go there
 expect-tag LIST
 sendln \$TAG NO not logged in
 $SRV_LOGOUT" --many
-	run_json --allow-plaintext-auth --timeout 2 -u "$USER_NAME" \
+	run_json --starttls=off \
+		--allow-plaintext-auth --timeout 2 -u "$USER_NAME" \
 		"127.0.0.1:$SRV_PORT"
 	sleep 0.5
 	srv_stop

@@ -65,7 +65,7 @@ expect-tag LOGOUT
 sendln * BYE
 sendln \$TAG OK
 close"
-	run_json --allow-plaintext-auth --timeout 5 -u alice \
+	run_json --starttls=off --allow-plaintext-auth --timeout 5 -u alice \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -95,7 +95,7 @@ retried() {
 	say "$what: named, then one command per round trip"
 	srv_start "$script
 $SEQUENTIAL" --many
-	run_json --allow-plaintext-auth --timeout 2 -u alice \
+	run_json --starttls=off --allow-plaintext-auth --timeout 2 -u alice \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 3000
@@ -193,7 +193,7 @@ expect-alone LOGIN alice
 sendln \$TAG OK logged in
 sendln \$TAG OK logged in
 read-all 5000" --many
-	run_json --allow-plaintext-auth --timeout 2 -u alice \
+	run_json --starttls=off --allow-plaintext-auth --timeout 2 -u alice \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 3000
@@ -213,7 +213,8 @@ expect-alone LOGIN alice
 sendln \$TAG OK logged in
 expect-alone LIST
 read-all 5000" --many
-	run_json --no-pipelining --allow-plaintext-auth --timeout 1.5 \
+	run_json --starttls=off \
+		--no-pipelining --allow-plaintext-auth --timeout 1.5 \
 		-u alice "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 3000
@@ -234,7 +235,7 @@ expect-tag ID NIL
 expect-tag LOGIN
 expect-tag LIST
 read-all 5000"
-	run_json --allow-plaintext-auth --timeout 1.5 -u alice \
+	run_json --starttls=off --allow-plaintext-auth --timeout 1.5 -u alice \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 3000

@@ -39,7 +39,7 @@ sendln + $(printf 'r=forgednonce,s=c2FsdA==,i=4096' | base64 -w0)
 expect *
 sendln \$TAG BAD cancelled
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off "${PLAIN[@]}" \
 		--transcript "$WORK/tr$((RUN_COUNT + 1))" "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -63,7 +63,7 @@ scram_ok_unproven() {
 expect-tag AUTHENTICATE SCRAM-SHA-256 
 sendln \$TAG OK welcome
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -86,7 +86,7 @@ sendln \$TAG NO [AUTHENTICATIONFAILED] no
 expect-tag AUTHENTICATE PLAIN 
 sendln \$TAG NO [AUTHENTICATIONFAILED] no
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_class 77 auth authenticate
@@ -103,7 +103,8 @@ $SRV_LOGOUT"
 expect-tag AUTHENTICATE PLAIN 
 sendln \$TAG NO [AUTHENTICATIONFAILED] no
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" --auth plain \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off \
+		"${PLAIN[@]}" --auth plain \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_class 77 auth authenticate
@@ -115,7 +116,7 @@ mech_not_offered() {
 	say "--auth scram-sha-256 against a server offering only PLAIN"
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] hi
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off "${PLAIN[@]}" \
 		--auth scram-sha-256 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -135,7 +136,7 @@ token_needed() {
 	say "only XOAUTH2 offered and a password given: nothing sent"
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=XOAUTH2 SASL-IR] hi
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -160,7 +161,7 @@ oauth_not_offered() {
 	say "a token given and no OAuth mechanism offered: nothing sent"
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=X-ODD SASL-IR] hi
 $SRV_LOGOUT"
-	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json "${PLAIN[@]}" \
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -176,7 +177,7 @@ $SRV_LOGOUT"
 		"$USER_NAME" "$TOKEN" $(run_files)
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=SCRAM-SHA-256 AUTH=PLAIN AUTH=X-ODD SASL-IR] hi
 $SRV_LOGOUT"
-	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text "${PLAIN[@]}" \
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	check "no OAuth: --check marks the usable mechanisms" grep -qxF \
@@ -197,7 +198,8 @@ $SRV_LOGOUT"
 	local ob_b64
 	ob_b64=$(printf 'n,a=%s,\001host=127.0.0.1\001port=%s\001auth=Bearer %s\001\001' \
 		"$USER_NAME" "$SRV_PORT" "$TOKEN" | base64 -w0)
-	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json --timeout 2 -u "$USER_NAME" \
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json --starttls=off \
+		--timeout 2 -u "$USER_NAME" \
 		--allow-plaintext-auth --transcript "$WORK/tr$((RUN_COUNT + 1))" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -229,7 +231,8 @@ sendln + $GMAIL_B64
 readline
 sendln \$TAG NO [AUTHENTICATIONFAILED] Invalid credentials
 $SRV_LOGOUT"
-	run_text --timeout 2 -u "$USER_NAME" --allow-plaintext-auth \
+	run_text --starttls=off \
+		--timeout 2 -u "$USER_NAME" --allow-plaintext-auth \
 		--oauth-token-command "printf '%s\\n' '$TOKEN'" \
 		--transcript "$WORK/tr$((RUN_COUNT + 1))" "127.0.0.1:$SRV_PORT"
 	srv_stop
@@ -261,7 +264,7 @@ oauth_scope() {
 	say "XOAUTH2: a 403 challenge, the token lacks the mail scope"
 	local json='{"status":"insufficient_scope","scope":"https://outlook.office.com/IMAP.AccessAsUser.All"}'
 	xoauth2_refusing "$json"
-	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json "${PLAIN[@]}" \
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_json --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -282,7 +285,7 @@ oauth_hostile_challenge() {
 	local json
 	json=$(printf '{"status":"401","scope":"x\033[2Jy"}')
 	xoauth2_refusing "$json"
-	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text "${PLAIN[@]}" \
+	IMAPCONN_OAUTH_TOKEN=$TOKEN run_text --starttls=off "${PLAIN[@]}" \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -311,7 +314,8 @@ sendln \$TAG OK done
 expect-tag LIST
 sendln \$TAG OK listed
 $SRV_LOGOUT"
-	IMAPCONN_PASSWORD=$PASSWORD run_json "${PLAIN[@]}" --auth cram-md5 \
+	IMAPCONN_PASSWORD=$PASSWORD run_json --starttls=off \
+		"${PLAIN[@]}" --auth cram-md5 \
 		"127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
@@ -325,7 +329,8 @@ external_no_cert() {
 	say "--auth external without a client certificate: nothing sent"
 	srv_start "sendln * OK [CAPABILITY IMAP4rev1 AUTH=EXTERNAL SASL-IR] hi
 $SRV_LOGOUT"
-	run_json "${PLAIN[@]}" --auth external "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		"${PLAIN[@]}" --auth external "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 77 auth authenticate
@@ -342,7 +347,8 @@ gssapi_no_ticket() {
 $SRV_LOGOUT"
 	: >"$WORK/empty.ccache"
 	KRB5CCNAME=FILE:$WORK/empty.ccache KRB5_CONFIG=/dev/null \
-		run_json "${PLAIN[@]}" --auth gssapi "127.0.0.1:$SRV_PORT"
+		run_json --starttls=off \
+			"${PLAIN[@]}" --auth gssapi "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 77 auth authenticate

@@ -60,7 +60,7 @@ SRV_EXTRA=()
 main() {
 	need_tools openssl
 	pki_basic
-	local plain=(--allow-plaintext-auth)
+	local plain=(--starttls=off --allow-plaintext-auth)
 
 	secret_case login-ok yes "$GREET_LOGIN
 expect-tag LOGIN
@@ -126,7 +126,7 @@ expect-tag LOGIN
 reset" "${plain[@]}"
 
 	secret_case plaintext-refused no "$GREET_LOGIN
-read-all 1000"
+read-all 1000" --starttls=off
 
 	secret_case starttls-missing no "$GREET_LOGIN
 read-all 1000" --starttls

@@ -30,7 +30,7 @@ check_separator() {
 		shown=$sep
 		[ "$sep" = '\x1b' ] && shown='\e'
 		select_server "$sep"
-		run_text --select INBOX "127.0.0.1:$SRV_PORT"
+		run_text --starttls=off --select INBOX "127.0.0.1:$SRV_PORT"
 		srv_stop
 		assert_sane 2000
 		assert_eq "$sep: exit status 0" 0 "$RUN_RC"
@@ -44,7 +44,7 @@ check_separator() {
 check_json_flags() {
 	say "the selected mailbox's flags in JSON"
 	select_server '/'
-	run_json --select INBOX "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --select INBOX "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 0 null

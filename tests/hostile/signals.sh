@@ -31,7 +31,7 @@ signal_run() {
 	RUN_MS=0
 	RUN_KB=0
 	report=$WORK/report-$sig.txt
-	timeout -k 5 60 "$IMAPCONN" --check --allow-plaintext-auth \
+	timeout -k 5 60 "$IMAPCONN" --check --starttls=off --allow-plaintext-auth \
 		-u "$USER_NAME" --report "$report" "127.0.0.1:$SRV_PORT" \
 		>"$RUN_OUT" 2>"$RUN_ERR" </dev/null &
 	pid=$!

@@ -18,7 +18,7 @@ send * LIST () "/" {0}\r\n\r\n
 sendln * LIST () "/" INBOX
 sendln $TAG OK done
 '"$SRV_LOGOUT"
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 0 null
@@ -32,7 +32,7 @@ sendln $TAG OK done
 		18446744073709551616 99999999999999999999999999999999; do
 		say "literal count {$count}"
 		list_then "send * LIST () \"/\" {$count}\\r\\n"
-		run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+		run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 		srv_stop
 		assert_sane 1000
 		assert_class 76 response-too-large list
@@ -42,7 +42,7 @@ sendln $TAG OK done
 
 	say "literal count {-1}"
 	list_then 'send * LIST () "/" {-1}\r\n'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 protocol list
@@ -52,7 +52,7 @@ sendln $TAG OK done
 expect-tag LIST
 send * LIST () "/" {10}\r\nabc
 close'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 74 network list
@@ -68,7 +68,7 @@ check_largest_literal() {
 	list_then 'send * LIST () "/" {1048576}\r\n' \
 		'repeat 65536 abcdefghijklmnop' 'sendln' \
 		'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 0 null
@@ -80,7 +80,7 @@ check_largest_literal() {
 	list_then 'send * LIST () "/" {1048577}\r\n' \
 		'repeat 65536 abcdefghijklmnop' 'sendln x' \
 		'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 76 response-too-large list
@@ -95,7 +95,7 @@ check_largest_literal() {
 		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
 		'send \x20{1048000}\r\n' 'repeat 65500 abcdefghijklmnop' \
 		'sendln )' 'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 0 null
@@ -109,7 +109,7 @@ check_largest_literal() {
 		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
 		'send \x20{1048576}\r\n' 'repeat 65536 abcdefghijklmnop' \
 		'sendln )' 'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 76 response-too-large list
@@ -118,7 +118,7 @@ check_largest_literal() {
 	list_then 'send * LIST () "/" {16777216}\r\n' \
 		'repeat 1048576 abcdefghijklmnop' 'sendln' \
 		'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 76 response-too-large list
@@ -129,7 +129,7 @@ check_endless_line() {
 	say "a greeting line that never ends (200 MB, no CRLF)"
 	srv_start 'send * OK 
 repeat 20000000 xxxxxxxxxx'
-	run_json --timeout 5 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 5 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 76 response-too-large greeting
@@ -138,7 +138,7 @@ repeat 20000000 xxxxxxxxxx'
 
 	say "a LIST line that never ends"
 	list_then 'send * LIST () "/" x' 'repeat 20000000 yyyyyyyyyy'
-	run_json --timeout 5 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 5 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 5000
 	assert_class 76 response-too-large list
@@ -148,7 +148,7 @@ check_nesting() {
 	say "10,000 nested parentheses"
 	list_then 'send * LIST ' 'repeat 10000 (' 'repeat 10000 )' \
 		'sendln \x20"/" x' 'sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 response-too-large list
@@ -156,7 +156,7 @@ check_nesting() {
 	say "10,000 nested parentheses in an unknown response"
 	list_then 'send * XNEST ' 'repeat 10000 (' 'repeat 10000 )' \
 		'sendln' 'sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 1000
 	assert_class 76 response-too-large list
@@ -170,7 +170,8 @@ expect-tag LIST
 repeat-lines $n * LIST (\\\\HasNoChildren) \"/\" \"Folder%d\"
 sendln \$TAG OK done
 $SRV_LOGOUT"
-	RUN_LIMIT_S=180 run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	RUN_LIMIT_S=180 run_json --starttls=off \
+		--timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 60000
 	assert_class 0 null
@@ -188,7 +189,8 @@ check_mailbox_limit() {
 	say "$((max + extra)) LIST replies: $max kept"
 	list_then "repeat-lines $((max + extra)) * LIST () \"/\" \"F%d\"" \
 		'sendln $TAG OK done'
-	RUN_LIMIT_S=180 run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	RUN_LIMIT_S=180 run_json --starttls=off \
+		--timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 60000
 	assert_class 0 null
@@ -208,7 +210,7 @@ check_mailbox_limit() {
 			'sendln')
 	done
 	list_then "${lines[@]}" 'sendln $TAG OK done'
-	run_json --timeout 10 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 10 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 20000
 	assert_class 0 null

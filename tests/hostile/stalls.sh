@@ -25,7 +25,8 @@ phase_ms() {
 check_silent() {
 	say "silent after accept, --timeout 2"
 	srv_start 'silent'
-	run_json --timeout 2 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off \
+		--timeout 2 -u "$USER_NAME" "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 75 timeout greeting
@@ -77,7 +78,7 @@ check_drip() {
 expect-tag CAPABILITY
 drip 2000 * CAPABILITY IMAP4rev1 AUTH=PLAIN STARTTLS ID ENABLE IDLE\r\n
 sendln $TAG OK done'
-	run_json --timeout 3 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 3 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 3000
 	assert_class 75 timeout capability
@@ -101,7 +102,7 @@ expect-tag LIST' i
 	script+=$'\nsleep 1500\nsendln $TAG OK listed\nread-all 60000'
 	say "a LIST line every 1.5 s, --timeout 2 --deadline 6"
 	srv_start "$script"
-	run_json --timeout 2 --deadline 6 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 2 --deadline 6 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 6000
 	assert_class 75 timeout list
@@ -118,7 +119,7 @@ expect-tag LIST' i
 
 	say "the default deadline is four timeouts"
 	srv_start "$script"
-	run_text --timeout 1.6 "127.0.0.1:$SRV_PORT"
+	run_text --starttls=off --timeout 1.6 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 6400
 	assert_eq "default deadline: exit status 75" 75 "$RUN_RC"
@@ -134,7 +135,7 @@ check_literal_stall() {
 expect-tag LIST
 send * LIST () "/" {10}\r\n
 silent'
-	run_json --timeout 2 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 2 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 75 timeout list
@@ -149,7 +150,7 @@ silent'
 expect-tag LIST
 send * LIST () "/" {10}\r\nabc
 silent'
-	run_json --timeout 2 "127.0.0.1:$SRV_PORT"
+	run_json --starttls=off --timeout 2 "127.0.0.1:$SRV_PORT"
 	srv_stop
 	assert_sane 2000
 	assert_class 75 timeout list

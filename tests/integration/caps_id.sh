@@ -227,7 +227,7 @@ run_scripted() {
 	local script=$1
 	shift
 	scripted_start "$script"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_check --starttls=off --allow-plaintext-auth \
 		--timeout 5 -u alice "$@" "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 }
@@ -236,7 +236,7 @@ run_scripted() {
 # TEXT_RC).
 run_scripted_text() {
 	scripted_start "$1"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_text --starttls=off --allow-plaintext-auth \
 		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 }
@@ -258,7 +258,7 @@ sendln \$TAG OK ID done
 $LOGIN_LIST_LOGOUT"
 	say "a hostile answer to ID: escaped everywhere"
 	scripted_start "$script"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_text --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_text --starttls=off --allow-plaintext-auth \
 		--timeout 5 -u alice --transcript "$tr" --report "$r" \
 		"127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
@@ -275,7 +275,7 @@ $LOGIN_LIST_LOGOUT"
 		'^name +Evil\\e\]0;owned\\x07\\e\[2J$' "$r"
 
 	scripted_start "$script"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_check --starttls=off --allow-plaintext-auth \
 		--timeout 5 -u alice "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 	assert_rc 0 null

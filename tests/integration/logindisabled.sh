@@ -59,8 +59,9 @@ check_plaintext_allowed() {
 	local tr=$WORK/allowed.transcript mark
 	say "LOGINDISABLED, no STARTTLS, --allow-plaintext-auth: refused"
 	mark=$(dovecot_log_mark)
-	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --allow-plaintext-auth \
-		-u "$TEST_USER" --transcript "$tr" "127.0.0.2:$LD_PORT"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off \
+		--allow-plaintext-auth -u "$TEST_USER" --transcript "$tr" \
+		"127.0.0.2:$LD_PORT"
 	assert_rc 77 auth authenticate
 	assert_contains "the detail names LOGINDISABLED" LOGINDISABLED \
 		"$RUN_DETAIL"
@@ -71,8 +72,8 @@ check_plaintext_refused() {
 	local tr=$WORK/refused.transcript mark
 	say "LOGINDISABLED, no TLS, no --allow-plaintext-auth: refused"
 	mark=$(dovecot_log_mark)
-	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check -u "$TEST_USER" \
-		--transcript "$tr" "127.0.0.2:$LD_PORT"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off \
+		-u "$TEST_USER" --transcript "$tr" "127.0.0.2:$LD_PORT"
 	assert_rc 77 auth authenticate
 	assert_contains "the detail says why" \
 		'not sending the password over an unencrypted connection' \

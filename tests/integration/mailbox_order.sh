@@ -23,7 +23,7 @@ text_names() {
 # server playing SCRIPT, its output in FILE.
 scripted_text() {
 	scripted_start "$1"
-	timeout -k 5 30 "$IMAPCONN" --check --timeout 5 \
+	timeout -k 5 30 "$IMAPCONN" --check --timeout 5 --starttls=off \
 		"127.0.0.1:$SCRIPTED_PORT" >"$2" 2>&1 </dev/null || true
 	scripted_wait
 }
@@ -77,7 +77,7 @@ check_scripted() {
 	local txt BOB='Other Users.bob'
 	say "Courier's shuffled LIST: text and JSON in tree order"
 	scripted_start "$COURIER"
-	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	run_check --timeout 5 --starttls=off "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait
 	assert_rc 0 null
 	assert_eq "JSON: tree order" "$COURIER_TREE" \
@@ -95,7 +95,7 @@ check_scripted() {
 	assert_line_is "text: Other Users is marked as not listed" \
 		'^  Other Users +\(not listed\)$' "$txt"
 	scripted_start "$CYRUS"
-	run_check --timeout 5 "127.0.0.1:$SCRIPTED_PORT"
+	run_check --timeout 5 --starttls=off "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait
 	assert_eq "JSON: only listed mailboxes, in tree order" \
 		"INBOX|Archive|$BOB|$BOB.Sent" \

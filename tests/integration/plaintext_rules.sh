@@ -49,12 +49,12 @@ check_logindisabled() {
 	for how in greeting CAPABILITY; do
 		say "LOGINDISABLED ($how), no STARTTLS, --allow-plaintext-auth"
 		if [ "$how" = greeting ]; then
-			run_plain "$GREET_LD" --allow-plaintext-auth
+			run_plain "$GREET_LD" --starttls=off --allow-plaintext-auth
 		else
 			run_plain 'sendln * OK ready
 expect-tag CAPABILITY
 sendln * CAPABILITY IMAP4rev1 LOGINDISABLED
-sendln $TAG OK done' --allow-plaintext-auth
+sendln $TAG OK done' --starttls=off --allow-plaintext-auth
 		fi
 		assert_rc 77 auth authenticate
 		assert_contains "$how: the detail names LOGINDISABLED" \

@@ -85,6 +85,37 @@ check_wrong_name() {
 		"tls section: not verified" '.tls[0].verified' false
 }
 
+# Encrypted by default (RFC 8314): no TLS option on the STARTTLS port
+# means STARTTLS, required; on 993 implicit TLS.
+check_default_starttls() {
+	local tr=$WORK/default.transcript
+	say "no TLS option, a user, the STARTTLS port: STARTTLS, then login"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --ca-file "$CA_FILE" \
+		-u "$TEST_USER" --transcript "$tr" "localhost:$IMAP_PORT"
+	assert_rc 0 null
+	assert_jsons \
+		"starttls, then the login, then the list" \
+		'[.phases[] | select(.phase == "starttls" or
+		  .phase == "authenticate" or .phase == "list")
+		  | .phase + "=" + .result] | join(" ")' \
+		'starttls=ok authenticate=ok list=ok' \
+		"verified" '.tls[0].verified' true \
+		"no note of an unencrypted connection" \
+		'[.notes[] | select(test("UNENCRYPTED"))] | length' 0
+	assert_no_secret "no password in the outputs" "$TEST_USER" \
+		"$TEST_PASSWORD" "$tr" "$RUN_OUT" "$RUN_ERR"
+
+	say "--starttls=off: the reference's plain text, asked for"
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off \
+		-u "$TEST_USER" "localhost:$IMAP_PORT"
+	assert_rc 77 auth authenticate
+	assert_json "no starttls phase" \
+		'[.phases[] | select(.phase == "starttls")] | length' 0
+	assert_contains "the password was not sent in clear" \
+		'not sending the password over an unencrypted connection' \
+		"$RUN_DETAIL"
+}
+
 check_ipv6() {
 	if [ "$HAVE_IPV6" != 1 ]; then
 		skip_check "IPv6 [::1]" "no IPv6 loopback here"
@@ -161,6 +192,7 @@ main() {
 	check_verified
 	check_untrusted
 	check_wrong_name
+	check_default_starttls
 	check_ipv6
 	check_trust_source
 	finish

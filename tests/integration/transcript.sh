@@ -78,7 +78,7 @@ check_login_redacted() {
 	say "LOGIN (no AUTH=PLAIN) over a plain connection, allowed by name"
 	scripted_start "sendln * OK [CAPABILITY IMAP4rev1] ready
 $LOGIN_LIST_LOGOUT"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_check --starttls=off --allow-plaintext-auth \
 		--timeout 5 -u alice --transcript "$tr" \
 		"127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
@@ -104,7 +104,7 @@ sendln + go ahead
 readline
 sendln $TAG OK authenticated
 '"$LIST_LOGOUT"
-	IMAPCONN_PASSWORD=$S_PASSWORD run_check --allow-plaintext-auth \
+	IMAPCONN_PASSWORD=$S_PASSWORD run_check --starttls=off --allow-plaintext-auth \
 		--auth plain --timeout 5 -u alice --transcript "$tr" \
 		"127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5

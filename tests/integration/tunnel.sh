@@ -159,7 +159,7 @@ check_password_through_tls_tunnel() {
 		'[.notes[] | select(contains("env:unset"))] | length' 1
 
 	say "without a tunnel the same plain login is refused"
-	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check -u "$TEST_USER" \
+	IMAPCONN_PASSWORD=$TEST_PASSWORD run_check --starttls=off -u "$TEST_USER" \
 		"127.0.0.1:$IMAP_PORT"
 	assert_rc 77 auth
 	pw_out=$(jf '.failure.detail')

@@ -114,8 +114,8 @@ check_login() {
 	# shellcheck disable=SC2016
 	scripted_start "sendln * OK [CAPABILITY IMAP4rev1] ready
 $LOGIN_LIST_LOGOUT"
-	IMAPCONN_PASSWORD=$pw run_check --allow-plaintext-auth --timeout 5 \
-		-u alice --report "$r" "127.0.0.1:$SCRIPTED_PORT"
+	IMAPCONN_PASSWORD=$pw run_check --starttls=off --allow-plaintext-auth \
+		--timeout 5 -u alice --report "$r" "127.0.0.1:$SCRIPTED_PORT"
 	scripted_wait 5
 	assert_rc 0 null
 	assert_match "the password really went out" \

@@ -16,13 +16,16 @@ start_dovecot
 start_ui --transcript "$tmp/browse.transcript"
 
 wait_for "connect to an IMAP server"
-# Host, then Port (its value replaced by what is typed), Timeout,
-# Implicit TLS (Space: on), STARTTLS, Verify, CA file, User, Password.
+# Host, then Port (its value replaced by what is typed), Timeout, TLS
+# (following the port: STARTTLS; Left: implicit), Verify, CA file,
+# User, Password.
 type_text localhost
 wait_for "-> localhost (a name)"
 keys Tab
 type_text "$IMAPS_PORT"
-keys Tab Tab Space Tab Tab Tab
+keys Tab Tab
+wait_for_re '^  TLS +STARTTLS( |$)'
+keys Left Tab Tab
 type_text "$CA_FILE"
 keys Tab
 type_text "$TEST_USER"

@@ -53,8 +53,7 @@ wait_for "connect to an IMAP server"
 wait_for "form filled: localhost port $IMAPS_PORT, implicit TLS (ok in the detection)"
 assert_field "Host" "Host +localhost *$"
 assert_field "Port" "Port +$IMAPS_PORT "
-assert_field "Implicit TLS" "Implicit TLS +on "
-assert_field "Implicit TLS" "STARTTLS +off"
+assert_field "TLS" "TLS +implicit( |$)"
 shows "TLS from the first byte, certificate and host name verified"
 
 # Again, the STARTTLS row: the other mode and port.
@@ -65,8 +64,7 @@ wait_for "localhost port $IMAP_PORT, STARTTLS: certificate checked for localhost
 keys Enter
 wait_for "form filled: localhost port $IMAP_PORT, STARTTLS (ok in the detection)"
 assert_field "Port" "Port +$IMAP_PORT "
-assert_field "Implicit TLS" "Implicit TLS +off "
-assert_field "Implicit TLS" "STARTTLS +required"
+assert_field "TLS" "TLS +STARTTLS( |$)"
 
 # Esc on the table goes back unchanged.
 keys F5
@@ -101,14 +99,14 @@ rm -f "$tmp/exit"
 start_scripted silent --many
 start_ui --detect-ports "$port,$port" --form 127.0.0.1
 wait_for "connect to an IMAP server"
-before=$(screen | grep -E '^  (Host|Port|Implicit TLS) ')
+before=$(screen | grep -E '^  (Host|Port|TLS) ')
 keys F5
 wait_for "probing 127.0.0.1 without credentials"
 shows "(at most 21 s)"
 shows "the address on ports $port (implicit TLS) and $port (STARTTLS)"
 keys Escape
 wait_for "detection cancelled; the form is as it was" 3
-[ "$(screen | grep -E '^  (Host|Port|Implicit TLS) ')" = "$before" ] ||
+[ "$(screen | grep -E '^  (Host|Port|TLS) ')" = "$before" ] ||
 	fail "the form changed"
 # Quitting while it probes ends the probes and the program at once.
 keys F5

@@ -52,8 +52,8 @@ expect-tag LOGOUT
 sendln * BYE
 sendln \$TAG OK
 close"
-UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --allow-plaintext-auth \
-	--timeout 3 -u "$USER_NAME" "127.0.0.1:$port"
+UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --starttls=off \
+	--allow-plaintext-auth --timeout 3 -u "$USER_NAME" "127.0.0.1:$port"
 
 wait_for "mailboxes: 127.0.0.1"
 wait_for "[secret]"

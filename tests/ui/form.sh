@@ -3,7 +3,8 @@
 # replaced by what is typed and edited by the editing keys, fields show
 # their whole value and keep to their length, the plan line says what
 # happens to the password without TLS, F1 shows the keys where ? is
-# typed, and Ctrl-C leaves with 130 (SIGTERM 143).
+# typed, Ctrl-C leaves with 130 (SIGTERM 143), and the TLS field
+# follows the port.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=form
@@ -41,7 +42,7 @@ wait_for_re '^  Port +10953 '
 
 # The plan line: no TLS, no user; a user; Clear login allowed.
 wait_for "NO TLS: plain text; no user, so no login"
-keys Down Down Down Down Down Down
+keys Down Down Down Down Down
 type_text someone
 wait_for_re '^  User +someone'
 wait_for "NO TLS: plain text; the password will not be sent (Clear login: refuse)"
@@ -72,6 +73,16 @@ tmux -L "$sock" kill-server
 rm -f "$tmp/exit" "$tmp/pid"
 start_ui --form 127.0.0.1
 wait_for "connect to an IMAP server"
+# Encrypted by default (RFC 8314): the TLS field follows the port until
+# it is chosen, STARTTLS on 143 and implicit TLS on 993.
+wait_for_re '^  TLS +STARTTLS( |$)'
+wait_for "STARTTLS required, certificate and host name verified"
+keys Tab
+type_text 993
+wait_for_re '^  TLS +implicit( |$)'
+wait_for "TLS from the first byte, certificate and host name verified"
+keys BSpace
+wait_for_re '^  TLS +STARTTLS( |$)'
 kill -TERM "$(ui_pid)"
 wait_exit
 [ "$status" -eq 143 ] || fail "exit status $status after SIGTERM, not 143"

@@ -40,9 +40,9 @@ expect-tag AUTHENTICATE
 sendln * OK [ALERT] you are $USER_NAME with $PASSWORD
 sendln \$TAG NO [AUTHENTICATIONFAILED] $PLAIN_B64 is not $PW_B64
 read-all 1000"
-UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --allow-plaintext-auth \
-	--auth plain --timeout 3 --transcript "$tmp/ui.tr" -u "$USER_NAME" \
-	"127.0.0.1:$port"
+UI_ENV="IMAPCONN_PASSWORD=$PASSWORD" start_ui --starttls=off \
+	--allow-plaintext-auth --auth plain --timeout 3 \
+	--transcript "$tmp/ui.tr" -u "$USER_NAME" "127.0.0.1:$port"
 
 wait_for "FAILED in authenticate: auth"
 # The refusal is shown, with the secret hidden where it stood.

@@ -22,7 +22,12 @@ wait_for "-> 127.0.0.1 (an IPv4 address), port $port"
 screen | grep -E '^  Port' | grep -qF "$port" || fail "port not taken"
 keys Tab Tab
 type_text 20
-keys Tab Tab Tab Tab
+# TLS follows the port (STARTTLS): none, as this server never speaks.
+keys Tab
+wait_for_re '^  TLS +STARTTLS( |$)'
+keys Right Right
+wait_for_re '^  TLS +none( |$)'
+keys Tab Tab
 type_text /nonexistent/ca.pem
 keys Tab
 type_text someone
@@ -51,6 +56,7 @@ wait_for "connect to an IMAP server" 2
 shows "(\"127.0.0.1\" :port $port)"
 screen | grep -E '^  Port' | grep -qF "$port" || fail "port lost"
 screen | grep -E 'Timeout' | grep -qF " 20" || fail "timeout lost"
+screen | grep -qE '^  TLS +none( |$)' || fail "TLS choice lost"
 shows "/nonexistent/ca.pem"
 screen | grep -E '^  User' | grep -qF someone || fail "user lost"
 screen | grep -E '^  Password' | grep -qF '***********' ||

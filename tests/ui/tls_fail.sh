@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tls_fail.sh - implicit TLS to the test Dovecot without its CA: the
-# certificate rejected, the failure names its class, detail and hint; the TLS view shows the chain
-# the server sent; s saves it as PEM (mode 0644) where it says.
+# certificate rejected, the failure names its class, detail and hint;
+# the TLS view shows every problem and the chain the server sent; s
+# saves it as PEM (mode 0644) where it says.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=tls_fail
@@ -12,7 +13,8 @@ need_tmux
 need_dovecot
 setup
 start_dovecot
-UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui \
+# A taller pane: the problems come before the chain in the TLS view.
+UI_SIZE=100x40 UI_ENV="IMAPCONN_PASSWORD=$TEST_PASSWORD" start_ui \
 	-u "$TEST_USER" "imaps://localhost:$IMAPS_PORT"
 
 # A host on the command line connects at once; the certificate is not
@@ -33,6 +35,9 @@ wait_for "Chain as sent (1 certificate)"
 shows "CN=localhost"
 shows "issuer     O=imapconn tests,CN=imapconn test CA"
 shows "NOT VERIFIED: unable to get local issuer certificate"
+# Every problem, as --check and the report list them.
+shows "Problems (1, the most important first)"
+shows "1. unable to get local issuer certificate: CN=localhost (depth 0)"
 shows "DNS:localhost"
 shows "days left"
 shows "SHA-256"

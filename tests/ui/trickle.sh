@@ -17,7 +17,7 @@ for ((i = 1; i <= 30; i++)); do
 done
 script+=$'\nread-all 60000'
 start_scripted "$script"
-start_ui --timeout 2 --deadline 6 "127.0.0.1:$port"
+start_ui --starttls=off --timeout 2 --deadline 6 "127.0.0.1:$port"
 
 wait_for "s in all"
 wait_for "FAILED in list: timeout" 15

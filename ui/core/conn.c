@@ -651,7 +651,7 @@ conn_security(const struct conn *c, char *buf, size_t cap)
 	}
 	if (!c->plan_tls) {
 		snprintf(buf, cap, "UNENCRYPTED: no TLS was chosen "
-			 "(Implicit TLS off, STARTTLS off)");
+			 "(TLS: none, --starttls=off)");
 		return CONN_SEC_PLAIN;
 	}
 	if (c->ready) {

@@ -15,9 +15,10 @@
 #include "password.h"
 
 static const char *const onoff[] = { "off", "on", NULL };
-static const char *const starttls_modes[] = {
-	[STARTTLS_OFF] = "off", [STARTTLS_REQUIRED] = "required",
-	[STARTTLS_OPPORTUNISTIC] = "opportunistic", NULL
+static const char *const tls_modes[] = {
+	[FORM_TLS_IMPLICIT] = "implicit", [FORM_TLS_STARTTLS] = "STARTTLS",
+	[FORM_TLS_OPPORTUNISTIC] = "opportunistic", [FORM_TLS_NONE] = "none",
+	NULL
 };
 static const char *const versions[] = {
 	[TLSV_DEFAULT] = "default", [TLSV_1_0] = "1.0", [TLSV_1_1] = "1.1",
@@ -33,8 +34,7 @@ static const struct formmodel_field fields[FORM_COUNT] = {
 	[FORM_HOST] = { "Host", TXT(CONFIG_PATH_MAX - 1), false },
 	[FORM_PORT] = { "Port", TXT(5), false },
 	[FORM_TIMEOUT] = { "Timeout (s)", TXT(12), false },
-	[FORM_SSL] = { "Implicit TLS", CHO(onoff), false },
-	[FORM_STARTTLS] = { "STARTTLS", CHO(starttls_modes), false },
+	[FORM_TLS] = { "TLS", CHO(tls_modes), false },
 	[FORM_VERIFY] = { "Verify cert", CHO(onoff), false },
 	[FORM_CAFILE] = { "CA file", TXT(CONFIG_PATH_MAX - 1), false },
 	[FORM_USER] = { "User", TXT(CONFIG_STR_MAX - 1), false },
@@ -80,6 +80,7 @@ struct formmodel {
 	bool changed[FORM_COUNT];	/* set here, not yet shown */
 	int focus;			/* the field to focus, or -1 */
 	bool port_edited;		/* the port no longer follows TLS */
+	bool tls_chosen;		/* TLS no longer follows the port */
 	bool host_ok;
 	char host_info[512];		/* what the Host field says */
 	struct endpoint last_ep;	/* the Host field's last parse */
@@ -160,7 +161,36 @@ static void
 follow_port(struct formmodel *m)
 {
 	if (!m->port_edited)
-		set_text(m, FORM_PORT, m->choice[FORM_SSL] ? "993" : "143");
+		set_text(m, FORM_PORT, m->choice[FORM_TLS] == FORM_TLS_IMPLICIT
+			 ? "993" : "143");
+}
+
+/* The TLS choice of an endpoint's settings. */
+static enum formmodel_tls
+tls_of(const struct endpoint *ep)
+{
+	if (ep->ssl)
+		return FORM_TLS_IMPLICIT;
+	if (ep->starttls == STARTTLS_REQUIRED)
+		return FORM_TLS_STARTTLS;
+	return ep->starttls == STARTTLS_OPPORTUNISTIC ?
+	       FORM_TLS_OPPORTUNISTIC : FORM_TLS_NONE;
+}
+
+/* The TLS choice follows the port until one is made (RFC 8314: 993
+ * implicit TLS, any other port STARTTLS). */
+static void
+follow_tls(struct formmodel *m)
+{
+	struct endpoint ep;
+
+	if (m->tls_chosen)
+		return;
+	endpoint_init(&ep);
+	ep.port = (uint16_t)atoi(m->text[FORM_PORT]);
+	endpoint_tls_default(&ep);
+	if (m->choice[FORM_TLS] != (int)tls_of(&ep))
+		choice_set(m, FORM_TLS, (int)tls_of(&ep));
 }
 
 void
@@ -260,14 +290,19 @@ apply_host(struct formmodel *m, const struct endpoint *ep)
 		snprintf(port, sizeof(port), "%u", ep->port);
 		set_text(m, FORM_PORT, port);
 		m->port_edited = true;
+		follow_tls(m);
 	}
-	if (ep->ssl_set && (!old->ssl_set || ep->ssl != old->ssl)) {
-		choice_set(m, FORM_SSL, ep->ssl);
+	if ((ep->ssl_set || ep->starttls_set)
+	    && (ep->ssl_set != old->ssl_set || ep->ssl != old->ssl
+		|| ep->starttls_set != old->starttls_set
+		|| ep->starttls != old->starttls)) {
+		struct endpoint e = *ep;
+
+		endpoint_tls_default(&e);
+		choice_set(m, FORM_TLS, (int)tls_of(&e));
+		m->tls_chosen = true;
 		follow_port(m);
 	}
-	if (ep->starttls_set && (!old->starttls_set
-				 || ep->starttls != old->starttls))
-		choice_set(m, FORM_STARTTLS, (int)ep->starttls);
 	if (ep->tls.verify != old->tls.verify)
 		choice_set(m, FORM_VERIFY, ep->tls.verify);
 	if (ep->user[0] != '\0' && strcmp(ep->user, old->user) != 0)
@@ -313,16 +348,20 @@ formmodel_typed(struct formmodel *m, enum formmodel_id id,
 	trim(text, m->text[id], sizeof(m->text[id]));
 	if (id == FORM_HOST)
 		host_changed(m, true);
-	if (id == FORM_PORT)
+	if (id == FORM_PORT) {
 		m->port_edited = m->text[id][0] != '\0';
+		follow_tls(m);
+	}
 }
 
 void
 formmodel_cycle(struct formmodel *m, enum formmodel_id id, int step)
 {
 	choice_set(m, id, m->choice[id] + step);
-	if (id == FORM_SSL)
+	if (id == FORM_TLS) {
+		m->tls_chosen = true;
 		follow_port(m);
+	}
 	if (id == FORM_ADVANCED)
 		formmodel_show_advanced(m, m->choice[id]);
 }
@@ -585,9 +624,17 @@ build_choices(struct formmodel *m, struct conn_config *cfg, char *err,
 {
 	struct tls_opts *t = &cfg->ep.tls;
 
-	cfg->ep.ssl = m->choice[FORM_SSL];
+	static const enum starttls_mode st[] = {
+		[FORM_TLS_IMPLICIT] = STARTTLS_OFF,
+		[FORM_TLS_STARTTLS] = STARTTLS_REQUIRED,
+		[FORM_TLS_OPPORTUNISTIC] = STARTTLS_OPPORTUNISTIC,
+		[FORM_TLS_NONE] = STARTTLS_OFF,
+	};
+	int tls = m->choice[FORM_TLS];
+
+	cfg->ep.ssl = tls == FORM_TLS_IMPLICIT;
 	cfg->ep.ssl_set = true;
-	cfg->ep.starttls = (enum starttls_mode)m->choice[FORM_STARTTLS];
+	cfg->ep.starttls = st[tls];
 	cfg->ep.starttls_set = true;
 	t->verify = m->choice[FORM_VERIFY];
 	t->min_version = (enum tls_version)m->choice[FORM_TLSMIN];
@@ -706,9 +753,9 @@ detect_fill(const struct formmodel *m, const struct conn_config *cfg,
 	p->timeout_s = detect_timeout(m, cfg);
 	p->tls = cfg->ep.tls;
 	/* A recommendation needs verified certificates (RFC 8314); each
-	 * probe sets the name checked itself (RFC 7817). */
+	 * probe checks its own name (RFC 7817) unless Server name gives
+	 * the one to check. */
 	p->tls.verify = true;
-	p->tls.server_name[0] = '\0';
 }
 
 int
@@ -748,8 +795,8 @@ formmodel_fill(struct formmodel *m, const struct endpoint *ep)
 	char port[8], user[CONFIG_STR_MAX];
 
 	set_text(m, FORM_HOST, ep->host);
-	choice_set(m, FORM_SSL, ep->ssl);
-	choice_set(m, FORM_STARTTLS, (int)ep->starttls);
+	choice_set(m, FORM_TLS, (int)tls_of(ep));
+	m->tls_chosen = true;
 	snprintf(port, sizeof(port), "%u", endpoint_port(ep));
 	set_text(m, FORM_PORT, port);
 	m->port_edited = true;
@@ -837,13 +884,13 @@ prefill(struct formmodel *m, const struct options *o)
 
 	set_text(m, FORM_HOST, o->host_text);
 	m->port_edited = c->ep.port != 0;
+	m->tls_chosen = c->ep.ssl_set || c->ep.starttls_set;
 	snprintf(num, sizeof(num), "%u", c->ep.port);
-	choice_set(m, FORM_SSL, c->ep.ssl);
+	choice_set(m, FORM_TLS, (int)tls_of(&c->ep));
 	set_text(m, FORM_PORT, num);
 	follow_port(m);
 	snprintf(num, sizeof(num), "%g", c->timeout_s);
 	set_text(m, FORM_TIMEOUT, num);
-	choice_set(m, FORM_STARTTLS, (int)c->ep.starttls);
 	choice_set(m, FORM_VERIFY, t->verify);
 	choice_set(m, FORM_TLSMIN, (int)t->min_version);
 	choice_set(m, FORM_TLSMAX, (int)t->max_version);

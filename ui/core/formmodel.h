@@ -18,7 +18,7 @@ struct formmodel;
 struct detect_params;
 
 enum formmodel_id {
-	FORM_HOST, FORM_PORT, FORM_TIMEOUT, FORM_SSL, FORM_STARTTLS,
+	FORM_HOST, FORM_PORT, FORM_TIMEOUT, FORM_TLS,
 	FORM_VERIFY, FORM_CAFILE, FORM_USER, FORM_PASSWORD, FORM_TOKEN,
 	FORM_ADVANCED, FORM_AUTH,
 	FORM_CERT, FORM_KEY, FORM_KEYPW, FORM_TLSMIN, FORM_TLSMAX,
@@ -28,6 +28,14 @@ enum formmodel_id {
 };
 
 enum formmodel_kind { FORM_TEXT, FORM_CHOICE, FORM_SECRET };
+
+/* The choices of the TLS field, in their order. */
+enum formmodel_tls {
+	FORM_TLS_IMPLICIT = 0,	/* TLS from the first byte */
+	FORM_TLS_STARTTLS,	/* STARTTLS required */
+	FORM_TLS_OPPORTUNISTIC,	/* STARTTLS when offered, else plain */
+	FORM_TLS_NONE		/* plain text */
+};
 
 /* What a field is. */
 struct formmodel_field {
@@ -82,12 +90,15 @@ int formmodel_choice(const struct formmodel *m, enum formmodel_id id);
 
 /* Text typed into a text field (the spaces around it do not count):
  * the Host field is parsed again and what it says goes into the other
- * fields; a port typed no longer follows the TLS choice. */
+ * fields; a port typed no longer follows the TLS choice, and the TLS
+ * choice follows it (993: implicit TLS, else STARTTLS) until one is
+ * chosen. */
 void formmodel_typed(struct formmodel *m, enum formmodel_id id,
 		     const char *text);
 
-/* Move a choice by step (wrapping); the port follows Implicit TLS
- * until one is typed, Advanced TLS shows or hides its section. */
+/* Move a choice by step (wrapping); a TLS choice made so no longer
+ * follows the port, and the port follows it (implicit TLS: 993, else
+ * 143) until one is typed; Advanced TLS shows or hides its section. */
 void formmodel_cycle(struct formmodel *m, enum formmodel_id id, int step);
 
 /* Show or hide the Advanced TLS section. */
@@ -143,7 +154,7 @@ int formmodel_detect_params(struct formmodel *m, struct detect_params *p,
 			    char *err, size_t cap);
 
 /* Put a detected endpoint in the fields: Host (the bare host), Port,
- * Implicit TLS, STARTTLS and Server name (shown when set: the name the
+ * TLS and Server name (shown when set: the name the
  * certificate must hold); the other fields keep their values.  The
  * field to focus becomes User or Password when they are empty. */
 void formmodel_fill(struct formmodel *m, const struct endpoint *ep);

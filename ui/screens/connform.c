@@ -40,11 +40,9 @@ static const struct place places[FORM_COUNT] = {
 		"choice until you type one)" },
 	[FORM_TIMEOUT] = { 4, 30, 43, 13,
 		"seconds to wait for the server each time (default 30)" },
-	[FORM_SSL] = { 5, 2, 17, 7,
-		"TLS from the first byte (port 993); Space changes" },
-	[FORM_STARTTLS] = { 5, 30, 43, 14,
-		"upgrade a plain connection: required stops if it "
-		"fails, opportunistic goes on unencrypted" },
+	[FORM_TLS] = { 5, 2, 17, 14,
+		"implicit (port 993), STARTTLS (stops if it fails), "
+		"opportunistic or none; follows the port until changed" },
 	[FORM_VERIFY] = { 6, 2, 17, 7,
 		"check the certificate and the host name; off is insecure" },
 	[FORM_CAFILE] = { 6, 30, 43, 35,
@@ -619,14 +617,13 @@ set_backgrounds(struct ui *ui, struct connform *f)
 static enum theme_role
 plan_line(const struct formmodel *m, char *buf, size_t cap)
 {
-	bool ssl = formmodel_choice(m, FORM_SSL);
+	int tls = formmodel_choice(m, FORM_TLS);
 	bool verify = formmodel_choice(m, FORM_VERIFY);
 	bool clear = formmodel_choice(m, FORM_PLAIN);
-	int st = formmodel_choice(m, FORM_STARTTLS);
 	char user[CONFIG_STR_MAX];
 
 	formmodel_text(m, FORM_USER, user, sizeof(user));
-	if (!ssl && st == STARTTLS_OFF) {
+	if (tls == FORM_TLS_NONE) {
 		snprintf(buf, cap, "NO TLS: plain text; %s", user[0] == '\0' ?
 			 "no user, so no login" : clear ? "the password WILL "
 			 "be sent in clear (Clear login: allow)" : "the "
@@ -638,7 +635,7 @@ plan_line(const struct formmodel *m, char *buf, size_t cap)
 			 "path could pose as the server");
 		return ROLE_WARN;
 	}
-	if (!ssl && st == STARTTLS_OPPORTUNISTIC) {
+	if (tls == FORM_TLS_OPPORTUNISTIC) {
 		snprintf(buf, cap, "STARTTLS if offered; if not, plain text "
 			 "%s", user[0] == '\0' ? "(no user: no login)" :
 			 clear ? "and the password sent IN CLEAR" :
@@ -646,7 +643,8 @@ plan_line(const struct formmodel *m, char *buf, size_t cap)
 		return ROLE_WARN;
 	}
 	snprintf(buf, cap, "%s, certificate and host name verified",
-		 ssl ? "TLS from the first byte" : "STARTTLS required");
+		 tls == FORM_TLS_IMPLICIT ? "TLS from the first byte" :
+		 "STARTTLS required");
 	return ROLE_OK;
 }
 

@@ -309,11 +309,14 @@ draw_advice(struct ui *ui, const struct detect_result *r, int y)
 		draw_text(stdscr, y, 1, COLS - 2, "nothing to recommend: "
 			  "nothing answered over TLS with a verified "
 			  "certificate", frame_attr(ui, ROLE_FAIL));
-		if (any_cert_problem(r))
-			draw_text(stdscr, y + 1, 3, COLS - 4, "certificate "
-				  "problems: a private CA needs its file in "
-				  "the form's CA file field", frame_attr(ui,
-				  ROLE_WARN));
+		if (any_cert_problem(r)) {
+			char advice[256];
+
+			detect_cert_advice(r, "the form's CA file field",
+					   advice, sizeof(advice));
+			draw_text(stdscr, y + 1, 3, COLS - 4, advice,
+				  frame_attr(ui, ROLE_WARN));
+		}
 		return;
 	}
 	p = &r->probes[r->recommended];
@@ -334,11 +337,15 @@ draw_table(struct ui *ui, const struct detect_result *r)
 	int bottom = LINES - 1 - BOTTOM_LINES;
 	struct cols c;
 	size_t first, n;
+	char trust[3 * CONFIG_PATH_MAX];
 
+	detect_trust_words(r, trust, sizeof(trust));
 	draw_textf(stdscr, 1, 1, COLS - 2, frame_attr(ui, ROLE_DIM),
 		   "%zu probes in %lld ms, no credentials sent; certificates "
-		   "checked for %s as typed", r->n, (long long)r->total_ms,
-		   r->params.name);
+		   "checked for %s%s; %s", r->n, (long long)r->total_ms,
+		   r->params.tls.server_name[0] ? r->params.tls.server_name :
+		   r->params.name, r->params.tls.server_name[0] ? "" :
+		   " as typed", trust);
 	layout(r, &c);
 	draw_heading(ui, &c, TOP - 1);
 	listview_set_height(&d->lv, (size_t)(bottom - 1 - TOP));

@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "listview.h"
 #include "prompt.h"
+#include "report.h"
 #include "screen.h"
 #include "screens.h"
 #include "server_id.h"
@@ -145,6 +146,30 @@ add_field(struct tlsview *t, enum theme_role role, const char *label,
 	add_value(t, role, "  ", label, value);
 }
 
+/* Key, exchange, forward secrecy, OCSP, and what is weak. */
+static void
+add_details(struct tlsview *t, const struct tls_summary *s)
+{
+	const struct tls_details *d = &s->details;
+	const char *fs = report_tls_fs_words(s);
+
+	if (d->key[0] != '\0')
+		add_field(t, ROLE_NORMAL, "Server key", "%s, certificate "
+			  "signed with %s", d->key, d->sig_alg);
+	if (d->group[0] != '\0' || d->kx[0] != '\0')
+		add_field(t, ROLE_NORMAL, "Key exchange", "%s%s%s",
+			  d->kx[0] ? d->kx : "-", d->group[0] ? ", group " :
+			  "", d->group);
+	if (fs != NULL)
+		add_field(t, d->forward_secrecy ? ROLE_NORMAL : ROLE_WARN,
+			  "Fwd secrecy", "%s", fs);
+	if (d->ocsp[0] != '\0')
+		add_field(t, strncmp(d->ocsp, "REVOKED", 7) == 0 ? ROLE_FAIL :
+			  ROLE_NORMAL, "OCSP", "%s", d->ocsp);
+	if (d->weak[0] != '\0')
+		add_field(t, ROLE_WARN, "WEAK", "%s", d->weak);
+}
+
 static void
 add_connection(struct tlsview *t, const struct tls_summary *s)
 {
@@ -155,6 +180,7 @@ add_connection(struct tlsview *t, const struct tls_summary *s)
 		  "-");
 	add_field(t, ROLE_NORMAL, "SNI sent", "%s", s->sni_sent ? s->sni :
 		  "(none: connecting to an address)");
+	add_details(t, s);
 	add_field(t, s->verify_enabled ? ROLE_NORMAL : ROLE_WARN,
 		  "Verification", "%s", s->verify_enabled ? "on" :
 		  "OFF (insecure: the result below is only informative)");
@@ -168,6 +194,34 @@ add_connection(struct tlsview *t, const struct tls_summary *s)
 			  s->verify_error_depth);
 	add_field(t, s->verified ? ROLE_NORMAL : ROLE_WARN, "Trusted by",
 		  "%s", s->trust[0] ? s->trust : "-");
+}
+
+static void
+problem_line(void *arg, const char *text)
+{
+	add(arg, ROLE_FAIL, "  %s", text);
+}
+
+/* Every problem verification found, the most important first. */
+static void
+add_problems(struct tlsview *t, const struct tls_summary *s)
+{
+	if (s->nproblems == 0)
+		return;
+	add(t, ROLE_NORMAL, "%s", "");
+	add(t, ROLE_HEADING, "Problems (%d, the most important first)",
+	    s->nproblems);
+	report_tls_problems(s, problem_line, t);
+}
+
+/* The first problem at depth d, or NULL. */
+static const struct tls_problem *
+problem_at(const struct tls_summary *s, int d)
+{
+	for (int i = 0; i < s->nproblems && i < TLS_PROBLEMS_MAX; i++)
+		if (s->problems[i].depth == d)
+			return &s->problems[i];
+	return NULL;
 }
 
 /* Whether a certificate name ("DNS:x", "IP:y") is exactly the one
@@ -281,8 +335,12 @@ add_depths(struct tlsview *t, const struct tls_summary *s)
 		const char *who = d < s->chain_len ? s->chain[d].subject :
 				  "(from the local trust store)";
 
+		const struct tls_problem *p = problem_at(s, d);
+
 		if (s->verified)
 			add(t, ROLE_OK, "  depth %d  ok       %s", d, who);
+		else if (p != NULL)
+			add(t, ROLE_FAIL, "  depth %d  FAILED   %s", d, p->text);
 		else if (d == s->verify_error_depth)
 			add(t, ROLE_FAIL, "  depth %d  FAILED   %s: %s", d,
 			    who, s->verify_error_text);
@@ -419,6 +477,7 @@ build(struct ui *ui)
 		add(t, ROLE_DIM, "no TLS on this connection (yet)");
 	} else {
 		add_connection(t, s);
+		add_problems(t, s);
 		add_names(t, s);
 		add_chain(t, s);
 		add_depths(t, s);
