@@ -265,15 +265,16 @@ static void
 draw_chosen(struct ui *ui, const struct detect_result *r, int y)
 {
 	const struct detect_probe *p = &r->probes[self(ui)->lv.cursor];
-	char host[ESCAPED(CONFIG_HOST_MAX)];
+	char host[ESCAPED(CONFIG_HOST_MAX)], from[400];
 	char detail[ESCAPED(sizeof(p->detail))];
 
 	escape_text(p->host, strlen(p->host), host, sizeof(host));
+	detect_probe_source(r, self(ui)->lv.cursor, from, sizeof(from));
 	draw_textf(stdscr, y, 1, COLS - 2, frame_attr(ui, ROLE_HEADING),
-		   "%s port %u, %s: certificate checked for %s%s", host,
-		   p->port, detect_mode_words(p->implicit_tls), p->check_name,
-		   p->origin == DETECT_FROM_SRV ? " (an SRV target, learned "
-		   "from DNS: not trusted for its own name)" : "");
+		   "%s port %u, %s: certificate checked for %s%s; from %s",
+		   host, p->port, detect_mode_words(p->implicit_tls),
+		   p->check_name, p->origin == DETECT_FROM_SRV ? " (learned "
+		   "from DNS: not trusted for its own name)" : "", from);
 	if (p->detail[0] != '\0') {
 		escape_line(p->detail, strlen(p->detail), detail,
 			    sizeof(detail));

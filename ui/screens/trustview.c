@@ -80,7 +80,8 @@ acceptable(const struct conn *c)
 static bool
 name_only(const struct conn *c)
 {
-	return c->fail.reason == FAIL_R_CERT_NAME_MISMATCH;
+	return c->fail.reason == FAIL_R_CERT_NAME_MISMATCH
+	       && (c->tls == NULL || c->tls->nproblems <= 1);
 }
 
 static int
