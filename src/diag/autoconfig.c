@@ -4,6 +4,7 @@
  * domain's MX host when it names a large provider. */
 #include <arpa/nameser.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "autoconfig.h"
 #include "clock.h"
 #include "escape.h"
+#include "thread.h"
 #include "providers.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -297,11 +299,28 @@ lookup_mx(struct autoconfig_report *r, double timeout_s)
 	s->n = 1;
 }
 
+struct mx_job {
+	struct autoconfig_report *r;
+	double timeout_s;
+};
+
+static void *
+mx_job(void *arg)
+{
+	struct mx_job *j = arg;
+
+	lookup_mx(j->r, j->timeout_s);
+	return NULL;
+}
+
 void
 autoconfig_lookup(struct autoconfig_report *r, const char *name,
 		  double timeout_s, const char *ca_file)
 {
 	const char *at = strrchr(name, '@');
+	struct mx_job job = { r, timeout_s };
+	pthread_t th;
+	bool started;
 
 	memset(r, 0, sizeof(*r));
 	if (at != NULL)
@@ -310,8 +329,14 @@ autoconfig_lookup(struct autoconfig_report *r, const char *name,
 		 at != NULL ? at + 1 : name);
 	for (size_t k = 0; k < AC_KIND_COUNT; k++)
 		r->src[k].kind = (enum autoconfig_kind)k;
+	/* The MX record while the files are fetched: each writes only
+	 * its own source. */
+	started = thread_start(&th, NULL, mx_job, &job) == 0;
 	lookup_http(r, timeout_s, ca_file);
-	lookup_mx(r, timeout_s);
+	if (started)
+		pthread_join(th, NULL);
+	else
+		lookup_mx(r, timeout_s);
 }
 
 const char *

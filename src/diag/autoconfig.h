@@ -44,7 +44,8 @@ struct autoconfig_report {
 	struct autoconfig_source src[AC_KIND_COUNT];
 };
 
-/* Ask every source at once, each bounded by timeout_s, for name (an
+/* Ask every source at once (the files and the MX record in parallel),
+ * each bounded by timeout_s, for name (an
  * address "alice@example.com" or a domain).  ca_file (may be NULL or
  * "") is trusted for HTTPS alongside the system store.  The
  * environment variable IMAPCONN_TEST_CONNECT_TO ("HOST:PORT:ADDR:PORT"
