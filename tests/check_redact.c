@@ -209,6 +209,23 @@ START_TEST(mailbox_name_form)
 }
 END_TEST
 
+/* Forms whose first byte is not ASCII, or that start like other text
+ * over and over, are found at any place. */
+START_TEST(any_first_byte)
+{
+	struct redact q;
+
+	redact_init(&q);
+	ck_assert_int_eq(redact_add_secret(&q, NULL, "\xc3\xa4rger-1"), 0);
+	expect_in(&q, "x \xc3\xa4rger-1", "x " REDACT_MARK);
+	expect_in(&q, "\xc3\xa4\xc3\xa4rger-1", "\xc3\xa4" REDACT_MARK);
+	expect_in(&q, "\xc3\xa4rger-2 \xc3\xa4r", NULL);
+	redact_wipe(&q);
+	expect("PPPw-0d15ea5e-Hostile", "PP" REDACT_MARK);
+	expect("Pw-Pw-0d15ea5e-Hostile", "Pw-" REDACT_MARK);
+}
+END_TEST
+
 Suite *
 suite_redact(void)
 {
@@ -217,7 +234,7 @@ suite_redact(void)
 			       cut_at_the_end, escaped_and_quoted_forms,
 			       in_place_buffer, wipe_empties,
 			       short_secret_whole_words, mailbox_name_form,
-			       NULL);
+			       any_first_byte, NULL);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	return s;

@@ -32,6 +32,7 @@ struct redact {
 	char *form[REDACT_FORMS];	/* owned, wiped when freed */
 	size_t len[REDACT_FORMS];
 	bool whole[REDACT_FORMS];	/* hidden only as a whole word */
+	bool first[256];		/* a form starts with this byte */
 };
 
 /* Empty set: redact_text() changes nothing. */
