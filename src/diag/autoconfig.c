@@ -20,6 +20,7 @@
 #include "escape.h"
 #include "thread.h"
 #include "providers.h"
+#include "weblibs.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define HTTP_SOURCES AC_MX	/* the sources fetched over HTTP(S) */
@@ -72,6 +73,7 @@ add_ca(CURL *h, void *ssl_ctx, void *arg)
 static struct curl_slist *
 connect_to_list(void)
 {
+	const struct weblibs_curl *cu = weblibs_curl(NULL, 0);
 	const char *env = getenv("IMAPCONN_TEST_CONNECT_TO");
 	struct curl_slist *l = NULL;
 	char buf[1024], *save = NULL;
@@ -81,7 +83,7 @@ connect_to_list(void)
 		return NULL;
 	for (char *t = strtok_r(buf, ",", &save); t != NULL;
 	     t = strtok_r(NULL, ",", &save)) {
-		struct curl_slist *n = curl_slist_append(l, t);
+		struct curl_slist *n = cu->slist_append(l, t);
 
 		if (n == NULL)
 			break;
@@ -94,7 +96,8 @@ static void
 where_of(struct autoconfig_report *r, enum autoconfig_kind k, char *buf,
 	 size_t cap)
 {
-	char *q = curl_easy_escape(NULL, r->email, 0);
+	const struct weblibs_curl *cu = weblibs_curl(NULL, 0);
+	char *q = cu->easy_escape(NULL, r->email, 0);
 	const char *e = q != NULL ? q : "";
 
 	switch (k) {
@@ -113,35 +116,36 @@ where_of(struct autoconfig_report *r, enum autoconfig_kind k, char *buf,
 			 "%s", r->domain);
 		break;
 	}
-	curl_free(q);
+	cu->free(q);
 }
 
 static CURL *
 new_handle(struct fetch *f, double timeout_s, const char *ca_file,
 	   struct curl_slist *connect_to)
 {
+	const struct weblibs_curl *cu = weblibs_curl(NULL, 0);
 	bool https = f->src->kind != AC_AUTOCONFIG_HTTP;
 	const char *proto = https ? "https" : "http";
-	CURL *h = curl_easy_init();
+	CURL *h = cu->easy_init();
 
 	if (h == NULL)
 		return NULL;
-	curl_easy_setopt(h, CURLOPT_URL, f->src->where);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, proto);
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, proto);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "imapconn");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+	cu->easy_setopt(h, CURLOPT_URL, f->src->where);
+	cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, proto);
+	cu->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, proto);
+	cu->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	cu->easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	cu->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_s * 1000));
+	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h, CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2);
+	cu->easy_setopt(h, CURLOPT_USERAGENT, "imapconn");
+	cu->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	cu->easy_setopt(h, CURLOPT_WRITEDATA, f);
 	if (connect_to != NULL)
-		curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);
+		cu->easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);
 	if (https && ca_file != NULL && ca_file[0] != '\0') {
-		curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_ca);
-		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, ca_file);
+		cu->easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_ca);
+		cu->easy_setopt(h, CURLOPT_SSL_CTX_DATA, ca_file);
 	}
 	return h;
 }
@@ -150,18 +154,19 @@ new_handle(struct fetch *f, double timeout_s, const char *ca_file,
 static void
 fetch_done(struct fetch *f, CURLcode rc, const char *email)
 {
+	const struct weblibs_curl *cu = weblibs_curl(NULL, 0);
 	struct autoconfig_source *s = f->src;
 	long code = 0;
 	char why[160];
 
 	s->ms = clock_ms() - f->t0;
-	curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &code);
+	cu->easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &code);
 	if (f->too_large) {
 		snprintf(s->said, sizeof(s->said), "larger than %d KiB: not "
 			 "read", CLIENTCONFIG_BODY_MAX / 1024);
 	} else if (rc != CURLE_OK) {
-		escape_text(curl_easy_strerror(rc),
-			    strlen(curl_easy_strerror(rc)), why, sizeof(why));
+		escape_text(cu->easy_strerror(rc),
+			    strlen(cu->easy_strerror(rc)), why, sizeof(why));
 		snprintf(s->said, sizeof(s->said), "%s", why);
 	} else if (code != 200) {
 		snprintf(s->said, sizeof(s->said), "HTTP %ld", code);
@@ -177,7 +182,8 @@ fetch_done(struct fetch *f, CURLcode rc, const char *email)
 static void
 fetch_all(struct fetch *f, size_t n, const char *email)
 {
-	CURLM *m = curl_multi_init();
+	const struct weblibs_curl *cu = weblibs_curl(NULL, 0);
+	CURLM *m = cu->multi_init();
 	int running = 0;
 	CURLMsg *msg;
 	int left;
@@ -186,30 +192,49 @@ fetch_all(struct fetch *f, size_t n, const char *email)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (f[i].h != NULL)
-			curl_multi_add_handle(m, f[i].h);
+			cu->multi_add_handle(m, f[i].h);
 	do {
-		if (curl_multi_perform(m, &running) != CURLM_OK)
+		if (cu->multi_perform(m, &running) != CURLM_OK)
 			break;
 		if (running > 0)
-			curl_multi_poll(m, NULL, 0, 200, NULL);
+			cu->multi_poll(m, NULL, 0, 200, NULL);
 	} while (running > 0);
-	while ((msg = curl_multi_info_read(m, &left)) != NULL)
+	while ((msg = cu->multi_info_read(m, &left)) != NULL)
 		for (size_t i = 0; i < n; i++)
 			if (msg->msg == CURLMSG_DONE && f[i].h == msg->easy_handle)
 				fetch_done(&f[i], msg->data.result, email);
 	for (size_t i = 0; i < n; i++)
 		if (f[i].h != NULL)
-			curl_multi_remove_handle(m, f[i].h);
-	curl_multi_cleanup(m);
+			cu->multi_remove_handle(m, f[i].h);
+	cu->multi_cleanup(m);
+}
+
+/* Without libcurl, each web source says why it was not asked. */
+static void
+http_unavailable(struct autoconfig_report *r, const char *why)
+{
+	char clean[200];
+
+	escape_text(why, strlen(why), clean, sizeof(clean));
+	for (size_t k = 0; k < HTTP_SOURCES; k++)
+		snprintf(r->src[k].said, sizeof(r->src[k].said),
+			 "could not be asked: %s", clean);
 }
 
 static void
 lookup_http(struct autoconfig_report *r, double timeout_s,
 	    const char *ca_file)
 {
-	struct curl_slist *connect_to = connect_to_list();
+	char why[200];
+	const struct weblibs_curl *cu = weblibs_curl(why, sizeof(why));
+	struct curl_slist *connect_to;
 	struct fetch f[HTTP_SOURCES];
 
+	if (cu == NULL) {
+		http_unavailable(r, why);
+		return;
+	}
+	connect_to = connect_to_list();
 	memset(f, 0, sizeof(f));
 	for (size_t k = 0; k < HTTP_SOURCES; k++) {
 		f[k].src = &r->src[k];
@@ -222,10 +247,10 @@ lookup_http(struct autoconfig_report *r, double timeout_s,
 	}
 	fetch_all(f, HTTP_SOURCES, r->email);
 	for (size_t k = 0; k < HTTP_SOURCES; k++) {
-		curl_easy_cleanup(f[k].h);
+		cu->easy_cleanup(f[k].h);
 		free(f[k].body);
 	}
-	curl_slist_free_all(connect_to);
+	cu->slist_free_all(connect_to);
 }
 
 /* The MX host of lowest preference in msg into host; 0 or -1. */

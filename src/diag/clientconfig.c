@@ -8,11 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "clientconfig.h"
 #include "escape.h"
+#include "weblibs.h"
 
 /* Whether s is a host name: labels of letters, digits, '-' and '_' of
  * 1 to 63 characters, not starting or ending with '-', at most 253 in
@@ -45,7 +43,8 @@ host_ok(const char *s)
 static void
 text_of(xmlNode *e, char *buf, size_t cap)
 {
-	xmlChar *t = xmlNodeGetContent(e);
+	const struct weblibs_xml *xa = weblibs_xml(NULL, 0);
+	xmlChar *t = xa->node_get_content(e);
 	const char *p = (const char *)t;
 	size_t n;
 
@@ -61,7 +60,7 @@ text_of(xmlNode *e, char *buf, size_t cap)
 		memcpy(buf, p, n);
 		buf[n] = '\0';
 	}
-	xmlFree(t);
+	xa->free(t);
 }
 
 static bool
@@ -182,10 +181,11 @@ parse_server(xmlNode *e, const char *email, struct clientconfig_server *sv)
 static bool
 is_imap(xmlNode *e)
 {
-	xmlChar *type = xmlGetProp(e, (const xmlChar *)"type");
+	const struct weblibs_xml *xa = weblibs_xml(NULL, 0);
+	xmlChar *type = xa->get_prop(e, (const xmlChar *)"type");
 	bool imap = type != NULL && strcmp((const char *)type, "imap") == 0;
 
-	xmlFree(type);
+	xa->free(type);
 	return imap;
 }
 
@@ -228,30 +228,36 @@ clientconfig_parse(const char *xml, size_t len, const char *email,
 		   struct clientconfig_server *out, size_t max, size_t *n,
 		   char *said, size_t cap)
 {
+	char why[200];
+	const struct weblibs_xml *xa = weblibs_xml(why, sizeof(why));
 	xmlDoc *doc;
 	xmlNode *root;
 	size_t bad = 0;
 	int rc;
 
 	*n = 0;
+	if (xa == NULL) {
+		escape_text(why, strlen(why), said, cap);
+		return -1;
+	}
 	if (len > CLIENTCONFIG_BODY_MAX) {
 		snprintf(said, cap, "larger than %d KiB: not read",
 			 CLIENTCONFIG_BODY_MAX / 1024);
 		return -1;
 	}
-	doc = xmlReadMemory(xml, (int)len, "config-v1.1.xml", NULL,
+	doc = xa->read_memory(xml, (int)len, "config-v1.1.xml", NULL,
 			    XML_PARSE_NONET | XML_PARSE_NOERROR
 			    | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
-	root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+	root = doc != NULL ? xa->doc_get_root_element(doc) : NULL;
 	if (root == NULL || !named(root, "clientConfig")) {
 		snprintf(said, cap, root == NULL ? "not XML" :
 			 "not a clientConfig file");
-		xmlFreeDoc(doc);
+		xa->free_doc(doc);
 		return -1;
 	}
 	collect(root, email, out, max, n, &bad);
 	rc = report(*n, bad, said, cap);
-	xmlFreeDoc(doc);
+	xa->free_doc(doc);
 	return rc;
 }
 
