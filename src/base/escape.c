@@ -153,8 +153,15 @@ terminal_unit(const char *in, size_t len, char *u, size_t *used,
 	      bool double_backslash)
 {
 	uint32_t c;
-	size_t n = escape_utf8_decode(in, len, &c);
+	size_t n;
 
+	/* Printable ASCII but the backslash: as it is (most text). */
+	if (in[0] >= 0x20 && in[0] <= 0x7e && in[0] != '\\') {
+		*used = 1;
+		u[0] = in[0];
+		return 1;
+	}
+	n = escape_utf8_decode(in, len, &c);
 	if (n == 0) {
 		*used = 1;
 		return (size_t)snprintf(u, UNIT_MAX, "\\x%02x",
