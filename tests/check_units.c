@@ -31,6 +31,7 @@ static Suite *(*const suites[])(void) = {
 	suite_importofflineimap,
 	suite_importtbird,
 	suite_json,
+	suite_lazylib,
 	suite_knowncerts,
 	suite_listview,
 	suite_mailbox,

@@ -22,6 +22,7 @@ Suite *suite_idna(void);
 Suite *suite_imap_cmd(void);
 Suite *suite_imap_parse(void);
 Suite *suite_json(void);
+Suite *suite_lazylib(void);
 Suite *suite_importacct(void);
 Suite *suite_importaerc(void);
 Suite *suite_importcause(void);
