@@ -184,13 +184,55 @@ START_TEST(test_expand)
 }
 END_TEST
 
+/* An account appended: made with its directory, read back; the same
+ * name again and a bad name are refused, the file left as it was. */
+START_TEST(test_append)
+{
+	char dir[64], path[96], err[PROFILE_ERR_MAX];
+	struct profile_file f;
+	FILE *in;
+	char text[512];
+	size_t len;
+
+	snprintf(dir, sizeof(dir), "/tmp/check_profile.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sub/config", dir);
+	ck_assert_int_eq(profile_append(path, "one", "host = h\nuser = u\n",
+					err, sizeof(err)), 0);
+	ck_assert_int_eq(profile_append(path, "two", "host = k\n", err,
+					sizeof(err)), 0);
+	ck_assert_int_eq(profile_append(path, "one", "host = x\n", err,
+					sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "an account [one] is already"));
+	ck_assert_int_eq(profile_append(path, "bad name", "host = x\n", err,
+					sizeof(err)), -1);
+	ck_assert_int_eq(profile_append(path, "three", "password = x\n",
+					err, sizeof(err)), -1);
+	in = fopen(path, "r");
+	ck_assert_ptr_nonnull(in);
+	len = fread(text, 1, sizeof(text) - 1, in);
+	fclose(in);
+	text[len] = '\0';
+	ck_assert_str_eq(text, "[one]\nhost = h\nuser = u\n\n[two]\n"
+			 "host = k\n");
+	ck_assert_int_eq(profile_read(path, &f, err, sizeof(err)), 0);
+	ck_assert_uint_eq(f.n, 2);
+	profile_file_free(&f);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *
 suite_profile(void)
 {
 	Suite *s = suite_create("profile");
 	TCase *tc;
 
-	units_case(s, "read", test_read, test_args, test_expand, NULL);
+	units_case(s, "read", test_read, test_args, test_expand, test_append,
+		   NULL);
 	tc = tcase_create("bad");
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);

@@ -409,11 +409,13 @@ profile_append(const char *path, const char *name, const char *body,
 	if (slurp(path, &old, &len, err, cap) != 0)
 		return -1;
 	rc = parse_text(path, old, len, &f, err, cap);
-	if (rc == 0 && profile_find(&f, name) != NULL)
+	if (rc == 0 && profile_find(&f, name) != NULL) {
+		profile_file_free(&f);
 		rc = fail_at(err, cap, path, 0, "an account [%s] is already "
 			     "there: choose another name", name);
-	if (rc == 0)
+	} else if (rc == 0) {
 		profile_file_free(&f);
+	}
 	new = rc == 0 ? appended(old, len, name, body) : NULL;
 	if (rc == 0 && new == NULL)
 		rc = fail_at(err, cap, path, 0, "out of memory");

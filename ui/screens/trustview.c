@@ -229,11 +229,13 @@ static void
 accept_always_now(struct ui *ui)
 {
 	struct trustview *t = self(ui);
-	const char *path = ui->conn->diag_o.cfg.known_certs;
 	struct knowncerts kc;
 	char today[KNOWNCERTS_DATE_MAX], err[CONFIG_PATH_MAX + 128];
+	char path[CONFIG_PATH_MAX];
 	int rc;
 
+	/* A copy: connecting again frees the connection it came from. */
+	snprintf(path, sizeof(path), "%s", ui->conn->diag_o.cfg.known_certs);
 	if (path[0] == '\0') {
 		frame_message(ui, ROLE_FAIL, "no place for known_certs: set "
 			      "XDG_DATA_HOME or HOME (accept once works)");
