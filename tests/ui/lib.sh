@@ -65,6 +65,8 @@ start_scripted() {
 # start could go unseen); its exit status goes to $tmp/exit.  Extra
 # environment in UI_ENV (NAME=VALUE ...).
 start_ui() {
+	# A new run: the last one's exit status and pid are not its own.
+	rm -f "$tmp/exit" "$tmp/exit.tmp" "$tmp/pid"
 	{
 		printf '#!/usr/bin/env bash\n'
 		printf 'cd %q || exit 1\n' "$tmp"
