@@ -102,7 +102,7 @@ type_text e
 wait_for "connect to an IMAP server"
 shows "imap.example.invalid"
 hides "mailboxes:"
-keys Escape
-type_text q
+keys F10
 wait_exit
+[ "$status" -eq 0 ] || fail "exit status $status"
 say "all checks passed"
