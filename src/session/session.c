@@ -42,7 +42,7 @@ restart(struct session *s)
 	s->mech_before_tls = MECH_NONE;
 	s->id_before_tls = s->id_asked = s->id_with_logout = false;
 	s->modern_before_tls = false;
-	s->logging_out = false;
+	s->logging_out = s->logout_sent = false;
 	s->scram_refused = false;
 	s->awaiting[0] = '\0';
 	imap_tagger_init(&s->tagger, "A");

@@ -300,8 +300,24 @@ logout_id(struct session *s)
 	return NULL;
 }
 
+int
+session_imap_send_last(struct session *s, struct imap_cmd *c)
+{
+	struct imap_cmd *both[2] = { c, s->cmd };
+
+	if (s->cfg.stay_open || s->pipe.off ||
+	    (s->id_with_logout && session_id_wanted(s)) ||
+	    imap_cmd_logout(s->cmd, &s->tagger) != 0)
+		return session_io_send(s, c) < 0 ? -1 : 0;
+	if (session_io_send_together(s, both, 2) != 0)
+		return -1;
+	s->logout_sent = true;
+	return 0;
+}
+
+/* LOGOUT, and ID before it when ID is still to go. */
 static int
-logout_exchange(struct session *s, struct imap_response **done)
+logout_send(struct session *s)
 {
 	struct imap_cmd *id = logout_id(s);
 	struct imap_cmd *both[2] = { id, s->cmd };
@@ -317,10 +333,18 @@ logout_exchange(struct session *s, struct imap_response **done)
 	if (rc == 0 && (id == NULL || s->pipe.off)
 	    && session_io_send(s, s->cmd) < 0)
 		rc = -1;
+	imap_cmd_free(id);
+	return rc;
+}
+
+static int
+logout_exchange(struct session *s, struct imap_response **done)
+{
+	int rc = s->logout_sent ? 0 : logout_send(s);
+
 	if (rc == 0)
 		rc = session_io_until_tagged(s, imap_cmd_tag(s->cmd), NULL,
 					     NULL, done);
-	imap_cmd_free(id);
 	return rc;
 }
 

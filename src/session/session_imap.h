@@ -28,6 +28,7 @@ int session_imap_tls_started(struct session *s);
 /* What the login can use: --auth, the credentials given, whether a
  * client certificate is in use and the link is TLS. */
 struct mech_creds;
+struct imap_cmd;
 void session_imap_creds(const struct session *s, struct mech_creds *cr);
 /* The reply to CAPABILITY (sent now when tag is NULL, else already
  * sent with that tag), in the phase already begun; ends the phase. */
@@ -35,8 +36,15 @@ int session_imap_read_caps(struct session *s, const char *tag);
 /* Learn capabilities from r (data or code); true when it had some. */
 bool session_imap_learn_caps(struct session *s,
 			     const struct imap_response *r);
+/* Send c, the last command of --check, and LOGOUT after it in the
+ * same write when the session ends with it: a round trip less.  c
+ * goes alone when commands go one at a time or ID is to go with
+ * LOGOUT.  -1 when the write failed. */
+int session_imap_send_last(struct session *s, struct imap_cmd *c);
 /* LOGOUT when the link is still usable; never fails the session.
- * ID goes in the same write when id_with_logout and still wanted. */
+ * ID goes in the same write when id_with_logout and still wanted.
+ * When session_imap_send_last sent LOGOUT already, only its reply is
+ * read. */
 void session_imap_logout(struct session *s);
 
 #endif

@@ -80,6 +80,9 @@ struct session {
 	bool id_with_logout;		/* ID not asked yet may go out
 					 * with LOGOUT */
 	bool logging_out;		/* BYE is expected now */
+	bool logout_sent;		/* LOGOUT (s->cmd) went out with
+					 * the last command: its reply is
+					 * the next to read */
 	struct imap_parser *parser;
 	char rbuf[SESS_RBUF];
 	size_t rpos, rlen;		/* unparsed bytes: rbuf[rpos..rlen) */

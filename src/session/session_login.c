@@ -696,8 +696,9 @@ counts_missing(const struct session *s, const struct batch *b)
 
 /* The counts of every listed mailbox in one more round trip: LIST
  * RETURN (STATUS (MESSAGES UNSEEN)), whose STATUS replies become
- * EV_STATUS events (its LIST replies were seen already).  A refusal
- * only leaves the counts out; so do more than COUNTS_MAX mailboxes. */
+ * EV_STATUS events (its LIST replies were seen already), with LOGOUT
+ * in the same write: nothing follows.  A refusal only leaves the
+ * counts out; so do more than COUNTS_MAX mailboxes. */
 static int
 list_counts(struct session *s, const struct batch *b)
 {
@@ -719,7 +720,7 @@ list_counts(struct session *s, const struct batch *b)
 		imap_cmd_free(c);
 		return 0;
 	}
-	rc = session_io_send(s, c) < 0 ? -1 :
+	rc = session_imap_send_last(s, c) != 0 ? -1 :
 	     session_io_until_tagged(s, imap_cmd_tag(c),
 				     session_mailbox_status, NULL, &done);
 	if (rc == 0 && done->status != IMAP_ST_OK) {
