@@ -17,7 +17,25 @@
 #include "plugin.h"
 #include "profile_expand.h"
 #include "repeat.h"
+#include "tlswarm.h"
 #include "ui.h"
+
+/* Modes that may make a TLS connection: OpenSSL gets ready on a thread
+ * while they set up (not for a plain-text connection asked for by
+ * name). */
+static void
+warm_tls(const struct options *o)
+{
+	const struct endpoint *ep = &o->cfg.ep;
+
+	if (o->mode != MODE_CHECK && o->mode != MODE_PLUGIN &&
+	    o->mode != MODE_DETECT && o->mode != MODE_UI)
+		return;
+	if (o->mode != MODE_UI && o->mode != MODE_DETECT && !ep->ssl &&
+	    ep->starttls_set && ep->starttls == STARTTLS_OFF)
+		return;
+	tlswarm_start();
+}
 
 int
 main(int argc, char **argv)
@@ -29,7 +47,9 @@ main(int argc, char **argv)
 
 	/* OpenSSL writes with write(2): a closed peer must not kill us. */
 	signal(SIGPIPE, SIG_IGN);
-	setlocale(LC_ALL, "");
+	/* The character set only: numbers stay "2.5" for strtod() and
+	 * every number written, messages stay in one language. */
+	setlocale(LC_CTYPE, "");
 	if (importcmd_wanted(argc, argv))
 		return importcmd_run(argc, argv, stdout);
 	if (profile_expand(argc, argv, &nargs, &args, err, sizeof(err))
@@ -48,6 +68,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;
 	}
+	warm_tls(&o);
 	switch (o.mode) {
 	case MODE_HELP:
 		fputs(options_usage(), stdout);
@@ -76,6 +97,7 @@ main(int argc, char **argv)
 		rc = ui_run(&o);
 		break;
 	}
+	tlswarm_wait();
 	config_wipe(&o.cfg);
 	return rc;
 }

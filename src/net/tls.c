@@ -23,6 +23,7 @@
 #include "net.h"
 #include "tls.h"
 #include "tlsinfo.h"
+#include "tlswarm.h"
 #include "truststore.h"
 
 struct tls_client {
@@ -742,6 +743,7 @@ tls_client_new(const struct tls_opts *o, const char *host,
 		fail_set(f, PHASE_NONE, FAIL_INTERNAL, "out of memory");
 		return NULL;
 	}
+	tlswarm_wait();
 	t->fd = -1;
 	t->verify_enabled = o->verify;
 	t->first_error = X509_V_OK;
