@@ -847,6 +847,31 @@ START_TEST(test_repeat_plugin)
 }
 END_TEST
 
+/* The guess made before parsing: only the modes that never connect
+ * say no, and a value that looks like one of them is not taken for
+ * it. */
+START_TEST(test_may_connect)
+{
+	char *check[] = { "imapconn", "--check", "-u", "--help", "h", NULL };
+	char *ui[] = { "imapconn", NULL };
+	char *help[] = { "imapconn", "h", "-h", NULL };
+	char *ver[] = { "imapconn", "--version", NULL };
+	char *forget[] = { "imapconn", "--forget=h:993", NULL };
+	char *dry[] = { "imapconn", "--dry-run", "h", NULL };
+	char *after[] = { "imapconn", "--", "--version", NULL };
+	char *prefix[] = { "imapconn", "--helpx", "h", NULL };
+
+	ck_assert(options_may_connect(5, check));
+	ck_assert(options_may_connect(1, ui));
+	ck_assert(!options_may_connect(3, help));
+	ck_assert(!options_may_connect(2, ver));
+	ck_assert(!options_may_connect(2, forget));
+	ck_assert(!options_may_connect(3, dry));
+	ck_assert(options_may_connect(3, after));
+	ck_assert(options_may_connect(3, prefix));
+}
+END_TEST
+
 Suite *
 suite_options(void)
 {
@@ -855,7 +880,8 @@ suite_options(void)
 	TCase *one = units_case(s, "single", test_host_text, test_defaults,
 				test_secret_not_in_message, test_too_long,
 				test_host_too_long, test_small_err, test_usage,
-				test_export_file, test_repeat_plugin, NULL);
+				test_export_file, test_repeat_plugin,
+				test_may_connect, NULL);
 
 	tcase_add_checked_fixture(tc, no_password_env, NULL);
 	tcase_add_loop_test(tc, test_ok, 0, (int)N_OK);

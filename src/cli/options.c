@@ -1139,3 +1139,36 @@ options_parse(int argc, char **argv, struct options *o, char *err,
 		endpoint_tls_default(&o->cfg.ep);
 	return check_consistency(o, err, errcap);
 }
+
+/* The modes that never connect, as the command line names them. */
+static bool
+names_offline_mode(const char *arg)
+{
+	static const char *const offline[] = {
+		"-h", "--help", "-V", "--version", "--dry-run",
+		"--known-certs", "--forget", "--import",
+	};
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(offline) / sizeof(offline[0]); i++) {
+		n = strlen(offline[i]);
+		if (strncmp(arg, offline[i], n) == 0 &&
+		    (arg[n] == '\0' || arg[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+bool
+options_may_connect(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (names_offline_mode(argv[i]))
+			return false;
+		if (options_takes_argument(argv[i]))
+			i++;
+	}
+	return true;
+}

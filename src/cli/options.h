@@ -89,5 +89,10 @@ const char *options_usage(void);
 /* Whether arg is an option whose value is the next argument ("-u",
  * "--user"; not "--user=x"). */
 bool options_takes_argument(const char *arg);
+/* Whether the command line may lead to a TLS connection, read before
+ * it is parsed (so that OpenSSL can get ready meanwhile): false when
+ * it names a mode that never connects (--help, --version, --dry-run,
+ * --known-certs, --forget, --import).  A wrong guess costs time only. */
+bool options_may_connect(int argc, char **argv);
 
 #endif

@@ -20,25 +20,8 @@
 #include "tlswarm.h"
 #include "ui.h"
 
-/* Modes that may make a TLS connection: OpenSSL gets ready on a thread
- * while they set up (not for a plain-text connection asked for by
- * name). */
-static void
-warm_tls(const struct options *o)
-{
-	const struct endpoint *ep = &o->cfg.ep;
-
-	if (o->mode != MODE_CHECK && o->mode != MODE_PLUGIN &&
-	    o->mode != MODE_DETECT && o->mode != MODE_UI)
-		return;
-	if (o->mode != MODE_UI && o->mode != MODE_DETECT && !ep->ssl &&
-	    ep->starttls_set && ep->starttls == STARTTLS_OFF)
-		return;
-	tlswarm_start();
-}
-
-int
-main(int argc, char **argv)
+static int
+run(int argc, char **argv)
 {
 	static struct options o;
 	char err[OPTIONS_ERR_MAX], **args;
@@ -68,7 +51,6 @@ main(int argc, char **argv)
 		fprintf(stderr, "imapconn: %s\n", err);
 		return 64;
 	}
-	warm_tls(&o);
 	switch (o.mode) {
 	case MODE_HELP:
 		fputs(options_usage(), stdout);
@@ -97,7 +79,20 @@ main(int argc, char **argv)
 		rc = ui_run(&o);
 		break;
 	}
-	tlswarm_wait();
 	config_wipe(&o.cfg);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	/* OpenSSL gets ready on a thread while the rest sets up; it is
+	 * done before the program ends. */
+	if (options_may_connect(argc, argv))
+		tlswarm_start();
+	rc = run(argc, argv);
+	tlswarm_wait();
 	return rc;
 }
