@@ -43,6 +43,8 @@ restart(struct session *s)
 	s->id_before_tls = s->id_asked = s->id_with_logout = false;
 	s->modern_before_tls = false;
 	s->logging_out = s->logout_sent = false;
+	imap_cmd_free(s->logout_id);
+	s->logout_id = NULL;
 	s->scram_refused = false;
 	s->awaiting[0] = '\0';
 	imap_tagger_init(&s->tagger, "A");
@@ -159,6 +161,8 @@ session_main(void *arg)
 	s->held = NULL;
 	imap_cmd_free(s->cmd);
 	s->cmd = NULL;
+	imap_cmd_free(s->logout_id);
+	s->logout_id = NULL;
 	caps_clear(&s->caps);
 	redact_wipe(&s->redact);
 	done = event_new(EV_DONE, s->phase);

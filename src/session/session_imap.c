@@ -303,16 +303,22 @@ logout_id(struct session *s)
 int
 session_imap_send_last(struct session *s, struct imap_cmd *c)
 {
-	struct imap_cmd *both[2] = { c, s->cmd };
+	struct imap_cmd *all[3] = { c, NULL, s->cmd };
+	size_t n = 1;
 
-	if (s->cfg.stay_open || s->pipe.off ||
-	    (s->id_with_logout && session_id_wanted(s)) ||
-	    imap_cmd_logout(s->cmd, &s->tagger) != 0)
+	if (s->cfg.stay_open || s->pipe.off)
 		return session_io_send(s, c) < 0 ? -1 : 0;
-	if (session_io_send_together(s, both, 2) != 0)
-		return -1;
+	s->logout_id = logout_id(s);
+	if (s->logout_id != NULL)
+		all[n++] = s->logout_id;
+	if (imap_cmd_logout(s->cmd, &s->tagger) != 0) {
+		imap_cmd_free(s->logout_id);
+		s->logout_id = NULL;
+		return session_io_send(s, c) < 0 ? -1 : 0;
+	}
+	all[n++] = s->cmd;
 	s->logout_sent = true;
-	return 0;
+	return session_io_send_together(s, all, n);
 }
 
 /* LOGOUT, and ID before it when ID is still to go. */
@@ -337,10 +343,23 @@ logout_send(struct session *s)
 	return rc;
 }
 
+/* The reply to the ID sent with LOGOUT by session_imap_send_last. */
+static int
+logout_id_read(struct session *s)
+{
+	int rc = 0;
+
+	if (s->logout_id != NULL)
+		rc = session_id_read(s, imap_cmd_tag(s->logout_id));
+	imap_cmd_free(s->logout_id);
+	s->logout_id = NULL;
+	return rc;
+}
+
 static int
 logout_exchange(struct session *s, struct imap_response **done)
 {
-	int rc = s->logout_sent ? 0 : logout_send(s);
+	int rc = s->logout_sent ? logout_id_read(s) : logout_send(s);
 
 	if (rc == 0)
 		rc = session_io_until_tagged(s, imap_cmd_tag(s->cmd), NULL,

@@ -37,9 +37,9 @@ int session_imap_read_caps(struct session *s, const char *tag);
 bool session_imap_learn_caps(struct session *s,
 			     const struct imap_response *r);
 /* Send c, the last command of --check, and LOGOUT after it in the
- * same write when the session ends with it: a round trip less.  c
- * goes alone when commands go one at a time or ID is to go with
- * LOGOUT.  -1 when the write failed. */
+ * same write (with ID between them when ID is to go with LOGOUT): a
+ * round trip less.  c goes alone when commands go one at a time.  -1
+ * when the write failed. */
 int session_imap_send_last(struct session *s, struct imap_cmd *c);
 /* LOGOUT when the link is still usable; never fails the session.
  * ID goes in the same write when id_with_logout and still wanted.

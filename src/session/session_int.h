@@ -83,6 +83,7 @@ struct session {
 	bool logout_sent;		/* LOGOUT (s->cmd) went out with
 					 * the last command: its reply is
 					 * the next to read */
+	struct imap_cmd *logout_id;	/* ID sent before it then; owned */
 	struct imap_parser *parser;
 	char rbuf[SESS_RBUF];
 	size_t rpos, rlen;		/* unparsed bytes: rbuf[rpos..rlen) */
