@@ -495,6 +495,33 @@ ui_indent() {
 		sed 's/[^ ▾▸].*//' | LC_ALL=C.UTF-8 wc -m
 }
 
+# The counts of the rows on screen, with INBOX's on screen: they came
+# with the LIST when the server offered LIST-STATUS before the login
+# (Cyrus after STARTTLS), else asked for in one write (every STATUS out
+# before the first reply came back), and every STATUS was answered.
+tree_counts() {
+	local tr=$tmp/tree.transcript together asked answered
+	if ui_wait_re "INBOX.* $INBOX_MESSAGES +$INBOX_UNSEEN *\$"; then
+		pass "$WHAT: INBOX's counts on screen"
+	fi
+	together=$(awk '/ C: [^ ]+ STATUS /{ n++; next }
+			n > 0 && / S: /{ print n; exit }' "$tr")
+	asked=$(awk '/ C: [^ ]+ STATUS /{ print $3 }' "$tr" | sort -u)
+	answered=$(awk '$2 == "S:" { print $3 }' "$tr" | sort -u |
+		comm -12 - <(printf '%s\n' "$asked"))
+	if grep -q ' C: [^ ]* LIST .*RETURN (.*STATUS (' "$tr" &&
+		[ "$asked" = "$answered" ]; then
+		pass "$WHAT: the counts came with the LIST (LIST-STATUS)"
+	elif [ "${together:-0}" -ge 8 ] && [ "$asked" = "$answered" ]; then
+		pass "$WHAT: the screen's $together counts in one write"
+	else
+		fail "$WHAT: the screen's counts in one write, all answered" \
+			"8 or more STATUS before the first reply, each answered" \
+			"${together:-0} together; asked $(echo "$asked");
+			answered $(echo "$answered")"
+	fi
+}
+
 check_tree() {
 	local port=$IMAPS_PORT
 	local -a url=("imaps://127.0.0.1:$IMAPS_PORT")
@@ -508,6 +535,7 @@ check_tree() {
 	(umask 077 && printf '%s\n' "$TEST_PASSWORD" >"$tmp/password")
 	start_ui --timeout "$WAIT" --ca-file "$CA_FILE" \
 		--server-name localhost --password-file "$tmp/password" \
+		--transcript "$tmp/tree.transcript" \
 		-u "$TEST_USER" "${url[@]}"
 	if ui_wait_re "mailboxes: .* port $port" &&
 		ui_wait_re '(^|[ ▾▸])INBOX( |$)' &&
@@ -523,6 +551,7 @@ check_tree() {
 				"indents rising" "$p $y $q: $(screen)"
 		fi
 	fi
+	tree_counts
 	# Parents Cyrus never lists are in the tree, above their children.
 	if [ "$KIND" = cyrus-slash ] &&
 		ui_wait_re '[ ▾▸]Other Users( |$)' &&
