@@ -7,8 +7,10 @@
 # Starts the test Dovecot with `--many N` (default 20000) in a temporary
 # directory and two bench/delayproxy instances in front of its implicit
 # TLS and STARTTLS ports (MS ms each way, default 50, a round trip of
-# 2 MS).  Then R runs (default 10) of each, interleaved, every process
-# timed by bench/peakrss (wall time, user + system CPU, peak RSS):
+# 2 MS).  Then R runs (default 10) of each, interleaved (each pair
+# 0.3 s after the last, imapconn first in odd rounds and the peer first
+# in even ones), every process timed by bench/peakrss (wall time, user
+# + system CPU, peak RSS):
 #   small:  imapconn --check -u alice imaps://127.0.0.1:P  (12 mailboxes)
 #           curl --cacert CA --netrc-file F imaps://127.0.0.1:P/
 #   many:   imapconn --check -u many imaps://...           (N + 6)
@@ -159,26 +161,38 @@ sclient_list() {
 	rss_line <<<"$m" >>"$1"
 }
 
+# pair A B: the two commands (each a quoted command line) one after the
+# other, imapconn first in odd rounds and the peer first in even ones,
+# after a pause: whoever went first would otherwise meet the server
+# still busy with the work before (a 20,000-mailbox session ending).
+flip=0
+pair() {
+	sleep 0.3
+	if [ "$flip" = 0 ]; then eval "$1"; eval "$2"
+	else eval "$2"; eval "$1"; fi
+}
+
 one_round() {
-	imapconn_check "$work/small-imapconn" "$TEST_USER" "$TEST_PASSWORD" \
-		"imaps://127.0.0.1:$IMAPS_PORT"
-	timed "$work/small-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
-		--netrc-file "$work/netrc" "imaps://127.0.0.1:$IMAPS_PORT/"
-	imapconn_check "$work/many-imapconn" "$MANY_USER" "$MANY_PASSWORD" \
-		"imaps://127.0.0.1:$IMAPS_PORT"
-	sclient_list "$work/many-sclient" "$IMAPS_PORT"
-	imapconn_check "$work/dsmall-imapconn" "$TEST_USER" "$TEST_PASSWORD" \
-		"imaps://127.0.0.1:$p_tls"
-	timed "$work/dsmall-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
-		--netrc-file "$work/netrc" "imaps://127.0.0.1:$p_tls/"
-	imapconn_check "$work/dstls-imapconn" "$TEST_USER" "$TEST_PASSWORD" \
-		--starttls "imap://127.0.0.1:$p_starttls"
-	timed "$work/dstls-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
+	pair 'imapconn_check "$work/small-imapconn" "$TEST_USER" \
+		"$TEST_PASSWORD" "imaps://127.0.0.1:$IMAPS_PORT"' \
+	     'timed "$work/small-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
+		--netrc-file "$work/netrc" "imaps://127.0.0.1:$IMAPS_PORT/"'
+	pair 'imapconn_check "$work/many-imapconn" "$MANY_USER" \
+		"$MANY_PASSWORD" "imaps://127.0.0.1:$IMAPS_PORT"' \
+	     'sclient_list "$work/many-sclient" "$IMAPS_PORT"'
+	pair 'imapconn_check "$work/dsmall-imapconn" "$TEST_USER" \
+		"$TEST_PASSWORD" "imaps://127.0.0.1:$p_tls"' \
+	     'timed "$work/dsmall-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
+		--netrc-file "$work/netrc" "imaps://127.0.0.1:$p_tls/"'
+	pair 'imapconn_check "$work/dstls-imapconn" "$TEST_USER" \
+		"$TEST_PASSWORD" --starttls "imap://127.0.0.1:$p_starttls"' \
+	     'timed "$work/dstls-curl" "$curl_bin" -sS --cacert "$CA_FILE" \
 		--ssl-reqd --netrc-file "$work/netrc" \
-		"imap://127.0.0.1:$p_starttls/"
-	imapconn_check "$work/dmany-imapconn" "$MANY_USER" "$MANY_PASSWORD" \
-		"imaps://127.0.0.1:$p_tls"
-	sclient_list "$work/dmany-sclient" "$p_tls"
+		"imap://127.0.0.1:$p_starttls/"'
+	pair 'imapconn_check "$work/dmany-imapconn" "$MANY_USER" \
+		"$MANY_PASSWORD" "imaps://127.0.0.1:$p_tls"' \
+	     'sclient_list "$work/dmany-sclient" "$p_tls"'
+	flip=$((1 - flip))
 }
 
 # The interface through the proxy: ms from the LIST's tagged reply to
@@ -280,8 +294,10 @@ if [ "$write_results" = 1 ]; then
 		echo
 		echo "Command: \`bench/ratios.sh --runs $runs --folders" \
 			"$folders --delay-ms $delay_ms\`; medians of $runs" \
-			"interleaved runs after a warm-up, each process timed" \
-			"by bench/peakrss (CPU: user + system)."
+			"interleaved runs after a warm-up (imapconn first in" \
+			"odd rounds, the peer first in even ones, 0.3 s apart)," \
+			"each process timed by bench/peakrss (CPU: user +" \
+			"system)."
 		echo
 		echo "$out"
 	} >"$results"
