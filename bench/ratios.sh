@@ -21,8 +21,10 @@
 #   too (imapconn --starttls imap://..., curl --ssl-reqd imap://...);
 #   counts:  the interface (tmux, 100x40) as the many user through the
 #           implicit TLS proxy with --transcript: from the LIST's tagged
-#           reply to the last STATUS reply of the first screen, read from
-#           the transcript's times (one run per round).
+#           reply to the last STATUS reply of the first screen, split in
+#           the time to the first STATUS sent (the tree built and drawn)
+#           and from it to the last reply, read from the transcript's
+#           times (one run per round).
 # Medians are printed and, unless --no-results, written to
 # bench/results/ratios.md.  A measurement: no figure fails the script.
 #
@@ -219,9 +221,11 @@ counts_round() {
 		h = substr(t, 1, 2); m = h * 60 + substr(t, 4, 2)
 		return (m * 60 + substr(t, 7, 6)) * 1000 }
 	$3 == lt && $2 == "S:" { list = ms($1) }
-	$2 == "C:" && $4 == "STATUS" { asked[$3] = 1; n++ }
+	$2 == "C:" && $4 == "STATUS" { asked[$3] = 1; n++
+		if (!first) first = ms($1) }
 	$2 == "S:" && ($3 in asked) { last = ms($1) }
-	END { printf "%d %d\n", last - list, n }' "$tr" >>"$work/counts"
+	END { printf "%d %d %d %d\n", last - list, n, first - list,
+		     last - first }' "$tr" >>"$work/counts"
 }
 
 echo "ratios: warm-up, then $runs rounds (load: $(cut -d' ' -f1-3 \
@@ -274,7 +278,11 @@ table() {
 		"$((folders + 6))" "$delay_ms"
 	printf ' %s STATUS replies all in %s ms after the list'"'"'s (median' \
 		"$(median "$work/counts" 2)" "$(median "$work/counts" 1)"
-	printf ' of %s; a round trip is %s ms).\n' "$runs" $((2 * delay_ms))
+	printf ' of %s; a round trip is %s ms): asked %s ms after the' \
+		"$runs" $((2 * delay_ms)) "$(median "$work/counts" 3)"
+	printf ' list'"'"'s reply (the tree built and drawn), all answered %s' \
+		"$(median "$work/counts" 4)"
+	printf ' ms after the first was sent.\n'
 }
 
 out=$(table)
