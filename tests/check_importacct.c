@@ -5,6 +5,7 @@
 
 #include "check_units.h"
 #include "importacct.h"
+#include "strv.h"
 
 START_TEST(test_line)
 {
@@ -112,7 +113,7 @@ START_TEST(test_args)
 	ck_assert_str_eq(argv[2], "--tunnel=a 'b'");
 	ck_assert_str_eq(argv[3], "h");
 	ck_assert_ptr_null(argv[4]);
-	importacct_args_free(argc, argv);
+	strv_free(argc, argv);
 	importacct_free(&l);
 	ck_assert_uint_eq(l.n, 0);
 }

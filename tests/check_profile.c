@@ -9,6 +9,7 @@
 #include "check_units.h"
 #include "profile.h"
 #include "profile_expand.h"
+#include "strv.h"
 
 /* text written to a new temporary file; its path into path. */
 static void
@@ -83,12 +84,12 @@ START_TEST(test_args)
 	ck_assert_str_eq(v[1], "--ca-file=/etc/ca.pem");
 	ck_assert_str_eq(v[2], "--no-pipelining");
 	ck_assert_str_eq(v[3], "imaps://mail.example.com");
-	profile_args_free(n, v);
+	strv_free(n, v);
 	ck_assert_int_eq(profile_args(profile_find(&f, "work"), 4, cmd, &n,
 				      &v), 0);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(v[0], "--no-pipelining");
-	profile_args_free(n, v);
+	strv_free(n, v);
 	profile_file_free(&f);
 	unlink(path);
 }

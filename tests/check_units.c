@@ -16,6 +16,7 @@ static Suite *(*const suites[])(void) = {
 	suite_dryrun,
 	suite_envelope,
 	suite_escape,
+	suite_hostname,
 	suite_event,
 	suite_export,
 	suite_formmodel,

@@ -14,6 +14,7 @@ Suite *suite_diag(void);
 Suite *suite_dryrun(void);
 Suite *suite_envelope(void);
 Suite *suite_escape(void);
+Suite *suite_hostname(void);
 Suite *suite_event(void);
 Suite *suite_export(void);
 Suite *suite_formmodel(void);

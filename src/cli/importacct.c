@@ -457,16 +457,6 @@ importacct_args(const struct import_account *a, int *argc, char ***argv)
 	return 0;
 }
 
-void
-importacct_args_free(int argc, char **argv)
-{
-	if (argv == NULL)
-		return;
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 static void
 account_free(struct import_account *a)
 {

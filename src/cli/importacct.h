@@ -176,12 +176,10 @@ void importacct_command(const struct import_account *a, char *out,
 
 /* a's arguments for options_parse(): "--option=value" or "--option"
  * in setting order, the host last; *argc of them in a new
- * NULL-terminated *argv, freed with importacct_args_free().  0, or -1
+ * NULL-terminated *argv, freed with strv_free().  0, or -1
  * out of memory. */
 int importacct_args(const struct import_account *a, int *argc,
 		    char ***argv);
-
-void importacct_args_free(int argc, char **argv);
 
 /* Free every account of l (the stored passwords wiped). */
 void importacct_free(struct import_list *l);

@@ -11,6 +11,7 @@
 #include "importcmd.h"
 #include "importfind.h"
 #include "options.h"
+#include "strv.h"
 
 /* What the command line asks of --import. */
 struct import_req {
@@ -224,7 +225,7 @@ check(const struct import_account *a, size_t idx,
 		rc = options_parse(argc, v, &o, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "out of memory");
-	importacct_args_free(ac, av);
+	strv_free(ac, av);
 	free(v);
 	if (rc != 0) {
 		fprintf(stderr, "imapconn: %s\n", err);

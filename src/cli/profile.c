@@ -19,6 +19,7 @@
 #include "options.h"
 #include "profile.h"
 #include "safefile.h"
+#include "strv.h"
 
 #define FILE_MAX (256 * 1024)	/* a larger configuration is refused */
 #define LINE_MAX_LEN 4096
@@ -426,6 +427,16 @@ profile_append(const char *path, const char *name, const char *body,
 	return rc;
 }
 
+const char *
+profile_value(const struct profile *p, const char *key)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (strcmp(p->entries[i].key, key) == 0)
+			return p->entries[i].value != NULL ? p->entries[i].value
+							   : "";
+	return "";
+}
+
 const struct profile *
 profile_find(const struct profile_file *f, const char *name)
 {
@@ -505,21 +516,13 @@ profile_args(const struct profile *p, int n_cmd, char *const *cmd,
 				continue;
 			v[n] = entry_arg(e);
 			if (v[n++] == NULL) {
-				profile_args_free(n, v);
+				strv_free(n, v);
 				return -1;
 			}
 		}
 	*argc = n;
 	*argv = v;
 	return 0;
-}
-
-void
-profile_args_free(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 void

@@ -51,6 +51,10 @@ int profile_read(const char *path, struct profile_file *f, char *err,
 int profile_append(const char *path, const char *name, const char *body,
 		   char *err, size_t cap);
 
+/* The value of key in p ("" for a key without one), or "" when p does
+ * not set key. */
+const char *profile_value(const struct profile *p, const char *key);
+
 /* The profile called name, or NULL. */
 const struct profile *profile_find(const struct profile_file *f,
 				   const char *name);
@@ -58,12 +62,10 @@ const struct profile *profile_find(const struct profile_file *f,
 /* The command-line arguments p stands for, "--key=value" or "--key"
  * (and the host last), in *argv (NULL-terminated, *argc of them),
  * leaving out each key the command line cmd (n_cmd entries, cmd[0]
- * the program) sets itself; free them with profile_args_free().  0,
+ * the program) sets itself; free them with strv_free().  0,
  * or -1 out of memory. */
 int profile_args(const struct profile *p, int n_cmd, char *const *cmd,
 		 int *argc, char ***argv);
-
-void profile_args_free(int argc, char **argv);
 
 void profile_file_free(struct profile_file *f);
 

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "profile.h"
 #include "profile_expand.h"
+#include "strv.h"
 
 /* What the command line says about profiles. */
 struct wanted {
@@ -76,7 +77,7 @@ build(int argc, char **argv, const bool *drop, const struct profile *p,
 		return -1;
 	v = calloc((size_t)(argc + pn + 1), sizeof(*v));
 	if (v == NULL) {
-		profile_args_free(pn, pv);
+		strv_free(pn, pv);
 		return -1;
 	}
 	v[n++] = strdup(argv[0]);
@@ -166,5 +167,5 @@ profile_expand(int argc, char **argv, int *out_argc, char ***out,
 void
 profile_expand_free(int argc, char **argv)
 {
-	profile_args_free(argc, argv);
+	strv_free(argc, argv);
 }

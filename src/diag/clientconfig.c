@@ -10,34 +10,8 @@
 
 #include "clientconfig.h"
 #include "escape.h"
+#include "hostname.h"
 #include "weblibs.h"
-
-/* Whether s is a host name: labels of letters, digits, '-' and '_' of
- * 1 to 63 characters, not starting or ending with '-', at most 253 in
- * all. */
-static bool
-host_ok(const char *s)
-{
-	size_t len = strlen(s), label = 0;
-
-	if (len == 0 || len > 253)
-		return false;
-	for (size_t i = 0; i <= len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.' || c == '\0') {
-			if (label == 0 || label > 63 || s[i - 1] == '-')
-				return false;
-			label = 0;
-		} else if ((isalnum(c) || c == '_' || c == '-')
-			   && !(c == '-' && label == 0)) {
-			label++;
-		} else {
-			return false;
-		}
-	}
-	return true;
-}
 
 /* The text of element e, trimmed, into buf ("" when none or too long). */
 static void
@@ -146,7 +120,7 @@ server_field(xmlNode *c, struct clientconfig_server *sv, const char *email)
 		for (char *p = v; *p != '\0'; p++)
 			*p = (char)tolower((unsigned char)*p);
 		snprintf(sv->host, sizeof(sv->host), "%s", v);
-		return host_ok(sv->host);
+		return hostname_valid(sv->host);
 	}
 	if (named(c, "port")) {
 		port = strtol(v, &end, 10);

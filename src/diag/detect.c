@@ -15,12 +15,10 @@
 #include "detect.h"
 #include "escape.h"
 #include "event.h"
+#include "hostname.h"
 #include "session.h"
 #include "thread.h"
 #include "tls.h"
-
-#define NAME_MAX_LEN 253
-#define LABEL_MAX_LEN 63
 
 /* ---- names ---------------------------------------------------------- */
 
@@ -45,55 +43,6 @@ address_kind(const char *s)
 	return ADDR_NAME;
 }
 
-static bool
-name_char_ok(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/* Whether the label s[0..len) is 1-63 name characters, neither first
- * nor last a '-'. */
-static bool
-label_ok(const char *s, size_t len)
-{
-	if (len == 0 || len > LABEL_MAX_LEN || s[0] == '-' ||
-	    s[len - 1] == '-')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!name_char_ok((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/* Labels joined by dots, at most 253 characters; one trailing dot
- * allowed. */
-static bool
-is_host_name(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len > 0 && s[len - 1] == '.')
-		len--;
-	if (len == 0 || len > NAME_MAX_LEN)
-		return false;
-	while (len > 0) {
-		size_t w = strcspn(s, ".");
-
-		if (w > len)
-			w = len;
-		if (!label_ok(s, w))
-			return false;
-		if (w == len)
-			return true;
-		s += w + 1;
-		len -= w + 1;
-		if (len == 0)
-			return false;
-	}
-	return false;
-}
-
 /* An address "local@domain": a local part of visible characters and
  * a domain name. */
 static bool
@@ -106,7 +55,7 @@ is_email(const char *s)
 	for (const char *p = s; p < at; p++)
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			return false;
-	return is_host_name(at + 1);
+	return hostname_valid(at + 1);
 }
 
 int
@@ -114,7 +63,7 @@ detect_name_check(const char *name, char *err, size_t errcap)
 {
 	char shown[200];
 
-	if (is_address(name) || is_host_name(name) || is_email(name))
+	if (is_address(name) || hostname_valid(name) || is_email(name))
 		return 0;
 	escape_text(name, strlen(name), shown, sizeof(shown));
 	snprintf(err, errcap, "--detect '%s': expected a domain or host "
@@ -191,7 +140,7 @@ srv_rdata(const ns_msg *h, const ns_rr *rr, struct detect_srv *rec)
 		rec->target[0] = '\0';
 		return 0;
 	}
-	if (rec->port == 0 || !is_host_name(target))
+	if (rec->port == 0 || !hostname_valid(target))
 		return 1;
 	copy_name(rec->target, sizeof(rec->target), target);
 	return 0;
@@ -401,7 +350,7 @@ plan_hosts(const struct detect_result *r, struct cand *c)
 		char g[CONFIG_HOST_MAX + 8];
 
 		snprintf(g, sizeof(g), "%s%s", guesses[i], name);
-		if (is_host_name(g))
+		if (hostname_valid(g))
 			n = add_cand(c, n, g, DETECT_FROM_GUESS);
 	}
 	return n;

@@ -19,6 +19,7 @@
 #include "profile.h"
 #include "screen.h"
 #include "screens.h"
+#include "strv.h"
 
 #define TOP 4			/* the first account's row */
 #define NAME_W 20
@@ -119,16 +120,6 @@ struct row {
 	int line;
 };
 
-/* The value of key in p, or "". */
-static const char *
-value_of(const struct profile *p, const char *key)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->entries[i].key, key) == 0)
-			return p->entries[i].value;
-	return "";
-}
-
 /* The value of option in an imported account, or "". */
 static const char *
 setting_of(const struct import_account *acc, const char *option)
@@ -148,10 +139,10 @@ row_of(const struct accounts *a, size_t i, struct row *r)
 	if (i < profiles(a)) {
 		p = &a->file.profiles[i];
 		snprintf(r->name, sizeof(r->name), "%s", p->name);
-		r->user = value_of(p, "user");
-		r->host = value_of(p, "host");
-		r->port = value_of(p, "port");
-		r->tunnel = value_of(p, "tunnel");
+		r->user = profile_value(p, "user");
+		r->host = profile_value(p, "host");
+		r->port = profile_value(p, "port");
+		r->tunnel = profile_value(p, "tunnel");
 		return;
 	}
 	acc = &a->found->acc[i - profiles(a)];
@@ -244,7 +235,7 @@ take_account(struct ui *ui, bool connect)
 	else
 		snprintf(err, sizeof(err), "out of memory");
 	if (v != NULL)
-		profile_args_free(n, v);
+		strv_free(n, v);
 	free(o);
 	if (m == NULL) {
 		frame_message(ui, ROLE_FAIL, "%s", err);
