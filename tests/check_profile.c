@@ -95,6 +95,43 @@ START_TEST(test_args)
 }
 END_TEST
 
+/* An account chosen in the interface under the command line's own
+ * options: what the command line sets leaves the account's out, its
+ * options follow with their values, its host does not. */
+START_TEST(test_over)
+{
+	char *cmd[] = { "imapconn", "-u", "bob", "--timeout=7", "--tls",
+			"other.example", "--ca-file", "/y", NULL };
+	static const char *const acct[] = {
+		"--user=alice", "--ca-file=/x", "--starttls=required",
+		"--no-pipelining", "imap.example.org",
+	};
+	static const char *const want[] = {
+		"--starttls=required", "--no-pipelining", "imap.example.org",
+		"-u", "bob", "--timeout=7", "--tls", "--ca-file", "/y",
+	};
+	char **args = calloc(6, sizeof(*args)), **v;
+	int n;
+
+	ck_assert_ptr_nonnull(args);
+	for (int i = 0; i < 5; i++)
+		args[i] = strdup(acct[i]);
+	ck_assert_int_eq(profile_expand_over(8, cmd, 5, args, &n, &v), 0);
+	ck_assert_int_eq(n, 9);
+	for (int i = 0; i < n; i++)
+		ck_assert_str_eq(v[i], want[i]);
+	strv_free(n, v);
+	/* No command line: the account as it is. */
+	args = calloc(2, sizeof(*args));
+	ck_assert_ptr_nonnull(args);
+	args[0] = strdup("--user=alice");
+	ck_assert_int_eq(profile_expand_over(0, NULL, 1, args, &n, &v), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(v[0], "--user=alice");
+	strv_free(n, v);
+}
+END_TEST
+
 /* Each wrong file: the error names the file and the line. */
 static const struct {
 	const char *text;
@@ -232,7 +269,7 @@ suite_profile(void)
 	Suite *s = suite_create("profile");
 	TCase *tc;
 
-	units_case(s, "read", test_read, test_args, test_expand, test_append,
+	units_case(s, "read", test_read, test_args, test_over, test_expand, test_append,
 		   NULL);
 	tc = tcase_create("bad");
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));

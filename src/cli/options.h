@@ -66,6 +66,11 @@ struct options {
 	long warn_phase_ms[PHASE_COUNT];	/* --warn-phase; 0: none */
 	bool have_cert_days;		/* --cert-days WARN,CRIT */
 	long cert_warn_days, cert_crit_days;
+	/* The command line as typed, set by main() once options_parse()
+	 * is done: the accounts screen puts its options over the account
+	 * chosen.  cmd_argc = 0: none. */
+	int cmd_argc;
+	char *const *cmd_argv;
 };
 
 #define OPTIONS_ERR_MAX 1024

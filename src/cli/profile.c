@@ -462,10 +462,8 @@ entry_arg(const struct profile_entry *e)
 	return rc < 0 ? NULL : out;
 }
 
-/* Whether the command line (cmd, n entries) sets key itself: "--key",
- * "--key=..." or its short form; the ssl family counts as one. */
-static bool
-given(const char *key, int n, char *const *cmd)
+bool
+profile_given(const char *key, int n, char *const *cmd)
 {
 	static const char *const family[] = { "ssl", "tls", "no-ssl" };
 	bool tls = false;
@@ -512,7 +510,7 @@ profile_args(const struct profile *p, int n_cmd, char *const *cmd,
 			if ((keys[k].kind == K_HOST) != host
 			    || (keys[k].kind == K_FLAG
 				&& strcmp(e->value, "no") == 0)
-			    || given(e->key, n_cmd, cmd))
+			    || profile_given(e->key, n_cmd, cmd))
 				continue;
 			v[n] = entry_arg(e);
 			if (v[n++] == NULL) {

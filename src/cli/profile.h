@@ -5,6 +5,7 @@
 #ifndef IMAPCONN_PROFILE_H
 #define IMAPCONN_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define PROFILE_ERR_MAX 1024
@@ -66,6 +67,11 @@ const struct profile *profile_find(const struct profile_file *f,
  * or -1 out of memory. */
 int profile_args(const struct profile *p, int n_cmd, char *const *cmd,
 		 int *argc, char ***argv);
+
+/* Whether the command line (cmd, n entries, cmd[0] the program) sets
+ * key itself: "--key", "--key=..." or its short form; the ssl family
+ * (ssl, tls, no-ssl) counts as one. */
+bool profile_given(const char *key, int n, char *const *cmd);
 
 void profile_file_free(struct profile_file *f);
 

@@ -169,3 +169,64 @@ profile_expand_free(int argc, char **argv)
 {
 	strv_free(argc, argv);
 }
+
+/* Whether arg, an account's argument, is an option the command line
+ * sets itself. */
+static bool
+overridden(const char *arg, int n_cmd, char *const *cmd)
+{
+	char key[64];
+	size_t len;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return false;
+	len = strcspn(arg + 2, "=");
+	if (len >= sizeof(key))
+		return false;
+	memcpy(key, arg + 2, len);
+	key[len] = '\0';
+	return profile_given(key, n_cmd, cmd);
+}
+
+/* The command line's options (not its host) appended to v at *n. */
+static void
+append_cmd(int n_cmd, char *const *cmd, char **v, int *n)
+{
+	for (int i = 1; i < n_cmd; i++) {
+		if (strcmp(cmd[i], "--") == 0)
+			break;
+		if (cmd[i][0] != '-' || cmd[i][1] == '\0')
+			continue;
+		v[(*n)++] = strdup(cmd[i]);
+		if (options_takes_argument(cmd[i]) && i + 1 < n_cmd)
+			v[(*n)++] = strdup(cmd[++i]);
+	}
+}
+
+int
+profile_expand_over(int n_cmd, char *const *cmd, int n, char **args,
+		    int *out_n, char ***out)
+{
+	char **v = calloc((size_t)(n + n_cmd + 1), sizeof(*v));
+	int k = 0;
+
+	*out = v;
+	*out_n = 0;
+	if (v == NULL) {
+		strv_free(n, args);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (overridden(args[i], n_cmd, cmd))
+			free(args[i]);
+		else
+			v[k++] = args[i];
+	}
+	free(args);
+	append_cmd(n_cmd, cmd, v, &k);
+	*out_n = k;
+	for (int i = 0; i < k; i++)
+		if (v[i] == NULL)
+			return -1;
+	return 0;
+}

@@ -18,4 +18,14 @@ int profile_expand(int argc, char **argv, int *out_argc, char ***out,
 
 void profile_expand_free(int argc, char **argv);
 
+/* An account's arguments (args, n of them, no argv[0]; taken over)
+ * with the command line's over them, as for an account chosen in the
+ * interface: each option the command line (cmd, n_cmd entries, cmd[0]
+ * the program) sets itself is left out of the account's, and the
+ * command line's options follow (not its host: the account names its
+ * own).  A new vector without argv[0] in *out, *out_n entries, for
+ * strv_free().  0, or -1 out of memory (args freed either way). */
+int profile_expand_over(int n_cmd, char *const *cmd, int n, char **args,
+			int *out_n, char ***out);
+
 #endif

@@ -76,6 +76,8 @@ run(int argc, char **argv)
 		break;
 	case MODE_UI:
 	default:
+		o.cmd_argc = argc;
+		o.cmd_argv = argv;
 		rc = ui_run(&o);
 		break;
 	}

@@ -4,8 +4,9 @@
 # from its password-file, no form), s in the mailbox list saves the
 # connection as a new account (no password in the file), the next start
 # lists it and connects with it; e opens an account in the form, and n
-# an empty form.  An account of ~/.mbsyncrc is listed after them, with
-# its file and line, and connects the same way.
+# an empty form, the command line's options over the account's.  An
+# account of ~/.mbsyncrc is listed after them, with its file and line,
+# and connects the same way.
 # (start_ui and wait_exit take optional arguments.)
 # shellcheck disable=SC2119
 TEST=accounts
@@ -102,6 +103,21 @@ type_text e
 wait_for "connect to an IMAP server"
 shows "imap.example.invalid"
 hides "mailboxes:"
+keys F10
+wait_exit
+[ "$status" -eq 0 ] || fail "exit status $status"
+
+# The command line's options go over the account chosen: its user and
+# timeout replace the account's, what it does not name stays.
+UI_ENV="XDG_CONFIG_HOME=$tmp/xdg" start_ui -u carol --timeout 7
+wait_for "accounts"
+keys Down
+type_text e
+wait_for "connect to an IMAP server"
+shows "imap.example.invalid"
+wait_for_re '^  User +carol( |$)'
+wait_for_re 'Timeout \(s\) +7$'
+hides "nobody"
 keys F10
 wait_exit
 [ "$status" -eq 0 ] || fail "exit status $status"

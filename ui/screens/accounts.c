@@ -17,6 +17,7 @@
 #include "importfind.h"
 #include "listview.h"
 #include "profile.h"
+#include "profile_expand.h"
 #include "screen.h"
 #include "screens.h"
 #include "strv.h"
@@ -207,15 +208,26 @@ accounts_draw(struct ui *ui)
 }
 
 /* The command-line arguments of row i (another client's account: its
- * settings translated, never its stored password). */
+ * settings translated, never its stored password), with the options
+ * of imapconn's own command line over them. */
 static int
-account_args(const struct accounts *a, size_t i, int *n, char ***v)
+account_args(const struct ui *ui, size_t i, int *n, char ***v)
 {
+	const struct accounts *a = self(ui);
+	char **own = NULL;
+	int k = 0, rc = -1;
+
 	if (i < profiles(a))
-		return profile_args(&a->file.profiles[i], 0, NULL, n, v);
-	if (i < rows(a))
-		return importacct_args(&a->found->acc[i - profiles(a)], n, v);
-	return -1;
+		rc = profile_args(&a->file.profiles[i], 0, NULL, &k, &own);
+	else if (i < rows(a))
+		rc = importacct_args(&a->found->acc[i - profiles(a)], &k,
+				     &own);
+	if (rc != 0) {
+		strv_free(k, own);
+		return -1;
+	}
+	return profile_expand_over(ui->o->cmd_argc, ui->o->cmd_argv, k, own,
+				   n, v);
 }
 
 /* The form's values become those of the account under the cursor
@@ -230,7 +242,7 @@ take_account(struct ui *ui, bool connect)
 	struct formmodel *m = NULL;
 	int n = 0;
 
-	if (o != NULL && account_args(a, a->lv.cursor, &n, &v) == 0)
+	if (o != NULL && account_args(ui, a->lv.cursor, &n, &v) == 0)
 		m = formmodel_from_args(n, v, connect, o, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "out of memory");
