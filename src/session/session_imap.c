@@ -300,48 +300,25 @@ logout_id(struct session *s)
 	return NULL;
 }
 
-bool
-session_imap_logout_may_go(const struct session *s)
-{
-	return !s->cfg.stay_open && !s->pipe.off && !s->logout_sent;
-}
-
-int
-session_imap_send_with_logout(struct session *s, struct imap_cmd *const *c,
-			      size_t n)
-{
-	struct imap_cmd **all = calloc(n + 2, sizeof(*all));
-	size_t k = n;
-	int rc;
-
-	if (all == NULL) {
-		fail_set(&s->fail, s->phase, FAIL_INTERNAL, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		all[i] = c[i];
-	s->logout_id = logout_id(s);
-	if (s->logout_id != NULL)
-		all[k++] = s->logout_id;
-	if (imap_cmd_logout(s->cmd, &s->tagger) == 0) {
-		all[k++] = s->cmd;
-		s->logout_sent = true;
-	} else {
-		imap_cmd_free(s->logout_id);
-		s->logout_id = NULL;
-		k = n;
-	}
-	rc = k > 0 ? session_io_send_together(s, all, k) : 0;
-	free(all);
-	return rc;
-}
-
 int
 session_imap_send_last(struct session *s, struct imap_cmd *c)
 {
-	if (!session_imap_logout_may_go(s))
+	struct imap_cmd *all[3] = { c, NULL, s->cmd };
+	size_t n = 1;
+
+	if (s->cfg.stay_open || s->pipe.off)
 		return session_io_send(s, c) < 0 ? -1 : 0;
-	return session_imap_send_with_logout(s, &c, 1);
+	s->logout_id = logout_id(s);
+	if (s->logout_id != NULL)
+		all[n++] = s->logout_id;
+	if (imap_cmd_logout(s->cmd, &s->tagger) != 0) {
+		imap_cmd_free(s->logout_id);
+		s->logout_id = NULL;
+		return session_io_send(s, c) < 0 ? -1 : 0;
+	}
+	all[n++] = s->cmd;
+	s->logout_sent = true;
+	return session_io_send_together(s, all, n);
 }
 
 /* LOGOUT, and ID before it when ID is still to go. */

@@ -5,7 +5,6 @@
 #define IMAPCONN_SESSION_IMAP_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
 struct imap_response;
 struct session;
@@ -37,19 +36,10 @@ int session_imap_read_caps(struct session *s, const char *tag);
 /* Learn capabilities from r (data or code); true when it had some. */
 bool session_imap_learn_caps(struct session *s,
 			     const struct imap_response *r);
-/* Whether LOGOUT may go now, before the replies to what was sent are
- * read: --check (nothing follows once it knows no more will be asked),
- * commands may go together, and LOGOUT did not go yet. */
-bool session_imap_logout_may_go(const struct session *s);
-/* The n commands of c (NULL entries skipped; n = 0: none), then ID
- * when it is to go with LOGOUT, then LOGOUT, in one write.  -1 when the
- * write failed. */
-int session_imap_send_with_logout(struct session *s,
-				  struct imap_cmd *const *c, size_t n);
 /* Send c, the last command of --check, and LOGOUT after it in the
  * same write (with ID between them when ID is to go with LOGOUT): a
- * round trip less.  c goes alone when LOGOUT may not go now.  -1 when
- * the write failed. */
+ * round trip less.  c goes alone when commands go one at a time.  -1
+ * when the write failed. */
 int session_imap_send_last(struct session *s, struct imap_cmd *c);
 /* LOGOUT when the link is still usable; never fails the session.
  * ID goes in the same write when id_with_logout and still wanted.

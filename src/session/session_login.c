@@ -44,7 +44,6 @@ struct batch {
 	size_t name_bytes;		/* of the mailboxes kept */
 	size_t unkept;			/* LIST replies past the limits */
 	unsigned list_ret;		/* the LIST's RETURN options */
-	bool all_sent;			/* every command above written */
 };
 
 /* Wipe the password and token: no connection will send them again. */
@@ -267,29 +266,6 @@ batch_groups(const struct session *s, const struct batch *b, int *from)
 	return n;
 }
 
-/* Whether --check may still ask for the counts after the LIST: the
- * LIST did not ask for them itself and the server offers LIST-STATUS
- * (as far as known now: before the login's reply, only what was
- * offered before it). */
-static bool
-counts_possible(const struct session *s, const struct batch *b)
-{
-	return !(b->list_ret & IMAP_LIST_STATUS) &&
-	       (caps_list_options(&s->caps) & IMAP_LIST_STATUS);
-}
-
-/* LOGOUT at once, behind what the batch sent, once the LIST has gone
- * past the COUNTS_MAX mailboxes whose counts are asked for: nothing
- * else will be asked when every command of the batch is written.  Its
- * reply comes right after the LIST's, not a round trip later. */
-static int
-logout_past_max(struct session *s, const struct batch *b)
-{
-	if (!b->all_sent || !session_imap_logout_may_go(s))
-		return 0;
-	return session_imap_send_with_logout(s, NULL, 0);
-}
-
 /* True when commands [from, to) can go in one write: pipelining is on
  * and every command is one segment (none waits for "+"). */
 static bool
@@ -485,10 +461,6 @@ on_list(struct session *s, struct batch *b, const struct imap_list_entry *e)
 	int bad;
 
 	emit_pending(s, b);
-	/* This one is past COUNTS_MAX: no counts will be asked. */
-	if (b->listed + b->unkept == COUNTS_MAX &&
-	    logout_past_max(s, b) != 0)
-		return -1;
 	if (b->listed >= SESS_MAILBOXES_MAX
 	    || e->name_len > SESS_MAILBOX_BYTES_MAX - b->name_bytes) {
 		b->unkept++;
@@ -670,43 +642,6 @@ read_reply(struct session *s, struct batch *b, int i)
 	}
 }
 
-/* Whether LOGOUT may go in the write of the last group, [from,
- * CMD_COUNT): the login was answered before it, so that whether the
- * counts will be asked is known, and they will not (Courier IMAP, whose
- * LIST follows the login's reply, offers no LIST-STATUS). */
-static bool
-logout_with_group(const struct session *s, const struct batch *b,
-		  int from, int to)
-{
-	return to == CMD_COUNT && b->cmd[CMD_LIST] != NULL &&
-	       b->cmd[CMD_AUTH] != NULL && from > CMD_AUTH &&
-	       !counts_possible(s, b) && session_imap_logout_may_go(s);
-}
-
-/* Send commands [from, to) of the batch together, LOGOUT after them
- * when nothing will follow. */
-static int
-send_group(struct session *s, struct batch *b, int from, int to)
-{
-	size_t n = (size_t)(to - from);
-
-	if (to == CMD_COUNT)
-		b->all_sent = true;
-	if (logout_with_group(s, b, from, to))
-		return session_imap_send_with_logout(s, b->cmd + from, n);
-	return session_io_send_together(s, b->cmd + from, n);
-}
-
-/* Whether no command of the batch after i is to be sent. */
-static bool
-last_cmd(const struct batch *b, int i)
-{
-	while (++i < CMD_COUNT)
-		if (b->cmd[i] != NULL)
-			return false;
-	return true;
-}
-
 /* Commands [from, to) of the batch: in one write when they can go
  * together, then their replies in the order the commands went out;
  * else one at a time, each reply read before the next goes out (a
@@ -720,15 +655,14 @@ run_group(struct session *s, struct batch *b, int from, int to)
 
 	if (from < to)
 		session_emit_begin(s, group_phase(b, from));
-	if (together && send_group(s, b, from, to) != 0)
+	if (together && session_io_send_together(s, b->cmd + from,
+						 (size_t)(to - from)) != 0)
 		return -1;
 	for (int i = from; i < to; i++) {
 		if (b->cmd[i] == NULL)
 			continue;
 		if (!together && session_io_send(s, b->cmd[i]) < 0)
 			return -1;
-		if (!together && last_cmd(b, i))
-			b->all_sent = true;
 		if (read_reply(s, b, i) != 0)
 			return -1;
 	}
@@ -755,7 +689,9 @@ run_batch(struct session *s, struct batch *b)
 static bool
 counts_missing(const struct session *s, const struct batch *b)
 {
-	return !s->cfg.stay_open && b->listed > 0 && counts_possible(s, b);
+	return !s->cfg.stay_open && b->listed > 0 &&
+	       !(b->list_ret & IMAP_LIST_STATUS) &&
+	       (caps_list_options(&s->caps) & IMAP_LIST_STATUS);
 }
 
 /* The counts of every listed mailbox in one more round trip: LIST
@@ -779,8 +715,6 @@ list_counts(struct session *s, const struct batch *b)
 				  b->listed + b->unkept, COUNTS_MAX);
 		return 0;
 	}
-	if (s->logout_sent)
-		return 0;	/* nothing can follow LOGOUT */
 	c = imap_cmd_new();
 	if (c == NULL || imap_cmd_list(c, &s->tagger, IMAP_LIST_STATUS) != 0) {
 		imap_cmd_free(c);

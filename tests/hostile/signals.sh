@@ -3,8 +3,7 @@
 # server that never answers LIST: each ends the run through its normal
 # path.  LOGOUT reaches the server, the summary is printed, the --report
 # file is written, and the exit status is 128 + the signal (130, 143,
-# 129).  When LOGOUT went out early (nothing could follow the list), it
-# is not sent again.
+# 129).
 # Server scripts hold a literal $TAG:
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -16,22 +15,12 @@ USER_NAME=alice
 PASSWORD='Pw-5c1e-signals'
 export IMAPCONN_PASSWORD=$PASSWORD
 
-# A login, then LIST is never answered; LOGOUT is.  LIST-STATUS after
-# the login: the counts may follow the list, so LOGOUT waits for it.
+# A login, then LIST is never answered; LOGOUT is.
 STALL_LIST='sendln * OK [CAPABILITY IMAP4rev1] ready
-expect-tag LOGIN
-sendln $TAG OK [CAPABILITY IMAP4rev1 LIST-EXTENDED LIST-STATUS] logged in
-expect-tag LIST
-'$SRV_LOGOUT
-
-# No LIST-STATUS: nothing follows the list, so LOGOUT goes as soon as
-# the login is answered; neither LIST nor LOGOUT is.
-STALL_BOTH='sendln * OK [CAPABILITY IMAP4rev1] ready
 expect-tag LOGIN
 sendln $TAG OK logged in
 expect-tag LIST
-expect-tag LOGOUT
-silent'
+'$SRV_LOGOUT
 
 # signal_run SIGNAL STATUS
 signal_run() {
@@ -65,39 +54,11 @@ signal_run() {
 		"$RUN_OUT" "$RUN_ERR" "$report"
 }
 
-# SIGINT after LOGOUT went out early: LOGOUT is not sent a second time,
-# and the run ends through its normal path all the same.
-early_logout_run() {
-	local pid n
-	say "SIGINT while LIST and the LOGOUT behind it are unanswered"
-	srv_start "$STALL_BOTH"
-	run_begin out "--check ... (SIGINT, LOGOUT sent)"
-	RUN_MS=0
-	RUN_KB=0
-	timeout -k 5 60 "$IMAPCONN" --check --starttls=off --allow-plaintext-auth \
-		--timeout 20 -u "$USER_NAME" "127.0.0.1:$SRV_PORT" \
-		>"$RUN_OUT" 2>"$RUN_ERR" </dev/null &
-	pid=$!
-	wait_until 10 grep -qs ' LOGOUT' "$SRV_LOG" || true
-	kill -INT "$pid"
-	wait "$pid" || RUN_RC=$?
-	srv_stop
-	assert_eq "SIGINT: exit status 130" 130 "$RUN_RC"
-	n=$(client_lines | grep -c ' LOGOUT' || true)
-	assert_eq "SIGINT: LOGOUT sent once, before the list's reply" 1 "$n"
-	assert_match "SIGINT: LOGOUT right behind LIST" \
-		'^plain: [^ ]+ LOGOUT' "$(client_lines | tail -n 1)"
-	assert_contains "SIGINT: the summary" \
-		"FAILED in list (cancelled): cancelled by SIGINT" \
-		"$(cat "$RUN_OUT")"
-}
-
 main() {
 	need_tools
 	signal_run INT 130
 	signal_run TERM 143
 	signal_run HUP 129
-	early_logout_run
 	finish
 }
 
