@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+struct imap_cmd;
 struct imap_response;
 struct session;
 
@@ -28,7 +29,6 @@ int session_imap_tls_started(struct session *s);
 /* What the login can use: --auth, the credentials given, whether a
  * client certificate is in use and the link is TLS. */
 struct mech_creds;
-struct imap_cmd;
 void session_imap_creds(const struct session *s, struct mech_creds *cr);
 /* The reply to CAPABILITY (sent now when tag is NULL, else already
  * sent with that tag), in the phase already begun; ends the phase. */
